@@ -1,0 +1,10 @@
+//! Provider-neutral domain types shared by every layer of docket.
+//!
+//! The vocabulary follows Zenoo's case-management model, which is docket's native one; adapters
+//! for other vendors map onto these types. Nothing here does I/O.
+
+pub mod enums;
+pub mod lifecycle;
+pub mod risk;
+
+pub use enums::*;

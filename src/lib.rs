@@ -1,0 +1,14 @@
+//! docket: a terminal console for reviewing KYC/AML compliance cases.
+//!
+//! Layers, each in its own folder:
+//! - `domain`: provider-neutral types and rules (statuses, lifecycle, SLA, risk model).
+//! - `sandbox`: the embedded Zenoo-compatible API server over SQLite.
+//! - `cli`: the command line.
+//!
+//! Later layers (see DEVELOPERS.md): `provider` (HTTP clients and vendor adapters behind one
+//! trait), `sync` (poller, outbox, cache), `app` (state, actions, update) and `ui` (pure
+//! rendering).
+
+pub mod cli;
+pub mod domain;
+pub mod sandbox;

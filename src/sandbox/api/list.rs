@@ -1,0 +1,237 @@
+//! Cursor pagination for every list endpoint.
+//!
+//! Pages are cut by keyset (the sort value and the row id of the last item), so a walk returns
+//! each row exactly once even while rows are added. Sort expressions that depend on the clock
+//! (the SLA deadline of a paused case moves with time) are evaluated at the instant of the first
+//! page, which the cursor carries, so the order cannot shift under a walk.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, Row};
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use super::extract::Params;
+
+pub const DEFAULT_LIMIT: i64 = 25;
+pub const MAX_LIMIT: i64 = 100;
+
+/// What a list query selects, from where, filtered how, sortable by what.
+pub struct ListSpec<'a> {
+    /// Select list (without the sort and id columns, which are added).
+    pub columns: &'a str,
+    /// FROM clause, joins included.
+    pub from: &'a str,
+    /// The unique row id used to break ties, e.g. `c.id`.
+    pub id: &'a str,
+    /// WHERE fragments, ANDed; `?` placeholders bound from `params` in order.
+    pub filters: Vec<String>,
+    pub params: Vec<SqlValue>,
+    /// Sorts the client may ask for: (name, SQL expression). `:now` in an expression stands for
+    /// the page's clock.
+    pub sorts: &'a [(&'a str, &'a str)],
+    /// Sort used when none is given, e.g. `-created_at`.
+    pub default_sort: &'a str,
+}
+
+impl ListSpec<'_> {
+    pub fn filter(&mut self, sql: impl Into<String>, params: impl IntoIterator<Item = SqlValue>) {
+        self.filters.push(sql.into());
+        self.params.extend(params);
+    }
+
+    /// `col IN (?, ?, ...)` for a non-empty list of values.
+    pub fn filter_in(&mut self, col: &str, values: Vec<SqlValue>) {
+        if values.is_empty() {
+            return;
+        }
+        let marks = vec!["?"; values.len()].join(", ");
+        self.filter(format!("{col} IN ({marks})"), values);
+    }
+}
+
+/// One page of results.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub cursor: Option<String>,
+    pub has_more: bool,
+    pub total: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cursor {
+    /// The sort it was issued for.
+    s: String,
+    /// Sort value of the last row returned.
+    v: CursorValue,
+    /// Id of the last row returned.
+    i: i64,
+    /// The clock of the first page.
+    n: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum CursorValue {
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Null,
+}
+
+impl From<CursorValue> for SqlValue {
+    fn from(v: CursorValue) -> Self {
+        match v {
+            CursorValue::Int(i) => SqlValue::Integer(i),
+            CursorValue::Real(r) => SqlValue::Real(r),
+            CursorValue::Text(t) => SqlValue::Text(t),
+            CursorValue::Null => SqlValue::Null,
+        }
+    }
+}
+
+impl From<SqlValue> for CursorValue {
+    fn from(v: SqlValue) -> Self {
+        match v {
+            SqlValue::Integer(i) => CursorValue::Int(i),
+            SqlValue::Real(r) => CursorValue::Real(r),
+            SqlValue::Text(t) => CursorValue::Text(t),
+            SqlValue::Null | SqlValue::Blob(_) => CursorValue::Null,
+        }
+    }
+}
+
+/// Reads `limit` (1..=100, default 25).
+pub fn limit(params: &Params) -> Result<i64, ApiError> {
+    match params.str("limit") {
+        None => Ok(DEFAULT_LIMIT),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            _ => Err(ApiError::validation(
+                "limit",
+                format!("must be an integer from 1 to {MAX_LIMIT}, got {v:?}"),
+            )),
+        },
+    }
+}
+
+/// Runs one page of `spec` as asked by `params` (`cursor`, `limit`, `sort`).
+pub fn run<T>(
+    conn: &Connection,
+    mut spec: ListSpec<'_>,
+    params: &Params,
+    now: i64,
+    map: impl Fn(&Row<'_>, i64) -> rusqlite::Result<T>,
+) -> Result<Page<T>, ApiError> {
+    let limit = limit(params)?;
+    let sort_text = params.str("sort").unwrap_or(spec.default_sort).to_string();
+    let (desc, sort_name) = match sort_text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, sort_text.strip_prefix('+').unwrap_or(&sort_text)),
+    };
+    let expr = spec
+        .sorts
+        .iter()
+        .find(|(name, _)| *name == sort_name)
+        .map(|(_, e)| *e)
+        .ok_or_else(|| {
+            let names: Vec<&str> = spec.sorts.iter().map(|(n, _)| *n).collect();
+            ApiError::validation(
+                "sort",
+                format!(
+                    "unknown sort {sort_name:?}; expected one of {} (prefix - for descending)",
+                    names.join(", ")
+                ),
+            )
+        })?;
+
+    let cursor = match params.str("cursor") {
+        None => None,
+        Some(c) => {
+            let c: Cursor = URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .ok_or_else(|| ApiError::validation("cursor", "is not a cursor this API issued"))?;
+            if c.s != sort_text {
+                return Err(ApiError::validation(
+                    "cursor",
+                    format!("was issued for sort {:?}, not {sort_text:?}", c.s),
+                ));
+            }
+            Some(c)
+        }
+    };
+    let clock = cursor.as_ref().map_or(now, |c| c.n);
+    let expr = expr.replace(":now", &clock.to_string());
+
+    let where_all = if spec.filters.is_empty() {
+        "1".to_string()
+    } else {
+        spec.filters.join(" AND ")
+    };
+    let total: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM {} WHERE {where_all}",
+            spec.from
+        ))?
+        .query_row(rusqlite::params_from_iter(spec.params.iter()), |r| r.get(0))?;
+
+    let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
+    if let Some(c) = cursor {
+        spec.filters.push(format!(
+            "(({expr}) {cmp} ? OR (({expr}) = ? AND {id} {cmp} ?))",
+            id = spec.id
+        ));
+        let v: SqlValue = c.v.into();
+        spec.params.push(v.clone());
+        spec.params.push(v);
+        spec.params.push(SqlValue::Integer(c.i));
+    }
+    let where_page = spec.filters.join(" AND ");
+    let where_page = if where_page.is_empty() {
+        "1".into()
+    } else {
+        where_page
+    };
+    let sql = format!(
+        "SELECT {cols}, ({expr}) AS sort_value__, {id} AS row_id__ FROM {from} WHERE {where_page} \
+         ORDER BY ({expr}) {dir}, {id} {dir} LIMIT {lim}",
+        cols = spec.columns,
+        id = spec.id,
+        from = spec.from,
+        lim = limit + 1,
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(spec.params.iter()))?;
+    let mut items = Vec::with_capacity(limit as usize);
+    let mut last: Option<(SqlValue, i64)> = None;
+    let mut has_more = false;
+    while let Some(row) = rows.next()? {
+        if items.len() as i64 == limit {
+            has_more = true;
+            break;
+        }
+        items.push(map(row, now)?);
+        last = Some((row.get("sort_value__")?, row.get("row_id__")?));
+    }
+    let cursor = match (has_more, last) {
+        (true, Some((v, i))) => {
+            let c = Cursor {
+                s: sort_text.clone(),
+                v: v.into(),
+                i,
+                n: clock,
+            };
+            Some(URL_SAFE_NO_PAD.encode(serde_json::to_vec(&c).unwrap_or_default()))
+        }
+        _ => None,
+    };
+    Ok(Page {
+        items,
+        cursor,
+        has_more,
+        total,
+    })
+}

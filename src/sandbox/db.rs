@@ -1,0 +1,394 @@
+//! The sandbox's SQLite store: schema, connections and the read/write gateways.
+//!
+//! One writer connection serialises every change (SQLite allows one writer at a time anyway);
+//! a small set of reader connections serves GETs concurrently under WAL. All SQLite work runs on
+//! tokio's blocking pool so the async reactor never waits on disk.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use tokio::sync::Semaphore;
+
+use super::api::error::ApiError;
+
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Tables. Times are Unix seconds (UTC); JSON columns hold serialized objects.
+const TABLES: &str = r#"
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    user_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    title TEXT NOT NULL,
+    role TEXT NOT NULL,
+    key_hash BLOB NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS cases (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    priority_rank INTEGER NOT NULL,
+    entity_category TEXT NOT NULL,
+    primary_entity_id INTEGER,
+    assigned_to TEXT,
+    sla_due_at INTEGER NOT NULL,
+    sla_warning_days INTEGER NOT NULL,
+    sla_paused_at INTEGER,
+    risk_tier TEXT,
+    risk_score REAL,
+    decision TEXT,
+    summary TEXT,
+    escalated_to TEXT,
+    escalation_reason TEXT,
+    escalated_at INTEGER,
+    external_reference TEXT UNIQUE,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    open_alerts_count INTEGER NOT NULL DEFAULT 0,
+    total_alerts_count INTEGER NOT NULL DEFAULT 0,
+    total_entities_count INTEGER NOT NULL DEFAULT 0,
+    search_text TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    closed_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS entities (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    first_name TEXT,
+    last_name TEXT,
+    full_name TEXT NOT NULL,
+    company_name TEXT,
+    registration_number TEXT,
+    date_of_birth TEXT,
+    nationality TEXT,
+    country TEXT NOT NULL,
+    address TEXT,
+    industry TEXT,
+    email TEXT,
+    phone TEXT,
+    verification_status TEXT NOT NULL,
+    risk_rating TEXT,
+    external_reference TEXT UNIQUE,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS case_entities (
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    role TEXT NOT NULL,
+    ownership_percentage REAL,
+    parent_entity_id INTEGER REFERENCES entities(id),
+    depth INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (case_id, entity_id, role)
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    check_id INTEGER,
+    type TEXT NOT NULL,
+    category TEXT NOT NULL,
+    status TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    priority_score REAL NOT NULL,
+    match_score REAL,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    source_data TEXT NOT NULL DEFAULT '{}',
+    ai_assessment TEXT,
+    resolution_action TEXT,
+    resolution_rationale TEXT,
+    conditions TEXT,
+    is_false_positive INTEGER NOT NULL DEFAULT 0,
+    resolved_by TEXT,
+    resolved_at INTEGER,
+    assigned_to TEXT,
+    escalated_to TEXT,
+    escalation_reason TEXT,
+    sla_due_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checks (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    type_code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    status TEXT NOT NULL,
+    result TEXT,
+    provider TEXT NOT NULL,
+    execution_method TEXT NOT NULL,
+    result_data TEXT NOT NULL DEFAULT '{}',
+    alerts_generated INTEGER NOT NULL DEFAULT 0,
+    waive_reason TEXT,
+    waive_notes TEXT,
+    retry_count INTEGER NOT NULL DEFAULT 0,
+    valid_until INTEGER,
+    executed_at INTEGER,
+    completed_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS risk_assessments (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    status TEXT NOT NULL,
+    overall_score REAL NOT NULL,
+    tier TEXT NOT NULL,
+    dimensions TEXT NOT NULL,
+    override_tier TEXT,
+    override_justification TEXT,
+    overridden_by TEXT,
+    overridden_at INTEGER,
+    approved_by TEXT,
+    approved_at INTEGER,
+    model_version TEXT NOT NULL,
+    created_by TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reviewers (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT,
+    notes TEXT,
+    invited_by TEXT NOT NULL,
+    invited_at INTEGER NOT NULL,
+    responded_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    author_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    mentions TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    case_id INTEGER,
+    event_type TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor_type TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_token TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}',
+    request_id TEXT,
+    ip_address TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit entries are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit entries are immutable'); END;
+CREATE TABLE IF NOT EXISTS idempotency (
+    user_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    response TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, key)
+);
+"#;
+
+/// Secondary indexes, created after bulk seeding (building them once is faster than keeping them
+/// up to date row by row).
+const INDEXES: &str = r#"
+CREATE INDEX IF NOT EXISTS cases_status ON cases(status);
+CREATE INDEX IF NOT EXISTS cases_assigned ON cases(assigned_to);
+CREATE INDEX IF NOT EXISTS cases_tier ON cases(risk_tier);
+CREATE INDEX IF NOT EXISTS cases_type ON cases(type);
+CREATE INDEX IF NOT EXISTS cases_created ON cases(created_at, id);
+CREATE INDEX IF NOT EXISTS cases_updated ON cases(updated_at, id);
+CREATE INDEX IF NOT EXISTS cases_due ON cases(sla_due_at, id);
+CREATE INDEX IF NOT EXISTS case_entities_entity ON case_entities(entity_id);
+CREATE INDEX IF NOT EXISTS alerts_case ON alerts(case_id, status);
+CREATE INDEX IF NOT EXISTS alerts_entity ON alerts(entity_id);
+CREATE INDEX IF NOT EXISTS alerts_status_score ON alerts(status, priority_score);
+CREATE INDEX IF NOT EXISTS alerts_score ON alerts(priority_score, id);
+CREATE INDEX IF NOT EXISTS checks_case ON checks(case_id);
+CREATE INDEX IF NOT EXISTS checks_entity ON checks(entity_id);
+CREATE INDEX IF NOT EXISTS risk_case ON risk_assessments(case_id, id);
+CREATE INDEX IF NOT EXISTS reviewers_case ON reviewers(case_id);
+CREATE INDEX IF NOT EXISTS comments_case ON comments(case_id, id);
+CREATE INDEX IF NOT EXISTS audit_case ON audit(case_id, id);
+CREATE INDEX IF NOT EXISTS audit_target ON audit(target_token);
+CREATE INDEX IF NOT EXISTS audit_created ON audit(created_at, id);
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
+"#;
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -16_000)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// Opens (creating if needed) the writer connection and the tables.
+pub fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    configure(&conn)?;
+    conn.execute_batch(TABLES)?;
+    Ok(conn)
+}
+
+/// Builds the secondary indexes (idempotent).
+pub fn create_indexes(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(INDEXES)?;
+    conn.execute_batch("ANALYZE;")
+}
+
+/// Reads a value from the `meta` table.
+pub fn meta_get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+}
+
+/// Writes a value to the `meta` table.
+pub fn meta_set(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// The shared handle every request uses.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    read_slots: Semaphore,
+}
+
+impl Db {
+    /// Wraps an open writer and opens `readers` read-only connections beside it.
+    pub fn new(path: &Path, writer: Connection, readers: usize) -> rusqlite::Result<Db> {
+        let mut pool = Vec::with_capacity(readers);
+        for _ in 0..readers {
+            pool.push(open_reader(path)?);
+        }
+        Ok(Db {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                writer: Mutex::new(writer),
+                readers: Mutex::new(pool),
+                read_slots: Semaphore::new(readers.max(1)),
+            }),
+        })
+    }
+
+    /// Runs `f` on a reader connection, off the async threads.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let _slot = self
+            .inner
+            .read_slots
+            .acquire()
+            .await
+            .map_err(|_| ApiError::unavailable("the sandbox is shutting down"))?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = lock(&inner.readers).pop();
+            let conn = match conn {
+                Some(c) => c,
+                None => open_reader(&inner.path).map_err(ApiError::from)?,
+            };
+            let out = f(&conn);
+            lock(&inner.readers).push(conn);
+            out
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("reader task failed: {e}")))?
+    }
+
+    /// Runs `f` inside one IMMEDIATE transaction on the writer; commits when it returns `Ok`.
+    ///
+    /// `after_commit` runs on the writer thread once the commit is durable.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, ApiError> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = lock(&inner.writer);
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(ApiError::from)?;
+            let out = f(&tx)?;
+            tx.commit().map_err(ApiError::from)?;
+            Ok(out)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("writer task failed: {e}")))?
+    }
+
+    /// Runs `f` with the writer connection outside any transaction (maintenance work).
+    pub async fn with_writer<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || f(&mut lock(&inner.writer)))
+            .await
+            .map_err(|e| ApiError::internal(format!("writer task failed: {e}")))?
+    }
+}
+
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    configure(&conn)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    Ok(conn)
+}
+
+/// A poisoned lock only means a closure panicked mid-request; the connection itself is intact
+/// (its transaction was rolled back on drop), so keep serving.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
