@@ -570,7 +570,7 @@ fn seed_case(conn: &Connection, g: &mut Gen, index: usize) -> rusqlite::Result<(
             // A corporate shareholder, often offshore.
             let c = g.country(true);
             let hname = g.company(c);
-            let share = (remaining * 0.8).floor().min(24.0).max(5.0);
+            let share = (remaining * 0.8).floor().clamp(5.0, 24.0);
             remaining -= share;
             let ht = g.token("ent");
             let addr = g.address(c);
@@ -1026,74 +1026,40 @@ fn check_result_data(g: &mut Gen, code: &str, result: Option<&str>) -> String {
     .to_string()
 }
 
-/// Alert categories raised by one check on one entity.
+/// Alert categories raised by one check on one entity, each drawn with its own odds.
 fn alert_categories(g: &mut Gen, code: &str, e: &GenEntity) -> Vec<&'static str> {
     let high = e.country.risk == GeoRisk::High;
-    let mut out = Vec::new();
-    match code {
-        "SCR_PEP" => {
-            if g.chance(if e.role == EntityRole::Primary {
-                0.22
-            } else {
-                0.12
-            }) {
-                out.push("PEP Match");
-            }
-            if g.chance(if high { 0.15 } else { 0.03 }) {
-                out.push("Sanctions Hit");
-            }
-            if g.chance(0.04) {
-                out.push("Watchlist Match");
-            }
-        }
-        "SCR_SANCTIONS" => {
-            if g.chance(if high { 0.2 } else { 0.04 }) {
-                out.push("Sanctions Hit");
-            }
-        }
-        "SCR_ADVERSE_MEDIA" => {
-            if g.chance(0.12) {
-                out.push("Adverse Media");
-            }
-        }
-        "IDV_DOCUMENT" => {
-            if g.chance(0.05) {
-                out.push("Identity Mismatch");
-            }
-            if g.chance(0.04) {
-                out.push("Document Expired");
-            }
-            if g.chance(0.015) {
-                out.push("Document Tampering Suspected");
-            }
-        }
-        "IDV_ADDRESS" => {
-            if g.chance(0.06) {
-                out.push("Address Unverified");
-            }
-        }
-        "COMPANY_REGISTRY" => {
-            if g.chance(0.05) {
-                out.push("Company Registry Mismatch");
-            }
-            if g.chance(0.025) {
-                out.push("Dissolved Company Officer");
-            }
-            if e.role == EntityRole::Primary && g.chance(0.06) {
-                out.push("Unusual Transaction Pattern");
-            }
-            if e.role == EntityRole::Primary && g.chance(0.04) {
-                out.push("Source of Funds Unclear");
-            }
-        }
-        "EDD_SOURCE_OF_WEALTH" => {
-            if g.chance(0.2) {
-                out.push("Source of Funds Unclear");
-            }
-        }
-        _ => {}
-    }
-    out
+    let primary = e.role == EntityRole::Primary;
+    let odds: Vec<(&'static str, f64)> = match code {
+        "SCR_PEP" => vec![
+            ("PEP Match", if primary { 0.22 } else { 0.12 }),
+            ("Sanctions Hit", if high { 0.15 } else { 0.03 }),
+            ("Watchlist Match", 0.04),
+        ],
+        "SCR_SANCTIONS" => vec![("Sanctions Hit", if high { 0.2 } else { 0.04 })],
+        "SCR_ADVERSE_MEDIA" => vec![("Adverse Media", 0.12)],
+        "IDV_DOCUMENT" => vec![
+            ("Identity Mismatch", 0.05),
+            ("Document Expired", 0.04),
+            ("Document Tampering Suspected", 0.015),
+        ],
+        "IDV_ADDRESS" => vec![("Address Unverified", 0.06)],
+        "COMPANY_REGISTRY" => vec![
+            ("Company Registry Mismatch", 0.05),
+            ("Dissolved Company Officer", 0.025),
+            (
+                "Unusual Transaction Pattern",
+                if primary { 0.06 } else { 0.0 },
+            ),
+            ("Source of Funds Unclear", if primary { 0.04 } else { 0.0 }),
+        ],
+        "EDD_SOURCE_OF_WEALTH" => vec![("Source of Funds Unclear", 0.2)],
+        _ => vec![],
+    };
+    odds.into_iter()
+        .filter(|(_, p)| g.chance(*p))
+        .map(|(c, _)| c)
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1186,7 +1152,7 @@ fn seed_alert(
             None
         } else {
             Some(fill(
-                *g.pick::<&str>(choices.as_slice()),
+                g.pick::<&str>(choices.as_slice()),
                 &e.name,
                 &matched,
                 score,

@@ -1,0 +1,208 @@
+//! Shared helpers for tests that talk to a real sandbox over HTTP.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use docket::domain::UserRole;
+use docket::sandbox::{Config, Sandbox};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub struct Env {
+    pub sandbox: Sandbox,
+    pub http: reqwest::Client,
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Reply {
+    pub fn data(&self) -> &Value {
+        &self.body["data"]
+    }
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert!(
+            self.status.is_success(),
+            "expected success, got {}: {}",
+            self.status,
+            self.body
+        );
+        self
+    }
+    #[track_caller]
+    pub fn expect(self, status: u16, code: &str) -> Self {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(self.body["error"], code, "body: {}", self.body);
+        assert!(
+            self.body["request_id"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("req_")),
+            "{}",
+            self.body
+        );
+        assert!(
+            self.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{}",
+            self.body
+        );
+        self
+    }
+}
+
+pub fn config(dir: &tempfile::TempDir, cases: usize) -> Config {
+    let mut cfg = Config::new(db_path(dir));
+    cfg.cases = cases;
+    cfg.seed = 7;
+    cfg
+}
+
+pub fn db_path(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("sandbox.db")
+}
+
+pub async fn start(cases: usize) -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    start_with(config(&dir, cases), dir).await
+}
+
+pub async fn start_with(cfg: Config, dir: tempfile::TempDir) -> Env {
+    let sandbox = Sandbox::start(cfg).await.expect("sandbox starts");
+    Env {
+        sandbox,
+        http: reqwest::Client::new(),
+        dir,
+    }
+}
+
+impl Env {
+    pub fn key(&self, role: UserRole) -> String {
+        self.sandbox
+            .credential(role)
+            .expect("user with role")
+            .key
+            .clone()
+    }
+
+    pub fn key_of(&self, user_id: &str) -> String {
+        self.sandbox
+            .credentials
+            .iter()
+            .find(|c| c.user_id == user_id)
+            .expect("user")
+            .key
+            .clone()
+    }
+
+    pub fn analyst(&self) -> String {
+        self.key(UserRole::Analyst)
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+        idem: Option<&str>,
+    ) -> Reply {
+        let mut req = self
+            .http
+            .request(method, format!("{}{}", self.sandbox.url(), path));
+        if let Some(k) = key {
+            req = req.header("X-API-KEY", k);
+        }
+        if let Some(i) = idem {
+            req = req.header("Idempotency-Key", i);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request reaches the sandbox");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        Reply {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.call(Method::GET, path, Some(&self.analyst()), None, None)
+            .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, Some(&self.analyst()), Some(body), None)
+            .await
+    }
+
+    pub async fn post_as(&self, key: &str, path: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, Some(key), Some(body), None)
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Reply {
+        self.call(Method::PATCH, path, Some(&self.analyst()), Some(body), None)
+            .await
+    }
+
+    /// Walks every page of a list, returning all items.
+    pub async fn walk(&self, path: &str, limit: u32) -> Vec<Value> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut cursor: Option<String> = None;
+        let mut out = Vec::new();
+        loop {
+            let mut url = format!("{path}{sep}limit={limit}");
+            if let Some(c) = &cursor {
+                url.push_str(&format!("&cursor={c}"));
+            }
+            let r = self.get(&url).await.ok();
+            out.extend(r.data().as_array().unwrap().iter().cloned());
+            let page = &r.body["meta"]["page"];
+            if page["has_more"] == json!(true) {
+                cursor = Some(
+                    page["cursor"]
+                        .as_str()
+                        .expect("cursor when has_more")
+                        .to_string(),
+                );
+            } else {
+                assert!(page["cursor"].is_null());
+                break;
+            }
+        }
+        out
+    }
+
+    /// A new case whose primary company sits in `country` (drives the risk tier).
+    pub async fn company_case(&self, country: &str, industry: &str) -> Value {
+        self.post(
+            "/v1/cases",
+            json!({
+                "type": "Onboarding",
+                "entity_category": "Company",
+                "entity": { "type": "Company", "company_name": format!("Test {country} Holdings"), "country": country, "industry": industry },
+            }),
+        )
+        .await
+        .ok()
+        .data()
+        .clone()
+    }
+}
+
+pub fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
+}
