@@ -1197,3 +1197,89 @@ async fn seed_data_is_deterministic_and_varied() {
     assert!(pep["source_data"]["position"].is_string());
     assert!(pep["ai_assessment"].as_str().is_some_and(|t| t.len() > 40));
 }
+
+#[tokio::test]
+async fn a_repeated_external_reference_returns_the_existing_case() {
+    let env = start(5).await;
+    let body = json!({ "type": "Review", "entity_category": "Person", "external_reference": "CRM-42",
+                       "entity": { "type": "Person", "first_name": "Jun", "last_name": "Park", "nationality": "KR" } });
+    let first = env.post("/v1/cases", body.clone()).await;
+    assert_eq!(first.status, 201);
+    let again = env.post("/v1/cases", body.clone()).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.data()["token"], first.data()["token"]);
+    assert_eq!(
+        env.get("/v1/cases?external_reference=CRM-42")
+            .await
+            .ok()
+            .body["meta"]["total"],
+        1
+    );
+    // The auditor learns nothing from it: writes are refused before anything is looked up.
+    env.call(
+        Method::POST,
+        "/v1/cases",
+        Some(&env.key(UserRole::Auditor)),
+        Some(body),
+        None,
+    )
+    .await
+    .expect(403, "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn an_escalated_alert_is_not_escalated_twice() {
+    let env = start(60).await;
+    let alert = open_alerts(&env, 1).await.remove(0);
+    let path = format!("/v1/alerts/{alert}/resolve");
+    env.post(
+        &path,
+        json!({ "action": "Escalate", "rationale": "Senior eyes." }),
+    )
+    .await
+    .ok();
+    env.post(
+        &path,
+        json!({ "action": "Escalate", "rationale": "Again." }),
+    )
+    .await
+    .expect(422, "INVALID_ALERT_STATE");
+    env.post(
+        &format!("/v1/alerts/{alert}/escalate"),
+        json!({ "reason": "Again." }),
+    )
+    .await
+    .expect(422, "INVALID_ALERT_STATE");
+    // A senior can still settle it.
+    let done = env
+        .post(
+            &path,
+            json!({ "action": "Decline", "rationale": "True match." }),
+        )
+        .await
+        .ok();
+    assert_eq!(done.data()["status"], "Resolved");
+    let escalations = env
+        .walk(
+            &format!("/v1/audit-logs?target_token={alert}&event_type=alert.escalated"),
+            10,
+        )
+        .await
+        .len();
+    assert_eq!(escalations, 1);
+}
+
+#[tokio::test]
+async fn a_cursor_works_with_either_spelling_of_an_ascending_sort() {
+    let env = start(30).await;
+    let page = env.get("/v1/cases?sort=%2Bname&limit=10").await.ok();
+    let cursor = s(&page.body["meta"]["page"]["cursor"]).to_string();
+    let next = env
+        .get(&format!("/v1/cases?sort=name&limit=10&cursor={cursor}"))
+        .await
+        .ok();
+    assert_eq!(s(&next.data()[0]["name"]), "CAS-000011");
+    env.get(&format!("/v1/cases?sort=-name&limit=10&cursor={cursor}"))
+        .await
+        .expect(400, "VALIDATION_ERROR");
+}

@@ -420,6 +420,13 @@ fn resolve_one(conn: &Connection, op: &Op, token: &str, r: &Resolution) -> Resul
         )
         .with("current_status", a.status.as_str()));
     }
+    if a.status == AlertStatus::Escalated && r.action == ResolutionAction::Escalate {
+        return Err(ApiError::unprocessable(
+            "INVALID_ALERT_STATE",
+            format!("Alert {token} is already Escalated."),
+        )
+        .with("current_status", a.status.as_str()));
+    }
     let to = r.target_status();
     let settled = to.is_settled();
     conn.prepare_cached(

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use super::extract::{Body, Ctx, Params, text};
 use super::list::{self, ListSpec};
 use super::render::{PageMeta, get_response, json_col, now, ts, ts_opt};
-use super::write::{Op, apply};
+use super::write::{Op, apply, apply_with_status};
 use super::{ApiError, AppState, audit, random_alnum};
 use crate::domain::lifecycle::{self, Route};
 use crate::domain::{
@@ -621,25 +621,16 @@ pub async fn create(
     if let Some(e) = &b.entity {
         validate_entity(e, b.entity_category)?;
     }
-    // A repeated external_reference returns the existing case unchanged (Zenoo's second
-    // idempotency mechanism), with 200 rather than 201.
-    if let Some(ext) = b.external_reference.clone() {
-        let existing = state
-            .db
-            .read(move |conn| store::id_of_ext(conn, "cases", &ext).map_err(ApiError::from))
-            .await?;
-        if let Some(id) = existing {
-            let case = state
-                .db
-                .read(move |conn| load_by_id(conn, id, now()))
-                .await?;
-            return Ok(super::render::json_response(
-                StatusCode::OK,
-                super::render::envelope(&case, &super::request_id(), None).to_string(),
-            ));
+    apply_with_status(&state, &ctx, &body.hash, move |tx, op| {
+        // A repeated external_reference returns the existing case unchanged (Zenoo's second
+        // idempotency mechanism), with 200 rather than 201. Checked inside the transaction so
+        // two concurrent creates cannot both pass it.
+        if let Some(ext) = &b.external_reference
+            && let Some(id) = store::id_of_ext(tx, "cases", ext)?
+        {
+            let existing = load_by_id(tx, id, op.now)?;
+            return Ok((StatusCode::OK, serde_json::to_value(existing).unwrap_or(Value::Null)));
         }
-    }
-    apply(&state, &ctx, &body.hash, StatusCode::CREATED, move |tx, op| {
         let priority = b.priority.unwrap_or(Priority::Medium);
         let policy = lifecycle::sla_policy(b.case_type, priority);
         let token = format!("cas_{}", random_alnum(12));
@@ -697,7 +688,8 @@ pub async fn create(
             &rsk,
             json!({ "after": { "tier": scored.tier, "overall_score": scored.overall_score } }),
         )?;
-        Ok(serde_json::to_value(load_by_id(tx, case_id, op.now)?).unwrap_or(Value::Null))
+        let created = load_by_id(tx, case_id, op.now)?;
+        Ok((StatusCode::CREATED, serde_json::to_value(created).unwrap_or(Value::Null)))
     })
     .await
 }
@@ -1407,7 +1399,6 @@ pub async fn compliance_report(
                 "checks": checks,
                 "alerts": alerts,
                 "reviewers": reviewers,
-                "generated_at": ts(now),
             }))
         })
         .await?;

@@ -125,10 +125,12 @@ pub fn run<T>(
     map: impl Fn(&Row<'_>, i64) -> rusqlite::Result<T>,
 ) -> Result<Page<T>, ApiError> {
     let limit = limit(params)?;
-    let sort_text = params.str("sort").unwrap_or(spec.default_sort).to_string();
+    // `+name` and `name` are the same sort; the cursor remembers the canonical spelling.
+    let asked = params.str("sort").unwrap_or(spec.default_sort);
+    let sort_text = asked.strip_prefix('+').unwrap_or(asked).to_string();
     let (desc, sort_name) = match sort_text.strip_prefix('-') {
         Some(rest) => (true, rest),
-        None => (false, sort_text.strip_prefix('+').unwrap_or(&sort_text)),
+        None => (false, sort_text.as_str()),
     };
     let expr = spec
         .sorts

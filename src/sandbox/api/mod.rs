@@ -228,7 +228,8 @@ async fn faults(State(state): State<AppState>, req: Request, next: Next) -> Resp
             .into_response();
     }
     let resp = next.run(req).await;
-    if roll < f.fail_rate {
+    // Only a change that happened can be "lost" after its commit; errors pass through.
+    if roll < f.fail_rate && resp.status().is_success() {
         return ApiError::unavailable("Injected failure after the change committed (--fail-rate).")
             .into_response();
     }

@@ -37,6 +37,22 @@ pub async fn apply<F>(
 where
     F: FnOnce(&Transaction<'_>, &Op) -> Result<Value, ApiError> + Send + 'static,
 {
+    apply_with_status(state, ctx, body_hash, move |tx, op| {
+        change(tx, op).map(|v| (status, v))
+    })
+    .await
+}
+
+/// Like [`apply`], for changes that choose their own success status.
+pub async fn apply_with_status<F>(
+    state: &AppState,
+    ctx: &Ctx,
+    body_hash: &str,
+    change: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(&Transaction<'_>, &Op) -> Result<(StatusCode, Value), ApiError> + Send + 'static,
+{
     if !ctx.user.role.can_write() {
         return Err(ApiError::forbidden(format!(
             "The {} role is read-only; {} {} is a write.",
@@ -83,7 +99,7 @@ where
                         .execute(params![op.actor.user_id, key])?;
                 }
             }
-            let data = change(tx, &op)?;
+            let (status, data) = change(tx, &op)?;
             let body = envelope(&data, &op.request_id, None).to_string();
             if let Some(key) = &key {
                 tx.prepare_cached(

@@ -397,7 +397,7 @@ fn seed_case(conn: &Connection, g: &mut Gen, index: usize) -> rusqlite::Result<(
             escalated_at,
             external_reference: g
                 .chance(0.6)
-                .then(|| format!("CRM-{}-{:07}", home.code, g.between(1, 9_999_999)))
+                .then(|| format!("CRM-{}-{:07}", home.code, index))
                 .as_deref(),
             metadata: &metadata,
             created_at,

@@ -1,0 +1,172 @@
+//! Sandbox benchmarks: seeding time at 100k cases, and list-endpoint latency at 10k cases with
+//! 32 concurrent clients over loopback HTTP. Prints one line per metric.
+//!
+//! `cargo bench --bench sandbox` (BENCH_SECS sets the load duration, default 10;
+//! BENCH_SEED_CASES the large seed, default 100000).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use docket::domain::UserRole;
+use docket::sandbox::{Config, Prepared, Sandbox};
+
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+async fn start(dir: &tempfile::TempDir, cases: usize) -> (Sandbox, Duration) {
+    let mut cfg = Config::new(dir.path().join("bench.db"));
+    cfg.cases = cases;
+    cfg.seed = 1;
+    let sb = Sandbox::start(cfg).await.expect("sandbox starts");
+    let took = match sb.prepared {
+        Prepared::Seeded { took, .. } => took,
+        Prepared::Reused => Duration::ZERO,
+    };
+    (sb, took)
+}
+
+#[tokio::main]
+async fn main() {
+    // `cargo bench` passes --bench; nothing else is accepted.
+    let seed_cases = env_num("BENCH_SEED_CASES", 100_000) as usize;
+    let secs = env_num("BENCH_SECS", 10);
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+
+    // 1. Seeding.
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let (sb, took) = start(&dir, seed_cases).await;
+        let size = std::fs::metadata(dir.path().join("bench.db")).map_or(0, |m| m.len());
+        let cold = Instant::now();
+        sb.shutdown().await.unwrap();
+        // Reopening an existing database is what every later start costs.
+        let (sb, _) = start(&dir, seed_cases).await;
+        let reopen = cold.elapsed();
+        sb.shutdown().await.unwrap();
+        println!("seed_cases: {seed_cases}");
+        println!("seed_time_s: {:.2}", took.as_secs_f64());
+        println!("seed_db_mb: {:.0}", size as f64 / 1e6);
+        println!("reopen_ms: {:.0}", reopen.as_secs_f64() * 1000.0);
+    }
+
+    // 2. List latency at 10k cases, 32 concurrent clients, closed loop.
+    let dir = tempfile::tempdir().unwrap();
+    let (sb, _) = start(&dir, 10_000).await;
+    let key = sb.credential(UserRole::Analyst).unwrap().key.clone();
+    let base = sb.url();
+    let queries: Arc<Vec<(&str, String)>> = Arc::new(vec![
+        ("default", format!("{base}/v1/cases?limit=25")),
+        (
+            "sla_sort",
+            format!("{base}/v1/cases?limit=25&sort=sla_deadline"),
+        ),
+        (
+            "status",
+            format!("{base}/v1/cases?limit=25&status=In%20Progress,In%20Review&sort=sla_deadline"),
+        ),
+        (
+            "mine",
+            format!("{base}/v1/cases?limit=25&assigned_to=usr_amara&sort=-priority"),
+        ),
+        ("search", format!("{base}/v1/cases?limit=25&q=gmbh")),
+    ]);
+    let clients = 32;
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let warm = reqwest::Client::new();
+    for (_, q) in queries.iter() {
+        warm.get(q).header("X-API-KEY", &key).send().await.unwrap();
+    }
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let queries = queries.clone();
+        let key = key.clone();
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut samples: Vec<(usize, Duration)> = Vec::new();
+            let mut i = c;
+            while Instant::now() < deadline {
+                let which = i % queries.len();
+                let t = Instant::now();
+                let resp = http
+                    .get(&queries[which].1)
+                    .header("X-API-KEY", &key)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(resp.status().is_success());
+                let _ = resp.bytes().await.unwrap();
+                samples.push((which, t.elapsed()));
+                i += 1;
+            }
+            samples
+        }));
+    }
+    let mut all: Vec<(usize, Duration)> = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let wall = started.elapsed();
+    let mut durations: Vec<Duration> = all.iter().map(|(_, d)| *d).collect();
+    durations.sort();
+    println!("load_clients: {clients}");
+    println!("load_requests: {}", durations.len());
+    println!(
+        "load_rps: {:.0}",
+        durations.len() as f64 / wall.as_secs_f64()
+    );
+    println!("list_p50_ms: {:.2}", pct(&durations, 0.50));
+    println!("list_p95_ms: {:.2}", pct(&durations, 0.95));
+    println!("list_p99_ms: {:.2}", pct(&durations, 0.99));
+    println!("list_max_ms: {:.2}", pct(&durations, 1.0));
+    for (i, (name, _)) in queries.iter().enumerate() {
+        let mut d: Vec<Duration> = all
+            .iter()
+            .filter(|(w, _)| *w == i)
+            .map(|(_, d)| *d)
+            .collect();
+        d.sort();
+        println!(
+            "list_{name}_p50_ms: {:.2}  p99_ms: {:.2}",
+            pct(&d, 0.5),
+            pct(&d, 0.99)
+        );
+    }
+
+    // 3. The same with one client: the service time without queueing.
+    let http = reqwest::Client::new();
+    let mut single = Vec::new();
+    let until = Instant::now() + Duration::from_secs(secs.min(5));
+    let mut i = 0;
+    while Instant::now() < until {
+        let t = Instant::now();
+        let resp = http
+            .get(&queries[i % queries.len()].1)
+            .header("X-API-KEY", &key)
+            .send()
+            .await
+            .unwrap();
+        let _ = resp.bytes().await.unwrap();
+        single.push(t.elapsed());
+        i += 1;
+    }
+    single.sort();
+    println!("single_client_p50_ms: {:.2}", pct(&single, 0.5));
+    println!("single_client_p99_ms: {:.2}", pct(&single, 0.99));
+    sb.shutdown().await.unwrap();
+}
