@@ -37,6 +37,87 @@ async fn start(dir: &tempfile::TempDir, cases: usize) -> (Sandbox, Duration) {
     (sb, took)
 }
 
+type Samples = Vec<(usize, Duration)>;
+
+async fn run_load(
+    clients: usize,
+    secs: u64,
+    rate: Option<u64>,
+    queries: &Arc<Vec<(&'static str, String)>>,
+    key: &str,
+) -> (Samples, Duration) {
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(secs);
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let queries = queries.clone();
+        let key = key.to_string();
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut samples = Vec::new();
+            let period = rate.map(|r| Duration::from_secs_f64(1.0 / r as f64));
+            // Spread the clients' schedules over one period.
+            let mut next =
+                started + period.map_or(Duration::ZERO, |p| p * c as u32 / clients as u32);
+            let mut i = c;
+            loop {
+                if period.is_some() {
+                    tokio::time::sleep_until(next.into()).await;
+                } else {
+                    next = Instant::now();
+                }
+                if next >= deadline {
+                    break;
+                }
+                let which = i % queries.len();
+                let resp = http
+                    .get(&queries[which].1)
+                    .header("X-API-KEY", &key)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(resp.status().is_success());
+                let _ = resp.bytes().await.unwrap();
+                samples.push((which, next.elapsed()));
+                if let Some(p) = period {
+                    next += p;
+                }
+                i += 1;
+            }
+            samples
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    (all, started.elapsed())
+}
+
+fn report(mode: &str, all: &Samples, wall: Duration, queries: &[(&str, String)]) {
+    let mut d: Vec<Duration> = all.iter().map(|(_, d)| *d).collect();
+    d.sort();
+    println!("{mode}_requests: {}", d.len());
+    println!("{mode}_rps: {:.0}", d.len() as f64 / wall.as_secs_f64());
+    println!("{mode}_p50_ms: {:.2}", pct(&d, 0.50));
+    println!("{mode}_p95_ms: {:.2}", pct(&d, 0.95));
+    println!("{mode}_p99_ms: {:.2}", pct(&d, 0.99));
+    println!("{mode}_max_ms: {:.2}", pct(&d, 1.0));
+    for (i, (name, _)) in queries.iter().enumerate() {
+        let mut q: Vec<Duration> = all
+            .iter()
+            .filter(|(w, _)| *w == i)
+            .map(|(_, d)| *d)
+            .collect();
+        q.sort();
+        println!(
+            "{mode}_{name}_p50_ms: {:.2}  p99_ms: {:.2}",
+            pct(&q, 0.5),
+            pct(&q, 0.99)
+        );
+    }
+}
+
 #[tokio::main]
 async fn main() {
     // `cargo bench` passes --bench; nothing else is accepted.
@@ -69,7 +150,7 @@ async fn main() {
     let (sb, _) = start(&dir, 10_000).await;
     let key = sb.credential(UserRole::Analyst).unwrap().key.clone();
     let base = sb.url();
-    let queries: Arc<Vec<(&str, String)>> = Arc::new(vec![
+    let queries: Arc<Vec<(&'static str, String)>> = Arc::new(vec![
         ("default", format!("{base}/v1/cases?limit=25")),
         (
             "sla_sort",
@@ -86,67 +167,22 @@ async fn main() {
         ("search", format!("{base}/v1/cases?limit=25&q=gmbh")),
     ]);
     let clients = 32;
-    let deadline = Instant::now() + Duration::from_secs(secs);
     let warm = reqwest::Client::new();
     for (_, q) in queries.iter() {
         warm.get(q).header("X-API-KEY", &key).send().await.unwrap();
     }
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for c in 0..clients {
-        let queries = queries.clone();
-        let key = key.clone();
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            let mut samples: Vec<(usize, Duration)> = Vec::new();
-            let mut i = c;
-            while Instant::now() < deadline {
-                let which = i % queries.len();
-                let t = Instant::now();
-                let resp = http
-                    .get(&queries[which].1)
-                    .header("X-API-KEY", &key)
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(resp.status().is_success());
-                let _ = resp.bytes().await.unwrap();
-                samples.push((which, t.elapsed()));
-                i += 1;
-            }
-            samples
-        }));
-    }
-    let mut all: Vec<(usize, Duration)> = Vec::new();
-    for t in tasks {
-        all.extend(t.await.unwrap());
-    }
-    let wall = started.elapsed();
-    let mut durations: Vec<Duration> = all.iter().map(|(_, d)| *d).collect();
-    durations.sort();
-    println!("load_clients: {clients}");
-    println!("load_requests: {}", durations.len());
-    println!(
-        "load_rps: {:.0}",
-        durations.len() as f64 / wall.as_secs_f64()
-    );
-    println!("list_p50_ms: {:.2}", pct(&durations, 0.50));
-    println!("list_p95_ms: {:.2}", pct(&durations, 0.95));
-    println!("list_p99_ms: {:.2}", pct(&durations, 0.99));
-    println!("list_max_ms: {:.2}", pct(&durations, 1.0));
-    for (i, (name, _)) in queries.iter().enumerate() {
-        let mut d: Vec<Duration> = all
-            .iter()
-            .filter(|(w, _)| *w == i)
-            .map(|(_, d)| *d)
-            .collect();
-        d.sort();
-        println!(
-            "list_{name}_p50_ms: {:.2}  p99_ms: {:.2}",
-            pct(&d, 0.5),
-            pct(&d, 0.99)
-        );
-    }
+
+    // 2a. Open loop: each client sends on a fixed schedule (`BENCH_RATE` requests per second,
+    // default 20, so 640/s in all) and latency is measured from the scheduled send time, so a
+    // slow answer cannot hide the queueing it causes (no coordinated omission).
+    let rate = env_num("BENCH_RATE", 20);
+    let (all, wall) = run_load(clients, secs, Some(rate), &queries, &key).await;
+    report("open", &all, wall, &queries);
+
+    // 2b. Closed loop: each client sends its next request as soon as the last one answers; this
+    // finds the throughput ceiling, and latency there is mostly queueing.
+    let (all, wall) = run_load(clients, secs, None, &queries, &key).await;
+    report("closed", &all, wall, &queries);
 
     // 3. The same with one client: the service time without queueing.
     let http = reqwest::Client::new();

@@ -5,9 +5,9 @@
 //! - `sandbox`: the embedded Zenoo-compatible API server over SQLite.
 //! - `cli`: the command line.
 //!
-//! Later layers (see DEVELOPERS.md): `provider` (HTTP clients and vendor adapters behind one
-//! trait), `sync` (poller, outbox, cache), `app` (state, actions, update) and `ui` (pure
-//! rendering).
+//! The console's layers join as they are built: `provider` (HTTP clients and vendor adapters
+//! behind one trait), `sync` (poller, outbox, cache), `app` (state, actions, update) and `ui`
+//! (pure rendering of a state snapshot).
 
 pub mod cli;
 pub mod domain;

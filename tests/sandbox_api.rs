@@ -1283,3 +1283,18 @@ async fn a_cursor_works_with_either_spelling_of_an_ascending_sort() {
         .await
         .expect(400, "VALIDATION_ERROR");
 }
+
+#[tokio::test]
+async fn search_finds_substrings_of_any_length_and_survives_quotes() {
+    let env = start(40).await;
+    let case = env.company_case("DE", "Software and IT services").await;
+    let t = s(&case["token"]).to_string();
+    for q in ["test%20de%20hold", "DE%20HOLD", "de", "t", &t[4..10]] {
+        let hits = tokens(&env.walk(&format!("/v1/cases?q={q}"), 100).await);
+        assert!(hits.contains(&t), "q={q} misses the case");
+    }
+    for q in ["%22", "%22%22%20OR%20%2A", "a%22b", "%27%3B%20DROP"] {
+        env.get(&format!("/v1/cases?q={q}")).await.ok();
+    }
+    assert!(env.walk("/v1/cases?q=zzzzqqq", 10).await.is_empty());
+}

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -232,68 +232,89 @@ fn derive_key(secret: &str, user_id: &str) -> String {
     format!("dk_sbx_{}", &hex(&digest)[..32])
 }
 
+/// Seeds a new database in a temporary file beside `path` and moves it into place only when it
+/// is complete, so a crash mid-seed never leaves a half-seeded database behind, and two sandboxes
+/// started at once on one path end up sharing one database. `None` when another process got
+/// there first.
+fn seed_new_file(cfg: &Config, dir: &Path) -> Result<Option<(seed::Stats, Duration)>> {
+    let started = Instant::now();
+    let tmp = tempfile::Builder::new()
+        .prefix(".docket-sandbox-seeding")
+        .tempfile_in(dir)
+        .wrap_err_with(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let conn = db::open_for_seeding(tmp.path())?;
+    let mut secret = [0u8; 32];
+    rand::fill(&mut secret);
+    let secret = hex(&secret);
+    let tx = conn.unchecked_transaction()?;
+    for u in seed::USERS {
+        tx.execute(
+            "INSERT INTO users (user_id, name, email, title, role, key_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![u.user_id, u.name, u.email, u.title, u.role.as_str(), key_hash(&derive_key(&secret, u.user_id)).to_vec()],
+        )?;
+    }
+    let now = api::render::now();
+    let stats = seed::seed(&tx, cfg.cases, cfg.seed, now).wrap_err("seeding failed")?;
+    for (k, v) in [
+        ("key_secret", secret.as_str()),
+        ("schema_version", &db::SCHEMA_VERSION.to_string()),
+        ("seed", &cfg.seed.to_string()),
+        ("cases", &cfg.cases.to_string()),
+        ("seeded_at", &now.to_string()),
+    ] {
+        db::meta_set(&tx, k, v)?;
+    }
+    tx.commit()?;
+    tracing::info!(secs = started.elapsed().as_secs_f64(), "rows seeded");
+    db::finish_seeding(&conn)?;
+    tracing::info!(secs = started.elapsed().as_secs_f64(), "indexes built");
+    drop(conn);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o600))?;
+    }
+    match tmp.persist_noclobber(&cfg.db_path) {
+        Ok(_) => Ok(Some((stats, started.elapsed()))),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
+        Err(e) => Err(e.error).wrap_err_with(|| {
+            format!(
+                "cannot move the seeded database to {}",
+                cfg.db_path.display()
+            )
+        }),
+    }
+}
+
 fn prepare(cfg: &Config) -> Result<Prep> {
     if cfg.fresh {
         remove_db_files(&cfg.db_path)?;
     }
-    if let Some(dir) = cfg.db_path.parent()
-        && !dir.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(dir)
-            .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
-    }
-    let mut conn = db::open_writer(&cfg.db_path)
-        .wrap_err_with(|| format!("cannot open the sandbox database {}", cfg.db_path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&cfg.db_path, std::fs::Permissions::from_mode(0o600));
-    }
-
-    // Seed once, under an exclusive lock, so two sandboxes started on one file do not both seed.
-    conn.pragma_update(None, "synchronous", "OFF")?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-    let prepared = match db::meta_get(&tx, "seeded_at")? {
-        Some(_) => {
-            let version: i64 = db::meta_get(&tx, "schema_version")?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            if version != db::SCHEMA_VERSION {
-                bail!(
-                    "{} was made by another version of docket (schema {version}, expected {}); start with --fresh to reseed it",
-                    cfg.db_path.display(),
-                    db::SCHEMA_VERSION
-                );
-            }
-            Prepared::Reused
-        }
-        None => {
-            let started = Instant::now();
-            let mut secret = [0u8; 32];
-            rand::fill(&mut secret);
-            let secret = hex(&secret);
-            db::meta_set(&tx, "key_secret", &secret)?;
-            for u in seed::USERS {
-                tx.execute(
-                    "INSERT INTO users (user_id, name, email, title, role, key_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![u.user_id, u.name, u.email, u.title, u.role.as_str(), key_hash(&derive_key(&secret, u.user_id)).to_vec()],
-                )?;
-            }
-            let now = api::render::now();
-            let stats = seed::seed(&tx, cfg.cases, cfg.seed, now).wrap_err("seeding failed")?;
-            db::create_indexes(&tx)?;
-            db::meta_set(&tx, "schema_version", &db::SCHEMA_VERSION.to_string())?;
-            db::meta_set(&tx, "seed", &cfg.seed.to_string())?;
-            db::meta_set(&tx, "cases", &cfg.cases.to_string())?;
-            db::meta_set(&tx, "seeded_at", &now.to_string())?;
-            Prepared::Seeded {
-                stats,
-                took: started.elapsed(),
-            }
-        }
+    let dir = match cfg.db_path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
     };
-    tx.commit()?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    std::fs::create_dir_all(&dir).wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+    let mut prepared = Prepared::Reused;
+    if !cfg.db_path.exists()
+        && let Some((stats, took)) = seed_new_file(cfg, &dir)?
+    {
+        prepared = Prepared::Seeded { stats, took };
+    }
+    let conn = db::open_writer(&cfg.db_path)
+        .wrap_err_with(|| format!("cannot open the sandbox database {}", cfg.db_path.display()))?;
+    let version: i64 = db::meta_get(&conn, "schema_version")?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    if db::meta_get(&conn, "seeded_at")?.is_none() || version != db::SCHEMA_VERSION {
+        bail!(
+            "{} is not a sandbox database of this version of docket (schema {version}, expected {}); start with --fresh to reseed it",
+            cfg.db_path.display(),
+            db::SCHEMA_VERSION
+        );
+    }
+    // Indexes added by a newer docket arrive on existing databases too.
+    db::create_indexes(&conn)?;
 
     let secret = db::meta_get(&conn, "key_secret")?
         .ok_or_else(|| eyre!("the sandbox database has no key secret; start with --fresh"))?;

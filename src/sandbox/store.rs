@@ -33,14 +33,16 @@ pub struct NewCase<'a> {
     pub created_at: i64,
     pub updated_at: i64,
     pub closed_at: Option<i64>,
+    /// The primary entity (id, name), when it exists already.
+    pub primary_entity: Option<(i64, &'a str)>,
 }
 
 pub fn insert_case(conn: &Connection, c: &NewCase<'_>) -> rusqlite::Result<i64> {
     conn.prepare_cached(
         "INSERT INTO cases (token, name, type, status, priority, priority_rank, entity_category, assigned_to, \
          sla_due_at, sla_warning_days, sla_paused_at, decision, summary, escalated_to, escalation_reason, escalated_at, \
-         external_reference, metadata, created_at, updated_at, closed_at, search_text) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+         external_reference, metadata, created_at, updated_at, closed_at, search_text, primary_entity_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
     )?
     .execute(params![
         c.token,
@@ -64,7 +66,13 @@ pub fn insert_case(conn: &Connection, c: &NewCase<'_>) -> rusqlite::Result<i64> 
         c.created_at,
         c.updated_at,
         c.closed_at,
-        search_text(&[c.name, c.token, c.external_reference.unwrap_or("")]),
+        search_text(&[
+            c.name,
+            c.token,
+            c.external_reference.unwrap_or(""),
+            c.primary_entity.map_or("", |(_, n)| n),
+        ]),
+        c.primary_entity.map(|(id, _)| id),
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -386,11 +394,14 @@ pub fn set_primary(conn: &Connection, case_id: i64, entity_id: i64) -> rusqlite:
     Ok(())
 }
 
-/// Marks a case as changed now (every change to a case or anything on it does this, so that
-/// `updated_since` polling sees it).
+/// Marks a case as changed now: every change to a case or anything on it does this, once per
+/// request, so that `updated_since` polling sees it and `version` (which, unlike a time with
+/// one-second resolution, moves on every change) changes the case's representation and ETag.
 pub fn touch_case(conn: &Connection, case_id: i64, now: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("UPDATE cases SET updated_at = MAX(updated_at, ?2) WHERE id = ?1")?
-        .execute(params![case_id, now])?;
+    conn.prepare_cached(
+        "UPDATE cases SET updated_at = MAX(updated_at, ?2), version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![case_id, now])?;
     Ok(())
 }
 

@@ -152,6 +152,7 @@ fn spec(params: &Params) -> Result<ListSpec<'static>, ApiError> {
     let mut spec = ListSpec {
         columns: COLS,
         from: FROM,
+        narrow: None,
         id: "a.id",
         filters: vec![],
         params: vec![],

@@ -110,6 +110,7 @@ fn spec(params: &Params) -> Result<ListSpec<'static>, ApiError> {
     let mut spec = ListSpec {
         columns: COLS,
         from: FROM,
+        narrow: Some("audit a"),
         id: "a.id",
         filters: vec![],
         params: vec![],

@@ -55,6 +55,8 @@ pub struct CaseOut {
     pub escalation_date: Option<String>,
     pub external_reference: Option<String>,
     pub metadata: Value,
+    /// Extension: moves on every change to the case or anything on it.
+    pub version: i64,
     pub created_at: String,
     pub updated_at: String,
     pub closed_at: Option<String>,
@@ -63,7 +65,7 @@ pub struct CaseOut {
 pub const COLS: &str = "c.id, c.token, c.name, c.type, c.status, c.priority, c.entity_category, c.assigned_to, \
     c.sla_due_at, c.sla_warning_days, c.sla_paused_at, c.risk_tier, c.risk_score, c.decision, c.summary, \
     c.escalated_to, c.escalation_reason, c.escalated_at, c.external_reference, c.metadata, c.open_alerts_count, \
-    c.total_alerts_count, c.total_entities_count, c.created_at, c.updated_at, c.closed_at, \
+    c.total_alerts_count, c.total_entities_count, c.version, c.created_at, c.updated_at, c.closed_at, \
     e.token AS entity_token, e.full_name AS entity_name";
 pub const FROM: &str = "cases c LEFT JOIN entities e ON e.id = c.primary_entity_id";
 
@@ -132,6 +134,7 @@ pub fn row(r: &Row<'_>, now: i64) -> rusqlite::Result<CaseOut> {
         escalation_date: ts_opt(r.get("escalated_at")?),
         external_reference: r.get("external_reference")?,
         metadata: json_col(&r.get::<_, String>("metadata")?),
+        version: r.get("version")?,
         created_at: ts(r.get("created_at")?),
         updated_at: ts(r.get("updated_at")?),
         closed_at: ts_opt(closed_at),
@@ -237,6 +240,7 @@ fn case_filters(params: &Params, now: i64) -> Result<ListSpec<'static>, ApiError
     let mut spec = ListSpec {
         columns: COLS,
         from: FROM,
+        narrow: Some("cases c"),
         id: "c.id",
         filters: vec![],
         params: vec![],
@@ -341,7 +345,14 @@ fn case_filters(params: &Params, now: i64) -> Result<ListSpec<'static>, ApiError
         if q.chars().count() > 200 {
             return Err(ApiError::validation("q", "must be at most 200 characters"));
         }
-        if !q.is_empty() {
+        if q.chars().count() >= 3 {
+            // The trigram index answers substrings of three characters or more.
+            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+            spec.filter(
+                "c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)",
+                [SqlValue::Text(phrase)],
+            );
+        } else if !q.is_empty() {
             spec.filter("instr(c.search_text, ?) > 0", [SqlValue::Text(q)]);
         }
     }
@@ -660,6 +671,7 @@ pub async fn create(
                 created_at: op.now,
                 updated_at: op.now,
                 closed_at: None,
+                primary_entity: None,
             },
         )?;
         if let Some(e) = &b.entity {
@@ -916,6 +928,7 @@ pub async fn close(
             "UPDATE cases SET status = 'Closed', decision = ?2, summary = ?3, closed_at = ?4, updated_at = ?4 WHERE id = ?1",
         )?
         .execute(params![c.id, decision.as_str(), b.summary, op.now])?;
+        store::touch_case(tx, c.id, op.now)?;
         audit::record(
             tx,
             op,
@@ -965,6 +978,7 @@ pub async fn escalate(
             "UPDATE cases SET escalated_to = ?2, escalation_reason = ?3, escalated_at = ?4 WHERE id = ?1",
         )?
         .execute(params![c.id, b.escalate_to, b.reason, op.now])?;
+        store::touch_case(tx, c.id, op.now)?;
         audit::record(
             tx,
             op,
@@ -1279,6 +1293,7 @@ pub async fn list_comments(
             let mut spec = ListSpec {
                 columns: COMMENT_COLS,
                 from: COMMENT_FROM,
+                narrow: None,
                 id: "m.id",
                 filters: vec![],
                 params: vec![],

@@ -92,6 +92,7 @@ fn spec(params: &Params) -> Result<ListSpec<'static>, ApiError> {
     let mut spec = ListSpec {
         columns: COLS,
         from: FROM,
+        narrow: None,
         id: "k.id",
         filters: vec![],
         params: vec![],

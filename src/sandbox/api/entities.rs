@@ -202,6 +202,7 @@ pub async fn list(
                     let mut s = ListSpec {
                         columns: &cols,
                         from: CASE_FROM,
+                        narrow: None,
                         id: "e.id",
                         filters: vec![],
                         params: vec![],
@@ -215,6 +216,7 @@ pub async fn list(
                 None => ListSpec {
                     columns: BASE_COLS,
                     from: "entities e",
+                    narrow: Some("entities e"),
                     id: "e.id",
                     filters: vec![],
                     params: vec![],

@@ -23,6 +23,10 @@ pub struct ListSpec<'a> {
     pub columns: &'a str,
     /// FROM clause, joins included.
     pub from: &'a str,
+    /// The FROM clause without joins, when the filters and sorts use only its table: counting
+    /// and ordering then read narrow rows (and covering indexes), and only the page's rows are
+    /// joined.
+    pub narrow: Option<&'a str>,
     /// The unique row id used to break ties, e.g. `c.id`.
     pub id: &'a str,
     /// WHERE fragments, ANDed; `?` placeholders bound from `params` in order.
@@ -173,10 +177,10 @@ pub fn run<T>(
     } else {
         spec.filters.join(" AND ")
     };
+    let key_from = spec.narrow.unwrap_or(spec.from);
     let total: i64 = conn
         .prepare_cached(&format!(
-            "SELECT COUNT(*) FROM {} WHERE {where_all}",
-            spec.from
+            "SELECT COUNT(*) FROM {key_from} WHERE {where_all}"
         ))?
         .query_row(rusqlite::params_from_iter(spec.params.iter()), |r| r.get(0))?;
 
@@ -197,26 +201,67 @@ pub fn run<T>(
     } else {
         where_page
     };
-    let sql = format!(
-        "SELECT {cols}, ({expr}) AS sort_value__, {id} AS row_id__ FROM {from} WHERE {where_page} \
-         ORDER BY ({expr}) {dir}, {id} {dir} LIMIT {lim}",
-        cols = spec.columns,
-        id = spec.id,
-        from = spec.from,
-        lim = limit + 1,
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(spec.params.iter()))?;
     let mut items = Vec::with_capacity(limit as usize);
     let mut last: Option<(SqlValue, i64)> = None;
     let mut has_more = false;
-    while let Some(row) = rows.next()? {
-        if items.len() as i64 == limit {
+    if spec.narrow.is_some() {
+        // Phase 1: order narrow rows; phase 2: join and map only the page.
+        let sql = format!(
+            "SELECT ({expr}) AS sort_value__, {id} AS row_id__ FROM {key_from} WHERE {where_page} \
+             ORDER BY ({expr}) {dir}, {id} {dir} LIMIT {lim}",
+            id = spec.id,
+            lim = limit + 1,
+        );
+        let mut keys: Vec<(SqlValue, i64)> = conn
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(spec.params.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        if keys.len() as i64 > limit {
             has_more = true;
-            break;
+            keys.truncate(limit as usize);
         }
-        items.push(map(row, now)?);
-        last = Some((row.get("sort_value__")?, row.get("row_id__")?));
+        if !keys.is_empty() {
+            let marks = vec!["?"; keys.len()].join(", ");
+            let sql = format!(
+                "SELECT {cols}, {id} AS row_id__ FROM {from} WHERE {id} IN ({marks})",
+                cols = spec.columns,
+                id = spec.id,
+                from = spec.from,
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(keys.iter().map(|(_, id)| id)))?;
+            let mut by_id = std::collections::HashMap::with_capacity(keys.len());
+            while let Some(row) = rows.next()? {
+                by_id.insert(row.get::<_, i64>("row_id__")?, map(row, now)?);
+            }
+            for (_, id) in &keys {
+                if let Some(item) = by_id.remove(id) {
+                    items.push(item);
+                }
+            }
+        }
+        last = keys.pop();
+    } else {
+        let sql = format!(
+            "SELECT {cols}, ({expr}) AS sort_value__, {id} AS row_id__ FROM {from} WHERE {where_page} \
+             ORDER BY ({expr}) {dir}, {id} {dir} LIMIT {lim}",
+            cols = spec.columns,
+            id = spec.id,
+            from = spec.from,
+            lim = limit + 1,
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(spec.params.iter()))?;
+        while let Some(row) = rows.next()? {
+            if items.len() as i64 == limit {
+                has_more = true;
+                break;
+            }
+            items.push(map(row, now)?);
+            last = Some((row.get("sort_value__")?, row.get("row_id__")?));
+        }
     }
     let cursor = match (has_more, last) {
         (true, Some((v, i))) => {

@@ -155,8 +155,23 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), faults))
+        // A bug in a handler answers 500 in the usual shape instead of dropping the connection;
+        // its transaction was rolled back when the panic unwound through it.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            panic_response,
+        ))
         .layer(middleware::from_fn(with_request_id))
         .with_state(state)
+}
+
+fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(panic = what, "handler panicked");
+    ApiError::internal("The sandbox hit an internal error; nothing was changed.").into_response()
 }
 
 async fn not_found(method: Method, uri: axum::http::Uri) -> ApiError {

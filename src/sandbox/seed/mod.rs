@@ -234,6 +234,8 @@ fn case_status(g: &mut Gen) -> CaseStatus {
 struct Audit<'a> {
     conn: &'a Connection,
     case_id: i64,
+    /// Time of the latest entry, which becomes the case's `updated_at`.
+    last: std::cell::Cell<i64>,
 }
 
 impl Audit<'_> {
@@ -250,6 +252,7 @@ impl Audit<'_> {
     ) -> rusqlite::Result<()> {
         let token = g.token("aud");
         g.stats.audit += 1;
+        self.last.set(self.last.get().max(at.min(g.now)));
         store::insert_audit(
             self.conn,
             &AuditRow {
@@ -376,46 +379,6 @@ fn seed_case(conn: &Connection, g: &mut Gen, index: usize) -> rusqlite::Result<(
             .max(HOUR)
     });
 
-    let case_id = store::insert_case(
-        conn,
-        &NewCase {
-            token: &token,
-            name: &name,
-            case_type: case_type.as_str(),
-            status: status.as_str(),
-            priority: priority.as_str(),
-            priority_rank: priority.rank(),
-            entity_category: if is_company { "Company" } else { "Person" },
-            assigned_to,
-            sla_due_at: created_at + due_secs,
-            sla_warning_days: policy.warning_days,
-            sla_paused_at: paused_at,
-            decision: None,
-            summary: None,
-            escalated_to: escalated.then_some(APPROVER),
-            escalation_reason,
-            escalated_at,
-            external_reference: g
-                .chance(0.6)
-                .then(|| format!("CRM-{}-{:07}", home.code, index))
-                .as_deref(),
-            metadata: &metadata,
-            created_at,
-            updated_at: created_at,
-            closed_at: None,
-        },
-    )?;
-    let audit = Audit { conn, case_id };
-    audit.add(
-        g,
-        created_at,
-        SYSTEM,
-        "CASE_CREATED",
-        "case",
-        &token,
-        json!({ "after": { "status": "New", "type": case_type, "priority": priority } }),
-    )?;
-
     // Entities.
     let verification = |g: &mut Gen| -> VerificationStatus {
         if closed {
@@ -492,6 +455,51 @@ fn seed_case(conn: &Connection, g: &mut Gen, index: usize) -> rusqlite::Result<(
             verification,
         )?
     };
+    let case_id = store::insert_case(
+        conn,
+        &NewCase {
+            token: &token,
+            name: &name,
+            case_type: case_type.as_str(),
+            status: status.as_str(),
+            priority: priority.as_str(),
+            priority_rank: priority.rank(),
+            entity_category: if is_company { "Company" } else { "Person" },
+            assigned_to,
+            sla_due_at: created_at + due_secs,
+            sla_warning_days: policy.warning_days,
+            sla_paused_at: paused_at,
+            decision: None,
+            summary: None,
+            escalated_to: escalated.then_some(APPROVER),
+            escalation_reason,
+            escalated_at,
+            external_reference: g
+                .chance(0.6)
+                .then(|| format!("CRM-{}-{:07}", home.code, index))
+                .as_deref(),
+            metadata: &metadata,
+            created_at,
+            updated_at: created_at,
+            closed_at: None,
+            primary_entity: Some((primary.id, &primary.name)),
+        },
+    )?;
+    let audit = Audit {
+        conn,
+        case_id,
+        last: std::cell::Cell::new(created_at),
+    };
+    audit.add(
+        g,
+        created_at,
+        SYSTEM,
+        "CASE_CREATED",
+        "case",
+        &token,
+        json!({ "after": { "status": "New", "type": case_type, "priority": priority } }),
+    )?;
+
     store::link_entity(
         conn,
         case_id,
@@ -501,7 +509,6 @@ fn seed_case(conn: &Connection, g: &mut Gen, index: usize) -> rusqlite::Result<(
         None,
         0,
     )?;
-    store::set_primary(conn, case_id, primary.id)?;
     let primary_id = primary.id;
     ents.push(primary);
 
@@ -908,12 +915,8 @@ fn seed_case(conn: &Connection, g: &mut Gen, index: usize) -> rusqlite::Result<(
             .execute(rusqlite::params![case_id, decision, summary, at])?;
         audit.add(g, at, actor, "CASE_CLOSURE", "case", &token, json!({ "before": { "status": "In Progress" }, "after": { "status": "Closed", "decision": decision }, "rationale": summary }))?;
     }
-    let last: i64 = conn
-        .prepare_cached("SELECT MAX(created_at) FROM audit WHERE case_id = ?1")?
-        .query_row([case_id], |r| r.get::<_, Option<i64>>(0))?
-        .unwrap_or(created_at);
     conn.prepare_cached("UPDATE cases SET updated_at = ?2 WHERE id = ?1")?
-        .execute(rusqlite::params![case_id, last.max(created_at)])?;
+        .execute(rusqlite::params![case_id, audit.last.get().max(created_at)])?;
     Ok(())
 }
 
