@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use super::cases::{MAX_REASON, assignable};
 use super::extract::{Body, Ctx, Params, text};
-use super::list::{self, ListSpec};
-use super::render::{PageMeta, get_response, json_col, now, ts, ts_opt};
+use super::list::{self, ListSpec, Parent};
+use super::render::{get_response, json_col, now, ts, ts_opt};
 use super::write::{Op, apply};
 use super::{ApiError, AppState, audit};
 use crate::domain::lifecycle;
@@ -159,35 +159,9 @@ fn spec(params: &Params) -> Result<ListSpec<'static>, ApiError> {
         sorts: SORTS,
         default_sort: "-priority_score",
     };
-    let t = |v: Vec<&'static str>| {
-        v.into_iter()
-            .map(|s| SqlValue::Text(s.into()))
-            .collect::<Vec<_>>()
-    };
-    spec.filter_in(
-        "a.status",
-        t(params
-            .enums::<AlertStatus>("status")?
-            .iter()
-            .map(|s| s.as_str())
-            .collect()),
-    );
-    spec.filter_in(
-        "a.type",
-        t(params
-            .enums::<AlertType>("type")?
-            .iter()
-            .map(|s| s.as_str())
-            .collect()),
-    );
-    spec.filter_in(
-        "a.priority",
-        t(params
-            .enums::<Priority>("priority")?
-            .iter()
-            .map(|s| s.as_str())
-            .collect()),
-    );
+    spec.filter_enum::<AlertStatus>("a.status", params, "status")?;
+    spec.filter_enum::<AlertType>("a.type", params, "type")?;
+    spec.filter_enum::<Priority>("a.priority", params, "priority")?;
     let strings = |name: &str| {
         params
             .strings(name)
@@ -211,15 +185,7 @@ pub async fn list(
     params: Params,
 ) -> Result<Response, ApiError> {
     let spec = spec(&params)?;
-    let page = state
-        .db
-        .read(move |conn| list::run(conn, spec, &params, now(), row))
-        .await?;
-    Ok(get_response(
-        &ctx.headers,
-        &page.items,
-        Some(&PageMeta::from(&page)),
-    ))
+    list::respond(&state.db, &ctx.headers, params, spec, None, row).await
 }
 
 pub async fn list_for_entity(
@@ -228,21 +194,14 @@ pub async fn list_for_entity(
     Path(token): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let mut spec = spec(&params)?;
-    let page = state
-        .db
-        .read(move |conn| {
-            let id = store::id_of(conn, "entities", &token)?
-                .ok_or_else(|| ApiError::not_found("entity", &token))?;
-            spec.filter("a.entity_id = ?", [SqlValue::Integer(id)]);
-            list::run(conn, spec, &params, now(), row)
-        })
-        .await?;
-    Ok(get_response(
-        &ctx.headers,
-        &page.items,
-        Some(&PageMeta::from(&page)),
-    ))
+    let spec = spec(&params)?;
+    let parent = Parent {
+        table: "entities",
+        what: "entity",
+        column: "a.entity_id",
+        token,
+    };
+    list::respond(&state.db, &ctx.headers, params, spec, Some(parent), row).await
 }
 
 pub async fn get_one(

@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::extract::{Ctx, Params};
-use super::list::{self, ListSpec};
-use super::render::{PageMeta, get_response, json_col, now, ts};
+use super::list::{self, ListSpec, Parent};
+use super::render::{get_response, json_col, ts};
 use super::write::Op;
 use super::{ApiError, AppState, random_alnum};
 use crate::sandbox::store::{self, AuditRow};
@@ -158,15 +158,7 @@ pub async fn list(
     params: Params,
 ) -> Result<Response, ApiError> {
     let spec = spec(&params)?;
-    let page = state
-        .db
-        .read(move |conn| list::run(conn, spec, &params, now(), row))
-        .await?;
-    Ok(get_response(
-        &ctx.headers,
-        &page.items,
-        Some(&PageMeta::from(&page)),
-    ))
+    list::respond(&state.db, &ctx.headers, params, spec, None, row).await
 }
 
 pub async fn case_timeline(
@@ -175,21 +167,14 @@ pub async fn case_timeline(
     Path(case_token): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let mut spec = spec(&params)?;
-    let page = state
-        .db
-        .read(move |conn| {
-            let case_id = store::id_of(conn, "cases", &case_token)?
-                .ok_or_else(|| ApiError::not_found("case", &case_token))?;
-            spec.filter("a.case_id = ?", [SqlValue::Integer(case_id)]);
-            list::run(conn, spec, &params, now(), row)
-        })
-        .await?;
-    Ok(get_response(
-        &ctx.headers,
-        &page.items,
-        Some(&PageMeta::from(&page)),
-    ))
+    let spec = spec(&params)?;
+    let parent = Parent {
+        table: "cases",
+        what: "case",
+        column: "a.case_id",
+        token: case_token,
+    };
+    list::respond(&state.db, &ctx.headers, params, spec, Some(parent), row).await
 }
 
 pub async fn get_one(

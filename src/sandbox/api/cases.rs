@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::extract::{Body, Ctx, Params, text};
-use super::list::{self, ListSpec};
+use super::list::{self, ListSpec, Parent};
 use super::render::{PageMeta, get_response, json_col, now, ts, ts_opt};
 use super::write::{Op, apply, apply_with_status};
 use super::{ApiError, AppState, audit, random_alnum};
@@ -248,61 +248,11 @@ fn case_filters(params: &Params, now: i64) -> Result<ListSpec<'static>, ApiError
         default_sort: "-created_at",
     };
     let text = |v: Vec<String>| v.into_iter().map(SqlValue::Text).collect::<Vec<_>>();
-    let enums = |v: Vec<&'static str>| {
-        v.into_iter()
-            .map(|s| SqlValue::Text(s.into()))
-            .collect::<Vec<_>>()
-    };
-    spec.filter_in(
-        "c.status",
-        enums(
-            params
-                .enums::<CaseStatus>("status")?
-                .iter()
-                .map(|s| s.as_str())
-                .collect(),
-        ),
-    );
-    spec.filter_in(
-        "c.type",
-        enums(
-            params
-                .enums::<CaseType>("type")?
-                .iter()
-                .map(|s| s.as_str())
-                .collect(),
-        ),
-    );
-    spec.filter_in(
-        "c.entity_category",
-        enums(
-            params
-                .enums::<EntityType>("entity_category")?
-                .iter()
-                .map(|s| s.as_str())
-                .collect(),
-        ),
-    );
-    spec.filter_in(
-        "c.risk_tier",
-        enums(
-            params
-                .enums::<RiskTier>("risk_tier")?
-                .iter()
-                .map(|s| s.as_str())
-                .collect(),
-        ),
-    );
-    spec.filter_in(
-        "c.priority",
-        enums(
-            params
-                .enums::<Priority>("priority")?
-                .iter()
-                .map(|s| s.as_str())
-                .collect(),
-        ),
-    );
+    spec.filter_enum::<CaseStatus>("c.status", params, "status")?;
+    spec.filter_enum::<CaseType>("c.type", params, "type")?;
+    spec.filter_enum::<EntityType>("c.entity_category", params, "entity_category")?;
+    spec.filter_enum::<RiskTier>("c.risk_tier", params, "risk_tier")?;
+    spec.filter_enum::<Priority>("c.priority", params, "priority")?;
     let assignees = params.strings("assigned_to");
     if !assignees.is_empty() {
         let unassigned = assignees.iter().any(|a| a == "none");
@@ -370,17 +320,8 @@ pub async fn list(
     ctx: Ctx,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let now = now();
-    let spec = case_filters(&params, now)?;
-    let page = state
-        .db
-        .read(move |conn| list::run(conn, spec, &params, now, row))
-        .await?;
-    Ok(get_response(
-        &ctx.headers,
-        &page.items,
-        Some(&PageMeta::from(&page)),
-    ))
+    let spec = case_filters(&params, now())?;
+    list::respond(&state.db, &ctx.headers, params, spec, None, row).await
 }
 
 pub async fn get_one(
@@ -1280,36 +1221,32 @@ pub async fn list_comments(
     Path(token): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let types: Vec<SqlValue> = params
-        .enums::<CommentType>("type")?
-        .into_iter()
-        .map(|t| SqlValue::Text(t.as_str().into()))
-        .collect();
-    let page = state
-        .db
-        .read(move |conn| {
-            let id = store::id_of(conn, "cases", &token)?
-                .ok_or_else(|| ApiError::not_found("case", &token))?;
-            let mut spec = ListSpec {
-                columns: COMMENT_COLS,
-                from: COMMENT_FROM,
-                narrow: None,
-                id: "m.id",
-                filters: vec![],
-                params: vec![],
-                sorts: COMMENT_SORTS,
-                default_sort: "created_at",
-            };
-            spec.filter("m.case_id = ?", [SqlValue::Integer(id)]);
-            spec.filter_in("m.type", types);
-            list::run(conn, spec, &params, now(), comment_row)
-        })
-        .await?;
-    Ok(get_response(
+    let mut spec = ListSpec {
+        columns: COMMENT_COLS,
+        from: COMMENT_FROM,
+        narrow: None,
+        id: "m.id",
+        filters: vec![],
+        params: vec![],
+        sorts: COMMENT_SORTS,
+        default_sort: "created_at",
+    };
+    spec.filter_enum::<CommentType>("m.type", &params, "type")?;
+    let parent = Parent {
+        table: "cases",
+        what: "case",
+        column: "m.case_id",
+        token,
+    };
+    list::respond(
+        &state.db,
         &ctx.headers,
-        &page.items,
-        Some(&PageMeta::from(&page)),
-    ))
+        params,
+        spec,
+        Some(parent),
+        comment_row,
+    )
+    .await
 }
 
 #[derive(Deserialize, Debug)]

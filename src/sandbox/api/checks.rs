@@ -3,15 +3,14 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::cases::MAX_REASON;
 use super::extract::{Body, Ctx, Params, text};
-use super::list::{self, ListSpec};
-use super::render::{PageMeta, get_response, json_col, now, ts, ts_opt};
+use super::list::{self, ListSpec, Parent};
+use super::render::{get_response, json_col, ts, ts_opt};
 use super::write::apply;
 use super::{ApiError, AppState, audit};
 use crate::domain::{CheckCategory, CheckStatus, WaiveReason};
@@ -99,27 +98,8 @@ fn spec(params: &Params) -> Result<ListSpec<'static>, ApiError> {
         sorts: SORTS,
         default_sort: "created_at",
     };
-    let t = |v: Vec<&'static str>| {
-        v.into_iter()
-            .map(|s| SqlValue::Text(s.into()))
-            .collect::<Vec<_>>()
-    };
-    spec.filter_in(
-        "k.status",
-        t(params
-            .enums::<CheckStatus>("status")?
-            .iter()
-            .map(|s| s.as_str())
-            .collect()),
-    );
-    spec.filter_in(
-        "k.category",
-        t(params
-            .enums::<CheckCategory>("category")?
-            .iter()
-            .map(|s| s.as_str())
-            .collect()),
-    );
+    spec.filter_enum::<CheckStatus>("k.status", params, "status")?;
+    spec.filter_enum::<CheckCategory>("k.category", params, "category")?;
     Ok(spec)
 }
 
@@ -127,26 +107,10 @@ async fn list_by(
     state: AppState,
     ctx: Ctx,
     params: Params,
-    table: &'static str,
-    column: &'static str,
-    token: String,
+    parent: Parent,
 ) -> Result<Response, ApiError> {
-    let mut spec = spec(&params)?;
-    let page = state
-        .db
-        .read(move |conn| {
-            let what = if table == "cases" { "case" } else { "entity" };
-            let id = store::id_of(conn, table, &token)?
-                .ok_or_else(|| ApiError::not_found(what, &token))?;
-            spec.filter(format!("{column} = ?"), [SqlValue::Integer(id)]);
-            list::run(conn, spec, &params, now(), row)
-        })
-        .await?;
-    Ok(get_response(
-        &ctx.headers,
-        &page.items,
-        Some(&PageMeta::from(&page)),
-    ))
+    let spec = spec(&params)?;
+    list::respond(&state.db, &ctx.headers, params, spec, Some(parent), row).await
 }
 
 pub async fn list_for_case(
@@ -155,7 +119,13 @@ pub async fn list_for_case(
     Path(token): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    list_by(state, ctx, params, "cases", "k.case_id", token).await
+    let parent = Parent {
+        table: "cases",
+        what: "case",
+        column: "k.case_id",
+        token,
+    };
+    list_by(state, ctx, params, parent).await
 }
 
 pub async fn list_for_entity(
@@ -164,7 +134,13 @@ pub async fn list_for_entity(
     Path(token): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
-    list_by(state, ctx, params, "entities", "k.entity_id", token).await
+    let parent = Parent {
+        table: "entities",
+        what: "entity",
+        column: "k.entity_id",
+        token,
+    };
+    list_by(state, ctx, params, parent).await
 }
 
 fn load(conn: &Connection, token: &str) -> Result<CheckOut, ApiError> {

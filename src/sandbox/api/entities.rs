@@ -169,21 +169,10 @@ pub async fn list(
     ctx: Ctx,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let types: Vec<SqlValue> = params
-        .enums::<EntityType>("type")?
-        .iter()
-        .map(|t| SqlValue::Text(t.as_str().into()))
-        .collect();
-    let statuses: Vec<SqlValue> = params
-        .enums::<VerificationStatus>("verification_status")?
-        .iter()
-        .map(|t| SqlValue::Text(t.as_str().into()))
-        .collect();
-    let roles: Vec<SqlValue> = params
-        .enums::<EntityRole>("role")?
-        .iter()
-        .map(|t| SqlValue::Text(t.as_str().into()))
-        .collect();
+    let types: Vec<SqlValue> = params.enum_values::<EntityType>("type")?;
+    let statuses: Vec<SqlValue> =
+        params.enum_values::<VerificationStatus>("verification_status")?;
+    let roles: Vec<SqlValue> = params.enum_values::<EntityRole>("role")?;
     let case_token = params.str("case_token").map(str::to_string);
     if case_token.is_none() && !roles.is_empty() {
         return Err(ApiError::validation(

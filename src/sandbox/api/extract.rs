@@ -186,6 +186,21 @@ impl Params {
         Ok(out)
     }
 
+    /// [`Params::enums`] as SQL text values, for `IN (...)` filters.
+    pub fn enum_values<T: FromStr + std::fmt::Display>(
+        &self,
+        name: &str,
+    ) -> Result<Vec<rusqlite::types::Value>, ApiError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        Ok(self
+            .enums::<T>(name)?
+            .iter()
+            .map(|v| rusqlite::types::Value::Text(v.to_string()))
+            .collect())
+    }
+
     /// Every value of a free-text filter (repeated or comma-separated).
     pub fn strings(&self, name: &str) -> Vec<String> {
         self.0

@@ -11,8 +11,14 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, Row};
 use serde::{Deserialize, Serialize};
 
+use axum::http::HeaderMap;
+use axum::response::Response;
+
 use super::ApiError;
 use super::extract::Params;
+use super::render::{PageMeta, get_response, now};
+use crate::sandbox::db::Db;
+use crate::sandbox::store;
 
 pub const DEFAULT_LIMIT: i64 = 25;
 pub const MAX_LIMIT: i64 = 100;
@@ -45,6 +51,20 @@ impl ListSpec<'_> {
         self.params.extend(params);
     }
 
+    /// `col IN (...)` over the values of an enum query parameter, checked against the enum.
+    pub fn filter_enum<T: std::str::FromStr + std::fmt::Display>(
+        &mut self,
+        col: &str,
+        params: &Params,
+        name: &str,
+    ) -> Result<(), ApiError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        self.filter_in(col, params.enum_values::<T>(name)?);
+        Ok(())
+    }
+
     /// `col IN (?, ?, ...)` for a non-empty list of values.
     pub fn filter_in(&mut self, col: &str, values: Vec<SqlValue>) {
         if values.is_empty() {
@@ -53,6 +73,44 @@ impl ListSpec<'_> {
         let marks = vec!["?"; values.len()].join(", ");
         self.filter(format!("{col} IN ({marks})"), values);
     }
+}
+
+/// Restricts a list to the children of one parent row, found by its token.
+pub struct Parent {
+    pub table: &'static str,
+    pub what: &'static str,
+    pub column: &'static str,
+    pub token: String,
+}
+
+/// Runs one page of `spec` (within `parent`, if given) and answers it as a conditional GET.
+pub async fn respond<T, M>(
+    db: &Db,
+    headers: &HeaderMap,
+    params: Params,
+    mut spec: ListSpec<'static>,
+    parent: Option<Parent>,
+    map: M,
+) -> Result<Response, ApiError>
+where
+    T: Serialize + Send + 'static,
+    M: Fn(&Row<'_>, i64) -> rusqlite::Result<T> + Send + 'static,
+{
+    let page = db
+        .read(move |conn| {
+            if let Some(p) = parent {
+                let id = store::id_of(conn, p.table, &p.token)?
+                    .ok_or_else(|| ApiError::not_found(p.what, &p.token))?;
+                spec.filter(format!("{} = ?", p.column), [SqlValue::Integer(id)]);
+            }
+            run(conn, spec, &params, now(), map)
+        })
+        .await?;
+    Ok(get_response(
+        headers,
+        &page.items,
+        Some(&PageMeta::from(&page)),
+    ))
 }
 
 /// One page of results.
