@@ -84,16 +84,14 @@ pub fn get_response(
     data: &impl Serialize,
     page: Option<&PageMeta>,
 ) -> Response {
-    let data = serde_json::to_value(data).unwrap_or(Value::Null);
-    let page_json = page.map(|p| json!([p.cursor, p.has_more, p.total]));
+    // Serialise once, straight from the typed rows; the tag and the body share the text.
+    let data = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
+    let page_json = page.map_or_else(String::new, |p| {
+        json!([p.cursor, p.has_more, p.total]).to_string()
+    });
     let mut hasher = Sha256::new();
-    hasher.update(data.to_string().as_bytes());
-    hasher.update(
-        page_json
-            .map(|p| p.to_string())
-            .unwrap_or_default()
-            .as_bytes(),
-    );
+    hasher.update(data.as_bytes());
+    hasher.update(page_json.as_bytes());
     let etag = format!("\"{}\"", &hex(&hasher.finalize())[..32]);
     let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
 
@@ -110,7 +108,8 @@ pub fn get_response(
         resp.headers_mut().insert(header::ETAG, etag_value);
         return resp;
     }
-    let body = envelope(&data, &super::request_id(), page).to_string();
+    let meta = meta(&super::request_id(), page).to_string();
+    let body = format!("{{\"data\":{data},\"meta\":{meta}}}");
     let mut resp = json_response(StatusCode::OK, body);
     resp.headers_mut().insert(header::ETAG, etag_value);
     resp
