@@ -338,7 +338,7 @@ async fn idempotency_survives_injected_failures_after_commit() {
     let mut cfg = common::config(&dir, 120);
     cfg.faults.fail_rate = 0.5;
     let env = common::start_with(cfg, dir).await;
-    let alerts = open_alerts(&env, 25).await;
+    let alerts = open_alerts(&env, 40).await;
     let key = env.analyst();
     let mut failures = 0;
     let mut replays = 0;
