@@ -11,4 +11,5 @@
 
 pub mod cli;
 pub mod domain;
+pub mod provider;
 pub mod sandbox;

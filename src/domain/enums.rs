@@ -21,6 +21,21 @@ macro_rules! wire_enum {
             pub const fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
+
+            /// Parses ignoring ASCII case, for APIs that spell the same value differently
+            /// (`company` for `Company`).
+            pub fn parse_loose(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+            }
+        }
+
+        impl WireEnum for $name {
+            fn parse_loose(s: &str) -> Option<Self> {
+                $name::parse_loose(s)
+            }
+            fn wire(self) -> &'static str {
+                self.as_str()
+            }
         }
 
         impl fmt::Display for $name {
@@ -55,6 +70,60 @@ macro_rules! wire_enum {
             }
         }
     };
+}
+
+/// What every closed vocabulary offers to tolerant decoders.
+pub trait WireEnum: Copy + Sized {
+    /// Parses ignoring ASCII case.
+    fn parse_loose(s: &str) -> Option<Self>;
+    /// The wire spelling.
+    fn wire(self) -> &'static str;
+}
+
+/// A value from a closed vocabulary as a server sent it: a value this build knows, or the text
+/// of one it does not (shown as it came, never a decoding failure).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Wire<T> {
+    Known(T),
+    Other(String),
+}
+
+impl<T: WireEnum> Wire<T> {
+    pub fn parse(s: &str) -> Self {
+        match T::parse_loose(s) {
+            Some(v) => Wire::Known(v),
+            None => Wire::Other(s.to_string()),
+        }
+    }
+
+    /// The known value, if it is one.
+    pub fn known(&self) -> Option<T> {
+        match self {
+            Wire::Known(v) => Some(*v),
+            Wire::Other(_) => None,
+        }
+    }
+
+    /// The text to show.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Wire::Known(v) => v.wire(),
+            Wire::Other(s) => s,
+        }
+    }
+}
+
+impl<T: WireEnum> fmt::Display for Wire<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de, T: WireEnum> serde::Deserialize<'de> for Wire<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(Wire::parse(&s))
+    }
 }
 
 /// A string that is not one of an enum's values.
@@ -318,6 +387,16 @@ mod tests {
             assert_eq!(serde_json::from_str::<CaseStatus>(&json).unwrap(), *s);
         }
         assert_eq!(EntityRole::Ubo.as_str(), "UBO");
+    }
+
+    #[test]
+    fn tolerant_values_keep_what_they_do_not_know() {
+        let w: Wire<EntityType> = serde_json::from_str("\"company\"").unwrap();
+        assert_eq!(w, Wire::Known(EntityType::Company));
+        let w: Wire<CaseStatus> = serde_json::from_str("\"On Hold\"").unwrap();
+        assert_eq!(w, Wire::Other("On Hold".into()));
+        assert_eq!(w.to_string(), "On Hold");
+        assert_eq!(w.known(), None);
     }
 
     #[test]

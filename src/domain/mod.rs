@@ -5,6 +5,7 @@
 
 pub mod enums;
 pub mod lifecycle;
+pub mod model;
 pub mod risk;
 
 pub use enums::*;

@@ -1,0 +1,79 @@
+//! Providers: HTTP clients for case-management APIs, each decoding its vendor's shapes into the
+//! provider-neutral `domain::model` records. Zenoo's is the native one.
+
+pub mod zenoo;
+
+use std::fmt;
+
+/// An API key. Its `Debug` and `Display` never show it.
+#[derive(Clone)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into())
+    }
+    /// The secret itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// Why a provider call failed, with everything an analyst needs to report it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProviderError {
+    /// The API answered with an error.
+    #[error("{code} (HTTP {status}): {message}{}", request_suffix(.request_id))]
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+        request_id: Option<String>,
+        /// Seconds the API asked us to wait (429, 503).
+        retry_after: Option<u64>,
+    },
+    /// The API answered, but not with what the endpoint promises.
+    #[error("{endpoint}: unexpected response: {message}{}", request_suffix(.request_id))]
+    Decode {
+        endpoint: String,
+        message: String,
+        request_id: Option<String>,
+    },
+    /// No answer: connection refused, reset, timed out.
+    #[error("{endpoint}: {message}")]
+    Transport { endpoint: String, message: String },
+    /// The request was not sent because its input was wrong.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn request_suffix(id: &Option<String>) -> String {
+    id.as_ref()
+        .map(|r| format!(" (request {r})"))
+        .unwrap_or_default()
+}
+
+impl ProviderError {
+    /// Worth retrying unchanged: no answer, 429 or 5xx.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ProviderError::Transport { .. } => true,
+            ProviderError::Api { status, .. } => *status == 429 || *status >= 500,
+            _ => false,
+        }
+    }
+
+    /// The API's error code, if it gave one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ProviderError::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The Zenoo client against a real sandbox over HTTP, and against a misbehaving server.
+
+mod common;
+
+use std::collections::HashSet;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::get;
+use docket::domain::{CaseStatus, Wire};
+use docket::provider::zenoo::{CaseQuery, Fetched, MAX_RESPONSE_BYTES, ZenooClient};
+use docket::provider::{ApiKey, ProviderError};
+
+fn client(env: &common::Env, key: &str) -> ZenooClient {
+    ZenooClient::new(&env.sandbox.url(), ApiKey::new(key)).unwrap()
+}
+
+#[tokio::test]
+async fn walks_every_case_and_honours_etags() {
+    let env = common::start(130).await;
+    let c = client(&env, &env.analyst());
+    let query = CaseQuery {
+        sort: Some("sla_deadline".into()),
+        limit: Some(40),
+        ..Default::default()
+    };
+    let mut seen = HashSet::new();
+    let mut cursor = None;
+    let mut first_etag = None;
+    loop {
+        let Fetched::Fresh { value, etag } =
+            c.cases_page(&query, cursor.as_deref(), None).await.unwrap()
+        else {
+            panic!("unconditional request answered 304");
+        };
+        first_etag.get_or_insert(etag);
+        assert_eq!(value.total, Some(130));
+        for case in &value.items {
+            assert!(matches!(case.status, Wire::Known(_)), "{:?}", case.status);
+            assert!(case.sla_deadline.is_some() && case.primary_entity.is_some());
+            assert!(seen.insert(case.token.clone()));
+        }
+        if !value.has_more {
+            break;
+        }
+        cursor = value.cursor;
+    }
+    assert_eq!(seen.len(), 130);
+    let etag = first_etag.flatten().expect("the sandbox sends ETags");
+    assert_eq!(
+        c.cases_page(&query, None, Some(&etag)).await.unwrap(),
+        Fetched::NotModified
+    );
+
+    let filtered = CaseQuery {
+        statuses: vec![CaseStatus::New],
+        assigned_to: Some("none".into()),
+        ..Default::default()
+    };
+    let Fetched::Fresh { value, .. } = c.cases_page(&filtered, None, None).await.unwrap() else {
+        panic!()
+    };
+    assert!(!value.items.is_empty());
+    assert!(
+        value
+            .items
+            .iter()
+            .all(|c| c.status == Wire::Known(CaseStatus::New) && c.assigned_to.is_none())
+    );
+}
+
+#[tokio::test]
+async fn reads_users_a_case_and_its_alerts() {
+    let env = common::start(60).await;
+    let c = client(&env, &env.analyst());
+    let me = c.me().await.unwrap().unwrap();
+    assert_eq!(me.role.as_deref(), Some("analyst"));
+    let users = c.users().await.unwrap().unwrap();
+    assert_eq!(users.len(), 5);
+    assert!(users.iter().any(|u| !u.can_write));
+
+    let raw = env.walk("/v1/cases?sort=-open_alerts_count", 5).await;
+    let token = common::s(&raw[0]["token"]).to_string();
+    let case = c.case(&token).await.unwrap();
+    assert_eq!(case.name, common::s(&raw[0]["name"]));
+    let alerts = c.case_alerts(&token).await.unwrap();
+    assert_eq!(
+        alerts.len() as u64,
+        raw[0]["total_alerts_count"].as_u64().unwrap()
+    );
+    assert!(
+        alerts
+            .iter()
+            .all(|a| a.case_token.as_deref() == Some(token.as_str()))
+    );
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.source_data.is_some() && a.ai_assessment.is_some())
+    );
+}
+
+#[tokio::test]
+async fn api_errors_carry_code_message_and_request_id() {
+    let env = common::start(5).await;
+    let bad = client(&env, "dk_sbx_wrong");
+    let err = bad.case("cas_x").await.unwrap_err();
+    let ProviderError::Api {
+        status,
+        code,
+        request_id,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!((*status, code.as_str()), (401, "UNAUTHORIZED"));
+    assert!(request_id.as_deref().is_some_and(|r| r.starts_with("req_")));
+    assert!(err.to_string().contains("request req_"), "{err}");
+    assert!(!err.is_transient());
+
+    let c = client(&env, &env.analyst());
+    let err = c.case("cas_nope").await.unwrap_err();
+    assert_eq!(err.code(), Some("NOT_FOUND"));
+    assert!(matches!(
+        c.case("../v1/users").await,
+        Err(ProviderError::Invalid(_))
+    ));
+
+    // The key never shows in Debug output.
+    let dbg = format!("{c:?}");
+    assert!(!dbg.contains(&env.analyst()), "{dbg}");
+}
+
+#[tokio::test]
+async fn a_server_that_is_gone_is_a_transient_transport_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let c = ZenooClient::new(&format!("http://{addr}"), ApiKey::new("k")).unwrap();
+    let err = c.me().await.unwrap_err();
+    assert!(matches!(err, ProviderError::Transport { .. }), "{err:?}");
+    assert!(err.is_transient());
+    assert!(ZenooClient::new("ftp://x", ApiKey::new("k")).is_err());
+}
+
+/// A real HTTP server that answers like a broken proxy or a hostile API.
+async fn misbehaving() -> String {
+    let app = Router::new()
+        .route(
+            "/v1/cases/{t}",
+            get(|| async {
+                (
+                    StatusCode::BAD_GATEWAY,
+                    [("content-type", "text/html")],
+                    "<html><body><h1>502 Bad Gateway</h1></body></html>",
+                )
+            }),
+        )
+        .route("/v1/me", get(|| async { "{\"data\": [1, 2" }))
+        .route(
+            "/v1/users",
+            get(|| async { "x".repeat(MAX_RESPONSE_BYTES + 10) }),
+        )
+        .route(
+            "/v1/alerts",
+            get(|| async { r#"{"data": {"not": "a list"}, "meta": {"request_id": "req_z"}}"# }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
+
+#[tokio::test]
+async fn broken_answers_are_clear_errors_naming_the_endpoint() {
+    let url = misbehaving().await;
+    let c = ZenooClient::new(&url, ApiKey::new("k")).unwrap();
+    let err = c.case("cas_1").await.unwrap_err();
+    let ProviderError::Api {
+        status,
+        code,
+        message,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!((*status, code.as_str()), (502, "HTTP_502"));
+    assert!(message.contains("502 Bad Gateway"), "{message}");
+    assert!(err.is_transient());
+
+    let err = c.me().await.unwrap_err();
+    assert!(
+        matches!(&err, ProviderError::Decode { endpoint, .. } if endpoint == "GET /v1/me"),
+        "{err:?}"
+    );
+    let err = c.users().await.unwrap_err();
+    assert!(err.to_string().contains("larger than"), "{err}");
+    let err = c.case_alerts("cas_1").await.unwrap_err();
+    assert!(
+        matches!(&err, ProviderError::Decode { request_id: Some(r), .. } if r == "req_z"),
+        "{err:?}"
+    );
+}
