@@ -9,7 +9,9 @@
 //! behind one trait), `sync` (poller, outbox, cache), `app` (state, actions, update) and `ui`
 //! (pure rendering of a state snapshot).
 
+pub mod app;
 pub mod cli;
 pub mod domain;
 pub mod provider;
 pub mod sandbox;
+pub mod ui;

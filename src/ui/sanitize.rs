@@ -3,19 +3,19 @@
 //! drawn. A terminal obeys escape sequences, so hostile data must be *shown*,
 //! never *executed*, and it must not break the alignment of the cell grid.
 //!
-//! Rendering, char by char (all replacement text is plain visible ASCII):
+//! Rendering, char by char (every replacement is plain visible ASCII):
 //!
-//! | input                                              | output                                   |
-//! |----------------------------------------------------|------------------------------------------|
-//! | C0 control U+0000..=U+001F, DEL U+007F             | `\xHH`, lowercase hex: ESC -> `\x1b`     |
-//! | C1 control U+0080..=U+009F                         | `\u{H..}`, lowercase: CSI -> `\u{9b}`    |
-//! | bidi controls U+061C, U+200E, U+200F, U+202A..=U+202E, U+2066..=U+2069 | `\u{202e}` etc. |
-//! | tab                                                | one space                                |
-//! | U+2028 / U+2029 line / paragraph separator         | a space (`clean`), `'\n'` (`clean_multiline`) |
-//! | U+200B ZWSP, U+2060 word joiner, U+FEFF BOM        | dropped (invisible, only useful to spoof or to split keywords) |
-//! | U+200C ZWNJ, U+200D ZWJ                            | kept (Persian/Indic shaping, emoji sequences) |
-//! | more than 4 consecutive zero-width chars (Zalgo)   | capped at 4                              |
-//! | anything else, incl. private use and unassigned    | unchanged                                |
+//! - C0 controls U+0000..=U+001F and DEL U+007F -> `\xHH`, lowercase hex (ESC -> `\x1b`).
+//! - C1 controls U+0080..=U+009F -> `\u{H..}`, lowercase hex (CSI U+009B -> `\u{9b}`).
+//! - Bidi controls U+061C, U+200E, U+200F, U+202A..=U+202E, U+2066..=U+2069 -> `\u{202e}`
+//!   etc., so a name cannot visually reorder its row.
+//! - Tab -> one space. U+2028 / U+2029 -> a space (`clean`) or `'\n'` (`clean_multiline`).
+//! - U+200B ZWSP, U+2060 word joiner, U+FEFF BOM -> dropped: invisible, only useful to
+//!   spoof look-alike names or split keywords. U+200C ZWNJ and U+200D ZWJ are kept
+//!   (Persian/Indic shaping, emoji sequences).
+//! - Zero-width chars (combining marks, ZWJ, ...) are kept, but a run of more than 4 in a
+//!   row (Zalgo) is capped at 4.
+//! - Everything else, including private-use and unassigned code points, is unchanged.
 //!
 //! An escape sequence therefore shows up as its own text: `"\x1b]52;c;SGVsbG8=\x07"`
 //! (an OSC 52 clipboard write) is drawn as the 22 visible chars `\x1b]52;c;SGVsbG8=\x07`.
@@ -96,7 +96,8 @@ fn char_width(c: char) -> usize {
 }
 
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// What happens to one input char.
@@ -171,8 +172,15 @@ mod tests {
     /// The spec's forbidden output set, written independently of the implementation.
     fn forbidden(c: char, multiline: bool) -> bool {
         (c.is_control() && !(multiline && c == '\n'))
-            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}')
+            || matches!(
+                c,
+                '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}'
+            )
+            || matches!(
+                c,
+                '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}'
+            )
+            || matches!(c, '\u{2028}' | '\u{2029}')
     }
 
     fn max_zero_width_run(s: &str) -> usize {

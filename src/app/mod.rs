@@ -1,0 +1,10 @@
+//! The console's state machine: every event becomes an [`Action`], [`update`] changes the
+//! [`State`] and returns the [`Effect`]s (network work) the runtime should start; it does no I/O
+//! itself, so every flow is tested as key → action → state.
+
+pub mod queue;
+pub mod state;
+pub mod update;
+
+pub use state::State;
+pub use update::{Action, Effect, update};

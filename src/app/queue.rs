@@ -1,0 +1,172 @@
+//! The case queue: ordering (most urgent SLA first), quick filters, fuzzy filtering, and a
+//! selection that follows the case rather than the row.
+
+use jiff::Timestamp;
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use crate::domain::model::Case;
+use crate::domain::{CaseStatus, RiskTier, SlaStatus};
+
+/// Quick filters, combinable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quick {
+    pub mine: bool,
+    pub unassigned: bool,
+    pub breached: bool,
+    pub high_risk: bool,
+    /// Show closed cases too (hidden by default: the queue is work to do).
+    pub closed: bool,
+}
+
+/// The queue and its view.
+#[derive(Debug, Default)]
+pub struct Queue {
+    /// Every case loaded, in the order the API gave them.
+    pub cases: Vec<Case>,
+    /// Indices into `cases` of the rows shown, in display order.
+    pub view: Vec<usize>,
+    /// The selected case's token; the row follows it across refreshes.
+    pub selected: Option<String>,
+    /// First row drawn (kept so the selection stays visible).
+    pub offset: usize,
+    pub filter: String,
+    pub quick: Quick,
+    pub loaded: bool,
+}
+
+/// Urgency key: open cases by effective deadline (breached first), closed ones last.
+fn urgency(c: &Case) -> (u8, i64, &str) {
+    let closed = c.status.known() == Some(CaseStatus::Closed);
+    let deadline = c.sla_deadline.map_or(i64::MAX, Timestamp::as_second);
+    (u8::from(closed), deadline, c.name.as_str())
+}
+
+impl Queue {
+    /// Replaces the loaded cases and rebuilds the view, keeping the selected case selected.
+    pub fn set_cases(&mut self, cases: Vec<Case>, me: Option<&str>) {
+        // The old view indexes the old cases: take the selection's row before replacing them.
+        let row = self.selected_row();
+        self.cases = cases;
+        self.loaded = true;
+        self.view.clear();
+        self.refilter(me, row);
+    }
+
+    /// Position of the selection in the view.
+    pub fn selected_row(&self) -> Option<usize> {
+        let token = self.selected.as_deref()?;
+        self.view.iter().position(|&i| self.cases[i].token == token)
+    }
+
+    /// The selected case.
+    pub fn selected_case(&self) -> Option<&Case> {
+        self.selected_row().map(|r| &self.cases[self.view[r]])
+    }
+
+    /// Recomputes the visible rows after a change of data, filter or quick filters.
+    pub fn rebuild(&mut self, me: Option<&str>) {
+        let row = self.selected_row();
+        self.refilter(me, row);
+    }
+
+    fn refilter(&mut self, me: Option<&str>, previous_row: Option<usize>) {
+        let q = self.quick;
+        let mut view: Vec<usize> = (0..self.cases.len())
+            .filter(|&i| {
+                let c = &self.cases[i];
+                let assignee = c.assigned_to.as_ref().map(|u| u.id.as_str());
+                (q.closed || c.status.known() != Some(CaseStatus::Closed))
+                    && (!q.mine || (me.is_some() && assignee == me))
+                    && (!q.unassigned || assignee.is_none())
+                    && (!q.breached
+                        || c.sla_status.as_ref().and_then(|s| s.known())
+                            == Some(SlaStatus::Breached))
+                    && (!q.high_risk
+                        || c.risk_tier.as_ref().and_then(|t| t.known()) == Some(RiskTier::High))
+            })
+            .collect();
+        if self.filter.trim().is_empty() {
+            view.sort_by(|&a, &b| urgency(&self.cases[a]).cmp(&urgency(&self.cases[b])));
+        } else {
+            view = fuzzy(&self.cases, view, &self.filter);
+        }
+        self.view = view;
+        // The selection follows its case; if the case left the view, stay at the same height.
+        if self.selected_row().is_none() {
+            let row = previous_row
+                .unwrap_or(0)
+                .min(self.view.len().saturating_sub(1));
+            self.selected = self.view.get(row).map(|&i| self.cases[i].token.clone());
+        }
+    }
+
+    /// Moves the selection by `delta` rows, clamped.
+    pub fn move_by(&mut self, delta: isize) {
+        if self.view.is_empty() {
+            return;
+        }
+        let row = self.selected_row().unwrap_or(0) as isize;
+        let last = self.view.len() as isize - 1;
+        self.select_row((row + delta).clamp(0, last) as usize);
+    }
+
+    /// Selects a row of the view.
+    pub fn select_row(&mut self, row: usize) {
+        if let Some(&i) = self.view.get(row.min(self.view.len().saturating_sub(1))) {
+            self.selected = Some(self.cases[i].token.clone());
+        }
+    }
+
+    /// Adjusts `offset` so the selection is inside a window of `height` rows.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let Some(row) = self.selected_row() else {
+            self.offset = 0;
+            return;
+        };
+        if height == 0 {
+            return;
+        }
+        if row < self.offset {
+            self.offset = row;
+        } else if row >= self.offset + height {
+            self.offset = row + 1 - height;
+        }
+        self.offset = self
+            .offset
+            .min(self.view.len().saturating_sub(height.min(self.view.len())));
+    }
+}
+
+/// Orders `rows` by fuzzy score against name, primary entity and external reference; rows that
+/// do not match drop out.
+fn fuzzy(cases: &[Case], rows: Vec<usize>, filter: &str) -> Vec<usize> {
+    let pattern = Pattern::new(
+        filter,
+        CaseMatching::Ignore,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    );
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, usize)> = rows
+        .into_iter()
+        .filter_map(|i| {
+            let c = &cases[i];
+            let hay = format!(
+                "{} {} {}",
+                c.name,
+                c.primary_entity.as_deref().unwrap_or(""),
+                c.external_reference.as_deref().unwrap_or("")
+            );
+            pattern
+                .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
+                .map(|s| (s, i))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| urgency(&cases[a.1]).cmp(&urgency(&cases[b.1])))
+    });
+    scored.into_iter().map(|(_, i)| i).collect()
+}

@@ -1,0 +1,549 @@
+//! Pure rendering: `view` draws a [`State`] snapshot into a frame and does nothing else. Every
+//! string from outside goes through [`sanitize`] first.
+
+pub mod sanitize;
+pub mod theme;
+
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Tabs, Wrap};
+
+use crate::app::State;
+use crate::app::state::{Connection, Detail, Focus, Loadable, Mode, Tab};
+use crate::domain::model::{Alert, Case};
+use crate::domain::{CaseStatus, Priority, RiskTier, SlaStatus};
+use sanitize::{clean, clean_multiline, fit};
+pub use theme::Theme;
+
+/// Smallest terminal the layout is drawn in; below it a message says so.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 8;
+/// From this width the queue and the open case sit side by side.
+pub const SIDE_BY_SIDE: u16 = 100;
+
+/// Draws the whole console.
+pub fn view(state: &State, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, theme);
+        return;
+    }
+    let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    match (&state.detail, area.width >= SIDE_BY_SIDE) {
+        (Some(d), true) => {
+            let [left, right] =
+                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                    .areas(main);
+            queue(state, theme, frame, left);
+            detail(state, d, theme, frame, right);
+        }
+        (Some(d), false) if state.focus == Focus::Detail => detail(state, d, theme, frame, main),
+        _ => queue(state, theme, frame, main),
+    }
+    status_bar(state, theme, frame, status);
+    if state.mode == Mode::Help {
+        help(theme, frame, main);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let msg = format!(
+        "docket needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this terminal is {}x{}.",
+        area.width, area.height
+    );
+    frame.render_widget(
+        Paragraph::new(msg)
+            .style(theme.warning)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// `2d4h`, `5h12m`, `-3h` (overdue), `paused`.
+pub fn countdown(deadline: Option<Timestamp>, now: Timestamp, paused: bool) -> String {
+    if paused {
+        return "paused".into();
+    }
+    let Some(d) = deadline else {
+        return "—".into();
+    };
+    let secs = d.as_second() - now.as_second();
+    let (sign, s) = if secs < 0 { ("-", -secs) } else { ("", secs) };
+    let (days, hours, mins) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
+    if days > 0 {
+        format!("{sign}{days}d{hours}h")
+    } else if hours > 0 {
+        format!("{sign}{hours}h{mins:02}m")
+    } else {
+        format!("{sign}{mins}m")
+    }
+}
+
+/// A symbol that carries the SLA position without color.
+pub fn sla_symbol(status: Option<SlaStatus>) -> &'static str {
+    match status {
+        Some(SlaStatus::Breached) => "✖",
+        Some(SlaStatus::Critical) => "▲",
+        Some(SlaStatus::Warning) => "△",
+        _ => " ",
+    }
+}
+
+fn sla_style(theme: &Theme, status: Option<SlaStatus>) -> Style {
+    match status {
+        Some(SlaStatus::Breached) => theme.sla_breached,
+        Some(SlaStatus::Critical) => theme.sla_critical,
+        Some(SlaStatus::Warning) => theme.sla_warning,
+        _ => theme.text,
+    }
+}
+
+fn risk_style(theme: &Theme, tier: Option<RiskTier>) -> Style {
+    match tier {
+        Some(RiskTier::High) => theme.risk_high,
+        Some(RiskTier::Medium) => theme.risk_medium,
+        Some(RiskTier::Low) => theme.risk_low,
+        None => theme.muted,
+    }
+}
+
+fn pane(title: String, focused: bool, theme: &Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            theme.border_focused
+        } else {
+            theme.border
+        })
+        .title(title)
+}
+
+fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let q = &state.queue;
+    let mut title = format!(" Queue {}/{} ", q.view.len(), q.cases.len());
+    let quick = q.quick;
+    for (on, label) in [
+        (quick.mine, "mine"),
+        (quick.unassigned, "unassigned"),
+        (quick.breached, "breached"),
+        (quick.high_risk, "high risk"),
+        (quick.closed, "+closed"),
+    ] {
+        if on {
+            title.push_str(&format!("[{label}] "));
+        }
+    }
+    let focused = state.focus == Focus::Queue;
+    let block = pane(title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let show_filter = state.mode == Mode::Filter || !q.filter.is_empty();
+    let [filter_area, table_area] = Layout::vertical([
+        Constraint::Length(u16::from(show_filter)),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    if show_filter {
+        let cursor = if state.mode == Mode::Filter {
+            "▏"
+        } else {
+            ""
+        };
+        frame.render_widget(
+            Paragraph::new(format!("/{}{cursor}", clean(&q.filter))).style(theme.accent),
+            filter_area,
+        );
+    }
+    if !q.loaded {
+        let msg = match &state.connection {
+            Connection::Failed(e) => format!("Could not load the queue: {}", clean(&e.to_string())),
+            _ => "Loading cases…".into(),
+        };
+        frame.render_widget(
+            Paragraph::new(msg)
+                .style(theme.muted)
+                .wrap(Wrap { trim: true }),
+            table_area,
+        );
+        return;
+    }
+    if q.view.is_empty() {
+        let msg = if q.cases.is_empty() {
+            "No cases."
+        } else {
+            "No case matches the filters (0 clears them)."
+        };
+        frame.render_widget(Paragraph::new(msg).style(theme.muted), table_area);
+        return;
+    }
+
+    let wide = table_area.width >= 110;
+    let height = table_area.height.saturating_sub(1) as usize;
+    let selected = q.selected_row();
+    // The offset is part of the view: derive it here so `view` stays a pure function.
+    let offset = match selected {
+        Some(r) if r >= height && height > 0 => r + 1 - height,
+        _ => 0,
+    };
+    let mut widths = vec![
+        Constraint::Length(8),
+        Constraint::Length(10),
+        Constraint::Length(15),
+        Constraint::Length(6),
+        Constraint::Length(3),
+        Constraint::Length(14),
+        Constraint::Min(8),
+    ];
+    let mut header = vec!["SLA", "Case", "Status", "Risk", "Al", "Assignee", "Entity"];
+    if wide {
+        widths.insert(3, Constraint::Length(11));
+        header.insert(3, "Type");
+    }
+    let rows = q
+        .view
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(row, &i)| {
+            let c = &q.cases[i];
+            let sla = c.sla_status.as_ref().and_then(|s| s.known());
+            let tier = c.risk_tier.as_ref().and_then(|t| t.known());
+            let closed = c.status.known() == Some(CaseStatus::Closed);
+            let marker = if Some(row) == selected { "▶" } else { " " };
+            let countdown_text = if closed {
+                "closed".into()
+            } else {
+                countdown(c.sla_deadline, state.now, c.sla_paused)
+            };
+            let mut cells = vec![
+                Span::styled(
+                    format!("{marker}{}{}", sla_symbol(sla), countdown_text),
+                    sla_style(theme, sla),
+                ),
+                Span::raw(clean(&c.name).into_owned()),
+                Span::raw(clean(c.status.as_str()).into_owned()),
+                Span::styled(
+                    c.risk_tier
+                        .as_ref()
+                        .map_or("—".into(), |t| clean(t.as_str()).into_owned()),
+                    risk_style(theme, tier),
+                ),
+                Span::raw(c.open_alerts.map_or("—".into(), |n| n.to_string())),
+                Span::raw(c.assigned_to.as_ref().map_or("—".into(), |u| {
+                    clean(u.name.as_deref().unwrap_or(state.user_name(&u.id))).into_owned()
+                })),
+                Span::raw(clean(c.primary_entity.as_deref().unwrap_or("—")).into_owned()),
+            ];
+            if wide {
+                cells.insert(
+                    3,
+                    Span::raw(
+                        c.case_type
+                            .as_ref()
+                            .map_or("—".into(), |t| clean(t.as_str()).into_owned()),
+                    ),
+                );
+            }
+            let style = if Some(row) == selected {
+                theme.selection
+            } else {
+                theme.text
+            };
+            Row::new(cells).style(style)
+        });
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.header))
+        .column_spacing(1);
+    frame.render_widget(table, table_area);
+}
+
+fn case_of<'a>(state: &'a State, token: &str) -> Option<&'a Case> {
+    state.queue.cases.iter().find(|c| c.token == token)
+}
+
+fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let case = case_of(state, &d.token);
+    let title = format!(
+        " {} ",
+        case.map_or(d.token.clone(), |c| clean(&c.name).into_owned())
+    );
+    let block = pane(title, state.focus == Focus::Detail, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [tabs_area, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let selected = Tab::ALL.iter().position(|t| *t == d.tab).unwrap_or(0);
+    frame.render_widget(
+        Tabs::new(Tab::ALL.iter().map(|t| t.title()))
+            .select(selected)
+            .highlight_style(theme.accent),
+        tabs_area,
+    );
+    let Some(case) = case else {
+        frame.render_widget(
+            Paragraph::new("This case is no longer in the queue.").style(theme.muted),
+            body,
+        );
+        return;
+    };
+    match d.tab {
+        Tab::Summary => summary(state, case, theme, frame, body),
+        Tab::Alerts => alerts(&d.alerts, theme, frame, body),
+    }
+}
+
+fn field<'a>(label: &'a str, value: String, style: Style, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<13}"), theme.muted),
+        Span::styled(value, style),
+    ])
+}
+
+fn summary(state: &State, c: &Case, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let sla = c.sla_status.as_ref().and_then(|s| s.known());
+    let tier = c.risk_tier.as_ref().and_then(|t| t.known());
+    let opt = |w: Option<String>| w.unwrap_or_else(|| "—".into());
+    let mut lines = vec![
+        field(
+            "Entity",
+            clean(c.primary_entity.as_deref().unwrap_or("—")).into_owned(),
+            theme.text,
+            theme,
+        ),
+        field(
+            "Type",
+            opt(c.case_type.as_ref().map(|t| clean(t.as_str()).into_owned())),
+            theme.text,
+            theme,
+        ),
+        field(
+            "Status",
+            clean(c.status.as_str()).into_owned(),
+            theme.text,
+            theme,
+        ),
+        field(
+            "Priority",
+            opt(c.priority.as_ref().map(|p| clean(p.as_str()).into_owned())),
+            match c.priority.as_ref().and_then(|p| p.known()) {
+                Some(Priority::Critical) => theme.sla_breached,
+                Some(Priority::High) => theme.warning,
+                _ => theme.text,
+            },
+            theme,
+        ),
+        field(
+            "Risk",
+            format!(
+                "{}{}",
+                opt(c.risk_tier.as_ref().map(|t| clean(t.as_str()).into_owned())),
+                c.risk_score
+                    .map(|s| format!(" ({s:.1})"))
+                    .unwrap_or_default()
+            ),
+            risk_style(theme, tier),
+            theme,
+        ),
+        field(
+            "SLA",
+            format!(
+                "{} {} {}",
+                sla_symbol(sla),
+                countdown(c.sla_deadline, state.now, c.sla_paused),
+                c.sla_status
+                    .as_ref()
+                    .map(|s| clean(s.as_str()).into_owned())
+                    .unwrap_or_default()
+            ),
+            sla_style(theme, sla),
+            theme,
+        ),
+        field(
+            "Assignee",
+            c.assigned_to.as_ref().map_or("unassigned".into(), |u| {
+                clean(u.name.as_deref().unwrap_or(state.user_name(&u.id))).into_owned()
+            }),
+            theme.text,
+            theme,
+        ),
+        field(
+            "Open alerts",
+            c.open_alerts.map_or("—".into(), |n| n.to_string()),
+            theme.text,
+            theme,
+        ),
+        field(
+            "Entities",
+            c.total_entities.map_or("—".into(), |n| n.to_string()),
+            theme.text,
+            theme,
+        ),
+    ];
+    if let Some(d) = &c.decision {
+        lines.push(field(
+            "Decision",
+            clean(d.as_str()).into_owned(),
+            theme.accent,
+            theme,
+        ));
+    }
+    if let Some(r) = &c.external_reference {
+        lines.push(field("Reference", clean(r).into_owned(), theme.text, theme));
+    }
+    if let Some(s) = &c.summary {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Summary", theme.header));
+        for l in clean_multiline(s).lines() {
+            lines.push(Line::raw(l.to_string()));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn alerts(alerts: &Loadable<Vec<Alert>>, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let list = match alerts {
+        Loadable::Loading => {
+            frame.render_widget(Paragraph::new("Loading alerts…").style(theme.muted), area);
+            return;
+        }
+        Loadable::Failed(e) => {
+            frame.render_widget(
+                Paragraph::new(format!(
+                    "Could not load the alerts: {}",
+                    clean(&e.to_string())
+                ))
+                .style(theme.error)
+                .wrap(Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        Loadable::Ready(list) => list,
+    };
+    if list.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No alerts on this case.").style(theme.muted),
+            area,
+        );
+        return;
+    }
+    let rows = list.iter().map(|a| {
+        let settled = a.status.known().is_some_and(|s| s.is_settled());
+        Row::new(vec![
+            Span::raw(fit(&clean(a.category.as_deref().unwrap_or("—")), 24)),
+            Span::raw(
+                a.priority
+                    .as_ref()
+                    .map_or("—".into(), |p| clean(p.as_str()).into_owned()),
+            ),
+            Span::raw(a.match_score.map_or("—".into(), |m| format!("{m:.0}%"))),
+            Span::raw(format!(
+                "{}{}",
+                if settled { "✓ " } else { "" },
+                clean(a.status.as_str())
+            )),
+            Span::raw(clean(a.entity_name.as_deref().unwrap_or("—")).into_owned()),
+        ])
+        .style(if settled { theme.muted } else { theme.text })
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(24),
+            Constraint::Length(8),
+            Constraint::Length(5),
+            Constraint::Length(16),
+            Constraint::Min(8),
+        ],
+    )
+    .header(Row::new(vec!["Category", "Priority", "Match", "Status", "Entity"]).style(theme.header))
+    .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let (conn, conn_style) = match &state.connection {
+        Connection::Connecting => ("○ connecting".to_string(), theme.muted),
+        Connection::Online => ("● online".to_string(), theme.ok),
+        Connection::Failed(e) => (format!("✖ {}", e.code().unwrap_or("offline")), theme.error),
+    };
+    let synced = state.last_sync.map_or("never".into(), |t| {
+        let s = (state.now.as_second() - t.as_second()).max(0);
+        if s < 60 {
+            format!("{s}s ago")
+        } else {
+            format!("{}m ago", s / 60)
+        }
+    });
+    let user = state
+        .me
+        .as_ref()
+        .map_or("—".into(), |u| clean(&u.name).into_owned());
+    let keys = match state.mode {
+        Mode::Filter => "type to filter · Enter keep · Esc clear",
+        Mode::Help => "any key closes help",
+        Mode::Normal if state.focus == Focus::Detail => "[ ] tabs · Esc back · ? help",
+        Mode::Normal => "Enter open · / filter · ? help",
+    };
+    let read_only = if state.read_only {
+        " │ read-only"
+    } else {
+        ""
+    };
+    let line = Line::from(vec![
+        Span::styled(
+            format!(" {} │ {user} │ ", clean(&state.profile)),
+            theme.status,
+        ),
+        Span::styled(conn, conn_style),
+        Span::styled(format!(" │ ↻ {synced}{read_only} │ {keys}"), theme.status),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(theme.status), area);
+}
+
+const HELP: &[(&str, &str)] = &[
+    ("j k ↓ ↑", "move"),
+    ("g G", "top, bottom"),
+    ("PgDn PgUp ^d ^u", "page"),
+    ("Enter l →", "open case"),
+    ("Esc h ←", "back"),
+    ("Tab", "switch pane"),
+    ("[ ]", "detail tabs"),
+    ("/", "filter (fuzzy: name, entity, reference)"),
+    ("1 2 3 4", "mine, unassigned, breached, high risk"),
+    ("c", "show closed cases"),
+    ("0", "clear filters"),
+    ("r", "refresh now"),
+    ("?", "this help"),
+    ("q ^c", "quit"),
+];
+
+fn help(theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = 56.min(area.width);
+    let height = (HELP.len() as u16 + 2).min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let lines: Vec<Line> = HELP
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:<17}"), theme.accent),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(pane(" Keys ".into(), true, theme)),
+        rect,
+    );
+}
