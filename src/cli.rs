@@ -14,11 +14,33 @@ use crate::sandbox::{self, Prepared, Sandbox};
 #[command(
     name = "docket",
     version,
-    about = "A terminal console for reviewing KYC/AML compliance cases"
+    about = "A terminal console for reviewing KYC/AML compliance cases",
+    long_about = "A terminal console for reviewing KYC/AML compliance cases.\n\n\
+        With no --api-url, docket starts its embedded sandbox on loopback and opens the console \
+        against it over HTTP."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+}
+
+/// How the console connects.
+#[derive(Args, Debug, Clone)]
+pub struct ConsoleArgs {
+    /// Base URL of a Zenoo-compatible API (default: the embedded sandbox).
+    #[arg(long)]
+    pub api_url: Option<String>,
+    /// Environment variable holding the API key.
+    #[arg(long, default_value = "DOCKET_API_KEY")]
+    pub api_key_env: String,
+    /// Hide and refuse every write action.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Seconds between queue polls.
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(2..=3600))]
+    pub poll_secs: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -112,8 +134,86 @@ impl Default for ServeArgs {
     }
 }
 
+/// Sends logs to `<state dir>/docket.log`; the guard flushes them on exit.
+pub fn log_to_file(
+    filter: tracing_subscriber::EnvFilter,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use etcetera::app_strategy::{AppStrategy, AppStrategyArgs, choose_app_strategy};
+    let strategy = choose_app_strategy(AppStrategyArgs {
+        top_level_domain: "dev".into(),
+        author: "docket".into(),
+        app_name: "docket".into(),
+    })
+    .ok()?;
+    let dir = strategy.state_dir().unwrap_or_else(|| strategy.data_dir());
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(dir, "docket.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .init();
+    Some(guard)
+}
+
+/// Runs the console: against `--api-url`, or against a sandbox started in-process.
+pub async fn console(args: &ConsoleArgs) -> Result<()> {
+    use crate::provider::ApiKey;
+    use crate::provider::zenoo::ZenooClient;
+    use color_eyre::eyre::{WrapErr, bail, eyre};
+
+    let (client, profile, sandbox) = match &args.api_url {
+        Some(url) => {
+            let key = std::env::var(&args.api_key_env).map_err(|_| {
+                eyre!(
+                    "no API key: set the {} environment variable (or name another with --api-key-env)",
+                    args.api_key_env
+                )
+            })?;
+            if key.trim().is_empty() {
+                bail!("the {} environment variable is empty", args.api_key_env);
+            }
+            let client = ZenooClient::new(url, ApiKey::new(key.trim()))?;
+            (client, host_of(url), None)
+        }
+        None => {
+            let sb = Sandbox::start(ServeArgs::default().config()?)
+                .await
+                .wrap_err("cannot start the embedded sandbox")?;
+            let key = sb
+                .credential(crate::domain::UserRole::Analyst)
+                .map(|c| c.key.clone())
+                .ok_or_else(|| eyre!("the sandbox has no analyst"))?;
+            let client = ZenooClient::new(&sb.url(), ApiKey::new(key))?;
+            (client, "sandbox".to_string(), Some(sb))
+        }
+    };
+    let result = crate::tui::run(crate::tui::Options {
+        profile,
+        client,
+        read_only: args.read_only,
+        poll: Duration::from_secs(args.poll_secs),
+    })
+    .await;
+    if let Some(sb) = sandbox {
+        sb.shutdown().await?;
+    }
+    result
+}
+
+fn host_of(url: &str) -> String {
+    url.split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split('/')
+        .next()
+        .unwrap_or(url)
+        .to_string()
+}
+
 /// Runs `docket sandbox serve`: prints the contract lines on stdout, serves until a signal.
-pub async fn serve(args: &ServeArgs, banner: bool) -> Result<()> {
+pub async fn serve(args: &ServeArgs) -> Result<()> {
     let cfg = args.config()?;
     let db_path = cfg.db_path.clone();
     let sb = Sandbox::start(cfg).await?;
@@ -141,16 +241,6 @@ pub async fn serve(args: &ServeArgs, banner: bool) -> Result<()> {
             db_path.display(),
             took.as_secs_f64()
         ),
-    }
-    if banner {
-        if let Some(c) = sb.credential(crate::domain::UserRole::Analyst) {
-            eprintln!(
-                "docket sandbox: try  curl -s -H 'X-API-KEY: {}' '{}/v1/cases?limit=5&sort=sla_deadline'",
-                c.key,
-                sb.url()
-            );
-        }
-        eprintln!("docket sandbox: Ctrl-C stops it.");
     }
     let stop = sb.shutdown_token();
     tokio::spawn(async move {

@@ -14,4 +14,5 @@ pub mod cli;
 pub mod domain;
 pub mod provider;
 pub mod sandbox;
+pub mod tui;
 pub mod ui;

@@ -6,24 +6,28 @@ use tracing_subscriber::EnvFilter;
 fn main() -> Result<()> {
     color_eyre::install()?;
     let cli = Cli::parse();
-    // The sandbox logs to stderr; stdout carries only the lines scripts read.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("DOCKET_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    let filter =
+        || EnvFilter::try_from_env("DOCKET_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async {
-        match cli.command {
-            Some(Command::Sandbox {
-                command: SandboxCommand::Serve(args),
-            }) => cli::serve(&args, false).await,
-            // Until the console lands, `docket` alone opens the sandbox it will run against.
-            None => cli::serve(&cli::ServeArgs::default(), true).await,
+    match cli.command {
+        Some(Command::Sandbox {
+            command: SandboxCommand::Serve(args),
+        }) => {
+            // The sandbox logs to stderr; stdout carries only the lines scripts read.
+            tracing_subscriber::fmt()
+                .with_env_filter(filter())
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .init();
+            runtime.block_on(cli::serve(&args))
         }
-    })
+        None => {
+            // The console owns the screen: logs go to a file, never to the terminal.
+            let _log = cli::log_to_file(filter());
+            docket::tui::install_panic_hook();
+            runtime.block_on(cli::console(&cli.console))
+        }
+    }
 }

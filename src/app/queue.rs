@@ -149,6 +149,8 @@ fn fuzzy(cases: &[Case], rows: Vec<usize>, filter: &str) -> Vec<usize> {
     );
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
+    // A literal substring (a reference typed in full) outranks any scattered match.
+    let literal = filter.trim().to_lowercase();
     let mut scored: Vec<(u32, usize)> = rows
         .into_iter()
         .filter_map(|i| {
@@ -159,9 +161,14 @@ fn fuzzy(cases: &[Case], rows: Vec<usize>, filter: &str) -> Vec<usize> {
                 c.primary_entity.as_deref().unwrap_or(""),
                 c.external_reference.as_deref().unwrap_or("")
             );
+            let bonus = if hay.to_lowercase().contains(&literal) {
+                1 << 20
+            } else {
+                0
+            };
             pattern
                 .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
-                .map(|s| (s, i))
+                .map(|s| (s + bonus, i))
         })
         .collect();
     scored.sort_by(|a, b| {

@@ -62,23 +62,25 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     );
 }
 
-/// `2d4h`, `5h12m`, `-3h` (overdue), `paused`.
+/// `2d4h`, `5h12m`, `-3h0m` (overdue), `⏸12d3h` (clock paused in Client Input).
 pub fn countdown(deadline: Option<Timestamp>, now: Timestamp, paused: bool) -> String {
-    if paused {
-        return "paused".into();
-    }
     let Some(d) = deadline else {
-        return "—".into();
+        return if paused {
+            "paused".into()
+        } else {
+            "—".into()
+        };
     };
+    let pause = if paused { "⏸" } else { "" };
     let secs = d.as_second() - now.as_second();
     let (sign, s) = if secs < 0 { ("-", -secs) } else { ("", secs) };
     let (days, hours, mins) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
     if days > 0 {
-        format!("{sign}{days}d{hours}h")
+        format!("{pause}{sign}{days}d{hours}h")
     } else if hours > 0 {
-        format!("{sign}{hours}h{mins:02}m")
+        format!("{pause}{sign}{hours}h{mins:02}m")
     } else {
-        format!("{sign}{mins}m")
+        format!("{pause}{sign}{mins}m")
     }
 }
 
@@ -181,7 +183,9 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
 
+    // Columns by importance: Type only when wide, Assignee only when there is room.
     let wide = table_area.width >= 110;
+    let roomy = table_area.width >= 74;
     let height = table_area.height.saturating_sub(1) as usize;
     let selected = q.selected_row();
     // The offset is part of the view: derive it here so `view` stays a pure function.
@@ -190,7 +194,7 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         _ => 0,
     };
     let mut widths = vec![
-        Constraint::Length(8),
+        Constraint::Length(10),
         Constraint::Length(10),
         Constraint::Length(15),
         Constraint::Length(6),
@@ -199,6 +203,10 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Min(8),
     ];
     let mut header = vec!["SLA", "Case", "Status", "Risk", "Al", "Assignee", "Entity"];
+    if !roomy {
+        widths.remove(5);
+        header.remove(5);
+    }
     if wide {
         widths.insert(3, Constraint::Length(11));
         header.insert(3, "Type");
@@ -239,6 +247,9 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 })),
                 Span::raw(clean(c.primary_entity.as_deref().unwrap_or("—")).into_owned()),
             ];
+            if !roomy {
+                cells.remove(5);
+            }
             if wide {
                 cells.insert(
                     3,

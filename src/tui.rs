@@ -1,0 +1,269 @@
+//! The console's runtime: the terminal, the event loop and the network tasks.
+//!
+//! Events (keys, resizes, task results, the poll timer, signals) become actions; `update`
+//! changes the state; the frame is drawn only when it differs from the last one written, and
+//! then inside a synchronized-output bracket, so an idle console writes nothing at all. The
+//! first frame is drawn before any network call returns.
+
+use std::io::{self, Stdout, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use color_eyre::eyre::Result;
+use crossterm::event::{Event, EventStream};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use crossterm::{cursor, execute, terminal};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::buffer::Buffer;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::app::{Action, Effect, State, update};
+use crate::domain::model::Case;
+use crate::provider::ProviderError;
+use crate::provider::zenoo::{CaseQuery, Fetched, ZenooClient};
+use crate::ui::{Theme, view};
+
+/// How the console was started.
+pub struct Options {
+    pub profile: String,
+    pub client: ZenooClient,
+    pub read_only: bool,
+    pub poll: Duration,
+}
+
+/// Puts the terminal back however the console ends: return, error, panic or signal.
+pub fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+}
+
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Restores the terminal before any panic message is printed.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+fn now() -> jiff::Timestamp {
+    jiff::Timestamp::now()
+}
+
+/// Runs the console until the user quits or a signal arrives.
+pub async fn run(opts: Options) -> Result<()> {
+    let mut stdout = io::stdout();
+    terminal::enable_raw_mode()?;
+    let _guard = TerminalGuard;
+    // Clear with a plain sequence: ratatui's clear() may ask the terminal where the cursor is,
+    // which a terminal that never answers turns into an error.
+    execute!(
+        stdout,
+        terminal::EnterAlternateScreen,
+        terminal::Clear(terminal::ClearType::All),
+        cursor::Hide
+    )?;
+    let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+
+    let theme = Theme::from_env(std::env::var("NO_COLOR").ok().as_deref());
+    let mut state = State::new(opts.profile.clone(), now());
+    state.read_only = opts.read_only;
+    let (tx, mut rx) = unbounded_channel::<Action>();
+    let runner = Runner {
+        client: opts.client.clone(),
+        tx: tx.clone(),
+        queue_busy: Arc::new(AtomicBool::new(false)),
+        etag: Arc::new(tokio::sync::Mutex::new(None)),
+    };
+    let mut last: Option<Buffer> = None;
+    draw(&mut term, &state, &theme, &mut last)?;
+
+    runner.load_user();
+    runner.run(Effect::LoadQueue);
+
+    let mut events = EventStream::new();
+    let mut poll = tokio::time::interval(opts.poll);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    poll.tick().await; // the first tick fires at once; the queue is already loading
+    let mut signals = Signals::new()?;
+
+    loop {
+        let action = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => Some(Action::Key(k)),
+                Some(Ok(Event::Resize(..))) => None,
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(a) = rx.recv() => Some(a),
+            _ = poll.tick() => {
+                runner.run(Effect::LoadQueue);
+                continue;
+            }
+            _ = signals.recv() => break,
+        };
+        update(&mut state, Action::Clock(now()));
+        if let Some(action) = action {
+            for effect in update(&mut state, action) {
+                runner.run(effect);
+            }
+        }
+        if state.should_quit {
+            break;
+        }
+        draw(&mut term, &state, &theme, &mut last)?;
+    }
+    Ok(())
+}
+
+/// Draws the state; writes to the terminal only if the frame changed, bracketed by
+/// synchronized-output sequences so the terminal shows it whole.
+fn draw(
+    term: &mut Terminal<CrosstermBackend<Stdout>>,
+    state: &State,
+    theme: &Theme,
+    last: &mut Option<Buffer>,
+) -> Result<()> {
+    term.autoresize()?;
+    let mut frame = term.get_frame();
+    view(state, theme, &mut frame);
+    let current = term.current_buffer_mut().clone();
+    if last.as_ref() != Some(&current) {
+        execute!(io::stdout(), BeginSynchronizedUpdate)?;
+        term.flush()?;
+        execute!(io::stdout(), EndSynchronizedUpdate)?;
+        io::stdout().flush()?;
+        *last = Some(current);
+    }
+    term.swap_buffers();
+    Ok(())
+}
+
+/// Starts network work and sends its results back as actions.
+#[derive(Clone)]
+struct Runner {
+    client: ZenooClient,
+    tx: UnboundedSender<Action>,
+    queue_busy: Arc<AtomicBool>,
+    etag: Arc<tokio::sync::Mutex<Option<String>>>,
+}
+
+impl Runner {
+    fn load_user(&self) {
+        let (client, tx) = (self.client.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            if let Ok(me) = client.me().await {
+                let _ = tx.send(Action::MeLoaded(me));
+            }
+            if let Ok(Some(users)) = client.users().await {
+                let _ = tx.send(Action::UsersLoaded(users));
+            }
+        });
+    }
+
+    fn run(&self, effect: Effect) {
+        match effect {
+            Effect::LoadQueue => {
+                // One queue load at a time: a poll during a manual refresh is dropped.
+                if self.queue_busy.swap(true, Ordering::SeqCst) {
+                    return;
+                }
+                let this = self.clone();
+                tokio::spawn(async move {
+                    let action = match this.load_queue().await {
+                        Ok(Some(cases)) => Action::QueueLoaded { cases, at: now() },
+                        Ok(None) => Action::QueueUnchanged { at: now() },
+                        Err(e) => Action::QueueFailed(e),
+                    };
+                    this.queue_busy.store(false, Ordering::SeqCst);
+                    let _ = this.tx.send(action);
+                });
+            }
+            Effect::LoadAlerts(token) => {
+                let (client, tx) = (self.client.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = client.case_alerts(&token).await;
+                    let _ = tx.send(Action::AlertsLoaded { token, result });
+                });
+            }
+        }
+    }
+
+    /// Every case, or `None` when the first page is unchanged since the last load.
+    async fn load_queue(&self) -> Result<Option<Vec<Case>>, ProviderError> {
+        let query = CaseQuery {
+            sort: Some("sla_deadline".into()),
+            limit: Some(100),
+            ..Default::default()
+        };
+        let mut etag = self.etag.lock().await;
+        let mut cases = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let conditional = if cursor.is_none() { etag.clone() } else { None };
+            match self
+                .client
+                .cases_page(&query, cursor.as_deref(), conditional.as_deref())
+                .await?
+            {
+                Fetched::NotModified => return Ok(None),
+                Fetched::Fresh { value, etag: tag } => {
+                    if cursor.is_none() {
+                        *etag = tag;
+                    }
+                    cases.extend(value.items);
+                    match (value.has_more, value.cursor) {
+                        (true, Some(c)) => cursor = Some(c),
+                        _ => break,
+                    }
+                }
+            }
+        }
+        Ok(Some(cases))
+    }
+}
+
+/// SIGTERM and SIGHUP end the console cleanly (the guard restores the terminal).
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.hup.recv() => {}
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}

@@ -1,0 +1,263 @@
+//! The real binary in a pseudo-terminal against a real sandbox: what a person sees and types.
+//! Every wait is for a condition on the screen (or the process), with a deadline.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+struct Screen {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    closed: bool,
+}
+
+struct Console {
+    shared: Arc<(Mutex<Screen>, Condvar)>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _home: tempfile::TempDir,
+}
+
+impl Console {
+    fn start(url: &str, key: &str, args: &[&str]) -> Console {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_docket"));
+        cmd.args(["--api-url", url]);
+        cmd.args(args);
+        cmd.env("DOCKET_API_KEY", key);
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_STATE_HOME", home.path());
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let shared = Arc::new((
+            Mutex::new(Screen {
+                parser: vt100::Parser::new(
+                    std::num::NonZeroU16::new(40).unwrap(),
+                    std::num::NonZeroU16::new(120).unwrap(),
+                    0,
+                ),
+                raw: Vec::new(),
+                closed: false,
+            }),
+            Condvar::new(),
+        ));
+        let s2 = shared.clone();
+        std::thread::spawn(move || {
+            let _master = pair.master; // keep the pty open while reading
+            let mut buf = [0u8; 8192];
+            loop {
+                let n = reader.read(&mut buf).unwrap_or(0);
+                let (lock, cv) = &*s2;
+                let mut s = lock.lock().unwrap();
+                if n == 0 {
+                    s.closed = true;
+                    cv.notify_all();
+                    break;
+                }
+                s.parser.process(&buf[..n]);
+                s.raw.extend_from_slice(&buf[..n]);
+                cv.notify_all();
+            }
+        });
+        Console {
+            shared,
+            writer,
+            child,
+            _home: home,
+        }
+    }
+
+    /// Waits until the screen satisfies `pred`, at most `limit`.
+    #[track_caller]
+    fn wait_until(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let (lock, cv) = &*self.shared;
+        let deadline = Instant::now() + limit;
+        let mut s = lock.lock().unwrap();
+        loop {
+            let text = s.parser.screen().contents();
+            if pred(&text) {
+                return text;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero() && !s.closed,
+                "timed out waiting for {what}; screen:\n{text}"
+            );
+            s = cv.wait_timeout(s, left).unwrap().0;
+        }
+    }
+
+    fn bytes_written(&self) -> usize {
+        self.shared.0.lock().unwrap().raw.len()
+    }
+
+    /// True if the console wrote anything within `window`.
+    fn writes_within(&self, window: Duration) -> bool {
+        let (lock, cv) = &*self.shared;
+        let s = lock.lock().unwrap();
+        let before = s.raw.len();
+        let (s, _) = cv
+            .wait_timeout_while(s, window, |s| s.raw.len() == before && !s.closed)
+            .unwrap();
+        s.raw.len() != before
+    }
+
+    /// Waits until the console has written nothing for a moment (the last frame is complete).
+    fn settle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.writes_within(Duration::from_millis(300)) {
+            assert!(Instant::now() < deadline, "the console never went quiet");
+        }
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.shared.0.lock().unwrap().raw.clone()
+    }
+
+    #[track_caller]
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Everything it wrote before exiting is read once the pty closes.
+                let (lock, cv) = &*self.shared;
+                let s = lock.lock().unwrap();
+                let left = deadline.saturating_duration_since(Instant::now());
+                let (s, _) = cv.wait_timeout_while(s, left, |s| !s.closed).unwrap();
+                assert!(s.closed, "the pty never closed");
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the console did not exit");
+            // Wait for the pty to close or produce output rather than spinning.
+            self.writes_within(Duration::from_millis(100));
+        }
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_filter_open_and_quit() {
+    let env = common::start(60).await;
+    let key = env.analyst();
+    let url = env.sandbox.url();
+    // A case the console will show: open, with alerts.
+    let target = env
+        .walk(
+            "/v1/cases?status=In%20Progress,In%20Review&sort=-open_alerts_count",
+            5,
+        )
+        .await[0]
+        .clone();
+    let name = common::s(&target["name"]).to_string();
+
+    let result = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
+        c.wait_until(
+            "the queue, online, with the user",
+            Duration::from_secs(20),
+            |s| s.contains("● online") && s.contains("Queue") && s.contains("Amara Okafor"),
+        );
+
+        // Filter to the target case by its reference number.
+        c.keys("/");
+        c.keys(&name);
+        // The exact reference ranks first, so it is the selected row.
+        c.wait_until(
+            "the filter to narrow the queue",
+            Duration::from_secs(10),
+            |s| {
+                s.contains(&format!("/{name}"))
+                    && s.contains('▶')
+                    && s.lines().any(|l| l.contains('▶') && l.contains(&name))
+            },
+        );
+        c.keys("\r"); // keep the filter
+        c.keys("\r"); // open the case
+        c.wait_until("the case summary", Duration::from_secs(10), |s| {
+            s.contains("Summary") && s.contains("Open alerts")
+        });
+        c.keys("]");
+        c.wait_until("the alerts to load", Duration::from_secs(10), |s| {
+            s.contains("Category") && s.contains("Match")
+        });
+
+        // Idle: once the last frame is out, nothing at all is written while nothing happens.
+        c.settle();
+        let before = c.bytes_written();
+        assert!(
+            !c.writes_within(Duration::from_millis(1500)),
+            "the console wrote while idle"
+        );
+        assert_eq!(c.bytes_written(), before);
+
+        c.keys("q");
+        let status = c.wait_exit();
+        assert!(status.success(), "{status:?}");
+        let raw = c.raw();
+        assert!(
+            contains(&raw, b"\x1b[?2026h") && contains(&raw, b"\x1b[?2026l"),
+            "frames are synchronized"
+        );
+        assert!(
+            contains(&raw, b"\x1b[?1049l"),
+            "the alternate screen was left"
+        );
+    })
+    .await;
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_key_shows_the_api_error_and_sigterm_restores_the_terminal() {
+    let env = common::start(5).await;
+    let url = env.sandbox.url();
+    let result = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start(&url, "dk_sbx_wrong", &[]);
+        c.wait_until("the API error in place", Duration::from_secs(20), |s| {
+            s.contains("UNAUTHORIZED")
+                && s.contains("Could not load the queue")
+                && s.contains("request req_")
+        });
+        let pid = c.child.process_id().unwrap();
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        let status = c.wait_exit();
+        assert!(status.success(), "{status:?}");
+        assert!(
+            contains(&c.raw(), b"\x1b[?1049l"),
+            "the alternate screen was left"
+        );
+    })
+    .await;
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
