@@ -5,8 +5,9 @@
 use jiff::Timestamp;
 
 use super::{
-    AlertStatus, AlertType, CaseStatus, CaseType, Decision, EntityType, Priority, ResolutionAction,
-    RiskTier, SlaStatus, Wire,
+    AlertStatus, AlertType, AssessmentStatus, CaseStatus, CaseType, CheckCategory, CheckResult,
+    CheckStatus, CommentType, Decision, EntityRole, EntityType, Priority, ResolutionAction,
+    ReviewerStatus, RiskTier, SlaStatus, VerificationStatus, Wire,
 };
 
 /// A user as far as a record names one: an id, and a name when the API gave it.
@@ -93,4 +94,111 @@ pub struct Page<T> {
     pub cursor: Option<String>,
     pub has_more: bool,
     pub total: Option<u64>,
+}
+
+/// An entity as it sits on one case: who, in what role, owned how much and by whom.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entity {
+    pub token: String,
+    pub entity_type: Option<Wire<EntityType>>,
+    pub name: String,
+    pub role: Option<Wire<EntityRole>>,
+    pub ownership_percentage: Option<f64>,
+    /// The entity this one owns or serves (the tree's parent), when the API says.
+    pub parent_token: Option<String>,
+    pub country: Option<String>,
+    pub nationality: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub registration_number: Option<String>,
+    pub verification_status: Option<Wire<VerificationStatus>>,
+    pub open_alerts: Option<u32>,
+    pub checks_total: Option<u32>,
+    pub checks_complete: Option<u32>,
+}
+
+/// One factor of a risk dimension.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RiskFactor {
+    pub name: String,
+    pub value: String,
+    pub contribution: f64,
+}
+
+/// One of the four risk dimensions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RiskDimension {
+    /// `customer`, `geographic`, `product_service`, `transaction` (or what the API sent).
+    pub key: String,
+    pub score: f64,
+    pub weight: Option<f64>,
+    pub tier: Option<Wire<RiskTier>>,
+    pub factors: Vec<RiskFactor>,
+}
+
+/// The case's current risk assessment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assessment {
+    pub token: String,
+    pub status: Wire<AssessmentStatus>,
+    pub overall_score: Option<f64>,
+    pub tier: Option<Wire<RiskTier>>,
+    /// The tier in force: the override if any, else the computed one.
+    pub effective_tier: Option<Wire<RiskTier>>,
+    pub dimensions: Vec<RiskDimension>,
+    pub due_diligence_path: Option<String>,
+    pub review_frequency: Option<String>,
+    pub override_tier: Option<Wire<RiskTier>>,
+    pub override_justification: Option<String>,
+    pub overridden_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<Timestamp>,
+}
+
+/// A verification check on an entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    pub token: String,
+    pub entity_name: Option<String>,
+    pub name: String,
+    pub type_code: Option<String>,
+    pub category: Option<Wire<CheckCategory>>,
+    pub status: Wire<CheckStatus>,
+    pub result: Option<Wire<CheckResult>>,
+    pub provider: Option<String>,
+    pub completed_at: Option<Timestamp>,
+}
+
+/// An entry of the audit timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditEntry {
+    pub token: String,
+    pub event_type: String,
+    pub severity: Option<String>,
+    pub actor: Option<UserRef>,
+    pub target_type: Option<String>,
+    pub target_token: Option<String>,
+    /// Event details (before/after, rationale), kept as JSON for display.
+    pub details: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+    pub at: Option<Timestamp>,
+}
+
+/// A comment on a case.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comment {
+    pub token: String,
+    pub author: Option<UserRef>,
+    pub comment_type: Option<Wire<CommentType>>,
+    pub body: String,
+    pub at: Option<Timestamp>,
+}
+
+/// A reviewer (four-eyes approver) on a case.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reviewer {
+    pub token: String,
+    pub user: UserRef,
+    pub role: Option<String>,
+    pub status: Wire<ReviewerStatus>,
+    pub notes: Option<String>,
 }
