@@ -20,7 +20,10 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
+use crate::app::flow::Submission;
+use crate::app::update::CasePart;
 use crate::app::{Action, Effect, State, update};
+use crate::domain::CommentType;
 use crate::domain::model::Case;
 use crate::provider::ProviderError;
 use crate::provider::zenoo::{CaseQuery, Fetched, ZenooClient};
@@ -85,6 +88,7 @@ pub async fn run(opts: Options) -> Result<()> {
         tx: tx.clone(),
         queue_busy: Arc::new(AtomicBool::new(false)),
         etag: Arc::new(tokio::sync::Mutex::new(None)),
+        nonce: nonce(),
     };
     let mut last: Option<Buffer> = None;
     draw(&mut term, &state, &theme, &mut last)?;
@@ -158,6 +162,8 @@ struct Runner {
     tx: UnboundedSender<Action>,
     queue_busy: Arc<AtomicBool>,
     etag: Arc<tokio::sync::Mutex<Option<String>>>,
+    /// Random per run: makes idempotency keys unique across runs.
+    nonce: String,
 }
 
 impl Runner {
@@ -191,11 +197,42 @@ impl Runner {
                     let _ = this.tx.send(action);
                 });
             }
-            Effect::LoadAlerts(token) => {
+            Effect::LoadCase(token) => {
+                // Each part loads on its own and arrives when ready.
+                let load = |part: fn(
+                    ZenooClient,
+                    String,
+                )
+                    -> futures::future::BoxFuture<'static, CasePart>| {
+                    let (client, tx, token) = (self.client.clone(), self.tx.clone(), token.clone());
+                    tokio::spawn(async move {
+                        let part = part(client, token.clone()).await;
+                        let _ = tx.send(Action::CaseLoaded {
+                            token,
+                            part: Box::new(part),
+                        });
+                    });
+                };
+                load(|c, t| Box::pin(async move { CasePart::Alerts(c.case_alerts(&t).await) }));
+                load(|c, t| Box::pin(async move { CasePart::Entities(c.case_entities(&t).await) }));
+                load(|c, t| {
+                    Box::pin(async move {
+                        CasePart::Risk(c.risk_assessment(&t).await.map(|a| a.map(Box::new)))
+                    })
+                });
+                load(|c, t| Box::pin(async move { CasePart::Checks(c.case_checks(&t).await) }));
+                load(|c, t| Box::pin(async move { CasePart::Timeline(c.case_timeline(&t).await) }));
+                load(|c, t| Box::pin(async move { CasePart::Comments(c.case_comments(&t).await) }));
+                load(|c, t| {
+                    Box::pin(async move { CasePart::Reviewers(c.case_reviewers(&t).await) })
+                });
+            }
+            Effect::Submit { flow, submission } => {
                 let (client, tx) = (self.client.clone(), self.tx.clone());
+                let key = idempotency_key(&self.nonce, flow, &submission);
                 tokio::spawn(async move {
-                    let result = client.case_alerts(&token).await;
-                    let _ = tx.send(Action::AlertsLoaded { token, result });
+                    let result = submit(&client, &submission, &key).await;
+                    let _ = tx.send(Action::Submitted { flow, result });
                 });
             }
         }
@@ -266,4 +303,156 @@ impl Signals {
         #[cfg(not(unix))]
         std::future::pending::<()>().await
     }
+}
+
+/// The same submission of the same flow always gets the same key, so a retry can never apply
+/// twice; an edited submission is a different request and gets a new one.
+fn idempotency_key(nonce: &str, flow: u64, submission: &Submission) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{submission:?}").as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("docket-{nonce}-{flow}-{hex}")
+}
+
+/// Sends a submission; says in one line what landed.
+async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<String, ProviderError> {
+    Ok(match s {
+        Submission::Resolve {
+            tokens,
+            action,
+            rationale,
+            false_positive,
+            conditions,
+        } => {
+            if let [one] = tokens.as_slice() {
+                let a = client
+                    .resolve_alert(
+                        one,
+                        *action,
+                        rationale,
+                        *false_positive,
+                        conditions.as_deref(),
+                        key,
+                    )
+                    .await?;
+                format!("{} {one}: now {}", action.as_str(), a.status)
+            } else {
+                let out = client
+                    .bulk_resolve(
+                        tokens,
+                        *action,
+                        rationale,
+                        *false_positive,
+                        conditions.as_deref(),
+                        key,
+                    )
+                    .await?;
+                bulk_result("resolved", out)?
+            }
+        }
+        Submission::EscalateAlert { token, reason } => {
+            client.escalate_alert(token, reason, None, key).await?;
+            format!("Escalated {token}")
+        }
+        Submission::Acknowledge { tokens } => {
+            bulk_result("acknowledged", client.bulk_acknowledge(tokens, key).await?)?
+        }
+        Submission::Status { case, to } => {
+            let c = client.update_case(case, Some(*to), None, key).await?;
+            format!("{} is now {}", c.name, c.status)
+        }
+        Submission::Assign { case, user } => {
+            let c = client
+                .update_case(case, None, Some(user.as_deref()), key)
+                .await?;
+            format!(
+                "{} assigned to {}",
+                c.name,
+                user.as_deref().unwrap_or("nobody")
+            )
+        }
+        Submission::EscalateCase { case, reason } => {
+            let c = client.escalate_case(case, reason, None, key).await?;
+            format!("{} escalated", c.name)
+        }
+        Submission::ApproveRisk { assessment, notes } => {
+            client
+                .approve_risk(assessment, notes.as_deref(), key)
+                .await?;
+            "Risk assessment approved".into()
+        }
+        Submission::OverrideRisk {
+            assessment,
+            tier,
+            justification,
+        } => {
+            client
+                .override_risk(assessment, *tier, justification, key)
+                .await?;
+            format!("Risk tier overridden to {tier}")
+        }
+        Submission::Comment { case, body } => {
+            client
+                .add_comment(case, body, CommentType::Comment, key)
+                .await?;
+            "Comment added".into()
+        }
+        Submission::AddReviewer { case, user } => {
+            client.add_reviewer(case, user, key).await?;
+            format!("Approval requested from {user}")
+        }
+        Submission::DecideReview {
+            case,
+            reviewer,
+            approve,
+            notes,
+        } => {
+            client
+                .decide_review(case, reviewer, *approve, notes.as_deref(), key)
+                .await?;
+            if *approve {
+                "Review approved".into()
+            } else {
+                "Review rejected".into()
+            }
+        }
+        Submission::Close {
+            case,
+            decision,
+            summary,
+        } => {
+            let c = client.close_case(case, *decision, summary, key).await?;
+            format!("{} closed: {decision}", c.name)
+        }
+    })
+}
+
+fn bulk_result(
+    verb: &str,
+    out: crate::provider::zenoo::writes::BulkOutcome,
+) -> Result<String, ProviderError> {
+    if out.failed == 0 {
+        return Ok(format!("{} alert(s) {verb}", out.succeeded));
+    }
+    let detail: Vec<String> = out
+        .errors
+        .iter()
+        .take(5)
+        .map(|(t, code, msg)| format!("{t}: {code} {msg}"))
+        .collect();
+    Err(ProviderError::Invalid(format!(
+        "{} {verb}, {} failed: {}",
+        out.succeeded,
+        out.failed,
+        detail.join("; ")
+    )))
+}
+
+fn nonce() -> String {
+    use rand::RngExt;
+    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }

@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use docket::app::state::{Focus, Loadable, Mode, Tab};
+use docket::app::update::CasePart;
 use docket::app::{Action, Effect, State, update};
 use docket::domain::model::{Case, User, UserRef};
 use docket::domain::{CaseStatus, RiskTier, SlaStatus, Wire};
@@ -211,26 +212,28 @@ fn quick_filters_combine_and_clear() {
 fn enter_opens_the_case_and_loads_its_alerts() {
     let mut s = state_with(sample());
     let effects = key(&mut s, KeyCode::Enter);
-    assert_eq!(effects, [Effect::LoadAlerts("cas_b".into())]);
+    assert_eq!(effects, [Effect::LoadCase("cas_b".into())]);
     assert_eq!(s.focus, Focus::Detail);
     assert_eq!(s.detail.as_ref().unwrap().alerts, Loadable::Loading);
     // A late answer for another case is ignored.
     update(
         &mut s,
-        Action::AlertsLoaded {
+        Action::CaseLoaded {
             token: "cas_x".into(),
-            result: Ok(vec![]),
+            part: Box::new(CasePart::Alerts(Ok(vec![]))),
         },
     );
     assert_eq!(s.detail.as_ref().unwrap().alerts, Loadable::Loading);
     update(
         &mut s,
-        Action::AlertsLoaded {
+        Action::CaseLoaded {
             token: "cas_b".into(),
-            result: Ok(vec![]),
+            part: Box::new(CasePart::Alerts(Ok(vec![]))),
         },
     );
     assert_eq!(s.detail.as_ref().unwrap().alerts, Loadable::Ready(vec![]));
+    key(&mut s, KeyCode::Char(']'));
+    assert_eq!(s.detail.as_ref().unwrap().tab, Tab::Entities);
     key(&mut s, KeyCode::Char(']'));
     assert_eq!(s.detail.as_ref().unwrap().tab, Tab::Alerts);
     // j in the detail does not move the queue.
@@ -244,7 +247,7 @@ fn enter_opens_the_case_and_loads_its_alerts() {
     key(&mut s, KeyCode::Enter);
     assert_eq!(
         key(&mut s, KeyCode::Char('r')),
-        [Effect::LoadQueue, Effect::LoadAlerts("cas_b".into())]
+        [Effect::LoadQueue, Effect::LoadCase("cas_b".into())]
     );
 }
 

@@ -200,7 +200,7 @@ async fn browse_filter_open_and_quit() {
         c.wait_until("the case summary", Duration::from_secs(10), |s| {
             s.contains("Summary") && s.contains("Open alerts")
         });
-        c.keys("]");
+        c.keys("]]");
         c.wait_until("the alerts to load", Duration::from_secs(10), |s| {
             s.contains("Category") && s.contains("Match")
         });
@@ -260,4 +260,169 @@ async fn a_bad_key_shows_the_api_error_and_sigterm_restores_the_terminal() {
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
+    let env = common::start(40).await;
+    let key = env.analyst();
+    let url = env.sandbox.url();
+    // A case to close: created clean (Low risk), in progress, its risk approved by the approver.
+    let fresh = env.company_case("DE", "Software and IT services").await;
+    let fresh_token = common::s(&fresh["token"]).to_string();
+    let fresh_name = common::s(&fresh["name"]).to_string();
+    assert_eq!(fresh["risk_tier"], "Low", "{fresh}");
+    env.patch(
+        &format!("/v1/cases/{fresh_token}"),
+        serde_json::json!({ "status": "In Progress" }),
+    )
+    .await
+    .ok();
+    let risk = env
+        .get(&format!("/v1/cases/{fresh_token}/risk-assessment"))
+        .await
+        .ok();
+    let rt = common::s(&risk.data()["token"]).to_string();
+    env.post_as(
+        &env.key(docket::domain::UserRole::Approver),
+        &format!("/v1/risk-assessments/{rt}/approve"),
+        serde_json::json!({}),
+    )
+    .await
+    .ok();
+    // A case with an open alert to resolve.
+    let open = env.walk("/v1/alerts?status=Open", 100).await;
+    let alert = open
+        .iter()
+        .find(|a| a["category"] == "PEP Match")
+        .unwrap_or(&open[0])
+        .clone();
+    let alert_token = common::s(&alert["token"]).to_string();
+    let case_token = common::s(&alert["case_token"]).to_string();
+    let case_name = common::s(
+        &env.get(&format!("/v1/cases/{case_token}"))
+            .await
+            .ok()
+            .data()["name"],
+    )
+    .to_string();
+    let alerts_of_case = env
+        .walk(
+            &format!("/v1/alerts?case_token={case_token}&sort=-priority_score"),
+            50,
+        )
+        .await;
+    let position = alerts_of_case
+        .iter()
+        .position(|a| a["token"] == alert_token.as_str())
+        .unwrap();
+
+    let console = tokio::task::spawn_blocking({
+        let (url, key, case_name, fresh_name) = (
+            url.clone(),
+            key.clone(),
+            case_name.clone(),
+            fresh_name.clone(),
+        );
+        move || {
+            let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
+            c.wait_until("the queue", Duration::from_secs(20), |s| {
+                s.contains("● online") && s.contains("Amara Okafor")
+            });
+            // Resolve: open the case, go to the alerts tab, put the cursor on the alert.
+            c.keys("/");
+            c.keys(&case_name);
+            c.wait_until("the case to be selected", Duration::from_secs(10), |s| {
+                s.lines().any(|l| l.contains('▶') && l.contains(&case_name))
+            });
+            c.keys("\r\r]]");
+            c.wait_until("the alerts tab", Duration::from_secs(10), |s| {
+                s.contains("Category") && s.contains("Match")
+            });
+            c.keys(&"j".repeat(position));
+            c.keys("a");
+            c.wait_until("the editor", Duration::from_secs(10), |s| {
+                s.contains("Rationale")
+            });
+            c.keys("Name-only match; nationality and DOB differ.");
+            c.keys("\x13"); // Ctrl-S: review
+            c.wait_until("the confirm step", Duration::from_secs(10), |s| {
+                s.contains("Enter/y submit")
+            });
+            c.keys("y");
+            c.wait_until("the submission to land", Duration::from_secs(20), |s| {
+                s.contains("✓ Approve")
+            });
+
+            // Close: the fresh case, decision Approve, with a summary.
+            c.keys("\x1b"); // back to the queue
+            c.keys("/");
+            c.keys("\x15"); // Ctrl-U clears the filter
+            c.keys(&fresh_name);
+            c.wait_until("the fresh case", Duration::from_secs(10), |s| {
+                s.lines()
+                    .any(|l| l.contains('▶') && l.contains(&fresh_name))
+            });
+            c.keys("\r\r]]");
+            // Closing checks the alerts and the risk: wait until they are loaded.
+            c.wait_until("its alerts", Duration::from_secs(10), |s| {
+                s.contains("No alerts on this case")
+            });
+            c.keys("]");
+            c.wait_until("its risk", Duration::from_secs(10), |s| {
+                s.contains("Approved by")
+            });
+            c.keys("C");
+            c.wait_until("the decision picker", Duration::from_secs(10), |s| {
+                s.contains("▶ Approve")
+            });
+            c.keys("\r");
+            c.keys("Clean file: registry, screening and identity all pass.");
+            c.keys("\x13");
+            c.wait_until("the confirm step", Duration::from_secs(10), |s| {
+                s.contains("Enter/y submit")
+            });
+            c.keys("\r");
+            c.wait_until("the close to land", Duration::from_secs(20), |s| {
+                s.contains("closed: Approve")
+            });
+            c.keys("q");
+            assert!(c.wait_exit().success());
+        }
+    })
+    .await;
+    if let Err(e) = console {
+        std::panic::resume_unwind(e.into_panic());
+    }
+
+    // The server's state and timeline, not only the screen.
+    let a = env.get(&format!("/v1/alerts/{alert_token}")).await.ok();
+    assert_eq!(a.data()["status"], "Resolved");
+    assert_eq!(
+        a.data()["resolution_rationale"],
+        "Name-only match; nationality and DOB differ."
+    );
+    assert_eq!(a.data()["resolved_by"], "usr_amara");
+    let entries = env
+        .walk(
+            &format!("/v1/audit-logs?target_token={alert_token}&event_type=ALERT_RESOLVED"),
+            10,
+        )
+        .await;
+    assert_eq!(entries.len(), 1);
+    let closed = env.get(&format!("/v1/cases/{fresh_token}")).await.ok();
+    assert_eq!(closed.data()["status"], "Closed");
+    assert_eq!(closed.data()["decision"], "Approve");
+    assert_eq!(
+        closed.data()["summary"],
+        "Clean file: registry, screening and identity all pass."
+    );
+    let closure = env
+        .walk(
+            &format!("/v1/cases/{fresh_token}/timeline?event_type=CASE_CLOSURE"),
+            10,
+        )
+        .await;
+    assert_eq!(closure.len(), 1);
+    assert_eq!(closure[0]["actor"]["user_id"], "usr_amara");
 }

@@ -1,6 +1,7 @@
 //! Every pane and state drawn into a TestBackend at 80x24 and 160x48, and a resize sweep.
 
 use docket::app::state::{Connection, Focus, Loadable, Mode, Tab};
+use docket::app::update::CasePart;
 use docket::app::{Action, State, update};
 use docket::domain::model::{Alert, Case, User, UserRef};
 use docket::domain::{
@@ -282,9 +283,9 @@ fn detail_summary_and_alerts() {
     both("detail_loading", &s);
     update(
         &mut s,
-        Action::AlertsLoaded {
+        Action::CaseLoaded {
             token: "cas_0002".into(),
-            result: Ok(alerts()),
+            part: Box::new(CasePart::Alerts(Ok(alerts()))),
         },
     );
     both("detail_summary", &s);
@@ -295,6 +296,269 @@ fn detail_summary_and_alerts() {
         message: "cannot connect".into(),
     });
     both("detail_alerts_failed", &s);
+}
+
+fn detail_data(s: &mut State) {
+    use docket::domain::model::{
+        Assessment, AuditEntry, Check, Comment, Entity, Reviewer, RiskDimension, RiskFactor,
+    };
+    use docket::domain::{
+        AssessmentStatus, CheckResult, CheckStatus, EntityRole, ReviewerStatus, VerificationStatus,
+    };
+    let ent = |t: &str,
+               name: &str,
+               role: EntityRole,
+               pct: Option<f64>,
+               parent: Option<&str>,
+               v: VerificationStatus| Entity {
+        token: t.into(),
+        entity_type: None,
+        name: name.into(),
+        role: Some(Wire::Known(role)),
+        ownership_percentage: pct,
+        parent_token: parent.map(Into::into),
+        country: Some("JP".into()),
+        nationality: None,
+        date_of_birth: None,
+        registration_number: None,
+        verification_status: Some(Wire::Known(v)),
+        open_alerts: None,
+        checks_total: None,
+        checks_complete: None,
+    };
+    let entities = vec![
+        ent(
+            "ent_p",
+            "株式会社サクラ貿易",
+            EntityRole::Primary,
+            None,
+            None,
+            VerificationStatus::InProgress,
+        ),
+        ent(
+            "ent_d",
+            "田中 健",
+            EntityRole::Director,
+            None,
+            Some("ent_p"),
+            VerificationStatus::Verified,
+        ),
+        ent(
+            "ent_h",
+            "Cayman Reef Holdings Ltd",
+            EntityRole::Shareholder,
+            Some(24.0),
+            Some("ent_p"),
+            VerificationStatus::Failed,
+        ),
+        ent(
+            "ent_u",
+            "Evil\u{1b}[2J Owner",
+            EntityRole::Ubo,
+            Some(100.0),
+            Some("ent_h"),
+            VerificationStatus::Expired,
+        ),
+    ];
+    let dim = |k: &str, score: f64, tier: RiskTier| RiskDimension {
+        key: k.into(),
+        score,
+        weight: Some(0.25),
+        tier: Some(Wire::Known(tier)),
+        factors: vec![RiskFactor {
+            name: "Highest-risk jurisdiction".into(),
+            value: "KY (High)".into(),
+            contribution: score,
+        }],
+    };
+    let risk = Assessment {
+        token: "rsk_1".into(),
+        status: Wire::Known(AssessmentStatus::Active),
+        overall_score: Some(55.5),
+        tier: Some(Wire::Known(RiskTier::High)),
+        effective_tier: Some(Wire::Known(RiskTier::High)),
+        dimensions: vec![
+            dim("customer", 62.0, RiskTier::Medium),
+            dim("geographic", 75.0, RiskTier::High),
+            dim("product_service", 30.0, RiskTier::Low),
+            dim("transaction", 44.0, RiskTier::Medium),
+        ],
+        due_diligence_path: Some("EDD".into()),
+        review_frequency: Some("6 Months".into()),
+        override_tier: None,
+        override_justification: None,
+        overridden_by: None,
+        approved_by: None,
+        approved_at: None,
+    };
+    let checks = vec![Check {
+        token: "chk_1".into(),
+        entity_name: Some("田中 健".into()),
+        name: "PEP and sanctions screening".into(),
+        type_code: Some("SCR_PEP".into()),
+        category: None,
+        status: Wire::Known(CheckStatus::Complete),
+        result: Some(Wire::Known(CheckResult::Refer)),
+        provider: Some("WorldCheck".into()),
+        completed_at: t(-30),
+    }];
+    let timeline = vec![AuditEntry {
+        token: "aud_1".into(),
+        event_type: "CASE_ESCALATION".into(),
+        severity: Some("WARNING".into()),
+        actor: Some(UserRef {
+            id: "usr_lukas".into(),
+            name: Some("Lukas Brandt".into()),
+        }),
+        target_type: Some("case".into()),
+        target_token: Some("cas_0002".into()),
+        details: Some(serde_json::json!({ "rationale": "Owner behind a Cayman holding." })),
+        request_id: Some("req_1".into()),
+        at: t(-5),
+    }];
+    let comments = vec![Comment {
+        token: "cmt_1".into(),
+        author: Some(UserRef {
+            id: "usr_amara".into(),
+            name: Some("Amara Okafor".into()),
+        }),
+        comment_type: None,
+        body: "Requested the register of members.".into(),
+        at: t(-2),
+    }];
+    let reviewers = vec![Reviewer {
+        token: "rev_1".into(),
+        user: UserRef {
+            id: "usr_sofia".into(),
+            name: Some("Sofía Hernández".into()),
+        },
+        role: Some("Approver".into()),
+        status: Wire::Known(ReviewerStatus::Invited),
+        notes: None,
+    }];
+    let tok = || "cas_0002".to_string();
+    update(
+        s,
+        Action::CaseLoaded {
+            token: tok(),
+            part: Box::new(CasePart::Entities(Ok(entities))),
+        },
+    );
+    update(
+        s,
+        Action::CaseLoaded {
+            token: tok(),
+            part: Box::new(CasePart::Risk(Ok(Some(Box::new(risk))))),
+        },
+    );
+    update(
+        s,
+        Action::CaseLoaded {
+            token: tok(),
+            part: Box::new(CasePart::Checks(Ok(checks))),
+        },
+    );
+    update(
+        s,
+        Action::CaseLoaded {
+            token: tok(),
+            part: Box::new(CasePart::Timeline(Ok(timeline))),
+        },
+    );
+    update(
+        s,
+        Action::CaseLoaded {
+            token: tok(),
+            part: Box::new(CasePart::Comments(Ok(comments))),
+        },
+    );
+    update(
+        s,
+        Action::CaseLoaded {
+            token: tok(),
+            part: Box::new(CasePart::Reviewers(Ok(Some(reviewers)))),
+        },
+    );
+}
+
+#[test]
+fn detail_tabs() {
+    let mut s = loaded();
+    update(&mut s, Action::Command(docket::app::update::Command::Down));
+    update(&mut s, Action::Command(docket::app::update::Command::Open));
+    update(
+        &mut s,
+        Action::CaseLoaded {
+            token: "cas_0002".into(),
+            part: Box::new(CasePart::Alerts(Ok(alerts()))),
+        },
+    );
+    detail_data(&mut s);
+    for tab in [
+        Tab::Summary,
+        Tab::Entities,
+        Tab::Risk,
+        Tab::Checks,
+        Tab::Activity,
+    ] {
+        s.detail.as_mut().unwrap().tab = tab;
+        both(&format!("tab_{}", tab.title().to_lowercase()), &s);
+    }
+}
+
+#[test]
+fn review_drawer() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |s: &mut State, code: KeyCode, m: KeyModifiers| {
+        update(s, Action::Key(KeyEvent::new(code, m)));
+    };
+    let mut s = loaded();
+    update(&mut s, Action::Command(docket::app::update::Command::Down));
+    update(&mut s, Action::Command(docket::app::update::Command::Open));
+    update(
+        &mut s,
+        Action::CaseLoaded {
+            token: "cas_0002".into(),
+            part: Box::new(CasePart::Alerts(Ok(alerts()))),
+        },
+    );
+    detail_data(&mut s);
+    s.detail.as_mut().unwrap().tab = Tab::Alerts;
+    both("drawer_alerts_tab", &s);
+    key(&mut s, KeyCode::Char('w'), KeyModifiers::NONE);
+    for c in "Known PEP, risk accepted.".chars() {
+        key(&mut s, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    both("drawer_edit", &s);
+    key(&mut s, KeyCode::Tab, KeyModifiers::NONE);
+    for c in "Enhanced monitoring for 12 months.".chars() {
+        key(&mut s, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    both("drawer_confirm", &s);
+    key(&mut s, KeyCode::Enter, KeyModifiers::NONE);
+    let flow = s.flow.as_ref().unwrap().id;
+    update(
+        &mut s,
+        Action::Submitted {
+            flow,
+            result: Err(ProviderError::Api {
+                status: 422,
+                code: "ALERT_ALREADY_RESOLVED".into(),
+                message: "Alert alt_1 is already Resolved.".into(),
+                request_id: Some("req_7Hq2".into()),
+                retry_after: None,
+            }),
+        },
+    );
+    both("drawer_failed", &s);
+    // Close with unmet preconditions lists them.
+    key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
+    key(&mut s, KeyCode::Char('C'), KeyModifiers::NONE);
+    both("drawer_close_blocked", &s);
+    key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
+    key(&mut s, KeyCode::Char('s'), KeyModifiers::NONE);
+    both("drawer_status_picker", &s);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! [`State`] and returns the [`Effect`]s (network work) the runtime should start; it does no I/O
 //! itself, so every flow is tested as key → action → state.
 
+pub mod flow;
 pub mod queue;
 pub mod state;
 pub mod update;

@@ -4,8 +4,11 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use std::collections::BTreeSet;
+
+use super::flow::Flow;
 use super::queue::Queue;
-use crate::domain::model::{Alert, User};
+use crate::domain::model::{Alert, Assessment, AuditEntry, Check, Comment, Entity, Reviewer, User};
 use crate::provider::ProviderError;
 
 /// Something being fetched.
@@ -45,25 +48,76 @@ pub enum Mode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
     Summary,
+    Entities,
     Alerts,
+    Risk,
+    Checks,
+    Activity,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 2] = [Tab::Summary, Tab::Alerts];
+    pub const ALL: [Tab; 6] = [
+        Tab::Summary,
+        Tab::Entities,
+        Tab::Alerts,
+        Tab::Risk,
+        Tab::Checks,
+        Tab::Activity,
+    ];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Summary => "Summary",
+            Tab::Entities => "Entities",
             Tab::Alerts => "Alerts",
+            Tab::Risk => "Risk",
+            Tab::Checks => "Checks",
+            Tab::Activity => "Activity",
         }
     }
 }
 
-/// The open case.
+/// The open case and everything loaded about it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Detail {
     pub token: String,
     pub tab: Tab,
     pub alerts: Loadable<Vec<Alert>>,
+    pub entities: Loadable<Vec<Entity>>,
+    pub risk: Loadable<Option<Assessment>>,
+    pub checks: Loadable<Vec<Check>>,
+    pub timeline: Loadable<Vec<AuditEntry>>,
+    pub comments: Loadable<Vec<Comment>>,
+    pub reviewers: Loadable<Option<Vec<Reviewer>>>,
+    /// Cursor in the alerts tab.
+    pub alert_row: usize,
+    /// Alerts marked for a bulk action.
+    pub marked: BTreeSet<String>,
+}
+
+impl Detail {
+    pub fn new(token: String) -> Detail {
+        Detail {
+            token,
+            tab: Tab::Summary,
+            alerts: Loadable::Loading,
+            entities: Loadable::Loading,
+            risk: Loadable::Loading,
+            checks: Loadable::Loading,
+            timeline: Loadable::Loading,
+            comments: Loadable::Loading,
+            reviewers: Loadable::Loading,
+            alert_row: 0,
+            marked: BTreeSet::new(),
+        }
+    }
+
+    /// The alert under the cursor.
+    pub fn current_alert(&self) -> Option<&Alert> {
+        match &self.alerts {
+            Loadable::Ready(list) => list.get(self.alert_row.min(list.len().saturating_sub(1))),
+            _ => None,
+        }
+    }
 }
 
 /// The console's whole state.
@@ -84,6 +138,11 @@ pub struct State {
     pub detail: Option<Detail>,
     pub read_only: bool,
     pub should_quit: bool,
+    /// The review drawer, when a flow is open.
+    pub flow: Option<Flow>,
+    pub next_flow: u64,
+    /// A one-line message for the status bar (last submission, a refusal).
+    pub flash: Option<String>,
 }
 
 impl State {
@@ -101,6 +160,9 @@ impl State {
             detail: None,
             read_only: false,
             should_quit: false,
+            flow: None,
+            next_flow: 1,
+            flash: None,
         }
     }
 

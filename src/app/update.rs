@@ -3,9 +3,25 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
 
+use super::flow::{self, Choice, Flow, FlowKind, Outcome, Submission};
 use super::state::{Connection, Detail, Focus, Loadable, Mode, State, Tab};
-use crate::domain::model::{Alert, Case, User};
+use crate::domain::model::{
+    Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
+};
+use crate::domain::{AlertStatus, AssessmentStatus, CaseStatus, ResolutionAction, ReviewerStatus};
 use crate::provider::ProviderError;
+
+/// One part of an open case, as loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CasePart {
+    Alerts(Result<Vec<Alert>, ProviderError>),
+    Entities(Result<Vec<Entity>, ProviderError>),
+    Risk(Result<Option<Box<Assessment>>, ProviderError>),
+    Checks(Result<Vec<Check>, ProviderError>),
+    Timeline(Result<Vec<AuditEntry>, ProviderError>),
+    Comments(Result<Vec<Comment>, ProviderError>),
+    Reviewers(Result<Option<Vec<Reviewer>>, ProviderError>),
+}
 
 /// Everything that can happen.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,9 +41,14 @@ pub enum Action {
         at: Timestamp,
     },
     QueueFailed(ProviderError),
-    AlertsLoaded {
+    CaseLoaded {
         token: String,
-        result: Result<Vec<Alert>, ProviderError>,
+        part: Box<CasePart>,
+    },
+    /// A submission finished: a line saying what landed, or why not.
+    Submitted {
+        flow: u64,
+        result: Result<String, ProviderError>,
     },
 }
 
@@ -55,13 +76,32 @@ pub enum Command {
     ToggleHighRisk,
     ToggleClosed,
     ClearFilters,
+    // Alert actions (alerts tab): on the marked alerts, or the one under the cursor.
+    Mark,
+    Resolve(ResolutionAction),
+    FalsePositive,
+    EscalateAlert,
+    Acknowledge,
+    // Case actions.
+    ChangeStatus,
+    AssignToMe,
+    Assign,
+    EscalateCase,
+    ApproveRisk,
+    OverrideRisk,
+    Comment,
+    RequestApprover,
+    ApproveReview,
+    RejectReview,
+    Close,
 }
 
 /// Work for the runtime: network calls whose results come back as actions.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     LoadQueue,
-    LoadAlerts(String),
+    LoadCase(String),
+    Submit { flow: u64, submission: Submission },
 }
 
 /// Rows a page key moves.
@@ -100,6 +140,25 @@ pub fn command_for(key: &KeyEvent) -> Option<Command> {
         KeyCode::Char('4') => ToggleHighRisk,
         KeyCode::Char('c') => ToggleClosed,
         KeyCode::Char('0') => ClearFilters,
+        KeyCode::Char(' ') => Mark,
+        KeyCode::Char('a') => Resolve(ResolutionAction::Approve),
+        KeyCode::Char('x') => Resolve(ResolutionAction::Decline),
+        KeyCode::Char('o') => Resolve(ResolutionAction::RequestDocument),
+        KeyCode::Char('w') => Resolve(ResolutionAction::ApproveWithConditions),
+        KeyCode::Char('f') => FalsePositive,
+        KeyCode::Char('e') => EscalateAlert,
+        KeyCode::Char('A') => Acknowledge,
+        KeyCode::Char('s') => ChangeStatus,
+        KeyCode::Char('m') => AssignToMe,
+        KeyCode::Char('u') => Assign,
+        KeyCode::Char('E') => EscalateCase,
+        KeyCode::Char('R') => ApproveRisk,
+        KeyCode::Char('O') => OverrideRisk,
+        KeyCode::Char('n') => Comment,
+        KeyCode::Char('p') => RequestApprover,
+        KeyCode::Char('V') => ApproveReview,
+        KeyCode::Char('X') => RejectReview,
+        KeyCode::Char('C') => Close,
         _ => return None,
     })
 }
@@ -110,6 +169,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Key(key) => {
             if key.kind == KeyEventKind::Release {
                 return vec![];
+            }
+            if state.flow.is_some() {
+                return flow_key(state, key);
             }
             match state.mode {
                 Mode::Filter => filter_key(state, key),
@@ -158,15 +220,79 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.connection = Connection::Failed(e);
             vec![]
         }
-        Action::AlertsLoaded { token, result } => {
+        Action::CaseLoaded { token, part } => {
             if let Some(d) = state.detail.as_mut().filter(|d| d.token == token) {
-                d.alerts = match result {
-                    Ok(a) => Loadable::Ready(a),
-                    Err(e) => Loadable::Failed(e),
-                };
+                fn set<T>(slot: &mut Loadable<T>, r: Result<T, ProviderError>) {
+                    *slot = match r {
+                        Ok(v) => Loadable::Ready(v),
+                        Err(e) => Loadable::Failed(e),
+                    };
+                }
+                match *part {
+                    CasePart::Alerts(r) => {
+                        set(&mut d.alerts, r);
+                        // Marks on alerts that are gone or settled no longer apply.
+                        if let Loadable::Ready(list) = &d.alerts {
+                            d.marked
+                                .retain(|t| list.iter().any(|a| &a.token == t && !settled(a)));
+                            d.alert_row = d.alert_row.min(list.len().saturating_sub(1));
+                        }
+                    }
+                    CasePart::Entities(r) => set(&mut d.entities, r),
+                    CasePart::Risk(r) => set(&mut d.risk, r.map(|a| a.map(|b| *b))),
+                    CasePart::Checks(r) => set(&mut d.checks, r),
+                    CasePart::Timeline(r) => set(&mut d.timeline, r),
+                    CasePart::Comments(r) => set(&mut d.comments, r),
+                    CasePart::Reviewers(r) => set(&mut d.reviewers, r),
+                }
             }
             vec![]
         }
+        Action::Submitted { flow: id, result } => {
+            let Some(f) = state.flow.as_mut().filter(|f| f.id == id) else {
+                return vec![];
+            };
+            match result {
+                Ok(what) => {
+                    let case = f.case_token.clone();
+                    state.flow = None;
+                    state.flash = Some(format!("✓ {what}"));
+                    if let Some(d) = state.detail.as_mut() {
+                        d.marked.clear();
+                    }
+                    vec![Effect::LoadQueue, Effect::LoadCase(case)]
+                }
+                Err(e) => {
+                    f.step = flow::Step::Failed(e);
+                    vec![]
+                }
+            }
+        }
+    }
+}
+
+fn settled(a: &Alert) -> bool {
+    a.status.known().is_some_and(AlertStatus::is_settled)
+}
+
+fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.should_quit = true;
+        return vec![];
+    }
+    let Some(f) = state.flow.as_mut() else {
+        return vec![];
+    };
+    match f.key(key) {
+        Outcome::Stay => vec![],
+        Outcome::Cancel => {
+            state.flow = None;
+            vec![]
+        }
+        Outcome::Submit(submission) => vec![Effect::Submit {
+            flow: f.id,
+            submission,
+        }],
     }
 }
 
@@ -193,11 +319,19 @@ fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.queue.filter.push(c);
             }
         }
-        KeyCode::Down => state.queue.move_by(1),
-        KeyCode::Up => state.queue.move_by(-1),
+        KeyCode::Down => {
+            state.queue.move_by(1);
+            return vec![];
+        }
+        KeyCode::Up => {
+            state.queue.move_by(-1);
+            return vec![];
+        }
         _ => return vec![],
     }
     state.queue.rebuild(me.as_deref());
+    // While typing, the best match is the one selected (as in fzf).
+    state.queue.select_row(0);
     vec![]
 }
 
@@ -209,21 +343,36 @@ fn open(state: &mut State) -> Vec<Effect> {
         state.focus = Focus::Detail;
         return vec![];
     }
-    state.detail = Some(Detail {
-        token: token.clone(),
-        tab: Tab::Summary,
-        alerts: Loadable::Loading,
-    });
+    state.detail = Some(Detail::new(token.clone()));
     state.focus = Focus::Detail;
-    vec![Effect::LoadAlerts(token)]
+    vec![Effect::LoadCase(token)]
 }
 
 fn command(state: &mut State, c: Command) -> Vec<Effect> {
     use Command::*;
     let me = state.me.as_ref().map(|u| u.id.clone());
-    let quick = &mut state.queue.quick;
+    state.flash = None;
+    let on_alerts =
+        state.focus == Focus::Detail && state.detail.as_ref().is_some_and(|d| d.tab == Tab::Alerts);
     match c {
         Quit => state.should_quit = true,
+        Down | Up | PageDown | PageUp | Top | Bottom if on_alerts => {
+            if let Some(d) = state.detail.as_mut()
+                && let Loadable::Ready(list) = &d.alerts
+            {
+                let last = list.len().saturating_sub(1) as isize;
+                let row = d.alert_row as isize;
+                d.alert_row = match c {
+                    Down => row + 1,
+                    Up => row - 1,
+                    PageDown => row + PAGE,
+                    PageUp => row - PAGE,
+                    Top => 0,
+                    _ => last,
+                }
+                .clamp(0, last.max(0)) as usize;
+            }
+        }
         Down | Up | PageDown | PageUp | Top | Bottom if state.focus == Focus::Detail => {}
         Down => state.queue.move_by(1),
         Up => state.queue.move_by(-1),
@@ -254,6 +403,7 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
                 } else {
                     (i + n - 1) % n
                 }];
+                state.focus = Focus::Detail;
             }
         }
         StartFilter => {
@@ -263,31 +413,338 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
         Refresh => {
             let mut effects = vec![Effect::LoadQueue];
             if let Some(d) = &state.detail {
-                effects.push(Effect::LoadAlerts(d.token.clone()));
+                effects.push(Effect::LoadCase(d.token.clone()));
             }
             return effects;
         }
         ToggleHelp => state.mode = Mode::Help,
-        ToggleMine => quick.mine = !quick.mine,
-        ToggleUnassigned => quick.unassigned = !quick.unassigned,
-        ToggleBreached => quick.breached = !quick.breached,
-        ToggleHighRisk => quick.high_risk = !quick.high_risk,
-        ToggleClosed => quick.closed = !quick.closed,
-        ClearFilters => {
-            *quick = Default::default();
-            state.queue.filter.clear();
+        ToggleMine | ToggleUnassigned | ToggleBreached | ToggleHighRisk | ToggleClosed
+        | ClearFilters => {
+            let quick = &mut state.queue.quick;
+            match c {
+                ToggleMine => quick.mine = !quick.mine,
+                ToggleUnassigned => quick.unassigned = !quick.unassigned,
+                ToggleBreached => quick.breached = !quick.breached,
+                ToggleHighRisk => quick.high_risk = !quick.high_risk,
+                ToggleClosed => quick.closed = !quick.closed,
+                _ => {
+                    *quick = Default::default();
+                    state.queue.filter.clear();
+                }
+            }
+            state.queue.rebuild(me.as_deref());
         }
-    }
-    if matches!(
-        c,
-        ToggleMine
-            | ToggleUnassigned
-            | ToggleBreached
-            | ToggleHighRisk
-            | ToggleClosed
-            | ClearFilters
-    ) {
-        state.queue.rebuild(me.as_deref());
+        Mark => {
+            if let Some(d) = state.detail.as_mut().filter(|_| on_alerts)
+                && let Some(a) = d.current_alert()
+            {
+                let t = a.token.clone();
+                if settled(a) {
+                    state.flash = Some("That alert is already settled.".into());
+                } else if !d.marked.remove(&t) {
+                    d.marked.insert(t);
+                }
+            }
+        }
+        _ => start_flow(state, c),
     }
     vec![]
+}
+
+/// Opens the drawer for an action, or says why it cannot open.
+fn start_flow(state: &mut State, c: Command) {
+    use Command::*;
+    if state.read_only {
+        state.flash = Some("Read-only: docket was started with --read-only.".into());
+        return;
+    }
+    let Some(case) = state
+        .detail
+        .as_ref()
+        .map(|d| d.token.clone())
+        .or_else(|| state.queue.selected.clone())
+    else {
+        return;
+    };
+    let Some(c_rec) = state.queue.cases.iter().find(|x| x.token == case).cloned() else {
+        return;
+    };
+    if c_rec.status.known() == Some(CaseStatus::Closed) && !matches!(c, Comment) {
+        state.flash = Some(format!("{} is closed.", c_rec.name));
+        return;
+    }
+    let me = state.me.clone();
+    let detail = state.detail.as_ref().filter(|d| d.token == case);
+    let kind_and_choices: Result<(FlowKind, Vec<Choice>), String> = match c {
+        Resolve(_) | FalsePositive | EscalateAlert | Acknowledge => alert_flow(detail, c),
+        ChangeStatus => match c_rec.status.known() {
+            Some(s) => {
+                let choices = flow::status_choices(s);
+                if choices.is_empty() {
+                    Err(format!("No status change is possible from {s}."))
+                } else {
+                    Ok((FlowKind::ChangeStatus, choices))
+                }
+            }
+            None => Err(format!(
+                "Unknown status {:?}: no transition is known.",
+                c_rec.status.as_str()
+            )),
+        },
+        AssignToMe => match &me {
+            Some(u) => Ok((
+                FlowKind::AssignToMe,
+                vec![Choice {
+                    value: u.id.clone(),
+                    label: u.name.clone(),
+                }],
+            )),
+            None => Err("Your user id is not known (set `user` in the profile).".into()),
+        },
+        Assign => {
+            let mut users: Vec<&User> = state.users.values().filter(|u| u.can_write).collect();
+            users.sort_by(|a, b| a.name.cmp(&b.name));
+            if users.is_empty() {
+                Err("No user list from this API.".into())
+            } else {
+                Ok((
+                    FlowKind::Assign,
+                    users
+                        .iter()
+                        .map(|u| Choice {
+                            value: u.id.clone(),
+                            label: format!("{} ({})", u.name, u.id),
+                        })
+                        .collect(),
+                ))
+            }
+        }
+        EscalateCase => Ok((FlowKind::EscalateCase, vec![])),
+        ApproveRisk | OverrideRisk => match detail.map(|d| &d.risk) {
+            Some(Loadable::Ready(Some(a))) => {
+                if c == ApproveRisk {
+                    if a.status.known() == Some(AssessmentStatus::Approved) {
+                        Err("The risk assessment is already approved.".into())
+                    } else if a.overridden_by.is_some()
+                        && a.overridden_by.as_deref() == me.as_ref().map(|u| u.id.as_str())
+                    {
+                        Err("You overrode this tier; another user must approve it.".into())
+                    } else {
+                        Ok((
+                            FlowKind::ApproveRisk {
+                                assessment: a.token.clone(),
+                            },
+                            vec![],
+                        ))
+                    }
+                } else {
+                    Ok((
+                        FlowKind::OverrideRisk {
+                            assessment: a.token.clone(),
+                        },
+                        ["High", "Medium", "Low"]
+                            .iter()
+                            .map(|t| Choice {
+                                value: (*t).into(),
+                                label: (*t).into(),
+                            })
+                            .collect(),
+                    ))
+                }
+            }
+            Some(Loadable::Ready(None)) => Err("The case has no risk assessment.".into()),
+            _ => Err("Open the case and wait for its risk assessment.".into()),
+        },
+        Comment => Ok((FlowKind::Comment, vec![])),
+        RequestApprover => {
+            let mut approvers: Vec<&User> = state
+                .users
+                .values()
+                .filter(|u| u.role.as_deref() == Some("approver"))
+                .collect();
+            approvers.sort_by(|a, b| a.name.cmp(&b.name));
+            if approvers.is_empty() {
+                Err("No approver is known to this API.".into())
+            } else {
+                Ok((
+                    FlowKind::RequestApprover,
+                    approvers
+                        .iter()
+                        .map(|u| Choice {
+                            value: u.id.clone(),
+                            label: u.name.clone(),
+                        })
+                        .collect(),
+                ))
+            }
+        }
+        ApproveReview | RejectReview => {
+            let mine = detail.and_then(|d| match &d.reviewers {
+                Loadable::Ready(Some(list)) => list
+                    .iter()
+                    .find(|r| {
+                        Some(r.user.id.as_str()) == me.as_ref().map(|u| u.id.as_str())
+                            && matches!(
+                                r.status.known(),
+                                Some(ReviewerStatus::Invited | ReviewerStatus::Reviewing)
+                            )
+                    })
+                    .map(|r| r.token.clone()),
+                _ => None,
+            });
+            match mine {
+                Some(reviewer) => Ok((
+                    FlowKind::DecideReview {
+                        reviewer,
+                        approve: c == ApproveReview,
+                    },
+                    vec![],
+                )),
+                None => Err("You have no pending review on this case.".into()),
+            }
+        }
+        Close => close_flow(detail, me.as_ref()),
+        _ => return,
+    };
+    match kind_and_choices {
+        Ok((kind, choices)) => {
+            let id = state.next_flow;
+            state.next_flow += 1;
+            let mut f = Flow::new(id, &case, &c_rec.name, kind, choices);
+            if let Err(blockers) = &close_check(detail, me.as_ref(), &f.kind) {
+                f.step = flow::Step::Blocked(blockers.clone());
+            }
+            state.flow = Some(f);
+        }
+        Err(why) => state.flash = Some(why),
+    }
+}
+
+fn alert_flow(detail: Option<&Detail>, c: Command) -> Result<(FlowKind, Vec<Choice>), String> {
+    let d = detail.ok_or("Open a case first.")?;
+    let Loadable::Ready(list) = &d.alerts else {
+        return Err("The alerts are still loading.".into());
+    };
+    let targets: Vec<String> = if d.marked.is_empty() {
+        let a = d.current_alert().ok_or("This case has no alerts.")?;
+        if settled(a) && c != Command::EscalateAlert {
+            return Err(format!("Alert {} is already {}.", a.token, a.status));
+        }
+        vec![a.token.clone()]
+    } else {
+        list.iter()
+            .filter(|a| d.marked.contains(&a.token))
+            .map(|a| a.token.clone())
+            .collect()
+    };
+    Ok((
+        match c {
+            Command::Resolve(action) => FlowKind::Resolve {
+                tokens: targets,
+                action,
+                false_positive: false,
+            },
+            Command::FalsePositive => FlowKind::Resolve {
+                tokens: targets,
+                action: ResolutionAction::Approve,
+                false_positive: true,
+            },
+            Command::Acknowledge => FlowKind::Acknowledge { tokens: targets },
+            _ => {
+                if targets.len() > 1 {
+                    return Err("Escalate one alert at a time (unmark the others).".into());
+                }
+                FlowKind::EscalateAlert {
+                    token: targets[0].clone(),
+                }
+            }
+        },
+        vec![],
+    ))
+}
+
+fn close_flow(
+    detail: Option<&Detail>,
+    _me: Option<&User>,
+) -> Result<(FlowKind, Vec<Choice>), String> {
+    detail.ok_or("Open the case first: closing checks its alerts, risk and approvers.")?;
+    Ok((
+        FlowKind::Close,
+        vec![
+            Choice {
+                value: "Approve".into(),
+                label: "Approve".into(),
+            },
+            Choice {
+                value: "Decline".into(),
+                label: "Decline".into(),
+            },
+        ],
+    ))
+}
+
+/// For a close, the preconditions the console can see are unmet (listed, not sent to fail).
+fn close_check(
+    detail: Option<&Detail>,
+    me: Option<&User>,
+    kind: &FlowKind,
+) -> Result<(), Vec<String>> {
+    if *kind != FlowKind::Close {
+        return Ok(());
+    }
+    let Some(d) = detail else { return Ok(()) };
+    let alerts = match &d.alerts {
+        Loadable::Ready(a) => a,
+        Loadable::Loading => {
+            return Err(vec![
+                "The alerts are still loading; try again in a moment.".into(),
+            ]);
+        }
+        Loadable::Failed(e) => return Err(vec![format!("The alerts could not be loaded: {e}")]),
+    };
+    let risk = match &d.risk {
+        Loadable::Ready(r) => r,
+        Loadable::Loading => {
+            return Err(vec![
+                "The risk assessment is still loading; try again in a moment.".into(),
+            ]);
+        }
+        Loadable::Failed(e) => {
+            return Err(vec![format!(
+                "The risk assessment could not be loaded: {e}"
+            )]);
+        }
+    };
+    let open: Vec<(String, AlertStatus)> = alerts
+        .iter()
+        .filter(|a| !settled(a))
+        .map(|a| {
+            (
+                a.token.clone(),
+                a.status.known().unwrap_or(AlertStatus::Open),
+            )
+        })
+        .collect();
+    let assessment = risk.as_ref().map(|a| {
+        (
+            a.status.known().unwrap_or(AssessmentStatus::Draft),
+            a.effective_tier
+                .as_ref()
+                .or(a.tier.as_ref())
+                .and_then(|t| t.known()),
+        )
+    });
+    let approvers: Vec<(String, ReviewerStatus)> = match &d.reviewers {
+        Loadable::Ready(Some(list)) => list
+            .iter()
+            .filter_map(|r| Some((r.user.id.clone(), r.status.known()?)))
+            .collect(),
+        _ => vec![],
+    };
+    let blockers = flow::close_blockers(&open, assessment, &approvers, me.map(|u| u.id.as_str()));
+    if blockers.is_empty() {
+        Ok(())
+    } else {
+        Err(blockers)
+    }
 }

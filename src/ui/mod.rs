@@ -1,6 +1,8 @@
 //! Pure rendering: `view` draws a [`State`] snapshot into a frame and does nothing else. Every
 //! string from outside goes through [`sanitize`] first.
 
+pub mod detail_tabs;
+pub mod drawer;
 pub mod sanitize;
 pub mod theme;
 
@@ -13,7 +15,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Tabs, Wrap}
 
 use crate::app::State;
 use crate::app::state::{Connection, Detail, Focus, Loadable, Mode, Tab};
-use crate::domain::model::{Alert, Case};
+use crate::domain::model::Case;
 use crate::domain::{CaseStatus, Priority, RiskTier, SlaStatus};
 use sanitize::{clean, clean_multiline, fit};
 pub use theme::Theme;
@@ -44,6 +46,9 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame) {
         _ => queue(state, theme, frame, main),
     }
     status_bar(state, theme, frame, status);
+    if let Some(flow) = &state.flow {
+        drawer::drawer(flow, theme, frame, main);
+    }
     if state.mode == Mode::Help {
         help(theme, frame, main);
     }
@@ -303,8 +308,14 @@ fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rec
         return;
     };
     match d.tab {
-        Tab::Summary => summary(state, case, theme, frame, body),
-        Tab::Alerts => alerts(&d.alerts, theme, frame, body),
+        Tab::Summary => summary(state, d, case, theme, frame, body),
+        Tab::Entities => detail_tabs::entities(&d.entities, theme, frame, body),
+        Tab::Alerts => alerts(d, theme, frame, body),
+        Tab::Risk => detail_tabs::risk(&d.risk, theme, frame, body),
+        Tab::Checks => detail_tabs::checks(&d.checks, theme, frame, body),
+        Tab::Activity => {
+            detail_tabs::activity(&d.timeline, &d.comments, state.now, theme, frame, body)
+        }
     }
 }
 
@@ -315,7 +326,7 @@ fn field<'a>(label: &'a str, value: String, style: Style, theme: &Theme) -> Line
     ])
 }
 
-fn summary(state: &State, c: &Case, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn summary(state: &State, d: &Detail, c: &Case, theme: &Theme, frame: &mut Frame, area: Rect) {
     let sla = c.sla_status.as_ref().and_then(|s| s.known());
     let tier = c.risk_tier.as_ref().and_then(|t| t.known());
     let opt = |w: Option<String>| w.unwrap_or_else(|| "—".into());
@@ -413,11 +424,16 @@ fn summary(state: &State, c: &Case, theme: &Theme, frame: &mut Frame, area: Rect
             lines.push(Line::raw(l.to_string()));
         }
     }
+    let reviewers = detail_tabs::reviewers_lines(&d.reviewers, theme);
+    if !reviewers.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(reviewers);
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-fn alerts(alerts: &Loadable<Vec<Alert>>, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let list = match alerts {
+fn alerts(d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let list = match &d.alerts {
         Loadable::Loading => {
             frame.render_widget(Paragraph::new("Loading alerts…").style(theme.muted), area);
             return;
@@ -443,28 +459,59 @@ fn alerts(alerts: &Loadable<Vec<Alert>>, theme: &Theme, frame: &mut Frame, area:
         );
         return;
     }
-    let rows = list.iter().map(|a| {
-        let settled = a.status.known().is_some_and(|s| s.is_settled());
-        Row::new(vec![
-            Span::raw(fit(&clean(a.category.as_deref().unwrap_or("—")), 24)),
-            Span::raw(
-                a.priority
-                    .as_ref()
-                    .map_or("—".into(), |p| clean(p.as_str()).into_owned()),
-            ),
-            Span::raw(a.match_score.map_or("—".into(), |m| format!("{m:.0}%"))),
-            Span::raw(format!(
-                "{}{}",
-                if settled { "✓ " } else { "" },
-                clean(a.status.as_str())
-            )),
-            Span::raw(clean(a.entity_name.as_deref().unwrap_or("—")).into_owned()),
-        ])
-        .style(if settled { theme.muted } else { theme.text })
-    });
+    let [table_area, detail_area] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(if area.height >= 16 { 7 } else { 0 }),
+    ])
+    .areas(area);
+    let height = table_area.height.saturating_sub(1) as usize;
+    let row = d.alert_row.min(list.len().saturating_sub(1));
+    let offset = if height > 0 && row >= height {
+        row + 1 - height
+    } else {
+        0
+    };
+    let rows = list
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, a)| {
+            let settled = a.status.known().is_some_and(|s| s.is_settled());
+            let cursor = if i == row { "▶" } else { " " };
+            let mark = if d.marked.contains(&a.token) {
+                "●"
+            } else {
+                " "
+            };
+            Row::new(vec![
+                Span::raw(format!("{cursor}{mark}")),
+                Span::raw(fit(&clean(a.category.as_deref().unwrap_or("—")), 24)),
+                Span::raw(
+                    a.priority
+                        .as_ref()
+                        .map_or("—".into(), |p| clean(p.as_str()).into_owned()),
+                ),
+                Span::raw(a.match_score.map_or("—".into(), |m| format!("{m:.0}%"))),
+                Span::raw(format!(
+                    "{}{}",
+                    if settled { "✓ " } else { "" },
+                    clean(a.status.as_str())
+                )),
+                Span::raw(clean(a.entity_name.as_deref().unwrap_or("—")).into_owned()),
+            ])
+            .style(if i == row {
+                theme.selection
+            } else if settled {
+                theme.muted
+            } else {
+                theme.text
+            })
+        });
     let table = Table::new(
         rows,
         [
+            Constraint::Length(2),
             Constraint::Length(24),
             Constraint::Length(8),
             Constraint::Length(5),
@@ -472,9 +519,58 @@ fn alerts(alerts: &Loadable<Vec<Alert>>, theme: &Theme, frame: &mut Frame, area:
             Constraint::Min(8),
         ],
     )
-    .header(Row::new(vec!["Category", "Priority", "Match", "Status", "Entity"]).style(theme.header))
+    .header(
+        Row::new(vec![
+            "", "Category", "Priority", "Match", "Status", "Entity",
+        ])
+        .style(theme.header),
+    )
     .column_spacing(1);
-    frame.render_widget(table, area);
+    frame.render_widget(table, table_area);
+    // The hit under the cursor: its source data and the AI assessment.
+    if detail_area.height > 0
+        && let Some(a) = list.get(row)
+    {
+        let mut lines = vec![Line::styled(
+            clean(a.title.as_deref().unwrap_or(a.token.as_str())).into_owned(),
+            theme.header,
+        )];
+        if let Some(src) = &a.source_data {
+            lines.push(Line::raw(format!("Hit: {}", clean(&compact_json(src)))));
+        }
+        if let Some(ai) = &a.ai_assessment {
+            lines.push(Line::raw(format!("AI: {}", clean(ai))));
+        }
+        if let Some(r) = &a.resolution_rationale {
+            lines.push(Line::styled(
+                format!("Rationale: {}", clean(r)),
+                theme.muted,
+            ));
+        }
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+                Block::default()
+                    .borders(Borders::TOP)
+                    .border_style(theme.border),
+            ),
+            detail_area,
+        );
+    }
+}
+
+/// Source data on one line: `key: value, key: value` for objects, recursively but shallowly.
+fn compact_json(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{k}: {}", compact_json(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        serde_json::Value::Array(a) => a.iter().map(compact_json).collect::<Vec<_>>().join("; "),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -495,11 +591,19 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         .me
         .as_ref()
         .map_or("—".into(), |u| clean(&u.name).into_owned());
+    let on_alerts =
+        state.focus == Focus::Detail && state.detail.as_ref().is_some_and(|d| d.tab == Tab::Alerts);
     let keys = match state.mode {
+        _ if state.flow.is_some() => "drawer open",
         Mode::Filter => "type to filter · Enter keep · Esc clear",
         Mode::Help => "any key closes help",
-        Mode::Normal if state.focus == Focus::Detail => "[ ] tabs · Esc back · ? help",
+        Mode::Normal if on_alerts => "a/x/f/e resolve · space mark · ? help",
+        Mode::Normal if state.focus == Focus::Detail => "[ ] tabs · s status · C close · ? help",
         Mode::Normal => "Enter open · / filter · ? help",
+    };
+    let keys = match &state.flash {
+        Some(f) => clean(f).into_owned(),
+        None => keys.to_string(),
     };
     let read_only = if state.read_only {
         " │ read-only"
@@ -530,12 +634,23 @@ const HELP: &[(&str, &str)] = &[
     ("c", "show closed cases"),
     ("0", "clear filters"),
     ("r", "refresh now"),
+    ("space", "alerts: mark for a bulk action"),
+    (
+        "a x o w f",
+        "approve, decline, request document, with conditions, false positive",
+    ),
+    ("e A", "escalate alert, acknowledge"),
+    ("s m u", "change status, assign to me, assign"),
+    ("E C n", "escalate case, close, comment"),
+    ("R O", "approve risk, override risk tier"),
+    ("p V X", "request approver; approve, reject a review"),
+    ("Ctrl-S", "in a drawer: review before submitting"),
     ("?", "this help"),
     ("q ^c", "quit"),
 ];
 
 fn help(theme: &Theme, frame: &mut Frame, area: Rect) {
-    let width = 56.min(area.width);
+    let width = 76.min(area.width);
     let height = (HELP.len() as u16 + 2).min(area.height);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
@@ -547,7 +662,7 @@ fn help(theme: &Theme, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(k, what)| {
             Line::from(vec![
-                Span::styled(format!("{k:<17}"), theme.accent),
+                Span::styled(format!("{k:<16}"), theme.accent),
                 Span::raw(*what),
             ])
         })

@@ -5,7 +5,9 @@
 //! `updated_since`, `/v1/me`) only as optimisations: against a plain Zenoo API the same calls
 //! work, with sorting and filtering left to the caller.
 
+pub mod case_detail;
 pub mod wire;
+pub mod writes;
 
 use std::time::Duration;
 

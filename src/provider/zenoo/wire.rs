@@ -44,7 +44,7 @@ pub struct ErrorBody {
     pub request_id: Option<String>,
 }
 
-fn text(v: &Value, keys: &[&str]) -> Option<String> {
+pub(super) fn text(v: &Value, keys: &[&str]) -> Option<String> {
     keys.iter().filter_map(|k| v.get(*k)).find_map(|x| match x {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -52,7 +52,7 @@ fn text(v: &Value, keys: &[&str]) -> Option<String> {
     })
 }
 
-fn number(v: &Value, keys: &[&str]) -> Option<f64> {
+pub(super) fn number(v: &Value, keys: &[&str]) -> Option<f64> {
     keys.iter().filter_map(|k| v.get(*k)).find_map(|x| match x {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -60,22 +60,22 @@ fn number(v: &Value, keys: &[&str]) -> Option<f64> {
     })
 }
 
-fn count(v: &Value, keys: &[&str]) -> Option<u32> {
+pub(super) fn count(v: &Value, keys: &[&str]) -> Option<u32> {
     number(v, keys).filter(|n| *n >= 0.0).map(|n| n as u32)
 }
 
-fn flag(v: &Value, key: &str) -> bool {
+pub(super) fn flag(v: &Value, key: &str) -> bool {
     v.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
-fn vocab<T: WireEnum>(v: &Value, keys: &[&str]) -> Option<Wire<T>> {
+pub(super) fn vocab<T: WireEnum>(v: &Value, keys: &[&str]) -> Option<Wire<T>> {
     text(v, keys)
         .filter(|s| !s.is_empty())
         .map(|s| Wire::parse(&s))
 }
 
 /// An ISO 8601 time, or a bare date (taken as midnight UTC).
-fn time(v: &Value, keys: &[&str]) -> Option<Timestamp> {
+pub(super) fn time(v: &Value, keys: &[&str]) -> Option<Timestamp> {
     let s = text(v, keys)?;
     s.parse::<Timestamp>().ok().or_else(|| {
         s.parse::<jiff::civil::Date>()
@@ -86,7 +86,7 @@ fn time(v: &Value, keys: &[&str]) -> Option<Timestamp> {
 }
 
 /// `"usr_1"` or `{"id": "usr_1", "name": "…"}` (or `user_id`).
-fn user_ref(v: &Value, key: &str) -> Option<UserRef> {
+pub(super) fn user_ref(v: &Value, key: &str) -> Option<UserRef> {
     match v.get(key)? {
         Value::String(id) if !id.is_empty() => Some(UserRef {
             id: id.clone(),
@@ -100,7 +100,7 @@ fn user_ref(v: &Value, key: &str) -> Option<UserRef> {
     }
 }
 
-fn required_token(v: &Value, what: &str) -> Result<String, String> {
+pub(super) fn required_token(v: &Value, what: &str) -> Result<String, String> {
     text(v, &["token", "id"]).ok_or_else(|| format!("a {what} without a token"))
 }
 

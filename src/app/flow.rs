@@ -1,0 +1,576 @@
+//! Review flows: the drawer that turns a decision into a submission. A flow goes
+//! pick → edit → confirm → submitting → done, or back to edit with the error in place; the text
+//! typed is never lost on an error. Its preconditions are checked before anything is sent.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use crate::domain::lifecycle;
+use crate::domain::{
+    AlertStatus, AssessmentStatus, CaseStatus, Decision, ResolutionAction, ReviewerStatus, RiskTier,
+};
+use crate::provider::ProviderError;
+
+/// What the flow does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FlowKind {
+    /// Resolve one or more alerts (split into requests of at most 50 when sent).
+    Resolve {
+        tokens: Vec<String>,
+        action: ResolutionAction,
+        false_positive: bool,
+    },
+    EscalateAlert {
+        token: String,
+    },
+    Acknowledge {
+        tokens: Vec<String>,
+    },
+    ChangeStatus,
+    AssignToMe,
+    Assign,
+    EscalateCase,
+    ApproveRisk {
+        assessment: String,
+    },
+    OverrideRisk {
+        assessment: String,
+    },
+    Comment,
+    RequestApprover,
+    DecideReview {
+        reviewer: String,
+        approve: bool,
+    },
+    Close,
+}
+
+/// Where a flow stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Choosing one of `options` (statuses, users, tiers, decisions).
+    Pick,
+    /// Typing the rationale (and conditions).
+    Edit,
+    /// Reading back what will be sent.
+    Confirm,
+    Submitting,
+    /// Refused before sending: each unmet precondition.
+    Blocked(Vec<String>),
+    /// The API refused or could not be reached; the text is kept.
+    Failed(ProviderError),
+}
+
+/// One choice in a picker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// What will be sent, fully decided.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Submission {
+    Resolve {
+        tokens: Vec<String>,
+        action: ResolutionAction,
+        rationale: String,
+        false_positive: bool,
+        conditions: Option<String>,
+    },
+    EscalateAlert {
+        token: String,
+        reason: String,
+    },
+    Acknowledge {
+        tokens: Vec<String>,
+    },
+    Status {
+        case: String,
+        to: CaseStatus,
+    },
+    Assign {
+        case: String,
+        user: Option<String>,
+    },
+    EscalateCase {
+        case: String,
+        reason: String,
+    },
+    ApproveRisk {
+        assessment: String,
+        notes: Option<String>,
+    },
+    OverrideRisk {
+        assessment: String,
+        tier: RiskTier,
+        justification: String,
+    },
+    Comment {
+        case: String,
+        body: String,
+    },
+    AddReviewer {
+        case: String,
+        user: String,
+    },
+    DecideReview {
+        case: String,
+        reviewer: String,
+        approve: bool,
+        notes: Option<String>,
+    },
+    Close {
+        case: String,
+        decision: Decision,
+        summary: String,
+    },
+}
+
+/// The drawer.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    pub id: u64,
+    pub case_token: String,
+    pub case_name: String,
+    pub kind: FlowKind,
+    pub step: Step,
+    pub choices: Vec<Choice>,
+    pub picked: usize,
+    pub text: TextArea<'static>,
+    pub conditions: TextArea<'static>,
+    /// Editing the conditions rather than the rationale.
+    pub on_conditions: bool,
+}
+
+/// Limits of the free-text fields, from the API.
+pub const RATIONALE_MAX: usize = 5000;
+pub const REASON_MAX: usize = 2000;
+pub const COMMENT_MAX: usize = 10_000;
+
+/// What the drawer asked for after a key.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Stay,
+    Cancel,
+    Submit(Submission),
+}
+
+impl Flow {
+    pub fn new(
+        id: u64,
+        case_token: &str,
+        case_name: &str,
+        kind: FlowKind,
+        choices: Vec<Choice>,
+    ) -> Flow {
+        let step = if choices.is_empty() && !kind.needs_text() {
+            Step::Confirm
+        } else if choices.is_empty() {
+            Step::Edit
+        } else {
+            Step::Pick
+        };
+        let mut text = TextArea::default();
+        text.set_placeholder_text(kind.text_label());
+        let mut conditions = TextArea::default();
+        conditions.set_placeholder_text("Conditions of the approval");
+        Flow {
+            id,
+            case_token: case_token.to_string(),
+            case_name: case_name.to_string(),
+            kind,
+            step,
+            choices,
+            picked: 0,
+            text,
+            conditions,
+            on_conditions: false,
+        }
+    }
+
+    /// The text typed, trimmed of trailing blank lines.
+    pub fn body(&self) -> String {
+        self.text.lines().join("\n").trim_end().to_string()
+    }
+
+    pub fn conditions_text(&self) -> String {
+        self.conditions.lines().join("\n").trim_end().to_string()
+    }
+
+    /// A short title: "Approve 3 alerts", "Close CAS-000123", ...
+    pub fn title(&self) -> String {
+        match &self.kind {
+            FlowKind::Resolve {
+                tokens,
+                action,
+                false_positive,
+            } => format!(
+                "{}{} {}",
+                action.as_str(),
+                if *false_positive {
+                    " as false positive"
+                } else {
+                    ""
+                },
+                plural(tokens.len(), "alert")
+            ),
+            FlowKind::EscalateAlert { .. } => "Escalate alert".into(),
+            FlowKind::Acknowledge { tokens } => {
+                format!("Acknowledge {}", plural(tokens.len(), "alert"))
+            }
+            FlowKind::ChangeStatus => format!("Change status of {}", self.case_name),
+            FlowKind::AssignToMe => format!("Assign {} to me", self.case_name),
+            FlowKind::Assign => format!("Assign {}", self.case_name),
+            FlowKind::EscalateCase => format!("Escalate {}", self.case_name),
+            FlowKind::ApproveRisk { .. } => {
+                format!("Approve the risk assessment of {}", self.case_name)
+            }
+            FlowKind::OverrideRisk { .. } => {
+                format!("Override the risk tier of {}", self.case_name)
+            }
+            FlowKind::Comment => format!("Comment on {}", self.case_name),
+            FlowKind::RequestApprover => format!("Request an approver for {}", self.case_name),
+            FlowKind::DecideReview { approve, .. } => {
+                format!(
+                    "{} {} as approver",
+                    if *approve { "Approve" } else { "Reject" },
+                    self.case_name
+                )
+            }
+            FlowKind::Close => format!("Close {}", self.case_name),
+        }
+    }
+
+    /// The limit of the main text field.
+    pub fn limit(&self) -> usize {
+        self.kind.limit()
+    }
+
+    /// Handles a key; returns what the drawer wants to happen.
+    pub fn key(&mut self, key: KeyEvent) -> Outcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match &self.step {
+            Step::Submitting => Outcome::Stay,
+            Step::Blocked(_) => Outcome::Cancel,
+            Step::Failed(_) => match key.code {
+                KeyCode::Esc => Outcome::Cancel,
+                // Back to the text, intact, to fix and send again.
+                _ => {
+                    self.step = if self.kind.needs_text() {
+                        Step::Edit
+                    } else {
+                        Step::Confirm
+                    };
+                    Outcome::Stay
+                }
+            },
+            Step::Pick => {
+                match key.code {
+                    KeyCode::Esc => return Outcome::Cancel,
+                    KeyCode::Char('j') | KeyCode::Down => {
+                        self.picked = (self.picked + 1).min(self.choices.len().saturating_sub(1))
+                    }
+                    KeyCode::Char('k') | KeyCode::Up => self.picked = self.picked.saturating_sub(1),
+                    KeyCode::Enter => {
+                        self.step = if self.kind.needs_text() {
+                            Step::Edit
+                        } else {
+                            Step::Confirm
+                        };
+                    }
+                    _ => {}
+                }
+                Outcome::Stay
+            }
+            Step::Edit => {
+                let done = (ctrl && key.code == KeyCode::Char('s'))
+                    || (key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT));
+                if key.code == KeyCode::Esc {
+                    return Outcome::Cancel;
+                }
+                if done {
+                    if let Some(problem) = self.text_problem() {
+                        self.step = Step::Failed(ProviderError::Invalid(problem));
+                    } else {
+                        self.step = Step::Confirm;
+                    }
+                    return Outcome::Stay;
+                }
+                if key.code == KeyCode::Tab && self.kind.has_conditions() {
+                    self.on_conditions = !self.on_conditions;
+                    return Outcome::Stay;
+                }
+                if self.on_conditions {
+                    self.conditions.input(key);
+                } else {
+                    self.text.input(key);
+                }
+                Outcome::Stay
+            }
+            Step::Confirm => match key.code {
+                KeyCode::Enter | KeyCode::Char('y') => match self.submission() {
+                    Some(s) => {
+                        self.step = Step::Submitting;
+                        Outcome::Submit(s)
+                    }
+                    None => Outcome::Cancel,
+                },
+                KeyCode::Esc | KeyCode::Char('n') => {
+                    if self.kind.needs_text() {
+                        self.step = Step::Edit;
+                        Outcome::Stay
+                    } else if !self.choices.is_empty() {
+                        self.step = Step::Pick;
+                        Outcome::Stay
+                    } else {
+                        Outcome::Cancel
+                    }
+                }
+                _ => Outcome::Stay,
+            },
+        }
+    }
+
+    /// Why the text cannot be sent yet.
+    pub fn text_problem(&self) -> Option<String> {
+        let body = self.body();
+        let n = body.chars().count();
+        if self.kind.text_required() && body.trim().is_empty() {
+            return Some(format!("{} is required.", self.kind.text_label()));
+        }
+        if n > self.limit() {
+            return Some(format!(
+                "{} is {n} characters; the limit is {}.",
+                self.kind.text_label(),
+                self.limit()
+            ));
+        }
+        if self.kind.has_conditions() {
+            let c = self.conditions_text();
+            if c.trim().is_empty() {
+                return Some("Conditions are required for Approve with Conditions.".into());
+            }
+            if c.chars().count() > REASON_MAX {
+                return Some(format!(
+                    "Conditions are limited to {REASON_MAX} characters."
+                ));
+            }
+        }
+        None
+    }
+
+    fn picked_value(&self) -> Option<&str> {
+        self.choices.get(self.picked).map(|c| c.value.as_str())
+    }
+
+    /// The request this flow will send, if it is complete.
+    pub fn submission(&self) -> Option<Submission> {
+        let case = self.case_token.clone();
+        let body = self.body();
+        let notes = (!body.trim().is_empty()).then(|| body.clone());
+        Some(match &self.kind {
+            FlowKind::Resolve {
+                tokens,
+                action,
+                false_positive,
+            } => Submission::Resolve {
+                tokens: tokens.clone(),
+                action: *action,
+                rationale: body,
+                false_positive: *false_positive,
+                conditions: self.kind.has_conditions().then(|| self.conditions_text()),
+            },
+            FlowKind::EscalateAlert { token } => Submission::EscalateAlert {
+                token: token.clone(),
+                reason: body,
+            },
+            FlowKind::Acknowledge { tokens } => Submission::Acknowledge {
+                tokens: tokens.clone(),
+            },
+            FlowKind::ChangeStatus => Submission::Status {
+                case,
+                to: self.picked_value()?.parse().ok()?,
+            },
+            FlowKind::AssignToMe | FlowKind::Assign => Submission::Assign {
+                case,
+                user: Some(self.picked_value()?.to_string()),
+            },
+            FlowKind::EscalateCase => Submission::EscalateCase { case, reason: body },
+            FlowKind::ApproveRisk { assessment } => Submission::ApproveRisk {
+                assessment: assessment.clone(),
+                notes,
+            },
+            FlowKind::OverrideRisk { assessment } => Submission::OverrideRisk {
+                assessment: assessment.clone(),
+                tier: self.picked_value()?.parse().ok()?,
+                justification: body,
+            },
+            FlowKind::Comment => Submission::Comment { case, body },
+            FlowKind::RequestApprover => Submission::AddReviewer {
+                case,
+                user: self.picked_value()?.to_string(),
+            },
+            FlowKind::DecideReview { reviewer, approve } => Submission::DecideReview {
+                case,
+                reviewer: reviewer.clone(),
+                approve: *approve,
+                notes,
+            },
+            FlowKind::Close => Submission::Close {
+                case,
+                decision: self.picked_value()?.parse().ok()?,
+                summary: body,
+            },
+        })
+    }
+
+    /// The read-back shown on the confirm step.
+    pub fn summary_lines(&self) -> Vec<String> {
+        let mut out = vec![self.title()];
+        if let Some(c) = self
+            .choices
+            .get(self.picked)
+            .filter(|_| !self.choices.is_empty())
+        {
+            out.push(format!("Choice: {}", c.label));
+        }
+        if let FlowKind::Resolve { tokens, .. } | FlowKind::Acknowledge { tokens } = &self.kind {
+            let shown: Vec<&str> = tokens.iter().take(6).map(String::as_str).collect();
+            out.push(format!(
+                "Alerts: {}{}",
+                shown.join(", "),
+                if tokens.len() > 6 {
+                    format!(" and {} more", tokens.len() - 6)
+                } else {
+                    String::new()
+                }
+            ));
+            if tokens.len() > 50 {
+                out.push(format!(
+                    "Sent as {} requests of at most 50.",
+                    tokens.len().div_ceil(50)
+                ));
+            }
+        }
+        out.push(format!("Case: {}", self.case_name));
+        if self.kind.needs_text() {
+            let body = self.body();
+            out.push(format!(
+                "{}: {}",
+                self.kind.text_label(),
+                if body.is_empty() { "—".into() } else { body }
+            ));
+        }
+        if self.kind.has_conditions() {
+            out.push(format!("Conditions: {}", self.conditions_text()));
+        }
+        out
+    }
+}
+
+impl FlowKind {
+    /// Whether the flow has a free-text field.
+    pub fn needs_text(&self) -> bool {
+        !matches!(
+            self,
+            FlowKind::Acknowledge { .. }
+                | FlowKind::ChangeStatus
+                | FlowKind::AssignToMe
+                | FlowKind::Assign
+                | FlowKind::RequestApprover
+        )
+    }
+
+    /// Whether the text must not be empty.
+    pub fn text_required(&self) -> bool {
+        !matches!(
+            self,
+            FlowKind::ApproveRisk { .. } | FlowKind::DecideReview { approve: true, .. }
+        )
+    }
+
+    pub fn has_conditions(&self) -> bool {
+        matches!(
+            self,
+            FlowKind::Resolve {
+                action: ResolutionAction::ApproveWithConditions,
+                ..
+            }
+        )
+    }
+
+    pub fn text_label(&self) -> &'static str {
+        match self {
+            FlowKind::Resolve { .. } => "Rationale",
+            FlowKind::EscalateAlert { .. } | FlowKind::EscalateCase => "Reason",
+            FlowKind::OverrideRisk { .. } => "Justification",
+            FlowKind::Comment => "Comment",
+            FlowKind::Close => "Summary",
+            _ => "Notes",
+        }
+    }
+
+    pub fn limit(&self) -> usize {
+        match self {
+            FlowKind::Resolve { .. } | FlowKind::Close => RATIONALE_MAX,
+            FlowKind::Comment => COMMENT_MAX,
+            _ => REASON_MAX,
+        }
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// The statuses a PATCH may move a case to, as picker choices.
+pub fn status_choices(from: CaseStatus) -> Vec<Choice> {
+    lifecycle::patch_targets(from)
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().into(),
+            label: s.as_str().into(),
+        })
+        .collect()
+}
+
+/// Why a case cannot close, from what the console knows of it.
+pub fn close_blockers(
+    open_alerts: &[(String, AlertStatus)],
+    assessment: Option<(AssessmentStatus, Option<RiskTier>)>,
+    approvers: &[(String, ReviewerStatus)],
+    me: Option<&str>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if !open_alerts.is_empty() {
+        out.push(format!(
+            "{} not resolved or marked false positive.",
+            plural(open_alerts.len(), "alert")
+                + if open_alerts.len() == 1 {
+                    " is"
+                } else {
+                    " are"
+                }
+        ));
+    }
+    match assessment {
+        None => out.push("The case has no risk assessment.".into()),
+        Some((s, _)) if s != AssessmentStatus::Approved => {
+            out.push(format!("The risk assessment is {s}, not Approved."))
+        }
+        _ => {}
+    }
+    if let Some((_, Some(RiskTier::High))) = assessment
+        && !approvers
+            .iter()
+            .any(|(u, s)| *s == ReviewerStatus::Approved && Some(u.as_str()) != me)
+    {
+        out.push("A High-risk case needs an approval from an Approver other than you.".into());
+    }
+    out
+}

@@ -1,0 +1,153 @@
+//! The review drawer: the open flow's picker, editor, read-back, progress and errors.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::Theme;
+use super::sanitize::clean;
+use crate::app::flow::{Flow, Step};
+use crate::provider::ProviderError;
+
+/// Draws the drawer over the lower part of `area`.
+pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let height = area.height.saturating_sub(2).clamp(3, 18);
+    let rect = Rect {
+        x: area.x,
+        y: area.y + area.height.saturating_sub(height),
+        width: area.width,
+        height: height.min(area.height),
+    };
+    if rect.width < 4 || rect.height < 3 {
+        return;
+    }
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(format!(" {} ", clean(&flow.title())));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [body, hint] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let hint_text = match &flow.step {
+        Step::Pick => "j/k choose · Enter next · Esc cancel",
+        Step::Edit if flow.kind.has_conditions() => {
+            "Ctrl-S review · Tab rationale/conditions · Esc cancel"
+        }
+        Step::Edit => "Ctrl-S (or Alt-Enter) review · Esc cancel",
+        Step::Confirm => "Enter/y submit · Esc/n back",
+        Step::Submitting => "submitting…",
+        Step::Blocked(_) => "any key closes",
+        Step::Failed(_) => "any key edits again (your text is kept) · Esc cancel",
+    };
+    frame.render_widget(Paragraph::new(hint_text).style(theme.muted), hint);
+
+    match &flow.step {
+        Step::Pick => {
+            let lines: Vec<Line> = flow
+                .choices
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let selected = i == flow.picked;
+                    Line::styled(
+                        format!("{} {}", if selected { "▶" } else { " " }, clean(&c.label)),
+                        if selected {
+                            theme.selection
+                        } else {
+                            theme.text
+                        },
+                    )
+                })
+                .collect();
+            let skip = flow
+                .picked
+                .saturating_sub(body.height.saturating_sub(1) as usize);
+            frame.render_widget(Paragraph::new(lines).scroll((skip as u16, 0)), body);
+        }
+        Step::Edit => {
+            let n = flow.body().chars().count();
+            let over = n > flow.limit();
+            let counter = format!("{n}/{}", flow.limit());
+            let label = format!(
+                "{}{}",
+                flow.kind.text_label(),
+                if flow.on_conditions { "" } else { " ◀" }
+            );
+            let [head, editor, cond] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Min(1),
+                Constraint::Length(if flow.kind.has_conditions() { 4 } else { 0 }),
+            ])
+            .areas(body);
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(label, theme.header),
+                    Span::raw("  "),
+                    Span::styled(counter, if over { theme.error } else { theme.muted }),
+                    Span::styled(if over { "  over the limit" } else { "" }, theme.error),
+                ])),
+                head,
+            );
+            frame.render_widget(&flow.text, editor);
+            if flow.kind.has_conditions() {
+                let [l, t] =
+                    Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(cond);
+                let mark = if flow.on_conditions { " ◀" } else { "" };
+                frame.render_widget(
+                    Paragraph::new(format!("Conditions{mark}")).style(theme.header),
+                    l,
+                );
+                frame.render_widget(&flow.conditions, t);
+            }
+        }
+        Step::Confirm | Step::Submitting => {
+            let lines: Vec<Line> = flow
+                .summary_lines()
+                .iter()
+                .map(|l| Line::raw(clean(l).into_owned()))
+                .collect();
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        }
+        Step::Blocked(reasons) => {
+            let mut lines = vec![Line::styled("Cannot proceed yet:", theme.error)];
+            lines.extend(reasons.iter().map(|r| Line::raw(format!("✖ {}", clean(r)))));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        }
+        Step::Failed(e) => {
+            let lines = error_lines(e, theme);
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        }
+    }
+}
+
+/// An error in place: the API's code, message and request id, each on its own line.
+pub fn error_lines(e: &ProviderError, theme: &Theme) -> Vec<Line<'static>> {
+    match e {
+        ProviderError::Api {
+            status,
+            code,
+            message,
+            request_id,
+            ..
+        } => vec![
+            Line::styled(format!("✖ {} (HTTP {status})", clean(code)), theme.error),
+            Line::raw(clean(message).into_owned()),
+            Line::styled(
+                format!(
+                    "request id: {}",
+                    request_id
+                        .as_deref()
+                        .map_or("—".into(), |r| clean(r).into_owned())
+                ),
+                theme.muted,
+            ),
+            Line::raw("Nothing was lost: your text is still here."),
+        ],
+        other => vec![
+            Line::styled(format!("✖ {}", clean(&other.to_string())), theme.error),
+            Line::raw("Nothing was lost: your text is still here."),
+        ],
+    }
+}

@@ -1,0 +1,430 @@
+//! Review flows in the reducer: key → drawer → submission, errors in place, preconditions.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use docket::app::flow::{FlowKind, Step, Submission};
+use docket::app::state::Tab;
+use docket::app::update::{CasePart, Command};
+use docket::app::{Action, Effect, State, update};
+use docket::domain::model::{Alert, Assessment, Case, Reviewer, User, UserRef};
+use docket::domain::{
+    AlertStatus, AssessmentStatus, CaseStatus, Decision, ResolutionAction, ReviewerStatus,
+    RiskTier, Wire,
+};
+use docket::provider::ProviderError;
+use jiff::Timestamp;
+
+const NOW: i64 = 1_800_000_000;
+
+fn case(status: CaseStatus) -> Case {
+    Case {
+        token: "cas_1".into(),
+        name: "CAS-000001".into(),
+        case_type: None,
+        status: Wire::Known(status),
+        priority: None,
+        entity_category: None,
+        primary_entity: Some("Nordlicht Logistik GmbH".into()),
+        primary_entity_token: None,
+        assigned_to: None,
+        sla_deadline: Timestamp::from_second(NOW + 3600).ok(),
+        sla_status: None,
+        sla_paused: false,
+        open_alerts: Some(2),
+        total_entities: Some(1),
+        risk_tier: Some(Wire::Known(RiskTier::Low)),
+        risk_score: Some(20.0),
+        decision: None,
+        summary: None,
+        external_reference: None,
+        created_at: None,
+        updated_at: None,
+        closed_at: None,
+        version: None,
+    }
+}
+
+fn alert(token: &str, status: AlertStatus) -> Alert {
+    Alert {
+        token: token.into(),
+        case_token: Some("cas_1".into()),
+        entity_token: None,
+        entity_name: None,
+        alert_type: None,
+        category: Some("PEP Match".into()),
+        title: None,
+        description: None,
+        status: Wire::Known(status),
+        priority: None,
+        priority_score: None,
+        match_score: Some(80.0),
+        sla_deadline: None,
+        sla_status: None,
+        source_data: None,
+        ai_assessment: None,
+        resolution_action: None,
+        resolution_rationale: None,
+        conditions: None,
+        is_false_positive: false,
+        resolved_by: None,
+        resolved_at: None,
+        assigned_to: None,
+        updated_at: None,
+    }
+}
+
+fn assessment(status: AssessmentStatus, tier: RiskTier) -> Assessment {
+    Assessment {
+        token: "rsk_1".into(),
+        status: Wire::Known(status),
+        overall_score: Some(30.0),
+        tier: Some(Wire::Known(tier)),
+        effective_tier: Some(Wire::Known(tier)),
+        dimensions: vec![],
+        due_diligence_path: None,
+        review_frequency: None,
+        override_tier: None,
+        override_justification: None,
+        overridden_by: None,
+        approved_by: None,
+        approved_at: None,
+    }
+}
+
+fn me() -> User {
+    User {
+        id: "usr_me".into(),
+        name: "Me".into(),
+        email: None,
+        role: Some("analyst".into()),
+        can_write: true,
+    }
+}
+
+/// A state with the case open on the alerts tab and everything loaded.
+fn open(status: CaseStatus, alerts: Vec<Alert>, risk: Assessment) -> State {
+    let now = Timestamp::from_second(NOW).unwrap();
+    let mut s = State::new("sandbox", now);
+    update(&mut s, Action::MeLoaded(Some(me())));
+    update(
+        &mut s,
+        Action::UsersLoaded(vec![
+            me(),
+            User {
+                id: "usr_ap".into(),
+                name: "Approver".into(),
+                email: None,
+                role: Some("approver".into()),
+                can_write: true,
+            },
+        ]),
+    );
+    update(
+        &mut s,
+        Action::QueueLoaded {
+            cases: vec![case(status)],
+            at: now,
+        },
+    );
+    update(&mut s, Action::Command(Command::Open));
+    let t = || "cas_1".to_string();
+    update(
+        &mut s,
+        Action::CaseLoaded {
+            token: t(),
+            part: Box::new(CasePart::Alerts(Ok(alerts))),
+        },
+    );
+    update(
+        &mut s,
+        Action::CaseLoaded {
+            token: t(),
+            part: Box::new(CasePart::Risk(Ok(Some(Box::new(risk))))),
+        },
+    );
+    update(
+        &mut s,
+        Action::CaseLoaded {
+            token: t(),
+            part: Box::new(CasePart::Reviewers(Ok(Some(vec![])))),
+        },
+    );
+    s.detail.as_mut().unwrap().tab = Tab::Alerts;
+    s
+}
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
+    update(
+        s,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+fn step(s: &State) -> &Step {
+    &s.flow.as_ref().expect("a drawer is open").step
+}
+
+fn two_open() -> State {
+    open(
+        CaseStatus::InProgress,
+        vec![
+            alert("alt_1", AlertStatus::Open),
+            alert("alt_2", AlertStatus::Acknowledged),
+            alert("alt_3", AlertStatus::Resolved),
+        ],
+        assessment(AssessmentStatus::Active, RiskTier::Low),
+    )
+}
+
+#[test]
+fn approve_an_alert_with_a_rationale() {
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char('a'));
+    assert_eq!(*step(&s), Step::Edit);
+    // Nothing typed: the rationale is required, said in place.
+    ctrl(&mut s, 's');
+    assert!(
+        matches!(step(&s), Step::Failed(ProviderError::Invalid(m)) if m.contains("Rationale is required"))
+    );
+    key(&mut s, KeyCode::Char('x')); // any key: back to the editor, and not typed
+    assert_eq!(*step(&s), Step::Edit);
+    typed(&mut s, "Name-only match; DOB differs.");
+    ctrl(&mut s, 's');
+    assert_eq!(*step(&s), Step::Confirm);
+    let lines = s.flow.as_ref().unwrap().summary_lines().join("\n");
+    assert!(
+        lines.contains("Approve 1 alert") && lines.contains("alt_1") && lines.contains("Name-only"),
+        "{lines}"
+    );
+    let effects = key(&mut s, KeyCode::Enter);
+    let flow = s.flow.as_ref().unwrap().id;
+    assert_eq!(
+        effects,
+        [Effect::Submit {
+            flow,
+            submission: Submission::Resolve {
+                tokens: vec!["alt_1".into()],
+                action: ResolutionAction::Approve,
+                rationale: "Name-only match; DOB differs.".into(),
+                false_positive: false,
+                conditions: None,
+            }
+        }]
+    );
+    assert_eq!(*step(&s), Step::Submitting);
+    // Keys do nothing while it is in flight.
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(*step(&s), Step::Submitting);
+    let effects = update(
+        &mut s,
+        Action::Submitted {
+            flow,
+            result: Ok("Approve alt_1: now Resolved".into()),
+        },
+    );
+    assert!(s.flow.is_none());
+    assert_eq!(
+        effects,
+        [Effect::LoadQueue, Effect::LoadCase("cas_1".into())]
+    );
+    assert!(s.flash.as_deref().unwrap().contains("now Resolved"));
+}
+
+#[test]
+fn an_api_error_is_shown_in_place_and_the_text_is_kept() {
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char('e'));
+    typed(&mut s, "Possible sanctions nexus");
+    ctrl(&mut s, 's');
+    key(&mut s, KeyCode::Enter);
+    let flow = s.flow.as_ref().unwrap().id;
+    let err = ProviderError::Api {
+        status: 422,
+        code: "INVALID_ALERT_STATE".into(),
+        message: "Alert alt_1 is already Escalated.".into(),
+        request_id: Some("req_42".into()),
+        retry_after: None,
+    };
+    update(
+        &mut s,
+        Action::Submitted {
+            flow,
+            result: Err(err.clone()),
+        },
+    );
+    assert_eq!(*step(&s), Step::Failed(err));
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(*step(&s), Step::Edit);
+    assert_eq!(s.flow.as_ref().unwrap().body(), "Possible sanctions nexus");
+    // A late answer for a flow that is gone changes nothing.
+    update(
+        &mut s,
+        Action::Submitted {
+            flow: flow + 99,
+            result: Ok("x".into()),
+        },
+    );
+    assert!(s.flow.is_some());
+}
+
+#[test]
+fn marked_alerts_resolve_together_and_conditions_are_required() {
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char(' ')); // a settled alert cannot be marked
+    assert!(s.flash.as_deref().unwrap().contains("already settled"));
+    assert_eq!(s.detail.as_ref().unwrap().marked.len(), 2);
+    key(&mut s, KeyCode::Char('w'));
+    let FlowKind::Resolve { tokens, .. } = &s.flow.as_ref().unwrap().kind else {
+        panic!()
+    };
+    assert_eq!(tokens, &["alt_1", "alt_2"]);
+    typed(&mut s, "Accept with monitoring");
+    ctrl(&mut s, 's');
+    assert!(
+        matches!(step(&s), Step::Failed(ProviderError::Invalid(m)) if m.contains("Conditions are required"))
+    );
+    key(&mut s, KeyCode::Char('x'));
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "Annual refresh");
+    ctrl(&mut s, 's');
+    let effects = key(&mut s, KeyCode::Char('y'));
+    let Effect::Submit {
+        submission: Submission::Resolve {
+            tokens, conditions, ..
+        },
+        ..
+    } = &effects[0]
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(tokens.len(), 2);
+    assert_eq!(conditions.as_deref(), Some("Annual refresh"));
+}
+
+#[test]
+fn the_status_picker_offers_only_valid_transitions() {
+    let mut s = open(
+        CaseStatus::InReview,
+        vec![],
+        assessment(AssessmentStatus::Active, RiskTier::Low),
+    );
+    key(&mut s, KeyCode::Char('s'));
+    let labels: Vec<&str> = s
+        .flow
+        .as_ref()
+        .unwrap()
+        .choices
+        .iter()
+        .map(|c| c.label.as_str())
+        .collect();
+    assert_eq!(labels, ["In Progress", "Internal Review", "Client Input"]);
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(*step(&s), Step::Confirm);
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        &effects[0],
+        Effect::Submit {
+            submission: Submission::Status {
+                to: CaseStatus::InternalReview,
+                ..
+            },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn closing_lists_exactly_what_is_missing_instead_of_sending() {
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char('C'));
+    let Step::Blocked(reasons) = step(&s) else {
+        panic!("{:?}", step(&s))
+    };
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[0].contains("2 alerts are not resolved"));
+    assert!(reasons[1].contains("Active, not Approved"));
+    key(&mut s, KeyCode::Enter);
+    assert!(s.flow.is_none());
+
+    // High risk, everything settled and approved, but no second approver.
+    let mut s = open(
+        CaseStatus::InProgress,
+        vec![alert("alt_3", AlertStatus::Resolved)],
+        assessment(AssessmentStatus::Approved, RiskTier::High),
+    );
+    key(&mut s, KeyCode::Char('C'));
+    let Step::Blocked(reasons) = step(&s) else {
+        panic!()
+    };
+    assert_eq!(reasons.len(), 1);
+    assert!(reasons[0].contains("Approver other than you"));
+
+    // With an approval from someone else, it proceeds: decision, then summary.
+    let mut s = open(
+        CaseStatus::InProgress,
+        vec![alert("alt_3", AlertStatus::FalsePositive)],
+        assessment(AssessmentStatus::Approved, RiskTier::High),
+    );
+    update(
+        &mut s,
+        Action::CaseLoaded {
+            token: "cas_1".into(),
+            part: Box::new(CasePart::Reviewers(Ok(Some(vec![Reviewer {
+                token: "rev_1".into(),
+                user: UserRef {
+                    id: "usr_ap".into(),
+                    name: None,
+                },
+                role: Some("Approver".into()),
+                status: Wire::Known(ReviewerStatus::Approved),
+                notes: None,
+            }])))),
+        },
+    );
+    key(&mut s, KeyCode::Char('C'));
+    assert_eq!(*step(&s), Step::Pick);
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Enter);
+    typed(&mut s, "Sanctioned owner confirmed.");
+    ctrl(&mut s, 's');
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&effects[0], Effect::Submit { submission: Submission::Close { decision: Decision::Decline, summary, .. }, .. } if summary == "Sanctioned owner confirmed.")
+    );
+}
+
+#[test]
+fn read_only_and_missing_preconditions_say_why() {
+    let mut s = two_open();
+    s.read_only = true;
+    key(&mut s, KeyCode::Char('a'));
+    assert!(s.flow.is_none());
+    assert!(s.flash.as_deref().unwrap().contains("Read-only"));
+
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char('V'));
+    assert!(s.flow.is_none());
+    assert!(s.flash.as_deref().unwrap().contains("no pending review"));
+
+    // Assign to me: one choice, no text.
+    key(&mut s, KeyCode::Char('m'));
+    key(&mut s, KeyCode::Enter);
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&effects[0], Effect::Submit { submission: Submission::Assign { user: Some(u), .. }, .. } if u == "usr_me")
+    );
+}
