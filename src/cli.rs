@@ -29,6 +29,15 @@ pub struct Cli {
 /// How the console connects.
 #[derive(Args, Debug, Clone)]
 pub struct ConsoleArgs {
+    /// A profile from the config file.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// The config file [default: <config dir>/docket/config.toml].
+    #[arg(long, env = "DOCKET_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Theme: dark, light, high-contrast, monochrome, or a file in <config dir>/docket/themes.
+    #[arg(long)]
+    pub theme: Option<String>,
     /// Base URL of a Zenoo-compatible API (default: the embedded sandbox).
     #[arg(long)]
     pub api_url: Option<String>,
@@ -38,18 +47,34 @@ pub struct ConsoleArgs {
     /// Hide and refuse every write action.
     #[arg(long)]
     pub read_only: bool,
-    /// Seconds between queue polls.
-    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(2..=3600))]
-    pub poll_secs: u64,
+    /// Seconds between queue polls [default: the profile's, else 15].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=3600))]
+    pub poll_secs: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// The config file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// The embedded Zenoo-compatible sandbox API.
     Sandbox {
         #[command(subcommand)]
         command: SandboxCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Write a commented example config (refuses to overwrite unless --force).
+    Init {
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the config file and say what it defines.
+    Check,
 }
 
 #[derive(Subcommand, Debug)]
@@ -157,14 +182,117 @@ pub fn log_to_file(
     Some(guard)
 }
 
-/// Runs the console: against `--api-url`, or against a sandbox started in-process.
+fn config_path(args: &ConsoleArgs) -> Result<PathBuf> {
+    match &args.config {
+        Some(p) => Ok(p.clone()),
+        None => crate::config::default_path()
+            .ok_or_else(|| color_eyre::eyre::eyre!("cannot find the platform config directory")),
+    }
+}
+
+/// `docket config init` and `docket config check`.
+pub fn config_command(args: &ConsoleArgs, cmd: &ConfigCommand) -> Result<()> {
+    use color_eyre::eyre::{WrapErr, bail};
+    let path = config_path(args)?;
+    match cmd {
+        ConfigCommand::Init { force } => {
+            if path.exists() && !force {
+                bail!("{} exists; pass --force to replace it", path.display());
+            }
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+            }
+            std::fs::write(&path, crate::config::EXAMPLE)
+                .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+            println!("wrote {}", path.display());
+        }
+        ConfigCommand::Check => {
+            let (file, _) = crate::config::load(&path)?;
+            println!("{}: ok", path.display());
+            for (name, p) in &file.profiles {
+                println!(
+                    "profile {name}: {} ({})",
+                    p.base_url.as_deref().unwrap_or("no base_url"),
+                    if p.api_key_cmd.is_some() {
+                        "key from api_key_cmd".to_string()
+                    } else {
+                        format!(
+                            "key from ${}",
+                            p.api_key_env.as_deref().unwrap_or("DOCKET_API_KEY")
+                        )
+                    }
+                );
+            }
+            println!("views: {}", file.views.len());
+        }
+    }
+    Ok(())
+}
+
+/// Runs the console: against `--api-url`, a profile, or a sandbox started in-process.
 pub async fn console(args: &ConsoleArgs) -> Result<()> {
     use crate::provider::ApiKey;
     use crate::provider::zenoo::ZenooClient;
     use color_eyre::eyre::{WrapErr, bail, eyre};
 
-    let (client, profile, sandbox) = match &args.api_url {
-        Some(url) => {
+    let path = config_path(args)?;
+    let (file, text) = crate::config::load(&path)?;
+    let keymap = crate::config::keymap_of(&file, &text, &path)?;
+    let profile_name = args.profile.clone().or_else(|| {
+        if args.api_url.is_none() {
+            file.default_profile.clone()
+        } else {
+            None
+        }
+    });
+    let profile = match &profile_name {
+        Some(name) => Some(file.profiles.get(name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+            eyre!(
+                "no profile {name:?} in {}; profiles there: {}",
+                path.display(),
+                if known.is_empty() {
+                    "none (docket config init writes an example)".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })?),
+        None => None,
+    };
+    let views = profile
+        .as_ref()
+        .and_then(|p| p.views.clone())
+        .or_else(|| (!file.views.is_empty()).then(|| file.views.clone()))
+        .map(|v| v.iter().map(crate::app::queue::View::from).collect());
+    let theme_name = args
+        .theme
+        .clone()
+        .or_else(|| profile.as_ref().and_then(|p| p.theme.clone()))
+        .or_else(|| file.theme.clone())
+        .unwrap_or_else(|| "dark".into());
+    let theme = match std::env::var("NO_COLOR") {
+        Ok(v) if !v.is_empty() => crate::ui::Theme::monochrome(),
+        _ => crate::ui::theme::load(
+            &theme_name,
+            path.parent().map(|d| d.join("themes")).as_deref(),
+        )?,
+    };
+    let poll = args
+        .poll_secs
+        .or_else(|| profile.as_ref().and_then(|p| p.poll_secs))
+        .unwrap_or(15)
+        .clamp(2, 3600);
+    let read_only = args.read_only || profile.as_ref().and_then(|p| p.read_only).unwrap_or(false);
+
+    let (client, label, user, sandbox) = match (&args.api_url, &profile) {
+        (Some(url), _) => {
             let key = std::env::var(&args.api_key_env).map_err(|_| {
                 eyre!(
                     "no API key: set the {} environment variable (or name another with --api-key-env)",
@@ -175,9 +303,24 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
                 bail!("the {} environment variable is empty", args.api_key_env);
             }
             let client = ZenooClient::new(url, ApiKey::new(key.trim()))?;
-            (client, host_of(url), None)
+            (
+                client,
+                host_of(url),
+                profile.as_ref().and_then(|p| p.user.clone()),
+                None,
+            )
         }
-        None => {
+        (None, Some(p)) => {
+            let name = profile_name.clone().unwrap_or_default();
+            let url = p
+                .base_url
+                .as_deref()
+                .ok_or_else(|| eyre!("profile {name} in {} has no base_url", path.display()))?;
+            let key = crate::config::api_key(&name, p).map_err(|e| eyre!(e))?;
+            let client = ZenooClient::new(url, ApiKey::new(key))?;
+            (client, name, p.user.clone(), None)
+        }
+        (None, None) => {
             let sb = Sandbox::start(ServeArgs::default().config()?)
                 .await
                 .wrap_err("cannot start the embedded sandbox")?;
@@ -186,14 +329,18 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
                 .map(|c| c.key.clone())
                 .ok_or_else(|| eyre!("the sandbox has no analyst"))?;
             let client = ZenooClient::new(&sb.url(), ApiKey::new(key))?;
-            (client, "sandbox".to_string(), Some(sb))
+            (client, "sandbox".to_string(), None, Some(sb))
         }
     };
     let result = crate::tui::run(crate::tui::Options {
-        profile,
+        profile: label,
         client,
-        read_only: args.read_only,
-        poll: Duration::from_secs(args.poll_secs),
+        read_only,
+        poll: Duration::from_secs(poll),
+        user,
+        theme,
+        keymap,
+        views,
     })
     .await;
     if let Some(sb) = sandbox {

@@ -23,6 +23,7 @@ fn main() -> Result<()> {
                 .init();
             runtime.block_on(cli::serve(&args))
         }
+        Some(Command::Config { command }) => cli::config_command(&cli.console, &command),
         None => {
             // The console owns the screen: logs go to a file, never to the terminal.
             let _log = cli::log_to_file(filter());

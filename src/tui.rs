@@ -35,6 +35,11 @@ pub struct Options {
     pub client: ZenooClient,
     pub read_only: bool,
     pub poll: Duration,
+    /// The user id to act as when the API cannot say who the key belongs to.
+    pub user: Option<String>,
+    pub theme: Theme,
+    pub keymap: crate::app::keymap::Keymap,
+    pub views: Option<Vec<crate::app::queue::View>>,
 }
 
 /// Puts the terminal back however the console ends: return, error, panic or signal.
@@ -79,9 +84,13 @@ pub async fn run(opts: Options) -> Result<()> {
     )?;
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
 
-    let theme = Theme::from_env(std::env::var("NO_COLOR").ok().as_deref());
+    let theme = opts.theme.clone();
     let mut state = State::new(opts.profile.clone(), now());
     state.read_only = opts.read_only;
+    state.keymap = opts.keymap.clone();
+    if let Some(views) = &opts.views {
+        state.views = views.clone();
+    }
     let (tx, mut rx) = unbounded_channel::<Action>();
     let runner = Runner {
         client: opts.client.clone(),
@@ -93,13 +102,14 @@ pub async fn run(opts: Options) -> Result<()> {
     let mut last: Option<Buffer> = None;
     draw(&mut term, &state, &theme, &mut last)?;
 
-    runner.load_user();
+    runner.load_user(opts.user.clone());
     runner.run(Effect::LoadQueue);
 
     let mut events = EventStream::new();
-    let mut poll = tokio::time::interval(opts.poll);
-    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    poll.tick().await; // the first tick fires at once; the queue is already loading
+    // The queue is already loading; the next poll comes one interval after it answers, or
+    // later (exponential backoff, honouring Retry-After) while the API fails.
+    let mut next_poll = tokio::time::Instant::now() + opts.poll;
+    let mut backoff: Option<Duration> = None;
     let mut signals = Signals::new()?;
 
     loop {
@@ -111,10 +121,30 @@ pub async fn run(opts: Options) -> Result<()> {
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
             },
-            Some(a) = rx.recv() => Some(a),
-            _ = poll.tick() => {
-                runner.run(Effect::LoadQueue);
-                continue;
+            Some(a) = rx.recv() => {
+                match &a {
+                    Action::QueueLoaded { .. } | Action::QueueUnchanged { .. } => {
+                        backoff = None;
+                        next_poll = tokio::time::Instant::now() + opts.poll;
+                    }
+                    Action::QueueFailed(e) => {
+                        let wait = match e {
+                            ProviderError::Api { retry_after: Some(s), .. } => Duration::from_secs(*s),
+                            _ => Duration::ZERO,
+                        };
+                        let b = backoff.map_or(Duration::from_secs(5), |b| (b * 2).min(Duration::from_secs(300)));
+                        backoff = Some(b);
+                        let delay = b.max(wait).min(opts.poll.max(Duration::from_secs(300)));
+                        next_poll = tokio::time::Instant::now() + delay;
+                        update(&mut state, Action::RetryScheduled { secs: delay.as_secs() });
+                    }
+                    _ => {}
+                }
+                Some(a)
+            }
+            _ = tokio::time::sleep_until(next_poll) => {
+                next_poll = tokio::time::Instant::now() + backoff.unwrap_or(opts.poll);
+                Some(Action::PollDue)
             }
             _ = signals.recv() => break,
         };
@@ -167,15 +197,30 @@ struct Runner {
 }
 
 impl Runner {
-    fn load_user(&self) {
+    fn load_user(&self, configured: Option<String>) {
         let (client, tx) = (self.client.clone(), self.tx.clone());
         tokio::spawn(async move {
-            if let Ok(me) = client.me().await {
-                let _ = tx.send(Action::MeLoaded(me));
-            }
-            if let Ok(Some(users)) = client.users().await {
+            let users = client.users().await.ok().flatten();
+            let me = match client.me().await {
+                Ok(Some(me)) => Some(me),
+                // A plain Zenoo API has no /v1/me: act as the profile's user.
+                _ => configured.map(|id| {
+                    let known = users
+                        .as_ref()
+                        .and_then(|u| u.iter().find(|x| x.id == id).cloned());
+                    known.unwrap_or(crate::domain::model::User {
+                        name: id.clone(),
+                        id,
+                        email: None,
+                        role: None,
+                        can_write: true,
+                    })
+                }),
+            };
+            if let Some(users) = users {
                 let _ = tx.send(Action::UsersLoaded(users));
             }
+            let _ = tx.send(Action::MeLoaded(me));
         });
     }
 

@@ -355,7 +355,13 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
             });
 
             // Close: the fresh case, decision Approve, with a summary.
+            // Esc alone: a key right behind it would read as Alt+key, as in any terminal.
             c.keys("\x1b"); // back to the queue
+            c.wait_until(
+                "the queue to have the keyboard",
+                Duration::from_secs(10),
+                |s| s.contains("/ filter"),
+            );
             c.keys("/");
             c.keys("\x15"); // Ctrl-U clears the filter
             c.keys(&fresh_name);

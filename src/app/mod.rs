@@ -3,6 +3,7 @@
 //! itself, so every flow is tested as key → action → state.
 
 pub mod flow;
+pub mod keymap;
 pub mod queue;
 pub mod state;
 pub mod update;

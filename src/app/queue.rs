@@ -19,6 +19,65 @@ pub struct Quick {
     pub closed: bool,
 }
 
+/// A saved view: a name and the quick filters it sets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct View {
+    pub name: String,
+    pub quick: Quick,
+}
+
+impl View {
+    /// The views shown when the config names none.
+    pub fn defaults() -> Vec<View> {
+        let v = |name: &str, quick: Quick| View {
+            name: name.into(),
+            quick,
+        };
+        vec![
+            v("Open", Quick::default()),
+            v(
+                "Mine",
+                Quick {
+                    mine: true,
+                    ..Quick::default()
+                },
+            ),
+            v(
+                "Unassigned",
+                Quick {
+                    unassigned: true,
+                    ..Quick::default()
+                },
+            ),
+            v(
+                "Breached",
+                Quick {
+                    breached: true,
+                    ..Quick::default()
+                },
+            ),
+            v(
+                "High risk",
+                Quick {
+                    high_risk: true,
+                    ..Quick::default()
+                },
+            ),
+        ]
+    }
+}
+
+/// Whether a case passes quick filters.
+pub fn passes(c: &Case, q: Quick, me: Option<&str>) -> bool {
+    let assignee = c.assigned_to.as_ref().map(|u| u.id.as_str());
+    (q.closed || c.status.known() != Some(CaseStatus::Closed))
+        && (!q.mine || (me.is_some() && assignee == me))
+        && (!q.unassigned || assignee.is_none())
+        && (!q.breached
+            || c.sla_status.as_ref().and_then(|s| s.known()) == Some(SlaStatus::Breached))
+        && (!q.high_risk || c.risk_tier.as_ref().and_then(|t| t.known()) == Some(RiskTier::High))
+}
+
 /// The queue and its view.
 #[derive(Debug, Default)]
 pub struct Queue {
@@ -33,6 +92,8 @@ pub struct Queue {
     pub filter: String,
     pub quick: Quick,
     pub loaded: bool,
+    /// Per case, the lower-cased text the filter searches, built once per load.
+    hay: Vec<String>,
 }
 
 /// Urgency key: open cases by effective deadline (breached first), closed ones last.
@@ -47,6 +108,18 @@ impl Queue {
     pub fn set_cases(&mut self, cases: Vec<Case>, me: Option<&str>) {
         // The old view indexes the old cases: take the selection's row before replacing them.
         let row = self.selected_row();
+        self.hay = cases
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {}",
+                    c.name,
+                    c.primary_entity.as_deref().unwrap_or(""),
+                    c.external_reference.as_deref().unwrap_or("")
+                )
+                .to_lowercase()
+            })
+            .collect();
         self.cases = cases;
         self.loaded = true;
         self.view.clear();
@@ -73,23 +146,12 @@ impl Queue {
     fn refilter(&mut self, me: Option<&str>, previous_row: Option<usize>) {
         let q = self.quick;
         let mut view: Vec<usize> = (0..self.cases.len())
-            .filter(|&i| {
-                let c = &self.cases[i];
-                let assignee = c.assigned_to.as_ref().map(|u| u.id.as_str());
-                (q.closed || c.status.known() != Some(CaseStatus::Closed))
-                    && (!q.mine || (me.is_some() && assignee == me))
-                    && (!q.unassigned || assignee.is_none())
-                    && (!q.breached
-                        || c.sla_status.as_ref().and_then(|s| s.known())
-                            == Some(SlaStatus::Breached))
-                    && (!q.high_risk
-                        || c.risk_tier.as_ref().and_then(|t| t.known()) == Some(RiskTier::High))
-            })
+            .filter(|&i| passes(&self.cases[i], q, me))
             .collect();
         if self.filter.trim().is_empty() {
             view.sort_by(|&a, &b| urgency(&self.cases[a]).cmp(&urgency(&self.cases[b])));
         } else {
-            view = fuzzy(&self.cases, view, &self.filter);
+            view = fuzzy(&self.cases, &self.hay, view, &self.filter);
         }
         self.view = view;
         // The selection follows its case; if the case left the view, stay at the same height.
@@ -99,6 +161,14 @@ impl Queue {
                 .min(self.view.len().saturating_sub(1));
             self.selected = self.view.get(row).map(|&i| self.cases[i].token.clone());
         }
+    }
+
+    /// How many loaded cases each view would show.
+    pub fn counts(&self, views: &[View], me: Option<&str>) -> Vec<usize> {
+        views
+            .iter()
+            .map(|v| self.cases.iter().filter(|c| passes(c, v.quick, me)).count())
+            .collect()
     }
 
     /// Moves the selection by `delta` rows, clamped.
@@ -140,7 +210,7 @@ impl Queue {
 
 /// Orders `rows` by fuzzy score against name, primary entity and external reference; rows that
 /// do not match drop out.
-fn fuzzy(cases: &[Case], rows: Vec<usize>, filter: &str) -> Vec<usize> {
+fn fuzzy(cases: &[Case], hay: &[String], rows: Vec<usize>, filter: &str) -> Vec<usize> {
     let pattern = Pattern::new(
         filter,
         CaseMatching::Ignore,
@@ -154,20 +224,10 @@ fn fuzzy(cases: &[Case], rows: Vec<usize>, filter: &str) -> Vec<usize> {
     let mut scored: Vec<(u32, usize)> = rows
         .into_iter()
         .filter_map(|i| {
-            let c = &cases[i];
-            let hay = format!(
-                "{} {} {}",
-                c.name,
-                c.primary_entity.as_deref().unwrap_or(""),
-                c.external_reference.as_deref().unwrap_or("")
-            );
-            let bonus = if hay.to_lowercase().contains(&literal) {
-                1 << 20
-            } else {
-                0
-            };
+            let h = hay.get(i)?;
+            let bonus = if h.contains(&literal) { 1 << 20 } else { 0 };
             pattern
-                .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
+                .score(Utf32Str::new(h, &mut buf), &mut matcher)
                 .map(|s| (s + bonus, i))
         })
         .collect();

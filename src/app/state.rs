@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use std::collections::BTreeSet;
 
 use super::flow::Flow;
-use super::queue::Queue;
+use super::keymap::Keymap;
+use super::queue::{Queue, View};
 use crate::domain::model::{Alert, Assessment, AuditEntry, Check, Comment, Entity, Reviewer, User};
 use crate::provider::ProviderError;
 
@@ -143,6 +144,16 @@ pub struct State {
     pub next_flow: u64,
     /// A one-line message for the status bar (last submission, a refusal).
     pub flash: Option<String>,
+    pub keymap: Keymap,
+    /// Saved views, shown as tabs over the queue; `view` is the current one.
+    pub views: Vec<View>,
+    pub view: usize,
+    /// Cases per view, recounted when the cases or the user change.
+    pub view_counts: Vec<usize>,
+    /// Polling paused by the user.
+    pub frozen: bool,
+    /// When the queue will be tried again after a failure.
+    pub retry_at: Option<Timestamp>,
 }
 
 impl State {
@@ -163,12 +174,24 @@ impl State {
             flow: None,
             next_flow: 1,
             flash: None,
+            keymap: Keymap::default(),
+            views: View::defaults(),
+            view: 0,
+            view_counts: vec![],
+            frozen: false,
+            retry_at: None,
         }
     }
 
     /// A user's display name, falling back to the id.
     pub fn user_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.users.get(id).map_or(id, |u| u.name.as_str())
+    }
+
+    /// Recounts the views.
+    pub fn recount(&mut self) {
+        let me = self.me.as_ref().map(|u| u.id.clone());
+        self.view_counts = self.queue.counts(&self.views, me.as_deref());
     }
 
     /// The calling user's id.

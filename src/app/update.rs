@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
 
 use super::flow::{self, Choice, Flow, FlowKind, Outcome, Submission};
+use super::keymap::Context;
 use super::state::{Connection, Detail, Focus, Loadable, Mode, State, Tab};
 use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
@@ -41,6 +42,12 @@ pub enum Action {
         at: Timestamp,
     },
     QueueFailed(ProviderError),
+    /// The poll interval elapsed.
+    PollDue,
+    /// The queue will be tried again in `secs` (backing off after a failure).
+    RetryScheduled {
+        secs: u64,
+    },
     CaseLoaded {
         token: String,
         part: Box<CasePart>,
@@ -69,6 +76,10 @@ pub enum Command {
     PrevTab,
     StartFilter,
     Refresh,
+    /// Stop (or resume) polling: the queue holds still while you read.
+    Freeze,
+    /// The next saved view.
+    NextView,
     ToggleHelp,
     ToggleMine,
     ToggleUnassigned,
@@ -107,60 +118,13 @@ pub enum Effect {
 /// Rows a page key moves.
 pub const PAGE: isize = 10;
 
-/// The default keymap of the normal mode, vim keys and arrows alike.
-pub fn command_for(key: &KeyEvent) -> Option<Command> {
-    use Command::*;
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return match key.code {
-            KeyCode::Char('c') => Some(Quit),
-            KeyCode::Char('d') => Some(PageDown),
-            KeyCode::Char('u') => Some(PageUp),
-            _ => None,
-        };
+/// The keymap context the state is in.
+pub fn context(state: &State) -> Context {
+    match (state.focus, state.detail.as_ref().map(|d| d.tab)) {
+        (Focus::Detail, Some(Tab::Alerts)) => Context::Alerts,
+        (Focus::Detail, _) => Context::Detail,
+        _ => Context::Queue,
     }
-    Some(match key.code {
-        KeyCode::Char('q') => Quit,
-        KeyCode::Char('j') | KeyCode::Down => Down,
-        KeyCode::Char('k') | KeyCode::Up => Up,
-        KeyCode::PageDown => PageDown,
-        KeyCode::PageUp => PageUp,
-        KeyCode::Char('g') | KeyCode::Home => Top,
-        KeyCode::Char('G') | KeyCode::End => Bottom,
-        KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right => Open,
-        KeyCode::Esc | KeyCode::Char('h') | KeyCode::Left => Back,
-        KeyCode::Tab => SwitchFocus,
-        KeyCode::Char(']') => NextTab,
-        KeyCode::Char('[') | KeyCode::BackTab => PrevTab,
-        KeyCode::Char('/') => StartFilter,
-        KeyCode::Char('r') => Refresh,
-        KeyCode::Char('?') => ToggleHelp,
-        KeyCode::Char('1') => ToggleMine,
-        KeyCode::Char('2') => ToggleUnassigned,
-        KeyCode::Char('3') => ToggleBreached,
-        KeyCode::Char('4') => ToggleHighRisk,
-        KeyCode::Char('c') => ToggleClosed,
-        KeyCode::Char('0') => ClearFilters,
-        KeyCode::Char(' ') => Mark,
-        KeyCode::Char('a') => Resolve(ResolutionAction::Approve),
-        KeyCode::Char('x') => Resolve(ResolutionAction::Decline),
-        KeyCode::Char('o') => Resolve(ResolutionAction::RequestDocument),
-        KeyCode::Char('w') => Resolve(ResolutionAction::ApproveWithConditions),
-        KeyCode::Char('f') => FalsePositive,
-        KeyCode::Char('e') => EscalateAlert,
-        KeyCode::Char('A') => Acknowledge,
-        KeyCode::Char('s') => ChangeStatus,
-        KeyCode::Char('m') => AssignToMe,
-        KeyCode::Char('u') => Assign,
-        KeyCode::Char('E') => EscalateCase,
-        KeyCode::Char('R') => ApproveRisk,
-        KeyCode::Char('O') => OverrideRisk,
-        KeyCode::Char('n') => Comment,
-        KeyCode::Char('p') => RequestApprover,
-        KeyCode::Char('V') => ApproveReview,
-        KeyCode::Char('X') => RejectReview,
-        KeyCode::Char('C') => Close,
-        _ => return None,
-    })
 }
 
 /// Applies `action`; returns the effects to start. Pure: no I/O, no clock reads.
@@ -176,14 +140,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             match state.mode {
                 Mode::Filter => filter_key(state, key),
                 Mode::Help => {
-                    // Any key leaves help; q still quits.
+                    // Any key leaves help; quit still quits.
                     state.mode = Mode::Normal;
-                    if command_for(&key) == Some(Command::Quit) {
+                    if state.keymap.lookup(context(state), &key) == Some(Command::Quit) {
                         state.should_quit = true;
                     }
                     vec![]
                 }
-                Mode::Normal => match command_for(&key) {
+                Mode::Normal => match state.keymap.lookup(context(state), &key) {
                     Some(c) => command(state, c),
                     None => vec![],
                 },
@@ -198,6 +162,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.me = me;
             let me = state.me.as_ref().map(|u| u.id.clone());
             state.queue.rebuild(me.as_deref());
+            state.recount();
             vec![]
         }
         Action::UsersLoaded(users) => {
@@ -206,12 +171,43 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::QueueLoaded { cases, at } => {
             let me = state.me.as_ref().map(|u| u.id.clone());
+            // The open case reloads when the queue says it changed.
+            let open = state.detail.as_ref().map(|d| d.token.clone());
+            let fingerprint = |cases: &[Case], t: &str| {
+                cases
+                    .iter()
+                    .find(|c| c.token == t)
+                    .map(|c| (c.version, c.updated_at, c.status.clone(), c.open_alerts))
+            };
+            let before = open
+                .as_deref()
+                .and_then(|t| fingerprint(&state.queue.cases, t));
+            let after = open.as_deref().and_then(|t| fingerprint(&cases, t));
             state.queue.set_cases(cases, me.as_deref());
+            state.recount();
             state.connection = Connection::Online;
             state.last_sync = Some(at);
+            state.retry_at = None;
+            match open {
+                Some(t) if before.is_some() && before != after => vec![Effect::LoadCase(t)],
+                _ => vec![],
+            }
+        }
+        Action::RetryScheduled { secs } => {
+            state.retry_at = Some(
+                Timestamp::from_second(state.now.as_second() + secs as i64).unwrap_or(state.now),
+            );
             vec![]
         }
+        Action::PollDue => {
+            if state.frozen {
+                vec![]
+            } else {
+                vec![Effect::LoadQueue]
+            }
+        }
         Action::QueueUnchanged { at } => {
+            state.retry_at = None;
             state.connection = Connection::Online;
             state.last_sync = Some(at);
             vec![]
@@ -418,6 +414,21 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
             return effects;
         }
         ToggleHelp => state.mode = Mode::Help,
+        Freeze => {
+            state.frozen = !state.frozen;
+            state.flash = Some(if state.frozen {
+                "Frozen: no updates until f again (r still refreshes).".into()
+            } else {
+                "Updates resumed.".into()
+            });
+        }
+        NextView => {
+            if !state.views.is_empty() {
+                state.view = (state.view + 1) % state.views.len();
+                state.queue.quick = state.views[state.view].quick;
+                state.queue.rebuild(me.as_deref());
+            }
+        }
         ToggleMine | ToggleUnassigned | ToggleBreached | ToggleHighRisk | ToggleClosed
         | ClearFilters => {
             let quick = &mut state.queue.quick;

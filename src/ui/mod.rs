@@ -149,11 +149,36 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
 
     let show_filter = state.mode == Mode::Filter || !q.filter.is_empty();
-    let [filter_area, table_area] = Layout::vertical([
+    let show_views = !state.views.is_empty() && inner.height > 4;
+    let [views_area, filter_area, table_area] = Layout::vertical([
+        Constraint::Length(u16::from(show_views)),
         Constraint::Length(u16::from(show_filter)),
         Constraint::Min(0),
     ])
     .areas(inner);
+    if show_views {
+        // Saved views as tabs with counts; the current one is marked by text, not only style.
+        let mut spans = Vec::new();
+        for (i, v) in state.views.iter().enumerate() {
+            let count = state
+                .view_counts
+                .get(i)
+                .map_or(String::new(), |n| format!(" {n}"));
+            let current = i == state.view && q.quick == v.quick;
+            let label = format!(
+                "{}{}{}",
+                if current { "▸" } else { " " },
+                clean(&v.name),
+                count
+            );
+            spans.push(Span::styled(
+                label,
+                if current { theme.accent } else { theme.muted },
+            ));
+            spans.push(Span::raw(" "));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), views_area);
+    }
     if show_filter {
         let cursor = if state.mode == Mode::Filter {
             "▏"
@@ -579,7 +604,7 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         Connection::Online => ("● online".to_string(), theme.ok),
         Connection::Failed(e) => (format!("✖ {}", e.code().unwrap_or("offline")), theme.error),
     };
-    let synced = state.last_sync.map_or("never".into(), |t| {
+    let mut synced = state.last_sync.map_or("never".into(), |t| {
         let s = (state.now.as_second() - t.as_second()).max(0);
         if s < 60 {
             format!("{s}s ago")
@@ -587,6 +612,13 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             format!("{}m ago", s / 60)
         }
     });
+    if let Some(at) = state.retry_at {
+        let s = (at.as_second() - state.now.as_second()).max(0);
+        synced.push_str(&format!(" · retry in {s}s"));
+    }
+    if state.frozen {
+        synced.push_str(" · ❄ frozen");
+    }
     let user = state
         .me
         .as_ref()
@@ -597,7 +629,7 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         _ if state.flow.is_some() => "drawer open",
         Mode::Filter => "type to filter · Enter keep · Esc clear",
         Mode::Help => "any key closes help",
-        Mode::Normal if on_alerts => "a/x/f/e resolve · space mark · ? help",
+        Mode::Normal if on_alerts => "a/x/t/e resolve · space mark · ? help",
         Mode::Normal if state.focus == Focus::Detail => "[ ] tabs · s status · C close · ? help",
         Mode::Normal => "Enter open · / filter · ? help",
     };
@@ -633,10 +665,11 @@ const HELP: &[(&str, &str)] = &[
     ("1 2 3 4", "mine, unassigned, breached, high risk"),
     ("c", "show closed cases"),
     ("0", "clear filters"),
-    ("r", "refresh now"),
+    ("r f", "refresh now, freeze updates"),
+    ("v", "next saved view"),
     ("space", "alerts: mark for a bulk action"),
     (
-        "a x o w f",
+        "a x o w t",
         "approve, decline, request document, with conditions, false positive",
     ),
     ("e A", "escalate alert, acknowledge"),

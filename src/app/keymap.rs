@@ -1,0 +1,373 @@
+//! Keymaps: which key means which command, per context. Defaults are built in; a user's config
+//! lists only what it changes (`"ctrl-n" = "down"`, or `"x" = "none"` to unbind).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::update::Command;
+use crate::domain::ResolutionAction;
+
+/// Where the keyboard is: lookups try the specific context, then `normal`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Context {
+    Normal,
+    Queue,
+    Detail,
+    Alerts,
+}
+
+impl Context {
+    pub const ALL: [(&'static str, Context); 4] = [
+        ("normal", Context::Normal),
+        ("queue", Context::Queue),
+        ("detail", Context::Detail),
+        ("alerts", Context::Alerts),
+    ];
+}
+
+/// A key with its modifiers, as written in config files: `j`, `G`, `ctrl-d`, `enter`, `space`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl Key {
+    pub fn from_event(e: &KeyEvent) -> Key {
+        // Shift is carried by the character itself ('G'); for other keys BackTab covers it.
+        Key {
+            code: e.code,
+            ctrl: e.modifiers.contains(KeyModifiers::CONTROL),
+            alt: e.modifiers.contains(KeyModifiers::ALT),
+        }
+    }
+}
+
+impl FromStr for Key {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Key, String> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut rest = s;
+        loop {
+            if let Some(r) = rest.strip_prefix("ctrl-") {
+                ctrl = true;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-") {
+                alt = true;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let code = match rest {
+            "enter" => KeyCode::Enter,
+            "esc" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" | "shift-tab" => KeyCode::BackTab,
+            "space" => KeyCode::Char(' '),
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pgup" | "pageup" => KeyCode::PageUp,
+            "pgdn" | "pagedown" => KeyCode::PageDown,
+            "backspace" => KeyCode::Backspace,
+            "delete" => KeyCode::Delete,
+            f if f.starts_with('f') && f.len() > 1 && f[1..].parse::<u8>().is_ok() => KeyCode::F(
+                f[1..]
+                    .parse()
+                    .map_err(|_| format!("bad function key {f:?}"))?,
+            ),
+            c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap_or(' ')),
+            other => {
+                return Err(format!(
+                    "unknown key {other:?}; expected a character or one of enter, esc, tab, backtab, space, up, down, left, right, home, end, pgup, pgdn, backspace, delete, f1..f12, with optional ctrl- or alt-"
+                ));
+            }
+        };
+        Ok(Key { code, ctrl, alt })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("enter"),
+            KeyCode::Esc => f.write_str("esc"),
+            KeyCode::Tab => f.write_str("tab"),
+            KeyCode::BackTab => f.write_str("backtab"),
+            KeyCode::Up => f.write_str("up"),
+            KeyCode::Down => f.write_str("down"),
+            KeyCode::Left => f.write_str("left"),
+            KeyCode::Right => f.write_str("right"),
+            KeyCode::Home => f.write_str("home"),
+            KeyCode::End => f.write_str("end"),
+            KeyCode::PageUp => f.write_str("pgup"),
+            KeyCode::PageDown => f.write_str("pgdn"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// Every command with its config name.
+pub const COMMANDS: &[(&str, Command)] = {
+    use Command::*;
+    &[
+        ("quit", Quit),
+        ("down", Down),
+        ("up", Up),
+        ("page_down", PageDown),
+        ("page_up", PageUp),
+        ("top", Top),
+        ("bottom", Bottom),
+        ("open", Open),
+        ("back", Back),
+        ("switch_focus", SwitchFocus),
+        ("next_tab", NextTab),
+        ("prev_tab", PrevTab),
+        ("next_view", NextView),
+        ("filter", StartFilter),
+        ("refresh", Refresh),
+        ("freeze", Freeze),
+        ("help", ToggleHelp),
+        ("toggle_mine", ToggleMine),
+        ("toggle_unassigned", ToggleUnassigned),
+        ("toggle_breached", ToggleBreached),
+        ("toggle_high_risk", ToggleHighRisk),
+        ("toggle_closed", ToggleClosed),
+        ("clear_filters", ClearFilters),
+        ("mark", Mark),
+        ("approve_alert", Resolve(ResolutionAction::Approve)),
+        ("decline_alert", Resolve(ResolutionAction::Decline)),
+        (
+            "request_document",
+            Resolve(ResolutionAction::RequestDocument),
+        ),
+        (
+            "approve_with_conditions",
+            Resolve(ResolutionAction::ApproveWithConditions),
+        ),
+        ("false_positive", FalsePositive),
+        ("escalate_alert", EscalateAlert),
+        ("acknowledge", Acknowledge),
+        ("change_status", ChangeStatus),
+        ("assign_to_me", AssignToMe),
+        ("assign", Assign),
+        ("escalate_case", EscalateCase),
+        ("approve_risk", ApproveRisk),
+        ("override_risk", OverrideRisk),
+        ("comment", Comment),
+        ("request_approver", RequestApprover),
+        ("approve_review", ApproveReview),
+        ("reject_review", RejectReview),
+        ("close_case", Close),
+    ]
+};
+
+/// The default bindings of the normal context.
+const DEFAULTS: &[(&str, &str)] = &[
+    ("q", "quit"),
+    ("ctrl-c", "quit"),
+    ("j", "down"),
+    ("down", "down"),
+    ("k", "up"),
+    ("up", "up"),
+    ("pgdn", "page_down"),
+    ("ctrl-d", "page_down"),
+    ("pgup", "page_up"),
+    ("ctrl-u", "page_up"),
+    ("g", "top"),
+    ("home", "top"),
+    ("G", "bottom"),
+    ("end", "bottom"),
+    ("enter", "open"),
+    ("l", "open"),
+    ("right", "open"),
+    ("esc", "back"),
+    ("h", "back"),
+    ("left", "back"),
+    ("tab", "switch_focus"),
+    ("]", "next_tab"),
+    ("[", "prev_tab"),
+    ("backtab", "prev_tab"),
+    ("v", "next_view"),
+    ("/", "filter"),
+    ("r", "refresh"),
+    ("f", "freeze"),
+    ("?", "help"),
+    ("1", "toggle_mine"),
+    ("2", "toggle_unassigned"),
+    ("3", "toggle_breached"),
+    ("4", "toggle_high_risk"),
+    ("c", "toggle_closed"),
+    ("0", "clear_filters"),
+    ("space", "mark"),
+    ("a", "approve_alert"),
+    ("x", "decline_alert"),
+    ("o", "request_document"),
+    ("w", "approve_with_conditions"),
+    ("t", "false_positive"),
+    ("e", "escalate_alert"),
+    ("A", "acknowledge"),
+    ("s", "change_status"),
+    ("m", "assign_to_me"),
+    ("u", "assign"),
+    ("E", "escalate_case"),
+    ("R", "approve_risk"),
+    ("O", "override_risk"),
+    ("n", "comment"),
+    ("p", "request_approver"),
+    ("V", "approve_review"),
+    ("X", "reject_review"),
+    ("C", "close_case"),
+];
+
+/// Looks up a command by its config name.
+pub fn command_named(name: &str) -> Option<Command> {
+    COMMANDS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+}
+
+/// The name of a command.
+pub fn name_of(c: Command) -> &'static str {
+    COMMANDS
+        .iter()
+        .find(|(_, x)| *x == c)
+        .map_or("?", |(n, _)| n)
+}
+
+/// Bindings per context. `None` unbinds a key that a less specific context binds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Keymap {
+    maps: HashMap<Context, HashMap<Key, Option<Command>>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut normal = HashMap::new();
+        for (k, c) in DEFAULTS {
+            if let (Ok(key), Some(cmd)) = (k.parse::<Key>(), command_named(c)) {
+                normal.insert(key, Some(cmd));
+            }
+        }
+        let mut maps = HashMap::new();
+        maps.insert(Context::Normal, normal);
+        Keymap { maps }
+    }
+}
+
+impl Keymap {
+    /// The command for a key in a context (the context's own binding, else the normal one).
+    pub fn lookup(&self, ctx: Context, key: &KeyEvent) -> Option<Command> {
+        let k = Key::from_event(key);
+        if ctx != Context::Normal
+            && let Some(b) = self.maps.get(&ctx).and_then(|m| m.get(&k))
+        {
+            return *b;
+        }
+        self.maps
+            .get(&Context::Normal)
+            .and_then(|m| m.get(&k))
+            .copied()
+            .flatten()
+    }
+
+    /// Applies a user's changes: `key = "command"` or `key = "none"`.
+    pub fn bind(&mut self, ctx: Context, key: Key, command: Option<Command>) {
+        self.maps.entry(ctx).or_default().insert(key, command);
+    }
+
+    /// The keys bound to a command in the normal context, for help texts.
+    pub fn keys_for(&self, c: Command) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .maps
+            .get(&Context::Normal)
+            .into_iter()
+            .flat_map(|m| m.iter())
+            .filter(|(_, b)| **b == Some(c))
+            .map(|(k, _)| k.to_string())
+            .collect();
+        keys.sort();
+        keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn defaults_cover_every_binding_and_parse() {
+        for (k, c) in DEFAULTS {
+            assert!(k.parse::<Key>().is_ok(), "{k}");
+            assert!(command_named(c).is_some(), "{c}");
+        }
+        let km = Keymap::default();
+        assert_eq!(
+            km.lookup(Context::Queue, &ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Command::Down)
+        );
+        assert_eq!(
+            km.lookup(
+                Context::Queue,
+                &ev(KeyCode::Char('d'), KeyModifiers::CONTROL)
+            ),
+            Some(Command::PageDown)
+        );
+        assert_eq!(
+            km.lookup(Context::Queue, &ev(KeyCode::Char('z'), KeyModifiers::NONE)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_context_overrides_and_unbinds() {
+        let mut km = Keymap::default();
+        km.bind(Context::Alerts, "j".parse().unwrap(), Some(Command::Mark));
+        km.bind(Context::Detail, "q".parse().unwrap(), None);
+        let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(km.lookup(Context::Alerts, &j), Some(Command::Mark));
+        assert_eq!(km.lookup(Context::Queue, &j), Some(Command::Down));
+        assert_eq!(
+            km.lookup(Context::Detail, &ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+    }
+
+    #[test]
+    fn keys_round_trip_and_bad_ones_say_why() {
+        for k in [
+            "j",
+            "G",
+            "ctrl-d",
+            "alt-enter",
+            "space",
+            "pgdn",
+            "f5",
+            "backtab",
+        ] {
+            assert_eq!(k.parse::<Key>().unwrap().to_string(), k);
+        }
+        let err = "ctrl-banana".parse::<Key>().unwrap_err();
+        assert!(err.contains("unknown key \"banana\""), "{err}");
+    }
+}

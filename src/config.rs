@@ -1,0 +1,357 @@
+//! The config file: profiles (where and as whom to connect), views, theme and keymap changes.
+//!
+//! TOML in the platform config dir (`~/.config/docket/config.toml` on Linux), or `--config`.
+//! A bad file is reported with its path, the line, and what was expected.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::app::keymap::{self, Context, Key, Keymap};
+use crate::app::queue::{Quick, View};
+
+/// A config problem: where, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    pub default_profile: Option<String>,
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+    /// Context (`normal`, `queue`, `detail`, `alerts`) → key → command name or `"none"`.
+    #[serde(default)]
+    pub keymap: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
+    #[serde(default)]
+    pub views: Vec<ViewSpec>,
+}
+
+/// One API to connect to.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Only `zenoo` today.
+    pub provider: Option<Spanned<String>>,
+    pub base_url: Option<String>,
+    /// Environment variable holding the key (default `DOCKET_API_KEY`).
+    pub api_key_env: Option<String>,
+    /// A command printing the key (a password manager), run with `sh -c`.
+    pub api_key_cmd: Option<String>,
+    /// Your user id, for APIs that cannot tell who a key belongs to.
+    pub user: Option<String>,
+    pub poll_secs: Option<u64>,
+    pub read_only: Option<bool>,
+    pub theme: Option<String>,
+    pub views: Option<Vec<ViewSpec>>,
+}
+
+/// A saved view: a name and its quick filters.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewSpec {
+    pub name: String,
+    #[serde(default)]
+    pub mine: bool,
+    #[serde(default)]
+    pub unassigned: bool,
+    #[serde(default)]
+    pub breached: bool,
+    #[serde(default)]
+    pub high_risk: bool,
+    #[serde(default)]
+    pub closed: bool,
+}
+
+impl From<&ViewSpec> for View {
+    fn from(v: &ViewSpec) -> View {
+        View {
+            name: v.name.clone(),
+            quick: Quick {
+                mine: v.mine,
+                unassigned: v.unassigned,
+                breached: v.breached,
+                high_risk: v.high_risk,
+                closed: v.closed,
+            },
+        }
+    }
+}
+
+/// The default location of the config file.
+pub fn default_path() -> Option<PathBuf> {
+    use etcetera::app_strategy::{AppStrategy, AppStrategyArgs, choose_app_strategy};
+    choose_app_strategy(AppStrategyArgs {
+        top_level_domain: "dev".into(),
+        author: "docket".into(),
+        app_name: "docket".into(),
+    })
+    .ok()
+    .map(|s| s.config_dir().join("config.toml"))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Parses a config file's text; `path` is only for messages.
+pub fn parse(path: &Path, text: &str) -> Result<File, ConfigError> {
+    let file: File = toml::from_str(text).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        line: e.span().map(|s| line_of(text, s.start)),
+        message: e.message().trim().to_string(),
+    })?;
+    // Check what serde cannot: providers, key names, command names.
+    let err = |offset: usize, message: String| ConfigError {
+        path: path.to_path_buf(),
+        line: Some(line_of(text, offset)),
+        message,
+    };
+    for p in file.profiles.values() {
+        if let Some(pv) = &p.provider
+            && pv.get_ref() != "zenoo"
+        {
+            return Err(err(
+                pv.span().start,
+                format!("unknown provider {:?}; expected \"zenoo\"", pv.get_ref()),
+            ));
+        }
+    }
+    keymap_of(&file, text, path)?;
+    Ok(file)
+}
+
+/// The keymap the file describes, over the defaults.
+pub fn keymap_of(file: &File, text: &str, path: &Path) -> Result<Keymap, ConfigError> {
+    let mut km = Keymap::default();
+    for (ctx, binds) in &file.keymap {
+        let context = Context::ALL
+            .iter()
+            .find(|(n, _)| *n == ctx.get_ref())
+            .map(|(_, c)| *c)
+            .ok_or_else(|| ConfigError {
+                path: path.to_path_buf(),
+                line: Some(line_of(text, ctx.span().start)),
+                message: format!(
+                    "unknown keymap context {:?}; expected normal, queue, detail or alerts",
+                    ctx.get_ref()
+                ),
+            })?;
+        for (key, cmd) in binds {
+            let k: Key = key.get_ref().parse().map_err(|m| ConfigError {
+                path: path.to_path_buf(),
+                line: Some(line_of(text, key.span().start)),
+                message: m,
+            })?;
+            let c = match cmd.get_ref().as_str() {
+                "none" => None,
+                name => Some(keymap::command_named(name).ok_or_else(|| ConfigError {
+                    path: path.to_path_buf(),
+                    line: Some(line_of(text, cmd.span().start)),
+                    message: format!(
+                        "unknown command {name:?}; expected \"none\" or one of: {}",
+                        keymap::COMMANDS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    ),
+                })?),
+            };
+            km.bind(context, k, c);
+        }
+    }
+    Ok(km)
+}
+
+/// Reads the config file at `path`; a missing file is an empty config.
+pub fn load(path: &Path) -> Result<(File, String), ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((parse(path, &text)?, text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((File::default(), String::new())),
+        Err(e) => Err(ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            message: format!("cannot read: {e}"),
+        }),
+    }
+}
+
+/// Gets a profile's API key from its command or environment variable. The key is never part of
+/// an error message.
+pub fn api_key(profile_name: &str, p: &Profile) -> Result<String, String> {
+    if let Some(cmd) = &p.api_key_cmd {
+        let out = std::process::Command::new("sh")
+            .args(["-c", cmd])
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("profile {profile_name}: cannot run api_key_cmd: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "profile {profile_name}: api_key_cmd failed ({})",
+                out.status
+            ));
+        }
+        let key = String::from_utf8(out.stdout).map_err(|_| {
+            format!("profile {profile_name}: api_key_cmd printed something that is not text")
+        })?;
+        let key = key.trim().to_string();
+        if key.is_empty() {
+            return Err(format!(
+                "profile {profile_name}: api_key_cmd printed nothing"
+            ));
+        }
+        return Ok(key);
+    }
+    let var = p.api_key_env.as_deref().unwrap_or("DOCKET_API_KEY");
+    match std::env::var(var) {
+        Ok(k) if !k.trim().is_empty() => Ok(k.trim().to_string()),
+        _ => Err(format!(
+            "profile {profile_name}: no API key: set the {var} environment variable or api_key_cmd"
+        )),
+    }
+}
+
+/// The commented example `docket config init` writes.
+pub const EXAMPLE: &str = r#"# docket configuration. Every key is optional; this file lists only what you change.
+#
+# With no profile chosen (no --profile, no default_profile, no --api-url), docket starts its
+# embedded sandbox and opens the console against it.
+
+# default_profile = "prod"
+# theme = "dark"            # dark, light, high-contrast, monochrome, or a file in themes/ next to this one
+
+[profiles.sandbox-remote]
+provider = "zenoo"
+base_url = "http://127.0.0.1:8080"     # plain http is for loopback only
+api_key_env = "DOCKET_API_KEY"         # or: api_key_cmd = "pass show zenoo/staging"
+# user = "usr_123"                     # your user id, if the API has no /v1/me
+poll_secs = 15
+read_only = false
+
+# [profiles.prod]
+# provider = "zenoo"
+# base_url = "https://instance.prod.onboardapp.io"
+# api_key_cmd = "pass show zenoo/prod"
+# read_only = true
+
+# Saved views, shown as tabs over the queue (v cycles them). A profile may have its own.
+[[views]]
+name = "Open"
+
+[[views]]
+name = "Mine"
+mine = true
+
+[[views]]
+name = "Breached"
+breached = true
+
+[[views]]
+name = "High risk, unassigned"
+high_risk = true
+unassigned = true
+
+# Key changes, per context (normal applies everywhere; queue, detail, alerts override it).
+# Values are command names, or "none" to unbind.
+[keymap.normal]
+# "ctrl-n" = "down"
+# "ctrl-p" = "up"
+
+[keymap.alerts]
+# "y" = "approve_alert"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("config.toml")
+    }
+
+    #[test]
+    fn the_example_parses() {
+        let f = parse(p(), EXAMPLE).unwrap();
+        assert_eq!(f.views.len(), 4);
+        assert!(f.profiles.contains_key("sandbox-remote"));
+    }
+
+    #[test]
+    fn errors_name_the_line_and_what_was_expected() {
+        let text =
+            "theme = \"dark\"\n\n[profiles.x]\nbase_url = \"http://h\"\npoll_secs = \"soon\"\n";
+        let e = parse(p(), text).unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        assert!(e.to_string().starts_with("config.toml:5:"), "{e}");
+
+        let e = parse(p(), "[profiles.x]\nbase_urll = \"h\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("base_urll"), "{e}");
+
+        let e = parse(p(), "[keymap.normal]\n\"j\" = \"dwn\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("unknown command \"dwn\""), "{e}");
+
+        let e = parse(p(), "[keymap.sidebar]\n\"j\" = \"down\"\n").unwrap_err();
+        assert!(e.message.contains("unknown keymap context"), "{e}");
+
+        let e = parse(p(), "[profiles.x]\nprovider = \"persona\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+
+        let e = parse(p(), "theme = \n").unwrap_err();
+        assert_eq!(e.line, Some(1), "{e}");
+    }
+
+    #[test]
+    fn keymap_changes_apply_over_the_defaults() {
+        let f = parse(
+            p(),
+            "[keymap.normal]\n\"ctrl-n\" = \"down\"\n\"q\" = \"none\"\n",
+        )
+        .unwrap();
+        let km = keymap_of(&f, "", p()).unwrap();
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        assert_eq!(
+            km.lookup(Context::Queue, &n),
+            Some(crate::app::update::Command::Down)
+        );
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(km.lookup(Context::Queue, &q), None);
+        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(
+            km.lookup(Context::Queue, &j),
+            Some(crate::app::update::Command::Down)
+        );
+    }
+
+    #[test]
+    fn keys_come_from_env_or_a_command_and_never_leak_in_errors() {
+        let prof = Profile {
+            api_key_cmd: Some("printf 'k-from-cmd\\n'".into()),
+            ..Profile::default()
+        };
+        assert_eq!(api_key("t", &prof).unwrap(), "k-from-cmd");
+        let failing = Profile {
+            api_key_cmd: Some("echo secret-value; exit 3".into()),
+            ..Profile::default()
+        };
+        let e = api_key("t", &failing).unwrap_err();
+        assert!(!e.contains("secret-value"), "{e}");
+        let missing = Profile {
+            api_key_env: Some("DOCKET_TEST_NO_SUCH_VAR".into()),
+            ..Profile::default()
+        };
+        assert!(
+            api_key("t", &missing)
+                .unwrap_err()
+                .contains("DOCKET_TEST_NO_SUCH_VAR")
+        );
+    }
+}
