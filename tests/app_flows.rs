@@ -125,6 +125,9 @@ fn open(status: CaseStatus, alerts: Vec<Alert>, risk: Assessment) -> State {
             at: now,
         },
     );
+    if status == CaseStatus::Closed {
+        update(&mut s, Action::Command(Command::ToggleClosed));
+    }
     update(&mut s, Action::Command(Command::Open));
     let t = || "cas_1".to_string();
     update(
@@ -426,5 +429,170 @@ fn read_only_and_missing_preconditions_say_why() {
     let effects = key(&mut s, KeyCode::Enter);
     assert!(
         matches!(&effects[0], Effect::Submit { submission: Submission::Assign { user: Some(u), .. }, .. } if u == "usr_me")
+    );
+}
+
+/// Opens a flow by key and walks it to its submission; returns the submission.
+fn walk(s: &mut State, open: char, pick_down: usize, text: Option<&str>) -> Submission {
+    key(s, KeyCode::Char(open));
+    assert!(s.flow.is_some(), "no drawer for {open:?}: {:?}", s.flash);
+    if *step(s) == Step::Pick {
+        for _ in 0..pick_down {
+            key(s, KeyCode::Char('j'));
+        }
+        key(s, KeyCode::Enter);
+    }
+    if let Some(t) = text {
+        assert_eq!(*step(s), Step::Edit, "{open:?}");
+        typed(s, t);
+        ctrl(s, 's');
+    }
+    assert_eq!(*step(s), Step::Confirm, "{open:?}");
+    let effects = key(s, KeyCode::Enter);
+    let Some(Effect::Submit { submission, flow }) = effects.into_iter().next() else {
+        panic!("{open:?} did not submit")
+    };
+    update(
+        s,
+        Action::Submitted {
+            flow,
+            result: Ok("done".into()),
+        },
+    );
+    submission
+}
+
+#[test]
+fn every_case_and_alert_action_has_a_flow_that_submits_what_it_says() {
+    let mut s = two_open();
+    assert!(matches!(
+        walk(&mut s, 'x', 0, Some("True match")),
+        Submission::Resolve {
+            action: ResolutionAction::Decline,
+            false_positive: false,
+            ..
+        }
+    ));
+    assert!(matches!(
+        walk(&mut s, 'o', 0, Some("Need the passport")),
+        Submission::Resolve {
+            action: ResolutionAction::RequestDocument,
+            ..
+        }
+    ));
+    assert!(matches!(
+        walk(&mut s, 't', 0, Some("Different DOB")),
+        Submission::Resolve {
+            action: ResolutionAction::Approve,
+            false_positive: true,
+            ..
+        }
+    ));
+    assert!(
+        matches!(walk(&mut s, 'A', 0, None), Submission::Acknowledge { tokens } if tokens == ["alt_1"])
+    );
+    assert!(
+        matches!(
+            walk(&mut s, 'u', 1, None),
+            Submission::Assign { user: Some(u), .. } if u == "usr_me"
+        ),
+        "users are listed by name: Approver, Me"
+    );
+    assert!(
+        matches!(walk(&mut s, 'E', 0, Some("Complex structure")), Submission::EscalateCase { reason, .. } if reason == "Complex structure")
+    );
+    assert!(
+        matches!(walk(&mut s, 'n', 0, Some("Called the client")), Submission::Comment { body, .. } if body == "Called the client")
+    );
+    assert!(
+        matches!(walk(&mut s, 'p', 0, None), Submission::AddReviewer { user, .. } if user == "usr_ap")
+    );
+    assert!(
+        matches!(walk(&mut s, 'R', 0, Some("")), Submission::ApproveRisk { assessment, notes: None } if assessment == "rsk_1")
+    );
+    assert!(matches!(
+        walk(&mut s, 'O', 0, Some("Nominee director")),
+        Submission::OverrideRisk { tier: RiskTier::High, justification, .. } if justification == "Nominee director"
+    ));
+    // Overriding needs a justification.
+    key(&mut s, KeyCode::Char('O'));
+    key(&mut s, KeyCode::Enter);
+    ctrl(&mut s, 's');
+    assert!(
+        matches!(step(&s), Step::Failed(ProviderError::Invalid(m)) if m.contains("Justification is required"))
+    );
+}
+
+#[test]
+fn an_invited_approver_approves_or_rejects_with_notes() {
+    let mut s = two_open();
+    update(
+        &mut s,
+        Action::CaseLoaded {
+            token: "cas_1".into(),
+            part: Box::new(CasePart::Reviewers(Ok(Some(vec![Reviewer {
+                token: "rev_9".into(),
+                user: UserRef {
+                    id: "usr_me".into(),
+                    name: None,
+                },
+                role: Some("Approver".into()),
+                status: Wire::Known(ReviewerStatus::Invited),
+                notes: None,
+            }])))),
+        },
+    );
+    // Rejecting needs notes; approving does not.
+    key(&mut s, KeyCode::Char('X'));
+    ctrl(&mut s, 's');
+    assert!(matches!(step(&s), Step::Failed(ProviderError::Invalid(_))));
+    key(&mut s, KeyCode::Esc);
+    assert!(s.flow.is_none());
+    assert!(matches!(
+        walk(&mut s, 'V', 0, Some("")),
+        Submission::DecideReview { reviewer, approve: true, notes: None, .. } if reviewer == "rev_9"
+    ));
+    assert!(matches!(
+        walk(&mut s, 'X', 0, Some("Source of wealth unproven")),
+        Submission::DecideReview { approve: false, notes: Some(n), .. } if n == "Source of wealth unproven"
+    ));
+}
+
+#[test]
+fn a_closed_case_takes_only_comments_and_more_than_fifty_alerts_say_how_they_are_sent() {
+    let mut s = open(
+        CaseStatus::Closed,
+        vec![],
+        assessment(AssessmentStatus::Approved, RiskTier::Low),
+    );
+    key(&mut s, KeyCode::Char('s'));
+    assert!(s.flow.is_none());
+    assert!(s.flash.as_deref().unwrap().contains("is closed"));
+    assert!(matches!(
+        walk(&mut s, 'n', 0, Some("Post-closure note")),
+        Submission::Comment { .. }
+    ));
+
+    let many: Vec<Alert> = (0..60)
+        .map(|i| alert(&format!("alt_{i}"), AlertStatus::Open))
+        .collect();
+    let mut s = open(
+        CaseStatus::InProgress,
+        many,
+        assessment(AssessmentStatus::Active, RiskTier::Low),
+    );
+    for _ in 0..60 {
+        key(&mut s, KeyCode::Char(' '));
+        key(&mut s, KeyCode::Char('j'));
+    }
+    key(&mut s, KeyCode::Char('a'));
+    typed(&mut s, "Batch cleared");
+    ctrl(&mut s, 's');
+    let lines = s.flow.as_ref().unwrap().summary_lines().join("\n");
+    assert!(
+        lines.contains("Approve 60 alerts")
+            && lines.contains("and 54 more")
+            && lines.contains("2 requests"),
+        "{lines}"
     );
 }

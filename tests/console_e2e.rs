@@ -306,12 +306,21 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
             .data()["name"],
     )
     .to_string();
-    let alerts_of_case = env
-        .walk(
-            &format!("/v1/alerts?case_token={case_token}&sort=-priority_score"),
-            50,
-        )
+    // The console groups a case's alerts by entity, most urgent first within each.
+    let mut alerts_of_case = env
+        .walk(&format!("/v1/alerts?case_token={case_token}"), 50)
         .await;
+    alerts_of_case.sort_by(|a, b| {
+        a["entity_name"]
+            .as_str()
+            .cmp(&b["entity_name"].as_str())
+            .then(
+                b["priority_score"]
+                    .as_f64()
+                    .unwrap_or(0.0)
+                    .total_cmp(&a["priority_score"].as_f64().unwrap_or(0.0)),
+            )
+    });
     let position = alerts_of_case
         .iter()
         .position(|a| a["token"] == alert_token.as_str())

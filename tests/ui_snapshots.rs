@@ -566,6 +566,11 @@ fn help() {
     let mut s = loaded();
     s.mode = Mode::Help;
     both("help", &s);
+    // Read-only: the write actions are not offered.
+    s.read_only = true;
+    let screen = draw(&s, 160, 48);
+    assert!(!screen.contains("approve risk") && screen.contains("read-only"), "{screen}");
+    both("help_read_only", &s);
 }
 
 #[test]

@@ -226,6 +226,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 }
                 match *part {
                     CasePart::Alerts(r) => {
+                        // Grouped by entity, most urgent first within each.
+                        let r = r.map(|mut list| {
+                            list.sort_by(|a, b| {
+                                a.entity_name.cmp(&b.entity_name).then(
+                                    b.priority_score
+                                        .unwrap_or(0.0)
+                                        .total_cmp(&a.priority_score.unwrap_or(0.0)),
+                                )
+                            });
+                            list
+                        });
                         set(&mut d.alerts, r);
                         // Marks on alerts that are gone or settled no longer apply.
                         if let Loadable::Ready(list) = &d.alerts {

@@ -15,6 +15,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Tabs, Wrap}
 
 use crate::app::State;
 use crate::app::state::{Connection, Detail, Focus, Loadable, Mode, Tab};
+use crate::app::update::Command;
 use crate::domain::model::Case;
 use crate::domain::{CaseStatus, Priority, RiskTier, SlaStatus};
 use sanitize::{clean, clean_multiline, fit};
@@ -50,7 +51,7 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame) {
         drawer::drawer(flow, theme, frame, main);
     }
     if state.mode == Mode::Help {
-        help(theme, frame, main);
+        help(state, theme, frame, main);
     }
 }
 
@@ -509,9 +510,17 @@ fn alerts(d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
             } else {
                 " "
             };
+            // Alerts are grouped by entity: its name shows on the group's first row.
+            let first_of_group = i == 0 || list[i - 1].entity_name != a.entity_name;
+            let entity = if first_of_group {
+                clean(a.entity_name.as_deref().unwrap_or("—")).into_owned()
+            } else {
+                "  〃".to_string()
+            };
             Row::new(vec![
                 Span::raw(format!("{cursor}{mark}")),
-                Span::raw(fit(&clean(a.category.as_deref().unwrap_or("—")), 24)),
+                Span::raw(entity),
+                Span::raw(fit(&clean(a.category.as_deref().unwrap_or("—")), 22)),
                 Span::raw(
                     a.priority
                         .as_ref()
@@ -523,7 +532,6 @@ fn alerts(d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
                     if settled { "✓ " } else { "" },
                     clean(a.status.as_str())
                 )),
-                Span::raw(clean(a.entity_name.as_deref().unwrap_or("—")).into_owned()),
             ])
             .style(if i == row {
                 theme.selection
@@ -537,16 +545,16 @@ fn alerts(d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
         rows,
         [
             Constraint::Length(2),
-            Constraint::Length(24),
+            Constraint::Min(10),
+            Constraint::Length(22),
             Constraint::Length(8),
             Constraint::Length(5),
             Constraint::Length(16),
-            Constraint::Min(8),
         ],
     )
     .header(
         Row::new(vec![
-            "", "Category", "Priority", "Match", "Status", "Entity",
+            "", "Entity", "Category", "Priority", "Match", "Status",
         ])
         .style(theme.header),
     )
@@ -619,6 +627,13 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if state.frozen {
         synced.push_str(" · ❄ frozen");
     }
+    if state
+        .flow
+        .as_ref()
+        .is_some_and(|f| f.step == crate::app::flow::Step::Submitting)
+    {
+        synced.push_str(" · ⟳ 1 submitting");
+    }
     let user = state
         .me
         .as_ref()
@@ -629,7 +644,7 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         _ if state.flow.is_some() => "drawer open",
         Mode::Filter => "type to filter · Enter keep · Esc clear",
         Mode::Help => "any key closes help",
-        Mode::Normal if on_alerts => "a/x/t/e resolve · space mark · ? help",
+        Mode::Normal if on_alerts && !state.read_only => "a/x/t/e resolve · space mark · ? help",
         Mode::Normal if state.focus == Focus::Detail => "[ ] tabs · s status · C close · ? help",
         Mode::Normal => "Enter open · / filter · ? help",
     };
@@ -653,50 +668,121 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line).style(theme.status), area);
 }
 
-const HELP: &[(&str, &str)] = &[
-    ("j k ↓ ↑", "move"),
-    ("g G", "top, bottom"),
-    ("PgDn PgUp ^d ^u", "page"),
-    ("Enter l →", "open case"),
-    ("Esc h ←", "back"),
-    ("Tab", "switch pane"),
-    ("[ ]", "detail tabs"),
-    ("/", "filter (fuzzy: name, entity, reference)"),
-    ("1 2 3 4", "mine, unassigned, breached, high risk"),
-    ("c", "show closed cases"),
-    ("0", "clear filters"),
-    ("r f", "refresh now, freeze updates"),
-    ("v", "next saved view"),
-    ("space", "alerts: mark for a bulk action"),
-    (
-        "a x o w t",
-        "approve, decline, request document, with conditions, false positive",
-    ),
-    ("e A", "escalate alert, acknowledge"),
-    ("s m u", "change status, assign to me, assign"),
-    ("E C n", "escalate case, close, comment"),
-    ("R O", "approve risk, override risk tier"),
-    ("p V X", "request approver; approve, reject a review"),
-    ("Ctrl-S", "in a drawer: review before submitting"),
-    ("?", "this help"),
-    ("q ^c", "quit"),
-];
+/// Help rows: the commands (their keys come from the keymap in force, so remapped keys show
+/// as remapped), what they do, and whether they write (hidden under --read-only).
+const HELP: &[(&[Command], &str, bool)] = {
+    use crate::domain::ResolutionAction as R;
+    use Command::*;
+    &[
+        (&[Down, Up], "move", false),
+        (&[Top, Bottom], "top, bottom", false),
+        (&[PageDown, PageUp], "page", false),
+        (&[Open], "open case", false),
+        (&[Back], "back", false),
+        (&[SwitchFocus], "switch pane", false),
+        (&[PrevTab, NextTab], "detail tabs", false),
+        (
+            &[StartFilter],
+            "filter (fuzzy: name, entity, reference)",
+            false,
+        ),
+        (
+            &[ToggleMine, ToggleUnassigned, ToggleBreached, ToggleHighRisk],
+            "mine, unassigned, breached, high risk",
+            false,
+        ),
+        (
+            &[ToggleClosed, ClearFilters],
+            "show closed cases, clear filters",
+            false,
+        ),
+        (&[NextView], "next saved view", false),
+        (&[Refresh, Freeze], "refresh now, freeze updates", false),
+        (&[Mark], "alerts: mark for a bulk action", true),
+        (
+            &[
+                Resolve(R::Approve),
+                Resolve(R::Decline),
+                Resolve(R::RequestDocument),
+                Resolve(R::ApproveWithConditions),
+                FalsePositive,
+            ],
+            "approve, decline, request document, with conditions, false positive",
+            true,
+        ),
+        (
+            &[EscalateAlert, Acknowledge],
+            "escalate alert, acknowledge",
+            true,
+        ),
+        (
+            &[ChangeStatus, AssignToMe, Assign],
+            "change status, assign to me, assign",
+            true,
+        ),
+        (
+            &[EscalateCase, Close, Comment],
+            "escalate case, close, comment",
+            true,
+        ),
+        (
+            &[ApproveRisk, OverrideRisk],
+            "approve risk, override risk tier",
+            true,
+        ),
+        (
+            &[RequestApprover, ApproveReview, RejectReview],
+            "request approver; approve, reject a review",
+            true,
+        ),
+        (
+            &[ToggleHelp],
+            "this help (Ctrl-S in a drawer: review before submitting)",
+            false,
+        ),
+        (&[Quit], "quit", false),
+    ]
+};
 
-fn help(theme: &Theme, frame: &mut Frame, area: Rect) {
-    let width = 76.min(area.width);
-    let height = (HELP.len() as u16 + 2).min(area.height);
+fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rows: Vec<(String, &str)> = HELP
+        .iter()
+        .filter(|(_, _, write)| !(state.read_only && *write))
+        .map(|(cmds, what, _)| {
+            let keys: Vec<String> = cmds
+                .iter()
+                .map(|c| {
+                    let k = state.keymap.keys_for(*c);
+                    if k.is_empty() {
+                        "—".to_string()
+                    } else {
+                        k.join("/")
+                    }
+                })
+                .collect();
+            (keys.join(" "), *what)
+        })
+        .collect();
+    let key_width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(30);
+    let width = 100.min(area.width);
+    let height = (rows.len() as u16 + 2).min(area.height);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
         width,
         height,
     };
-    let lines: Vec<Line> = HELP
-        .iter()
+    let lines: Vec<Line> = rows
+        .into_iter()
         .map(|(k, what)| {
             Line::from(vec![
-                Span::styled(format!("{k:<16}"), theme.accent),
-                Span::raw(*what),
+                Span::styled(format!("{} ", fit(&k, key_width)), theme.accent),
+                Span::raw(what),
             ])
         })
         .collect();
