@@ -569,7 +569,10 @@ fn help() {
     // Read-only: the write actions are not offered.
     s.read_only = true;
     let screen = draw(&s, 160, 48);
-    assert!(!screen.contains("approve risk") && screen.contains("read-only"), "{screen}");
+    assert!(
+        !screen.contains("approve risk") && screen.contains("read-only"),
+        "{screen}"
+    );
     both("help_read_only", &s);
 }
 

@@ -37,9 +37,13 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame) {
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     match (&state.detail, area.width >= SIDE_BY_SIDE) {
         (Some(d), true) => {
-            let [left, right] =
-                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                    .areas(main);
+            // The pane with the keyboard gets the larger share.
+            let queue_share = if state.focus == Focus::Detail { 42 } else { 55 };
+            let [left, right] = Layout::horizontal([
+                Constraint::Percentage(queue_share),
+                Constraint::Percentage(100 - queue_share),
+            ])
+            .areas(main);
             queue(state, theme, frame, left);
             detail(state, d, theme, frame, right);
         }
