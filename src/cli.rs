@@ -332,12 +332,19 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
             (client, "sandbox".to_string(), None, Some(sb))
         }
     };
+    let store = std::env::var_os("DOCKET_STATE_DB")
+        .map(PathBuf::from)
+        .or_else(crate::sync::store::default_path)
+        .ok_or_else(|| eyre!("cannot find the platform state directory"))?;
+    let outbox = crate::sync::outbox::Outbox::open(&store, &label)
+        .wrap_err_with(|| format!("cannot open the local store {}", store.display()))?;
     let result = crate::tui::run(crate::tui::Options {
         profile: label,
         client,
         read_only,
         poll: Duration::from_secs(poll),
         user,
+        outbox,
         theme,
         keymap,
         views,

@@ -15,5 +15,6 @@ pub mod config;
 pub mod domain;
 pub mod provider;
 pub mod sandbox;
+pub mod sync;
 pub mod tui;
 pub mod ui;

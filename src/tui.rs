@@ -20,13 +20,12 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::app::flow::Submission;
 use crate::app::update::CasePart;
 use crate::app::{Action, Effect, State, update};
-use crate::domain::CommentType;
 use crate::domain::model::Case;
 use crate::provider::ProviderError;
 use crate::provider::zenoo::{CaseQuery, Fetched, ZenooClient};
+use crate::sync::outbox::{Backoff, Event as OutboxEvent, Outbox};
 use crate::ui::{Theme, view};
 
 /// How the console was started.
@@ -37,6 +36,8 @@ pub struct Options {
     pub poll: Duration,
     /// The user id to act as when the API cannot say who the key belongs to.
     pub user: Option<String>,
+    /// Where reviews wait until they land, and drafts.
+    pub outbox: Outbox,
     pub theme: Theme,
     pub keymap: crate::app::keymap::Keymap,
     pub views: Option<Vec<crate::app::queue::View>>,
@@ -97,8 +98,16 @@ pub async fn run(opts: Options) -> Result<()> {
         tx: tx.clone(),
         queue_busy: Arc::new(AtomicBool::new(false)),
         etag: Arc::new(tokio::sync::Mutex::new(None)),
-        nonce: nonce(),
+        outbox: opts.outbox.clone(),
+        flows: Arc::new(std::sync::Mutex::new(Default::default())),
+        drafts: Arc::new(std::sync::Mutex::new(Default::default())),
     };
+    update(&mut state, Action::DraftsLoaded(opts.outbox.drafts()));
+    // The outbox sends what this run and earlier ones left pending.
+    let (otx, mut orx) = unbounded_channel::<OutboxEvent>();
+    let sender = opts
+        .outbox
+        .start(opts.client.clone(), otx, Backoff::default(), 4);
     let mut last: Option<Buffer> = None;
     draw(&mut term, &state, &theme, &mut last)?;
 
@@ -146,6 +155,10 @@ pub async fn run(opts: Options) -> Result<()> {
                 next_poll = tokio::time::Instant::now() + backoff.unwrap_or(opts.poll);
                 Some(Action::PollDue)
             }
+            Some(e) = orx.recv() => {
+                runner.outbox_event(e);
+                continue;
+            }
             _ = signals.recv() => break,
         };
         update(&mut state, Action::Clock(now()));
@@ -159,6 +172,9 @@ pub async fn run(opts: Options) -> Result<()> {
         }
         draw(&mut term, &state, &theme, &mut last)?;
     }
+    // Nothing typed is lost on the way out.
+    runner.flush_drafts();
+    sender.abort();
     Ok(())
 }
 
@@ -192,11 +208,78 @@ struct Runner {
     tx: UnboundedSender<Action>,
     queue_busy: Arc<AtomicBool>,
     etag: Arc<tokio::sync::Mutex<Option<String>>>,
-    /// Random per run: makes idempotency keys unique across runs.
-    nonce: String,
+    outbox: Outbox,
+    /// Outbox entries created by this run's drafts, and their flows.
+    flows: Arc<std::sync::Mutex<crate::sync::outbox::FlowIndex>>,
+    /// Drafts typed but not yet written: key → (text, conditions).
+    drafts: Arc<std::sync::Mutex<std::collections::HashMap<String, (String, String)>>>,
+}
+
+/// How long typing must pause before a draft is written.
+const DRAFT_DEBOUNCE: Duration = Duration::from_millis(300);
+
+fn lock_index(
+    m: &std::sync::Mutex<crate::sync::outbox::FlowIndex>,
+) -> std::sync::MutexGuard<'_, crate::sync::outbox::FlowIndex> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+type Drafts = std::collections::HashMap<String, (String, String)>;
+
+fn lock_drafts(m: &std::sync::Mutex<Drafts>) -> std::sync::MutexGuard<'_, Drafts> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Runner {
+    /// Writes every draft typed since the last write.
+    fn flush_drafts(&self) {
+        let pending: Drafts = std::mem::take(&mut *lock_drafts(&self.drafts));
+        for (key, (text, conditions)) in pending {
+            self.outbox.save_draft(&key, &text, &conditions);
+            let _ = self.tx.send(Action::DraftSaved {
+                key,
+                text,
+                conditions,
+            });
+        }
+    }
+
+    /// Turns the outbox's events into actions for the flows (or the status bar).
+    fn outbox_event(&self, e: OutboxEvent) {
+        let flow_of = |id: i64| lock_index(&self.flows).get(&id).copied();
+        let action = match e {
+            OutboxEvent::Counts { pending, failed } => Action::OutboxCounts { pending, failed },
+            OutboxEvent::Landed { id, what } => match flow_of(id) {
+                Some(flow) => Action::Submitted {
+                    flow,
+                    result: Ok(what),
+                },
+                None => Action::OutboxNews(format!("✓ Sent from the outbox: {what}")),
+            },
+            OutboxEvent::Failed { id, error } => match flow_of(id) {
+                Some(flow) => Action::Submitted {
+                    flow,
+                    result: Err(error),
+                },
+                None => Action::OutboxNews(format!("✖ An outbox entry was refused: {error}")),
+            },
+            OutboxEvent::Retrying {
+                id,
+                attempts,
+                error,
+                ..
+            } => match flow_of(id) {
+                Some(flow) => Action::Retrying {
+                    flow,
+                    attempts,
+                    error,
+                },
+                None => return,
+            },
+        };
+        let _ = self.tx.send(action);
+    }
+
     fn load_user(&self, configured: Option<String>) {
         let (client, tx) = (self.client.clone(), self.tx.clone());
         tokio::spawn(async move {
@@ -272,13 +355,59 @@ impl Runner {
                     Box::pin(async move { CasePart::Reviewers(c.case_reviewers(&t).await) })
                 });
             }
-            Effect::Submit { flow, submission } => {
-                let (client, tx) = (self.client.clone(), self.tx.clone());
-                let key = idempotency_key(&self.nonce, flow, &submission);
-                tokio::spawn(async move {
-                    let result = submit(&client, &submission, &key).await;
-                    let _ = tx.send(Action::Submitted { flow, result });
-                });
+            Effect::Submit {
+                flow,
+                title,
+                submission,
+            } => {
+                // On disk, with its key, before any request leaves.
+                match self.outbox.enqueue(&title, &submission) {
+                    Ok(entry) => {
+                        lock_index(&self.flows).insert(entry, flow);
+                        let _ = self.tx.send(Action::Enqueued { flow, entry });
+                    }
+                    Err(e) => {
+                        let _ = self.tx.send(Action::Submitted {
+                            flow,
+                            result: Err(e),
+                        });
+                    }
+                }
+            }
+            Effect::Resend {
+                flow,
+                entry,
+                submission,
+            } => {
+                lock_index(&self.flows).insert(entry, flow);
+                if let Err(e) = self.outbox.resend(entry, &submission) {
+                    let _ = self.tx.send(Action::Submitted {
+                        flow,
+                        result: Err(e),
+                    });
+                }
+            }
+            Effect::SaveDraft {
+                key,
+                text,
+                conditions,
+            } => {
+                // Debounced: the last text per key is written once typing pauses.
+                let mut pending = lock_drafts(&self.drafts);
+                let first = pending.is_empty();
+                pending.insert(key, (text, conditions));
+                drop(pending);
+                if first {
+                    let this = self.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(DRAFT_DEBOUNCE).await;
+                        this.flush_drafts();
+                    });
+                }
+            }
+            Effect::DeleteDraft { key } => {
+                lock_drafts(&self.drafts).remove(&key);
+                self.outbox.delete_draft(&key);
             }
         }
     }
@@ -348,156 +477,4 @@ impl Signals {
         #[cfg(not(unix))]
         std::future::pending::<()>().await
     }
-}
-
-/// The same submission of the same flow always gets the same key, so a retry can never apply
-/// twice; an edited submission is a different request and gets a new one.
-fn idempotency_key(nonce: &str, flow: u64, submission: &Submission) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("{submission:?}").as_bytes());
-    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    format!("docket-{nonce}-{flow}-{hex}")
-}
-
-/// Sends a submission; says in one line what landed.
-async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<String, ProviderError> {
-    Ok(match s {
-        Submission::Resolve {
-            tokens,
-            action,
-            rationale,
-            false_positive,
-            conditions,
-        } => {
-            if let [one] = tokens.as_slice() {
-                let a = client
-                    .resolve_alert(
-                        one,
-                        *action,
-                        rationale,
-                        *false_positive,
-                        conditions.as_deref(),
-                        key,
-                    )
-                    .await?;
-                format!("{} {one}: now {}", action.as_str(), a.status)
-            } else {
-                let out = client
-                    .bulk_resolve(
-                        tokens,
-                        *action,
-                        rationale,
-                        *false_positive,
-                        conditions.as_deref(),
-                        key,
-                    )
-                    .await?;
-                bulk_result("resolved", out)?
-            }
-        }
-        Submission::EscalateAlert { token, reason } => {
-            client.escalate_alert(token, reason, None, key).await?;
-            format!("Escalated {token}")
-        }
-        Submission::Acknowledge { tokens } => {
-            bulk_result("acknowledged", client.bulk_acknowledge(tokens, key).await?)?
-        }
-        Submission::Status { case, to } => {
-            let c = client.update_case(case, Some(*to), None, key).await?;
-            format!("{} is now {}", c.name, c.status)
-        }
-        Submission::Assign { case, user } => {
-            let c = client
-                .update_case(case, None, Some(user.as_deref()), key)
-                .await?;
-            format!(
-                "{} assigned to {}",
-                c.name,
-                user.as_deref().unwrap_or("nobody")
-            )
-        }
-        Submission::EscalateCase { case, reason } => {
-            let c = client.escalate_case(case, reason, None, key).await?;
-            format!("{} escalated", c.name)
-        }
-        Submission::ApproveRisk { assessment, notes } => {
-            client
-                .approve_risk(assessment, notes.as_deref(), key)
-                .await?;
-            "Risk assessment approved".into()
-        }
-        Submission::OverrideRisk {
-            assessment,
-            tier,
-            justification,
-        } => {
-            client
-                .override_risk(assessment, *tier, justification, key)
-                .await?;
-            format!("Risk tier overridden to {tier}")
-        }
-        Submission::Comment { case, body } => {
-            client
-                .add_comment(case, body, CommentType::Comment, key)
-                .await?;
-            "Comment added".into()
-        }
-        Submission::AddReviewer { case, user } => {
-            client.add_reviewer(case, user, key).await?;
-            format!("Approval requested from {user}")
-        }
-        Submission::DecideReview {
-            case,
-            reviewer,
-            approve,
-            notes,
-        } => {
-            client
-                .decide_review(case, reviewer, *approve, notes.as_deref(), key)
-                .await?;
-            if *approve {
-                "Review approved".into()
-            } else {
-                "Review rejected".into()
-            }
-        }
-        Submission::Close {
-            case,
-            decision,
-            summary,
-        } => {
-            let c = client.close_case(case, *decision, summary, key).await?;
-            format!("{} closed: {decision}", c.name)
-        }
-    })
-}
-
-fn bulk_result(
-    verb: &str,
-    out: crate::provider::zenoo::writes::BulkOutcome,
-) -> Result<String, ProviderError> {
-    if out.failed == 0 {
-        return Ok(format!("{} alert(s) {verb}", out.succeeded));
-    }
-    let detail: Vec<String> = out
-        .errors
-        .iter()
-        .take(5)
-        .map(|(t, code, msg)| format!("{t}: {code} {msg}"))
-        .collect();
-    Err(ProviderError::Invalid(format!(
-        "{} {verb}, {} failed: {}",
-        out.succeeded,
-        out.failed,
-        detail.join("; ")
-    )))
-}
-
-fn nonce() -> String {
-    use rand::RngExt;
-    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut rng = rand::rng();
-    (0..12)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
 }

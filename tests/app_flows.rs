@@ -214,6 +214,7 @@ fn approve_an_alert_with_a_rationale() {
         effects,
         [Effect::Submit {
             flow,
+            title: "Approve 1 alert".into(),
             submission: Submission::Resolve {
                 tokens: vec!["alt_1".into()],
                 action: ResolutionAction::Approve,
@@ -237,7 +238,13 @@ fn approve_an_alert_with_a_rationale() {
     assert!(s.flow.is_none());
     assert_eq!(
         effects,
-        [Effect::LoadQueue, Effect::LoadCase("cas_1".into())]
+        [
+            Effect::DeleteDraft {
+                key: "cas_1:resolve:Approve:false:alt_1".into()
+            },
+            Effect::LoadQueue,
+            Effect::LoadCase("cas_1".into())
+        ]
     );
     assert!(s.flash.as_deref().unwrap().contains("now Resolved"));
 }
@@ -449,7 +456,10 @@ fn walk(s: &mut State, open: char, pick_down: usize, text: Option<&str>) -> Subm
     }
     assert_eq!(*step(s), Step::Confirm, "{open:?}");
     let effects = key(s, KeyCode::Enter);
-    let Some(Effect::Submit { submission, flow }) = effects.into_iter().next() else {
+    let Some(Effect::Submit {
+        submission, flow, ..
+    }) = effects.into_iter().next()
+    else {
         panic!("{open:?} did not submit")
     };
     update(
@@ -594,5 +604,91 @@ fn a_closed_case_takes_only_comments_and_more_than_fifty_alerts_say_how_they_are
             && lines.contains("and 54 more")
             && lines.contains("2 requests"),
         "{lines}"
+    );
+}
+
+#[test]
+fn drafts_are_saved_as_typed_kept_on_cancel_and_restored() {
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char('a'));
+    let effects = key(&mut s, KeyCode::Char('N'));
+    assert_eq!(
+        effects,
+        [Effect::SaveDraft {
+            key: "cas_1:resolve:Approve:false:alt_1".into(),
+            text: "N".into(),
+            conditions: String::new()
+        }]
+    );
+    typed(&mut s, "ame only");
+    key(&mut s, KeyCode::Esc);
+    assert!(s.flow.is_none());
+    assert!(s.flash.as_deref().unwrap().contains("Draft kept"));
+
+    // After a crash, the runtime hands the saved drafts back; reopening the flow restores it.
+    update(
+        &mut s,
+        Action::DraftsLoaded(vec![(
+            "cas_1:resolve:Approve:false:alt_1".into(),
+            "Name only".into(),
+            String::new(),
+        )]),
+    );
+    key(&mut s, KeyCode::Char('a'));
+    assert_eq!(s.flow.as_ref().unwrap().body(), "Name only");
+    assert!(s.flash.as_deref().unwrap().contains("Draft restored"));
+    // A different action on the same alert starts blank.
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('x'));
+    assert_eq!(s.flow.as_ref().unwrap().body(), "");
+    key(&mut s, KeyCode::Esc);
+    // Discarding is explicit.
+    key(&mut s, KeyCode::Char('a'));
+    let effects = ctrl(&mut s, 'x');
+    assert_eq!(
+        effects,
+        [Effect::DeleteDraft {
+            key: "cas_1:resolve:Approve:false:alt_1".into()
+        }]
+    );
+    assert!(s.flow.is_none());
+    key(&mut s, KeyCode::Char('a'));
+    assert_eq!(s.flow.as_ref().unwrap().body(), "");
+}
+
+#[test]
+fn a_refused_entry_is_resent_not_duplicated() {
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char('a'));
+    typed(&mut s, "ok");
+    ctrl(&mut s, 's');
+    key(&mut s, KeyCode::Enter);
+    let flow = s.flow.as_ref().unwrap().id;
+    update(&mut s, Action::Enqueued { flow, entry: 42 });
+    update(
+        &mut s,
+        Action::Retrying {
+            flow,
+            attempts: 1,
+            error: ProviderError::Transport {
+                endpoint: "POST /v1/alerts/alt_1/resolve".into(),
+                message: "cannot connect".into(),
+            },
+        },
+    );
+    assert!(s.flow.as_ref().unwrap().retrying.is_some());
+    update(
+        &mut s,
+        Action::Submitted {
+            flow,
+            result: Err(ProviderError::Invalid("refused".into())),
+        },
+    );
+    key(&mut s, KeyCode::Enter); // back to the text
+    ctrl(&mut s, 's');
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&effects[0], Effect::Resend { entry: 42, .. }),
+        "{effects:?}"
     );
 }

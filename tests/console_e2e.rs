@@ -19,11 +19,24 @@ struct Console {
     shared: Arc<(Mutex<Screen>, Condvar)>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
-    _home: tempfile::TempDir,
+    _home: Option<tempfile::TempDir>,
 }
 
 impl Console {
     fn start(url: &str, key: &str, args: &[&str]) -> Console {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().to_path_buf();
+        Console::start_in(url, key, args, &path, Some(home))
+    }
+
+    /// Starts the console with its state (outbox, drafts, logs) under `home`.
+    fn start_in(
+        url: &str,
+        key: &str,
+        args: &[&str],
+        home_path: &std::path::Path,
+        home: Option<tempfile::TempDir>,
+    ) -> Console {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -32,13 +45,12 @@ impl Console {
                 pixel_height: 0,
             })
             .unwrap();
-        let home = tempfile::tempdir().unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_docket"));
         cmd.args(["--api-url", url]);
         cmd.args(args);
         cmd.env("DOCKET_API_KEY", key);
-        cmd.env("HOME", home.path());
-        cmd.env("XDG_STATE_HOME", home.path());
+        cmd.env("HOME", home_path);
+        cmd.env("XDG_STATE_HOME", home_path);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).unwrap();
@@ -440,4 +452,173 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
         .await;
     assert_eq!(closure.len(), 1);
     assert_eq!(closure[0]["actor"]["user_id"], "usr_amara");
+}
+
+/// Where the console's cursor must go for an alert: the case's alerts grouped by entity, most
+/// urgent first within each (as the console shows them).
+async fn alert_target(env: &common::Env) -> (String, String, usize) {
+    let open = env.walk("/v1/alerts?status=Open", 100).await;
+    let alert = open[0].clone();
+    let token = common::s(&alert["token"]).to_string();
+    let case_token = common::s(&alert["case_token"]).to_string();
+    let case_name = common::s(
+        &env.get(&format!("/v1/cases/{case_token}"))
+            .await
+            .ok()
+            .data()["name"],
+    )
+    .to_string();
+    let mut list = env
+        .walk(&format!("/v1/alerts?case_token={case_token}"), 50)
+        .await;
+    list.sort_by(|a, b| {
+        a["entity_name"]
+            .as_str()
+            .cmp(&b["entity_name"].as_str())
+            .then(
+                b["priority_score"]
+                    .as_f64()
+                    .unwrap_or(0.0)
+                    .total_cmp(&a["priority_score"].as_f64().unwrap_or(0.0)),
+            )
+    });
+    let position = list
+        .iter()
+        .position(|a| a["token"] == token.as_str())
+        .unwrap();
+    (token, case_name, position)
+}
+
+/// Opens a case's alerts tab and puts the cursor on row `position`.
+fn go_to_alert(c: &mut Console, case_name: &str, position: usize) {
+    c.wait_until("the queue", Duration::from_secs(20), |s| {
+        s.contains("● online")
+    });
+    c.keys("/");
+    c.keys(case_name);
+    c.wait_until("the case", Duration::from_secs(10), |s| {
+        s.lines().any(|l| l.contains('▶') && l.contains(case_name))
+    });
+    c.keys("\r\r]]");
+    c.wait_until("the alerts", Duration::from_secs(10), |s| {
+        s.contains("Category") && s.contains("Match")
+    });
+    c.keys(&"j".repeat(position));
+}
+
+fn kill9(c: &mut Console) {
+    let pid = c.child.process_id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    c.wait_exit();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_typed_rationale_survives_sigkill() {
+    let env = common::start(40).await;
+    let (alert, case_name, position) = alert_target(&env).await;
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_path_buf();
+    let run = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+        go_to_alert(&mut c, &case_name, position);
+        c.keys("a");
+        c.wait_until("the editor", Duration::from_secs(10), |s| {
+            s.contains("Rationale")
+        });
+        c.keys("Half-typed: the name matches but");
+        c.wait_until(
+            "the draft to reach the disk",
+            Duration::from_secs(10),
+            |s| s.contains("draft saved"),
+        );
+        kill9(&mut c);
+
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+        go_to_alert(&mut c, &case_name, position);
+        c.keys("a");
+        c.wait_until(
+            "the draft back in the editor",
+            Duration::from_secs(10),
+            |s| s.contains("Half-typed: the name matches but") && s.contains("Draft restored"),
+        );
+        c.keys("\x1b");
+        c.wait_until(
+            "the drawer to close, draft kept",
+            Duration::from_secs(10),
+            |s| s.contains("Draft kept"),
+        );
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    })
+    .await;
+    drop(home);
+    if let Err(e) = run {
+        std::panic::resume_unwind(e.into_panic());
+    }
+    // Nothing was sent.
+    assert_eq!(
+        env.get(&format!("/v1/alerts/{alert}")).await.ok().data()["status"],
+        "Open"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_killed_in_flight_lands_exactly_once_after_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = common::config(&dir, 40);
+    // Writes wait before being handled: the console is killed while its request is in flight.
+    cfg.faults.write_latency = Duration::from_secs(3);
+    let env = common::start_with(cfg, dir).await;
+    let (alert, case_name, position) = alert_target(&env).await;
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_path_buf();
+    let run = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+        go_to_alert(&mut c, &case_name, position);
+        c.keys("a");
+        c.wait_until("the editor", Duration::from_secs(10), |s| {
+            s.contains("Rationale")
+        });
+        c.keys("Killed mid-flight, must land once.");
+        c.keys("\x13");
+        c.wait_until("the confirm step", Duration::from_secs(10), |s| {
+            s.contains("Enter/y submit")
+        });
+        c.keys("y");
+        c.wait_until("the entry on disk", Duration::from_secs(10), |s| {
+            s.contains("Saved as outbox entry")
+        });
+        kill9(&mut c);
+
+        // The next run sends what the last one left pending.
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+        c.wait_until("the outbox to deliver", Duration::from_secs(30), |s| {
+            s.contains("Sent from the outbox")
+        });
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    })
+    .await;
+    drop(home);
+    if let Err(e) = run {
+        std::panic::resume_unwind(e.into_panic());
+    }
+    let a = env.get(&format!("/v1/alerts/{alert}")).await.ok();
+    assert_eq!(a.data()["status"], "Resolved");
+    assert_eq!(
+        a.data()["resolution_rationale"],
+        "Killed mid-flight, must land once."
+    );
+    let entries = env
+        .walk(
+            &format!("/v1/audit-logs?target_token={alert}&event_type=ALERT_RESOLVED"),
+            10,
+        )
+        .await;
+    assert_eq!(entries.len(), 1, "exactly once");
 }

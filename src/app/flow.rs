@@ -68,8 +68,9 @@ pub struct Choice {
     pub label: String,
 }
 
-/// What will be sent, fully decided.
-#[derive(Clone, Debug, PartialEq)]
+/// What will be sent, fully decided. Serialisable, so the outbox can keep it across restarts.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Submission {
     Resolve {
         tokens: Vec<String>,
@@ -141,6 +142,12 @@ pub struct Flow {
     pub conditions: TextArea<'static>,
     /// Editing the conditions rather than the rationale.
     pub on_conditions: bool,
+    /// The outbox entry carrying this flow's submission, once written.
+    pub entry: Option<i64>,
+    /// The last transient failure while the outbox keeps retrying.
+    pub retrying: Option<(u32, ProviderError)>,
+    /// The text on screen is the text on disk.
+    pub draft_saved: bool,
 }
 
 /// Limits of the free-text fields, from the API.
@@ -152,7 +159,11 @@ pub const COMMENT_MAX: usize = 10_000;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     Stay,
+    /// The text changed: save it as a draft.
+    Edited,
     Cancel,
+    /// Close and throw the draft away.
+    Discard,
     Submit(Submission),
 }
 
@@ -186,6 +197,43 @@ impl Flow {
             text,
             conditions,
             on_conditions: false,
+            entry: None,
+            retrying: None,
+            draft_saved: false,
+        }
+    }
+
+    /// What the typed text is saved under as a draft: the case and the exact action and
+    /// targets, so reopening the same flow restores it.
+    pub fn draft_key(&self) -> String {
+        let what = match &self.kind {
+            FlowKind::Resolve {
+                tokens,
+                action,
+                false_positive,
+            } => {
+                format!(
+                    "resolve:{}:{}:{}",
+                    action.as_str(),
+                    false_positive,
+                    tokens.join(",")
+                )
+            }
+            FlowKind::EscalateAlert { token } => format!("escalate_alert:{token}"),
+            FlowKind::OverrideRisk { assessment } => format!("override:{assessment}"),
+            FlowKind::ApproveRisk { assessment } => format!("approve_risk:{assessment}"),
+            FlowKind::DecideReview { reviewer, approve } => format!("review:{reviewer}:{approve}"),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        format!("{}:{what}", self.case_token)
+    }
+
+    /// Puts back text saved earlier.
+    pub fn restore(&mut self, text: &str, conditions: &str) {
+        self.text = TextArea::new(text.lines().map(str::to_string).collect());
+        self.text.set_placeholder_text(self.kind.text_label());
+        if !conditions.is_empty() {
+            self.conditions = TextArea::new(conditions.lines().map(str::to_string).collect());
         }
     }
 
@@ -251,6 +299,8 @@ impl Flow {
     pub fn key(&mut self, key: KeyEvent) -> Outcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match &self.step {
+            // Already on disk: Esc closes the drawer and leaves it to the outbox.
+            Step::Submitting if key.code == KeyCode::Esc && self.entry.is_some() => Outcome::Cancel,
             Step::Submitting => Outcome::Stay,
             Step::Blocked(_) => Outcome::Cancel,
             Step::Failed(_) => match key.code {
@@ -289,6 +339,9 @@ impl Flow {
                 if key.code == KeyCode::Esc {
                     return Outcome::Cancel;
                 }
+                if ctrl && key.code == KeyCode::Char('x') {
+                    return Outcome::Discard;
+                }
                 if done {
                     if let Some(problem) = self.text_problem() {
                         self.step = Step::Failed(ProviderError::Invalid(problem));
@@ -301,12 +354,16 @@ impl Flow {
                     self.on_conditions = !self.on_conditions;
                     return Outcome::Stay;
                 }
-                if self.on_conditions {
-                    self.conditions.input(key);
+                let changed = if self.on_conditions {
+                    self.conditions.input(key)
                 } else {
-                    self.text.input(key);
+                    self.text.input(key)
+                };
+                if changed {
+                    Outcome::Edited
+                } else {
+                    Outcome::Stay
                 }
-                Outcome::Stay
             }
             Step::Confirm => match key.code {
                 KeyCode::Enter | KeyCode::Char('y') => match self.submission() {

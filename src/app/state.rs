@@ -154,6 +154,10 @@ pub struct State {
     pub frozen: bool,
     /// When the queue will be tried again after a failure.
     pub retry_at: Option<Timestamp>,
+    /// Outbox entries (pending, failed).
+    pub outbox: (u32, u32),
+    /// Saved drafts: flow key → (text, conditions).
+    pub drafts: std::collections::HashMap<String, (String, String)>,
 }
 
 impl State {
@@ -180,6 +184,8 @@ impl State {
             view_counts: vec![],
             frozen: false,
             retry_at: None,
+            outbox: (0, 0),
+            drafts: std::collections::HashMap::new(),
         }
     }
 

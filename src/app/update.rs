@@ -57,6 +57,31 @@ pub enum Action {
         flow: u64,
         result: Result<String, ProviderError>,
     },
+    /// The flow's submission is on disk as outbox entry `entry`.
+    Enqueued {
+        flow: u64,
+        entry: i64,
+    },
+    /// Not landed yet; the outbox retries.
+    Retrying {
+        flow: u64,
+        attempts: u32,
+        error: ProviderError,
+    },
+    /// An entry from an earlier run landed or failed.
+    OutboxNews(String),
+    OutboxCounts {
+        pending: u32,
+        failed: u32,
+    },
+    /// Drafts saved by earlier runs: (key, text, conditions).
+    DraftsLoaded(Vec<(String, String, String)>),
+    /// A draft reached the disk.
+    DraftSaved {
+        key: String,
+        text: String,
+        conditions: String,
+    },
 }
 
 /// What a key can ask for.
@@ -112,7 +137,26 @@ pub enum Command {
 pub enum Effect {
     LoadQueue,
     LoadCase(String),
-    Submit { flow: u64, submission: Submission },
+    /// Write to the outbox and send.
+    Submit {
+        flow: u64,
+        title: String,
+        submission: Submission,
+    },
+    /// Send a refused outbox entry again.
+    Resend {
+        flow: u64,
+        entry: i64,
+        submission: Submission,
+    },
+    SaveDraft {
+        key: String,
+        text: String,
+        conditions: String,
+    },
+    DeleteDraft {
+        key: String,
+    },
 }
 
 /// Rows a page key moves.
@@ -255,6 +299,49 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::Enqueued { flow, entry } => {
+            if let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) {
+                f.entry = Some(entry);
+            }
+            vec![]
+        }
+        Action::Retrying {
+            flow,
+            attempts,
+            error,
+        } => {
+            if let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) {
+                f.retrying = Some((attempts, error));
+            }
+            vec![]
+        }
+        Action::OutboxNews(text) => {
+            state.flash = Some(text);
+            vec![Effect::LoadQueue]
+        }
+        Action::OutboxCounts { pending, failed } => {
+            state.outbox = (pending, failed);
+            vec![]
+        }
+        Action::DraftSaved {
+            key,
+            text,
+            conditions,
+        } => {
+            if let Some(f) = state
+                .flow
+                .as_mut()
+                .filter(|f| f.draft_key() == key && f.body() == text)
+            {
+                f.draft_saved = true;
+            }
+            state.drafts.insert(key, (text, conditions));
+            vec![]
+        }
+        Action::DraftsLoaded(list) => {
+            state.drafts = list.into_iter().map(|(k, t, c)| (k, (t, c))).collect();
+            vec![]
+        }
         Action::Submitted { flow: id, result } => {
             let Some(f) = state.flow.as_mut().filter(|f| f.id == id) else {
                 return vec![];
@@ -262,14 +349,21 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             match result {
                 Ok(what) => {
                     let case = f.case_token.clone();
+                    let key = f.draft_key();
+                    state.drafts.remove(&key);
                     state.flow = None;
                     state.flash = Some(format!("✓ {what}"));
                     if let Some(d) = state.detail.as_mut() {
                         d.marked.clear();
                     }
-                    vec![Effect::LoadQueue, Effect::LoadCase(case)]
+                    vec![
+                        Effect::DeleteDraft { key },
+                        Effect::LoadQueue,
+                        Effect::LoadCase(case),
+                    ]
                 }
                 Err(e) => {
+                    f.retrying = None;
                     f.step = flow::Step::Failed(e);
                     vec![]
                 }
@@ -290,16 +384,46 @@ fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Some(f) = state.flow.as_mut() else {
         return vec![];
     };
+    let draft = |f: &Flow| Effect::SaveDraft {
+        key: f.draft_key(),
+        text: f.body(),
+        conditions: f.conditions_text(),
+    };
     match f.key(key) {
         Outcome::Stay => vec![],
+        Outcome::Edited => {
+            f.draft_saved = false;
+            vec![draft(f)]
+        }
         Outcome::Cancel => {
+            // The draft stays: reopening the same flow brings the text back.
+            let keep = f.kind.needs_text() && !f.body().is_empty();
             state.flow = None;
+            if keep {
+                state.flash = Some("Draft kept: reopen the same action to continue.".into());
+            }
             vec![]
         }
-        Outcome::Submit(submission) => vec![Effect::Submit {
-            flow: f.id,
-            submission,
-        }],
+        Outcome::Discard => {
+            let key = f.draft_key();
+            state.drafts.remove(&key);
+            state.flow = None;
+            state.flash = Some("Draft discarded.".into());
+            vec![Effect::DeleteDraft { key }]
+        }
+        Outcome::Submit(submission) => match f.entry {
+            // Sent before and refused: send the same entry again (same key if unchanged).
+            Some(entry) => vec![Effect::Resend {
+                flow: f.id,
+                entry,
+                submission,
+            }],
+            None => vec![Effect::Submit {
+                flow: f.id,
+                title: f.title(),
+                submission,
+            }],
+        },
     }
 }
 
@@ -633,6 +757,10 @@ fn start_flow(state: &mut State, c: Command) {
             let id = state.next_flow;
             state.next_flow += 1;
             let mut f = Flow::new(id, &case, &c_rec.name, kind, choices);
+            if let Some((text, conditions)) = state.drafts.get(&f.draft_key()) {
+                f.restore(text, conditions);
+                state.flash = Some("Draft restored.".into());
+            }
             if let Err(blockers) = &close_check(detail, me.as_ref(), &f.kind) {
                 f.step = flow::Step::Blocked(blockers.clone());
             }

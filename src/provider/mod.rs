@@ -26,7 +26,8 @@ impl fmt::Debug for ApiKey {
 }
 
 /// Why a provider call failed, with everything an analyst needs to report it.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProviderError {
     /// The API answered with an error.
     #[error("{code} (HTTP {status}): {message}{}", request_suffix(.request_id))]

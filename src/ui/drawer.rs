@@ -41,7 +41,15 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
         Step::Blocked(_) => "any key closes",
         Step::Failed(_) => "any key edits again (your text is kept) · Esc cancel",
     };
-    frame.render_widget(Paragraph::new(hint_text).style(theme.muted), hint);
+    let saved = if flow.draft_saved && flow.step == Step::Edit {
+        " · ✓ draft saved"
+    } else {
+        ""
+    };
+    frame.render_widget(
+        Paragraph::new(format!("{hint_text}{saved}")).style(theme.muted),
+        hint,
+    );
 
     match &flow.step {
         Step::Pick => {
@@ -103,11 +111,30 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
         }
         Step::Confirm | Step::Submitting => {
-            let lines: Vec<Line> = flow
+            let mut lines: Vec<Line> = flow
                 .summary_lines()
                 .iter()
                 .map(|l| Line::raw(clean(l).into_owned()))
                 .collect();
+            if flow.step == Step::Submitting {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    match flow.entry {
+                        Some(id) => format!("⟳ Saved as outbox entry {id}; sending…"),
+                        None => "⟳ Saving…".to_string(),
+                    },
+                    theme.accent,
+                ));
+                if let Some((attempts, e)) = &flow.retrying {
+                    lines.push(Line::styled(
+                        format!(
+                            "Not landed yet (attempt {attempts}): {}. It will keep trying, also after a restart; Esc leaves it to the outbox.",
+                            clean(&e.to_string())
+                        ),
+                        theme.warning,
+                    ));
+                }
+            }
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
         }
         Step::Blocked(reasons) => {

@@ -631,12 +631,12 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if state.frozen {
         synced.push_str(" · ❄ frozen");
     }
-    if state
-        .flow
-        .as_ref()
-        .is_some_and(|f| f.step == crate::app::flow::Step::Submitting)
-    {
-        synced.push_str(" · ⟳ 1 submitting");
+    let (pending, failed) = state.outbox;
+    if pending > 0 {
+        synced.push_str(&format!(" · ⟳ {pending} pending"));
+    }
+    if failed > 0 {
+        synced.push_str(&format!(" · ✖ {failed} failed"));
     }
     let user = state
         .me

@@ -60,6 +60,8 @@ pub struct Faults {
     pub fail_rate: f64,
     /// Delay added to every response.
     pub latency: Duration,
+    /// Extra delay before a write is handled (tests use it to kill a client mid-request).
+    pub write_latency: Duration,
 }
 
 /// What every handler can reach.
@@ -233,6 +235,9 @@ async fn faults(State(state): State<AppState>, req: Request, next: Next) -> Resp
     let f = state.faults;
     if !f.latency.is_zero() {
         tokio::time::sleep(f.latency).await;
+    }
+    if !f.write_latency.is_zero() && is_write(req.method()) {
+        tokio::time::sleep(f.write_latency).await;
     }
     if f.fail_rate <= 0.0 || !is_write(req.method()) || !req.uri().path().starts_with("/v1/") {
         return next.run(req).await;
