@@ -692,3 +692,18 @@ fn a_refused_entry_is_resent_not_duplicated() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn quitting_with_pending_reviews_asks_first() {
+    let mut s = two_open();
+    update(&mut s, Action::OutboxCounts { pending: 2, failed: 0 });
+    key(&mut s, KeyCode::Esc); // back to the queue
+    key(&mut s, KeyCode::Char('q'));
+    assert!(!s.should_quit);
+    assert!(s.flash.as_deref().unwrap().contains("2 review(s) not sent yet"));
+    key(&mut s, KeyCode::Char('j'));
+    assert!(!s.should_quit, "any other key stays");
+    key(&mut s, KeyCode::Char('q'));
+    key(&mut s, KeyCode::Char('q'));
+    assert!(s.should_quit);
+}

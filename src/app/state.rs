@@ -158,6 +158,8 @@ pub struct State {
     pub outbox: (u32, u32),
     /// Saved drafts: flow key → (text, conditions).
     pub drafts: std::collections::HashMap<String, (String, String)>,
+    /// Quit was asked with reviews still pending: the next quit confirms.
+    pub confirm_quit: bool,
 }
 
 impl State {
@@ -186,6 +188,7 @@ impl State {
             retry_at: None,
             outbox: (0, 0),
             drafts: std::collections::HashMap::new(),
+            confirm_quit: false,
         }
     }
 

@@ -181,6 +181,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if state.flow.is_some() {
                 return flow_key(state, key);
             }
+            if state.confirm_quit {
+                state.confirm_quit = false;
+                if state.keymap.lookup(context(state), &key) == Some(Command::Quit) {
+                    state.should_quit = true;
+                } else {
+                    state.flash = Some("Staying.".into());
+                }
+                return vec![];
+            }
             match state.mode {
                 Mode::Filter => filter_key(state, key),
                 Mode::Help => {
@@ -486,7 +495,17 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
     let on_alerts =
         state.focus == Focus::Detail && state.detail.as_ref().is_some_and(|d| d.tab == Tab::Alerts);
     match c {
-        Quit => state.should_quit = true,
+        Quit => {
+            let pending = state.outbox.0;
+            if pending > 0 {
+                state.confirm_quit = true;
+                state.flash = Some(format!(
+                    "{pending} review(s) not sent yet: they will go out at the next start. Quit again to quit, any other key to stay."
+                ));
+            } else {
+                state.should_quit = true;
+            }
+        }
         Down | Up | PageDown | PageUp | Top | Bottom if on_alerts => {
             if let Some(d) = state.detail.as_mut()
                 && let Loadable::Ready(list) = &d.alerts

@@ -252,10 +252,11 @@ impl Outbox {
                         }
                     };
                     drop(store);
+                    // Counts first: whoever reacts to the event sees the outbox as it now is.
+                    count(self);
                     if events.send(event).is_err() {
                         return;
                     }
-                    count(self);
                 }
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
