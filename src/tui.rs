@@ -359,20 +359,35 @@ impl Runner {
                 flow,
                 title,
                 submission,
+                expect,
             } => {
-                // On disk, with its key, before any request leaves.
-                match self.outbox.enqueue(&title, &submission) {
-                    Ok(entry) => {
-                        lock_index(&self.flows).insert(entry, flow);
-                        let _ = self.tx.send(Action::Enqueued { flow, entry });
+                let this = self.clone();
+                tokio::spawn(async move {
+                    // Stale? Say so before sending. If the API cannot be reached, the check
+                    // cannot be made and the outbox takes the review.
+                    if let Some((case, seen)) = expect
+                        && let Ok(now) = this.client.case(&case).await
+                    {
+                        let changes = seen.changes(&crate::app::flow::Seen::of(&now));
+                        if !changes.is_empty() {
+                            let _ = this.tx.send(Action::Conflict { flow, changes });
+                            return;
+                        }
                     }
-                    Err(e) => {
-                        let _ = self.tx.send(Action::Submitted {
-                            flow,
-                            result: Err(e),
-                        });
+                    // On disk, with its key, before any request leaves.
+                    match this.outbox.enqueue(&title, &submission) {
+                        Ok(entry) => {
+                            lock_index(&this.flows).insert(entry, flow);
+                            let _ = this.tx.send(Action::Enqueued { flow, entry });
+                        }
+                        Err(e) => {
+                            let _ = this.tx.send(Action::Submitted {
+                                flow,
+                                result: Err(e),
+                            });
+                        }
                     }
-                }
+                });
             }
             Effect::Resend {
                 flow,

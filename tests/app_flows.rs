@@ -210,19 +210,33 @@ fn approve_an_alert_with_a_rationale() {
     );
     let effects = key(&mut s, KeyCode::Enter);
     let flow = s.flow.as_ref().unwrap().id;
+    let [
+        Effect::Submit {
+            flow: f,
+            title,
+            submission,
+            expect,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!((*f, title.as_str()), (flow, "Approve 1 alert"));
     assert_eq!(
-        effects,
-        [Effect::Submit {
-            flow,
-            title: "Approve 1 alert".into(),
-            submission: Submission::Resolve {
-                tokens: vec!["alt_1".into()],
-                action: ResolutionAction::Approve,
-                rationale: "Name-only match; DOB differs.".into(),
-                false_positive: false,
-                conditions: None,
-            }
-        }]
+        *submission,
+        Submission::Resolve {
+            tokens: vec!["alt_1".into()],
+            action: ResolutionAction::Approve,
+            rationale: "Name-only match; DOB differs.".into(),
+            false_positive: false,
+            conditions: None,
+        }
+    );
+    // It asks the runtime to check the case has not changed since the drawer opened.
+    let (case, seen) = expect.as_ref().unwrap();
+    assert_eq!(
+        (case.as_str(), seen.status.as_str(), seen.open_alerts),
+        ("cas_1", "In Progress", Some(2))
     );
     assert_eq!(*step(&s), Step::Submitting);
     // Keys do nothing while it is in flight.
@@ -696,14 +710,86 @@ fn a_refused_entry_is_resent_not_duplicated() {
 #[test]
 fn quitting_with_pending_reviews_asks_first() {
     let mut s = two_open();
-    update(&mut s, Action::OutboxCounts { pending: 2, failed: 0 });
+    update(
+        &mut s,
+        Action::OutboxCounts {
+            pending: 2,
+            failed: 0,
+        },
+    );
     key(&mut s, KeyCode::Esc); // back to the queue
     key(&mut s, KeyCode::Char('q'));
     assert!(!s.should_quit);
-    assert!(s.flash.as_deref().unwrap().contains("2 review(s) not sent yet"));
+    assert!(
+        s.flash
+            .as_deref()
+            .unwrap()
+            .contains("2 review(s) not sent yet")
+    );
     key(&mut s, KeyCode::Char('j'));
     assert!(!s.should_quit, "any other key stays");
     key(&mut s, KeyCode::Char('q'));
     key(&mut s, KeyCode::Char('q'));
     assert!(s.should_quit);
+}
+
+#[test]
+fn a_stale_case_is_reported_and_sending_anyway_is_a_choice() {
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char('a'));
+    typed(&mut s, "Careful rationale");
+    ctrl(&mut s, 's');
+    key(&mut s, KeyCode::Enter);
+    let flow = s.flow.as_ref().unwrap().id;
+    update(
+        &mut s,
+        Action::Conflict {
+            flow,
+            changes: vec!["assignee: — → usr_lukas".into()],
+        },
+    );
+    assert!(matches!(step(&s), Step::Conflict(c) if c[0].contains("usr_lukas")));
+    // Back: the text is intact.
+    key(&mut s, KeyCode::Char('n'));
+    assert_eq!(*step(&s), Step::Edit);
+    assert_eq!(s.flow.as_ref().unwrap().body(), "Careful rationale");
+    ctrl(&mut s, 's');
+    key(&mut s, KeyCode::Enter);
+    update(
+        &mut s,
+        Action::Conflict {
+            flow,
+            changes: vec!["status: In Progress → Escalated".into()],
+        },
+    );
+    // Send anyway: no second check.
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&effects[0], Effect::Submit { expect: None, .. }),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn what_changed_is_said_in_words() {
+    use docket::app::flow::Seen;
+    let before = Seen {
+        version: Some(3),
+        updated_at: None,
+        status: "In Progress".into(),
+        assignee: None,
+        open_alerts: Some(2),
+        risk_tier: Some("Low".into()),
+    };
+    let mut after = before.clone();
+    assert!(before.changes(&after).is_empty());
+    after.version = Some(4);
+    assert!(before.changes(&after)[0].contains("updated on the server"));
+    after.status = "Escalated".into();
+    after.assignee = Some("usr_lukas".into());
+    let c = before.changes(&after);
+    assert_eq!(
+        c,
+        ["status: In Progress → Escalated", "assignee: — → usr_lukas"]
+    );
 }

@@ -622,3 +622,75 @@ async fn a_review_killed_in_flight_lands_exactly_once_after_restart() {
         .await;
     assert_eq!(entries.len(), 1, "exactly once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_case_is_detected_before_sending_and_the_draft_survives() {
+    let env = common::start(40).await;
+    let (alert, case_name, position) = alert_target(&env).await;
+    let case_token =
+        common::s(&env.get(&format!("/v1/alerts/{alert}")).await.ok().data()["case_token"])
+            .to_string();
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    // Someone else will reassign the case while the analyst types.
+    let other = env.key_of("usr_lukas");
+    let http = reqwest::Client::new();
+    let patch_url = format!("{url}/v1/cases/{case_token}");
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let meddler = tokio::spawn(async move {
+        let _ = tokio::task::spawn_blocking(move || rx.recv()).await;
+        http.patch(patch_url)
+            .header("X-API-KEY", other)
+            .json(&serde_json::json!({ "assigned_to": "usr_lukas" }))
+            .send()
+            .await
+            .unwrap();
+    });
+    let run = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
+        go_to_alert(&mut c, &case_name, position);
+        c.keys("a");
+        c.wait_until("the editor", Duration::from_secs(10), |s| {
+            s.contains("Rationale")
+        });
+        c.keys("Reviewed before the reassignment");
+        tx.send(()).unwrap();
+        c
+    })
+    .await
+    .unwrap();
+    meddler.await.unwrap();
+    let mut c = run;
+    let run = tokio::task::spawn_blocking(move || {
+        c.keys("\x13");
+        c.wait_until("the confirm step", Duration::from_secs(10), |s| {
+            s.contains("Enter/y submit")
+        });
+        c.keys("y");
+        let screen = c.wait_until("the conflict", Duration::from_secs(10), |s| {
+            s.contains("changed on the server")
+        });
+        assert!(
+            screen.contains("assignee:") && screen.contains("usr_lukas"),
+            "{screen}"
+        );
+        c.keys("n");
+        c.wait_until("the editor with the text", Duration::from_secs(10), |s| {
+            s.contains("Reviewed before the reassignment") && s.contains("Ctrl-S")
+        });
+        c.keys("\x1b");
+        c.wait_until("the drawer to close", Duration::from_secs(10), |s| {
+            s.contains("Draft kept")
+        });
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    })
+    .await;
+    if let Err(e) = run {
+        std::panic::resume_unwind(e.into_panic());
+    }
+    // Nothing was sent.
+    assert_eq!(
+        env.get(&format!("/v1/alerts/{alert}")).await.ok().data()["status"],
+        "Open"
+    );
+}

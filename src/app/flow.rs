@@ -59,6 +59,73 @@ pub enum Step {
     Blocked(Vec<String>),
     /// The API refused or could not be reached; the text is kept.
     Failed(ProviderError),
+    /// The case changed on the server since the flow opened: what changed.
+    Conflict(Vec<String>),
+}
+
+/// What the analyst saw of a case when a flow opened, to detect that it changed since.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Seen {
+    pub version: Option<i64>,
+    pub updated_at: Option<jiff::Timestamp>,
+    pub status: String,
+    pub assignee: Option<String>,
+    pub open_alerts: Option<u32>,
+    pub risk_tier: Option<String>,
+}
+
+impl Seen {
+    pub fn of(c: &crate::domain::model::Case) -> Seen {
+        Seen {
+            version: c.version,
+            updated_at: c.updated_at,
+            status: c.status.as_str().to_string(),
+            assignee: c.assigned_to.as_ref().map(|u| u.id.clone()),
+            open_alerts: c.open_alerts,
+            risk_tier: c.risk_tier.as_ref().map(|t| t.as_str().to_string()),
+        }
+    }
+
+    /// What differs in `now`, in words; empty when nothing changed.
+    pub fn changes(&self, now: &Seen) -> Vec<String> {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+        let num = |v: &Option<u32>| v.map_or("—".into(), |n| n.to_string());
+        let mut out = Vec::new();
+        if self.status != now.status {
+            out.push(format!("status: {} → {}", self.status, now.status));
+        }
+        if self.assignee != now.assignee {
+            out.push(format!(
+                "assignee: {} → {}",
+                opt(&self.assignee),
+                opt(&now.assignee)
+            ));
+        }
+        if self.open_alerts != now.open_alerts {
+            out.push(format!(
+                "open alerts: {} → {}",
+                num(&self.open_alerts),
+                num(&now.open_alerts)
+            ));
+        }
+        if self.risk_tier != now.risk_tier {
+            out.push(format!(
+                "risk tier: {} → {}",
+                opt(&self.risk_tier),
+                opt(&now.risk_tier)
+            ));
+        }
+        let moved = (self.version.is_some() && self.version != now.version)
+            || (self.version.is_none() && self.updated_at != now.updated_at);
+        if out.is_empty() && moved {
+            out.push(format!(
+                "updated on the server at {} (comments, checks or another detail)",
+                now.updated_at
+                    .map_or("an unknown time".into(), |t| t.to_string())
+            ));
+        }
+        out
+    }
 }
 
 /// One choice in a picker.
@@ -148,6 +215,10 @@ pub struct Flow {
     pub retrying: Option<(u32, ProviderError)>,
     /// The text on screen is the text on disk.
     pub draft_saved: bool,
+    /// The case as it was when the flow opened.
+    pub seen: Option<Seen>,
+    /// The analyst chose to send despite a conflict.
+    pub force: bool,
 }
 
 /// Limits of the free-text fields, from the API.
@@ -200,6 +271,8 @@ impl Flow {
             entry: None,
             retrying: None,
             draft_saved: false,
+            seen: None,
+            force: false,
         }
     }
 
@@ -303,6 +376,24 @@ impl Flow {
             Step::Submitting if key.code == KeyCode::Esc && self.entry.is_some() => Outcome::Cancel,
             Step::Submitting => Outcome::Stay,
             Step::Blocked(_) => Outcome::Cancel,
+            Step::Conflict(_) => match key.code {
+                KeyCode::Enter | KeyCode::Char('y') => match self.submission() {
+                    Some(s) => {
+                        self.force = true;
+                        self.step = Step::Submitting;
+                        Outcome::Submit(s)
+                    }
+                    None => Outcome::Cancel,
+                },
+                _ => {
+                    self.step = if self.kind.needs_text() {
+                        Step::Edit
+                    } else {
+                        Step::Confirm
+                    };
+                    Outcome::Stay
+                }
+            },
             Step::Failed(_) => match key.code {
                 KeyCode::Esc => Outcome::Cancel,
                 // Back to the text, intact, to fix and send again.

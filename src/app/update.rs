@@ -57,6 +57,11 @@ pub enum Action {
         flow: u64,
         result: Result<String, ProviderError>,
     },
+    /// The case changed since the flow opened; nothing was sent.
+    Conflict {
+        flow: u64,
+        changes: Vec<String>,
+    },
     /// The flow's submission is on disk as outbox entry `entry`.
     Enqueued {
         flow: u64,
@@ -137,11 +142,12 @@ pub enum Command {
 pub enum Effect {
     LoadQueue,
     LoadCase(String),
-    /// Write to the outbox and send.
+    /// Write to the outbox and send; with `expect`, first check the case did not change since.
     Submit {
         flow: u64,
         title: String,
         submission: Submission,
+        expect: Option<(String, flow::Seen)>,
     },
     /// Send a refused outbox entry again.
     Resend {
@@ -308,6 +314,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::Conflict { flow, changes } => {
+            if let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) {
+                f.step = flow::Step::Conflict(changes);
+            }
+            vec![]
+        }
         Action::Enqueued { flow, entry } => {
             if let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) {
                 f.entry = Some(entry);
@@ -431,6 +443,11 @@ fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 flow: f.id,
                 title: f.title(),
                 submission,
+                expect: if f.force {
+                    None
+                } else {
+                    f.seen.clone().map(|s| (f.case_token.clone(), s))
+                },
             }],
         },
     }
@@ -776,6 +793,7 @@ fn start_flow(state: &mut State, c: Command) {
             let id = state.next_flow;
             state.next_flow += 1;
             let mut f = Flow::new(id, &case, &c_rec.name, kind, choices);
+            f.seen = Some(flow::Seen::of(&c_rec));
             if let Some((text, conditions)) = state.drafts.get(&f.draft_key()) {
                 f.restore(text, conditions);
                 state.flash = Some("Draft restored.".into());

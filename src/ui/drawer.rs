@@ -39,6 +39,7 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
         Step::Confirm => "Enter/y submit · Esc/n back",
         Step::Submitting => "submitting…",
         Step::Blocked(_) => "any key closes",
+        Step::Conflict(_) => "Enter send anyway · any other key back (your text is kept)",
         Step::Failed(_) => "any key edits again (your text is kept) · Esc cancel",
     };
     let saved = if flow.draft_saved && flow.step == Step::Edit {
@@ -140,6 +141,17 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
         Step::Blocked(reasons) => {
             let mut lines = vec![Line::styled("Cannot proceed yet:", theme.error)];
             lines.extend(reasons.iter().map(|r| Line::raw(format!("✖ {}", clean(r)))));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        }
+        Step::Conflict(changes) => {
+            let mut lines = vec![Line::styled(
+                "This case changed on the server since you opened it:",
+                theme.warning,
+            )];
+            lines.extend(changes.iter().map(|c| Line::raw(format!("• {}", clean(c)))));
+            lines.push(Line::raw(
+                "Nothing was sent. Review the change, then send anyway or go back.",
+            ));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
         }
         Step::Failed(e) => {
