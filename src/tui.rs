@@ -103,6 +103,10 @@ pub async fn run(opts: Options) -> Result<()> {
         drafts: Arc::new(std::sync::Mutex::new(Default::default())),
     };
     update(&mut state, Action::DraftsLoaded(opts.outbox.drafts()));
+    // Start with the last known queue, marked with its age, while the API is asked.
+    if let Some((cases, at)) = opts.outbox.cache_get::<Vec<Case>>("queue") {
+        update(&mut state, Action::QueueCached { cases, at });
+    }
     // The outbox sends what this run and earlier ones left pending.
     let (otx, mut orx) = unbounded_channel::<OutboxEvent>();
     let sender = opts
@@ -281,11 +285,33 @@ impl Runner {
     }
 
     fn load_user(&self, configured: Option<String>) {
-        let (client, tx) = (self.client.clone(), self.tx.clone());
+        let (client, tx, outbox) = (self.client.clone(), self.tx.clone(), self.outbox.clone());
         tokio::spawn(async move {
-            let users = client.users().await.ok().flatten();
+            // Live when the API answers (and remembered), else as last known.
+            let users = match client.users().await {
+                Ok(Some(u)) => {
+                    outbox.cache_put("users", &u);
+                    Some(u)
+                }
+                Ok(None) => None,
+                Err(_) => outbox
+                    .cache_get::<Vec<crate::domain::model::User>>("users")
+                    .map(|(u, _)| u),
+            };
             let me = match client.me().await {
-                Ok(Some(me)) => Some(me),
+                Ok(Some(me)) => {
+                    outbox.cache_put("me", &me);
+                    Some(me)
+                }
+                Err(_)
+                    if outbox
+                        .cache_get::<crate::domain::model::User>("me")
+                        .is_some() =>
+                {
+                    outbox
+                        .cache_get::<crate::domain::model::User>("me")
+                        .map(|(u, _)| u)
+                }
                 // A plain Zenoo API has no /v1/me: act as the profile's user.
                 _ => configured.map(|id| {
                     let known = users
@@ -317,7 +343,11 @@ impl Runner {
                 let this = self.clone();
                 tokio::spawn(async move {
                     let action = match this.load_queue().await {
-                        Ok(Some(cases)) => Action::QueueLoaded { cases, at: now() },
+                        Ok(Some(cases)) => {
+                            let (outbox, copy) = (this.outbox.clone(), cases.clone());
+                            tokio::task::spawn_blocking(move || outbox.cache_put("queue", &copy));
+                            Action::QueueLoaded { cases, at: now() }
+                        }
                         Ok(None) => Action::QueueUnchanged { at: now() },
                         Err(e) => Action::QueueFailed(e),
                     };
@@ -327,14 +357,44 @@ impl Runner {
             }
             Effect::LoadCase(token) => {
                 // Each part loads on its own and arrives when ready.
+                // What was last seen of this case shows at once; live data replaces it.
+                for name in [
+                    "alerts",
+                    "entities",
+                    "risk",
+                    "checks",
+                    "timeline",
+                    "comments",
+                    "reviewers",
+                ] {
+                    if let Some((part, _)) = self
+                        .outbox
+                        .cache_get::<CasePart>(&format!("case:{token}:{name}"))
+                    {
+                        let _ = self.tx.send(Action::CaseLoaded {
+                            token: token.clone(),
+                            part: Box::new(part),
+                        });
+                    }
+                }
                 let load = |part: fn(
                     ZenooClient,
                     String,
                 )
                     -> futures::future::BoxFuture<'static, CasePart>| {
                     let (client, tx, token) = (self.client.clone(), self.tx.clone(), token.clone());
+                    let outbox = self.outbox.clone();
                     tokio::spawn(async move {
                         let part = part(client, token.clone()).await;
+                        // Kept for the next time the case is opened while the API is away.
+                        if part.is_ok() {
+                            let (outbox, copy, key) = (
+                                outbox.clone(),
+                                part.clone(),
+                                format!("case:{token}:{}", part.name()),
+                            );
+                            tokio::task::spawn_blocking(move || outbox.cache_put(&key, &copy));
+                        }
                         let _ = tx.send(Action::CaseLoaded {
                             token,
                             part: Box::new(part),

@@ -491,8 +491,9 @@ async fn alert_target(env: &common::Env) -> (String, String, usize) {
 
 /// Opens a case's alerts tab and puts the cursor on row `position`.
 fn go_to_alert(c: &mut Console, case_name: &str, position: usize) {
+    // Live or cached, the queue shows the user and the case.
     c.wait_until("the queue", Duration::from_secs(20), |s| {
-        s.contains("● online")
+        s.contains("Queue") && s.contains("Amara Okafor")
     });
     c.keys("/");
     c.keys(case_name);
@@ -693,4 +694,108 @@ async fn a_stale_case_is_detected_before_sending_and_the_draft_survives() {
         env.get(&format!("/v1/alerts/{alert}")).await.ok().data()["status"],
         "Open"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_the_last_queue_shows_and_reviews_wait_until_the_api_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sandbox.db");
+    let mut cfg = common::config(&dir, 40);
+    cfg.db_path = db.clone();
+    let env = common::start_with(cfg.clone(), dir).await;
+    let (alert, case_name, position) = alert_target(&env).await;
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    let addr = env.sandbox.addr;
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_path_buf();
+
+    // A first run sees the queue and the case (and so caches them).
+    let first = tokio::task::spawn_blocking({
+        let (url, key, home_path, case_name) = (
+            url.clone(),
+            key.clone(),
+            home_path.clone(),
+            case_name.clone(),
+        );
+        move || {
+            let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+            go_to_alert(&mut c, &case_name, position);
+            c.keys("q");
+            assert!(c.wait_exit().success());
+        }
+    })
+    .await;
+    if let Err(e) = first {
+        std::panic::resume_unwind(e.into_panic());
+    }
+
+    // The API goes away.
+    let common::Env { sandbox, dir, .. } = env;
+    sandbox.shutdown().await.unwrap();
+
+    let (tx_back, rx_back) = std::sync::mpsc::channel::<()>();
+    let console = tokio::task::spawn_blocking({
+        let (url, key, home_path, case_name) = (
+            url.clone(),
+            key.clone(),
+            home_path.clone(),
+            case_name.clone(),
+        );
+        move || {
+            let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+            // The last known queue, navigable, with the connection shown as failed.
+            c.wait_until("the cached queue", Duration::from_secs(20), |s| {
+                s.contains(&case_name) && s.contains("✖")
+            });
+            go_to_alert(&mut c, &case_name, position);
+            c.keys("a");
+            c.wait_until("the editor", Duration::from_secs(10), |s| {
+                s.contains("Rationale")
+            });
+            c.keys("Written while the API was down.");
+            c.keys("\x13");
+            c.wait_until("the confirm step", Duration::from_secs(10), |s| {
+                s.contains("Enter/y submit")
+            });
+            c.keys("y");
+            c.wait_until(
+                "the review waiting in the outbox",
+                Duration::from_secs(20),
+                |s| {
+                    s.contains("Saved as outbox entry")
+                        && s.contains("Not landed yet")
+                        && s.contains("1 pending")
+                },
+            );
+            tx_back.send(()).unwrap();
+            c.wait_until(
+                "the review to land once the API is back",
+                Duration::from_secs(90),
+                |s| s.contains("✓ Approve"),
+            );
+            c.keys("q");
+            assert!(c.wait_exit().success());
+        }
+    });
+    // Bring the API back on the same address once the console shows the review pending.
+    let _ = tokio::task::spawn_blocking(move || rx_back.recv()).await;
+    let mut again = cfg;
+    again.addr = addr;
+    let env = common::start_with(again, dir).await;
+    if let Err(e) = console.await {
+        std::panic::resume_unwind(e.into_panic());
+    }
+    drop(home);
+    let a = env.get(&format!("/v1/alerts/{alert}")).await.ok();
+    assert_eq!(
+        a.data()["resolution_rationale"],
+        "Written while the API was down."
+    );
+    let entries = env
+        .walk(
+            &format!("/v1/audit-logs?target_token={alert}&event_type=ALERT_RESOLVED"),
+            10,
+        )
+        .await;
+    assert_eq!(entries.len(), 1);
 }

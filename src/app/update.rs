@@ -13,7 +13,7 @@ use crate::domain::{AlertStatus, AssessmentStatus, CaseStatus, ResolutionAction,
 use crate::provider::ProviderError;
 
 /// One part of an open case, as loaded.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CasePart {
     Alerts(Result<Vec<Alert>, ProviderError>),
     Entities(Result<Vec<Entity>, ProviderError>),
@@ -22,6 +22,33 @@ pub enum CasePart {
     Timeline(Result<Vec<AuditEntry>, ProviderError>),
     Comments(Result<Vec<Comment>, ProviderError>),
     Reviewers(Result<Option<Vec<Reviewer>>, ProviderError>),
+}
+
+impl CasePart {
+    /// A name for the part, used as a cache key.
+    pub fn name(&self) -> &'static str {
+        match self {
+            CasePart::Alerts(_) => "alerts",
+            CasePart::Entities(_) => "entities",
+            CasePart::Risk(_) => "risk",
+            CasePart::Checks(_) => "checks",
+            CasePart::Timeline(_) => "timeline",
+            CasePart::Comments(_) => "comments",
+            CasePart::Reviewers(_) => "reviewers",
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        match self {
+            CasePart::Alerts(r) => r.is_ok(),
+            CasePart::Entities(r) => r.is_ok(),
+            CasePart::Risk(r) => r.is_ok(),
+            CasePart::Checks(r) => r.is_ok(),
+            CasePart::Timeline(r) => r.is_ok(),
+            CasePart::Comments(r) => r.is_ok(),
+            CasePart::Reviewers(r) => r.is_ok(),
+        }
+    }
 }
 
 /// Everything that can happen.
@@ -44,6 +71,11 @@ pub enum Action {
     QueueFailed(ProviderError),
     /// The poll interval elapsed.
     PollDue,
+    /// The last queue known from an earlier run, shown until the API answers.
+    QueueCached {
+        cases: Vec<Case>,
+        at: Timestamp,
+    },
     /// The queue will be tried again in `secs` (backing off after a failure).
     RetryScheduled {
         secs: u64,
@@ -258,6 +290,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             );
             vec![]
         }
+        Action::QueueCached { cases, at } => {
+            if !state.queue.loaded {
+                let me = state.me.as_ref().map(|u| u.id.clone());
+                state.queue.set_cases(cases, me.as_deref());
+                state.recount();
+                state.last_sync = Some(at);
+                state.flash = Some("Showing the last known queue until the API answers.".into());
+            }
+            vec![]
+        }
         Action::PollDue => {
             if state.frozen {
                 vec![]
@@ -280,6 +322,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 fn set<T>(slot: &mut Loadable<T>, r: Result<T, ProviderError>) {
                     *slot = match r {
                         Ok(v) => Loadable::Ready(v),
+                        // Offline: what was shown (live or cached) stays; the status bar
+                        // already says the API is unreachable.
+                        Err(_) if matches!(slot, Loadable::Ready(_)) => return,
                         Err(e) => Loadable::Failed(e),
                     };
                 }

@@ -119,6 +119,12 @@ impl<T: WireEnum> fmt::Display for Wire<T> {
     }
 }
 
+impl<T: WireEnum> serde::Serialize for Wire<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de, T: WireEnum> serde::Deserialize<'de> for Wire<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;

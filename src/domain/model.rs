@@ -11,14 +11,14 @@ use super::{
 };
 
 /// A user as far as a record names one: an id, and a name when the API gave it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserRef {
     pub id: String,
     pub name: Option<String>,
 }
 
 /// A person who can be assigned work.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct User {
     pub id: String,
     pub name: String,
@@ -29,7 +29,7 @@ pub struct User {
 }
 
 /// One case, as the queue and the detail header need it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Case {
     pub token: String,
     pub name: String,
@@ -58,7 +58,7 @@ pub struct Case {
 }
 
 /// One alert on a case.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Alert {
     pub token: String,
     pub case_token: Option<String>,
@@ -97,7 +97,7 @@ pub struct Page<T> {
 }
 
 /// An entity as it sits on one case: who, in what role, owned how much and by whom.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entity {
     pub token: String,
     pub entity_type: Option<Wire<EntityType>>,
@@ -117,7 +117,7 @@ pub struct Entity {
 }
 
 /// One factor of a risk dimension.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RiskFactor {
     pub name: String,
     pub value: String,
@@ -125,7 +125,7 @@ pub struct RiskFactor {
 }
 
 /// One of the four risk dimensions.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RiskDimension {
     /// `customer`, `geographic`, `product_service`, `transaction` (or what the API sent).
     pub key: String,
@@ -136,7 +136,7 @@ pub struct RiskDimension {
 }
 
 /// The case's current risk assessment.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Assessment {
     pub token: String,
     pub status: Wire<AssessmentStatus>,
@@ -155,7 +155,7 @@ pub struct Assessment {
 }
 
 /// A verification check on an entity.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Check {
     pub token: String,
     pub entity_name: Option<String>,
@@ -169,7 +169,7 @@ pub struct Check {
 }
 
 /// An entry of the audit timeline.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuditEntry {
     pub token: String,
     pub event_type: String,
@@ -184,7 +184,7 @@ pub struct AuditEntry {
 }
 
 /// A comment on a case.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Comment {
     pub token: String,
     pub author: Option<UserRef>,
@@ -194,7 +194,7 @@ pub struct Comment {
 }
 
 /// A reviewer (four-eyes approver) on a case.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reviewer {
     pub token: String,
     pub user: UserRef,

@@ -175,6 +175,29 @@ impl Outbox {
         let _ = lock(&self.store).delete_draft(target);
     }
 
+    /// Stores a value as the last known copy under `key`.
+    pub fn cache_put<T: serde::Serialize>(&self, key: &str, value: &T) {
+        match serde_json::to_string(value) {
+            Ok(json) => {
+                let at = jiff::Timestamp::now().as_millisecond();
+                if let Err(e) = lock(&self.store).cache_put(key, &json, at) {
+                    tracing::warn!(error = %e, "cannot cache {key}");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot serialise {key}"),
+        }
+    }
+
+    /// The last known copy under `key`, and when it was read.
+    pub fn cache_get<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Option<(T, jiff::Timestamp)> {
+        let (json, at) = lock(&self.store).cache_get(key).ok().flatten()?;
+        let value = serde_json::from_str(&json).ok()?;
+        Some((value, jiff::Timestamp::from_millisecond(at).ok()?))
+    }
+
     pub fn drafts(&self) -> Vec<(String, String, String)> {
         lock(&self.store).drafts().unwrap_or_default()
     }

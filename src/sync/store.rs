@@ -23,6 +23,13 @@ CREATE TABLE IF NOT EXISTS outbox (
     done_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(profile, state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS cache (
+    profile TEXT NOT NULL,
+    key TEXT NOT NULL,
+    json TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (profile, key)
+);
 CREATE TABLE IF NOT EXISTS drafts (
     profile TEXT NOT NULL,
     target TEXT NOT NULL,
@@ -232,6 +239,27 @@ impl Store {
             [&self.profile],
             |r| Ok((r.get::<_, i64>(0)? as u32, r.get::<_, i64>(1)? as u32)),
         )
+    }
+
+    /// Keeps the last known copy of something read from the API.
+    pub fn cache_put(&self, key: &str, json: &str, at_ms: i64) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT INTO cache (profile, key, json, at) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT(profile, key) DO UPDATE SET json = excluded.json, at = excluded.at",
+            params![self.profile, key, json, at_ms],
+        )?;
+        Ok(())
+    }
+
+    /// The last known copy and when it was read (ms).
+    pub fn cache_get(&self, key: &str) -> rusqlite::Result<Option<(String, i64)>> {
+        self.conn
+            .query_row(
+                "SELECT json, at FROM cache WHERE profile = ?1 AND key = ?2",
+                params![self.profile, key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
     }
 
     /// Saves a draft (the text being typed for a target).
