@@ -252,7 +252,23 @@ impl Runner {
     fn outbox_event(&self, e: OutboxEvent) {
         let flow_of = |id: i64| lock_index(&self.flows).get(&id).copied();
         let action = match e {
-            OutboxEvent::Counts { pending, failed } => Action::OutboxCounts { pending, failed },
+            OutboxEvent::Counts { pending, failed } => {
+                let rows = self
+                    .outbox
+                    .entries()
+                    .into_iter()
+                    .map(|e| crate::app::state::OutboxRow {
+                        id: e.id,
+                        title: e.title,
+                        failed: e.state == crate::sync::store::EntryState::Failed,
+                        attempts: e.attempts,
+                        last_error: e.last_error.map(|e| e.to_string()),
+                        submission: e.submission,
+                    })
+                    .collect();
+                let _ = self.tx.send(Action::OutboxEntries(rows));
+                Action::OutboxCounts { pending, failed }
+            }
             OutboxEvent::Landed { id, what } => match flow_of(id) {
                 Some(flow) => Action::Submitted {
                     flow,
@@ -479,6 +495,19 @@ impl Runner {
                         this.flush_drafts();
                     });
                 }
+            }
+            Effect::ResendEntry { entry, submission } => {
+                if let Err(e) = self.outbox.resend(entry, &submission) {
+                    let _ = self.tx.send(Action::OutboxNews(format!("✖ {e}")));
+                }
+            }
+            Effect::DiscardEntry { entry } => {
+                if let Err(e) = self.outbox.discard(entry) {
+                    let _ = self.tx.send(Action::OutboxNews(format!("✖ {e}")));
+                }
+                // Recount and relist.
+                let (pending, failed) = self.outbox.counts();
+                self.outbox_event(OutboxEvent::Counts { pending, failed });
             }
             Effect::DeleteDraft { key } => {
                 lock_drafts(&self.drafts).remove(&key);

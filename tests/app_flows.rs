@@ -793,3 +793,67 @@ fn what_changed_is_said_in_words() {
         ["status: In Progress → Escalated", "assignee: — → usr_lukas"]
     );
 }
+
+#[test]
+fn the_outbox_view_resends_edits_and_discards() {
+    use docket::app::state::{Mode, OutboxRow};
+    let mut s = two_open();
+    let resolve = Submission::Resolve {
+        tokens: vec!["alt_1".into()],
+        action: ResolutionAction::Approve,
+        rationale: "First try".into(),
+        false_positive: false,
+        conditions: None,
+    };
+    let rows = vec![
+        OutboxRow {
+            id: 7,
+            title: "Approve 1 alert".into(),
+            failed: true,
+            attempts: 1,
+            last_error: Some("CASE_CLOSED".into()),
+            submission: resolve.clone(),
+        },
+        OutboxRow {
+            id: 8,
+            title: "Acknowledge 1 alert".into(),
+            failed: false,
+            attempts: 3,
+            last_error: None,
+            submission: Submission::Acknowledge {
+                tokens: vec!["alt_2".into()],
+            },
+        },
+    ];
+    update(&mut s, Action::OutboxEntries(rows));
+    ctrl(&mut s, 'o');
+    assert_eq!(s.mode, Mode::Outbox);
+    assert_eq!(
+        key(&mut s, KeyCode::Char('s')),
+        [Effect::ResendEntry {
+            entry: 7,
+            submission: resolve
+        }]
+    );
+    key(&mut s, KeyCode::Char('j'));
+    assert!(
+        key(&mut s, KeyCode::Char('d')).is_empty(),
+        "the first d only asks"
+    );
+    assert_eq!(
+        key(&mut s, KeyCode::Char('d')),
+        [Effect::DiscardEntry { entry: 8 }]
+    );
+    // Edit the refused one: its text comes back in a drawer, and sending goes to the same entry.
+    key(&mut s, KeyCode::Char('k'));
+    key(&mut s, KeyCode::Char('e'));
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.flow.as_ref().unwrap().body(), "First try");
+    typed(&mut s, ", corrected");
+    ctrl(&mut s, 's');
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(&effects[0], Effect::Resend { entry: 7, submission: Submission::Resolve { rationale, .. }, .. } if rationale == "First try, corrected"),
+        "{effects:?}"
+    );
+}

@@ -577,6 +577,40 @@ fn help() {
 }
 
 #[test]
+fn outbox_view() {
+    use docket::app::flow::Submission;
+    use docket::app::state::OutboxRow;
+    let mut s = loaded();
+    update(
+        &mut s,
+        Action::OutboxCounts {
+            pending: 1,
+            failed: 1,
+        },
+    );
+    update(&mut s, Action::OutboxEntries(vec![
+        OutboxRow {
+            id: 7,
+            title: "Approve 1 alert".into(),
+            failed: true,
+            attempts: 1,
+            last_error: Some("CASE_CLOSED (HTTP 422): Alert alt_1 belongs to CAS-000002, which is Closed. (request req_9Zx)".into()),
+            submission: Submission::Acknowledge { tokens: vec!["alt_1".into()] },
+        },
+        OutboxRow {
+            id: 8,
+            title: "Comment on CAS-000004".into(),
+            failed: false,
+            attempts: 3,
+            last_error: Some("POST /v1/cases/cas_0004/comments: cannot connect".into()),
+            submission: Submission::Acknowledge { tokens: vec!["alt_2".into()] },
+        },
+    ]));
+    s.mode = Mode::Outbox;
+    both("outbox", &s);
+}
+
+#[test]
 fn too_small() {
     let s = loaded();
     insta::assert_snapshot!("too_small_39x10", draw(&s, 39, 10));

@@ -276,6 +276,88 @@ impl Flow {
         }
     }
 
+    /// A drawer to edit a refused outbox entry and send it again (`None` when it has no text).
+    pub fn from_entry(id: u64, entry: i64, title: &str, s: &Submission) -> Option<Flow> {
+        let choice = |v: &str| {
+            vec![Choice {
+                value: v.into(),
+                label: v.into(),
+            }]
+        };
+        let (case, kind, choices, text, conditions) = match s {
+            Submission::Resolve {
+                tokens,
+                action,
+                rationale,
+                false_positive,
+                conditions,
+            } => (
+                String::new(),
+                FlowKind::Resolve {
+                    tokens: tokens.clone(),
+                    action: *action,
+                    false_positive: *false_positive,
+                },
+                vec![],
+                rationale.clone(),
+                conditions.clone().unwrap_or_default(),
+            ),
+            Submission::EscalateAlert { token, reason } => (
+                String::new(),
+                FlowKind::EscalateAlert {
+                    token: token.clone(),
+                },
+                vec![],
+                reason.clone(),
+                String::new(),
+            ),
+            Submission::EscalateCase { case, reason } => (
+                case.clone(),
+                FlowKind::EscalateCase,
+                vec![],
+                reason.clone(),
+                String::new(),
+            ),
+            Submission::Comment { case, body } => (
+                case.clone(),
+                FlowKind::Comment,
+                vec![],
+                body.clone(),
+                String::new(),
+            ),
+            Submission::Close {
+                case,
+                decision,
+                summary,
+            } => (
+                case.clone(),
+                FlowKind::Close,
+                choice(decision.as_str()),
+                summary.clone(),
+                String::new(),
+            ),
+            Submission::OverrideRisk {
+                assessment,
+                tier,
+                justification,
+            } => (
+                String::new(),
+                FlowKind::OverrideRisk {
+                    assessment: assessment.clone(),
+                },
+                choice(tier.as_str()),
+                justification.clone(),
+                String::new(),
+            ),
+            _ => return None,
+        };
+        let mut f = Flow::new(id, &case, title, kind, choices);
+        f.restore(&text, &conditions);
+        f.entry = Some(entry);
+        f.step = Step::Edit;
+        Some(f)
+    }
+
     /// What the typed text is saved under as a draft: the case and the exact action and
     /// targets, so reopening the same flow restores it.
     pub fn draft_key(&self) -> String {
@@ -303,10 +385,16 @@ impl Flow {
 
     /// Puts back text saved earlier.
     pub fn restore(&mut self, text: &str, conditions: &str) {
+        use ratatui_textarea::CursorMove;
         self.text = TextArea::new(text.lines().map(str::to_string).collect());
         self.text.set_placeholder_text(self.kind.text_label());
+        // Typing continues where the text ends.
+        self.text.move_cursor(CursorMove::Bottom);
+        self.text.move_cursor(CursorMove::End);
         if !conditions.is_empty() {
             self.conditions = TextArea::new(conditions.lines().map(str::to_string).collect());
+            self.conditions.move_cursor(CursorMove::Bottom);
+            self.conditions.move_cursor(CursorMove::End);
         }
     }
 

@@ -40,6 +40,8 @@ pub enum Focus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Normal,
+    /// The outbox view: every entry not yet landed.
+    Outbox,
     /// Typing the queue filter.
     Filter,
     Help,
@@ -160,6 +162,22 @@ pub struct State {
     pub drafts: std::collections::HashMap<String, (String, String)>,
     /// Quit was asked with reviews still pending: the next quit confirms.
     pub confirm_quit: bool,
+    /// Outbox entries not yet landed, for the outbox view.
+    pub outbox_rows: Vec<OutboxRow>,
+    pub outbox_row: usize,
+    /// `d` was pressed once on this entry: the next `d` discards it.
+    pub confirm_discard: Option<i64>,
+}
+
+/// One outbox entry as the outbox view shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub title: String,
+    pub failed: bool,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub submission: super::flow::Submission,
 }
 
 impl State {
@@ -189,6 +207,9 @@ impl State {
             outbox: (0, 0),
             drafts: std::collections::HashMap::new(),
             confirm_quit: false,
+            outbox_rows: Vec::new(),
+            outbox_row: 0,
+            confirm_discard: None,
         }
     }
 

@@ -111,6 +111,8 @@ pub enum Action {
         pending: u32,
         failed: u32,
     },
+    /// The entries not yet landed.
+    OutboxEntries(Vec<super::state::OutboxRow>),
     /// Drafts saved by earlier runs: (key, text, conditions).
     DraftsLoaded(Vec<(String, String, String)>),
     /// A draft reached the disk.
@@ -142,6 +144,8 @@ pub enum Command {
     Freeze,
     /// The next saved view.
     NextView,
+    /// The outbox: what is pending or refused.
+    ShowOutbox,
     ToggleHelp,
     ToggleMine,
     ToggleUnassigned,
@@ -187,6 +191,14 @@ pub enum Effect {
         entry: i64,
         submission: Submission,
     },
+    /// From the outbox view: send an entry again as it is.
+    ResendEntry {
+        entry: i64,
+        submission: Submission,
+    },
+    DiscardEntry {
+        entry: i64,
+    },
     SaveDraft {
         key: String,
         text: String,
@@ -229,6 +241,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![];
             }
             match state.mode {
+                Mode::Outbox => outbox_key(state, key),
                 Mode::Filter => filter_key(state, key),
                 Mode::Help => {
                     // Any key leaves help; quit still quits.
@@ -404,6 +417,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.drafts.insert(key, (text, conditions));
             vec![]
         }
+        Action::OutboxEntries(rows) => {
+            state.outbox_row = state.outbox_row.min(rows.len().saturating_sub(1));
+            state.outbox_rows = rows;
+            vec![]
+        }
         Action::DraftsLoaded(list) => {
             state.drafts = list.into_iter().map(|(k, t, c)| (k, (t, c))).collect();
             vec![]
@@ -496,6 +514,58 @@ fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }],
         },
     }
+}
+
+fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let n = state.outbox_rows.len();
+    let confirm = state.confirm_discard.take();
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => state.mode = Mode::Normal,
+        KeyCode::Char('j') | KeyCode::Down => {
+            state.outbox_row = (state.outbox_row + 1).min(n.saturating_sub(1))
+        }
+        KeyCode::Char('k') | KeyCode::Up => state.outbox_row = state.outbox_row.saturating_sub(1),
+        KeyCode::Char('s') => {
+            if let Some(r) = state.outbox_rows.get(state.outbox_row) {
+                state.flash = Some(format!("Sending entry {} again.", r.id));
+                return vec![Effect::ResendEntry {
+                    entry: r.id,
+                    submission: r.submission.clone(),
+                }];
+            }
+        }
+        KeyCode::Char('d') => {
+            if let Some(r) = state.outbox_rows.get(state.outbox_row) {
+                if confirm == Some(r.id) {
+                    state.flash = Some(format!("Discarded entry {}.", r.id));
+                    return vec![Effect::DiscardEntry { entry: r.id }];
+                }
+                state.confirm_discard = Some(r.id);
+                state.flash = Some(format!(
+                    "Press d again to discard entry {} ({}).",
+                    r.id, r.title
+                ));
+            }
+        }
+        KeyCode::Char('e') => {
+            if let Some(r) = state.outbox_rows.get(state.outbox_row).cloned() {
+                match Flow::from_entry(state.next_flow, r.id, &r.title, &r.submission) {
+                    Some(f) => {
+                        state.next_flow += 1;
+                        state.flow = Some(f);
+                        state.mode = Mode::Normal;
+                    }
+                    None => {
+                        state.flash = Some(
+                            "This entry has no text to edit; send it again or discard it.".into(),
+                        )
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    vec![]
 }
 
 fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -630,6 +700,10 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
             return effects;
         }
         ToggleHelp => state.mode = Mode::Help,
+        ShowOutbox => {
+            state.mode = Mode::Outbox;
+            state.confirm_discard = None;
+        }
         Freeze => {
             state.frozen = !state.frozen;
             state.flash = Some(if state.frozen {

@@ -57,6 +57,9 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame) {
     if state.mode == Mode::Help {
         help(state, theme, frame, main);
     }
+    if state.mode == Mode::Outbox {
+        outbox_view(state, theme, frame, main);
+    }
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -647,6 +650,7 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let keys = match state.mode {
         _ if state.flow.is_some() => "drawer open",
         Mode::Filter => "type to filter · Enter keep · Esc clear",
+        Mode::Outbox => "s send again · e edit · d d discard · Esc close",
         Mode::Help => "any key closes help",
         Mode::Normal if on_alerts && !state.read_only => "a/x/t/e resolve · space mark · ? help",
         Mode::Normal if state.focus == Focus::Detail => "[ ] tabs · s status · C close · ? help",
@@ -702,6 +706,11 @@ const HELP: &[(&[Command], &str, bool)] = {
         ),
         (&[NextView], "next saved view", false),
         (&[Refresh, Freeze], "refresh now, freeze updates", false),
+        (
+            &[ShowOutbox],
+            "outbox: reviews pending or refused (send again, edit, discard)",
+            false,
+        ),
         (&[Mark], "alerts: mark for a bulk action", true),
         (
             &[
@@ -795,4 +804,64 @@ fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(pane(" Keys ".into(), true, theme)),
         rect,
     );
+}
+
+/// The outbox: every entry not yet landed, its state, attempts and last error.
+fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).max(1);
+    let height = area.height.saturating_sub(2).max(1);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, rect);
+    let block = pane(
+        format!(
+            " Outbox: {} pending, {} failed ",
+            state.outbox.0, state.outbox.1
+        ),
+        true,
+        theme,
+    );
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    if state.outbox_rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new("Nothing waiting: every review has landed.").style(theme.muted),
+            inner,
+        );
+        return;
+    }
+    let mut lines = Vec::new();
+    for (i, r) in state.outbox_rows.iter().enumerate() {
+        let selected = i == state.outbox_row;
+        let (mark, style) = if r.failed {
+            ("✖ failed ", theme.error)
+        } else {
+            ("⟳ pending", theme.warning)
+        };
+        lines.push(Line::from(vec![
+            Span::raw(if selected { "▶ " } else { "  " }),
+            Span::styled(mark, style),
+            Span::styled(
+                format!(
+                    "  #{}  {}  ({} attempt(s))",
+                    r.id,
+                    clean(&r.title),
+                    r.attempts
+                ),
+                if selected {
+                    theme.selection
+                } else {
+                    theme.text
+                },
+            ),
+        ]));
+        if let Some(e) = &r.last_error {
+            lines.push(Line::styled(format!("     {}", clean(e)), theme.muted));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
