@@ -799,3 +799,111 @@ async fn offline_the_last_queue_shows_and_reviews_wait_until_the_api_is_back() {
         .await;
     assert_eq!(entries.len(), 1);
 }
+
+/// The issue's scenario: the API is gone for 30 seconds while five reviews are submitted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_reviews_written_during_a_30_second_outage_all_land_once() {
+    let outage = Duration::from_secs(
+        std::env::var("DOCKET_E2E_OUTAGE_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(30),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = common::config(&dir, 30);
+    let env = common::start_with(cfg.clone(), dir).await;
+    let target = env.walk("/v1/cases?status=In%20Progress", 5).await[0].clone();
+    let case_token = common::s(&target["token"]).to_string();
+    let case_name = common::s(&target["name"]).to_string();
+    let (url, key, addr) = (env.sandbox.url(), env.analyst(), env.sandbox.addr);
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_path_buf();
+
+    let (tx_down, rx_down) = std::sync::mpsc::channel::<()>();
+    let (tx_gone, rx_gone) = std::sync::mpsc::channel::<()>();
+    let console = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+        c.wait_until("the queue", Duration::from_secs(20), |s| {
+            s.contains("● online")
+        });
+        c.keys("/");
+        c.keys(&case_name);
+        c.wait_until("the case", Duration::from_secs(10), |s| {
+            s.lines().any(|l| l.contains('▶') && l.contains(&case_name))
+        });
+        c.keys("\r\r");
+        c.wait_until("the case open", Duration::from_secs(10), |s| {
+            s.contains("Open alerts")
+        });
+        // The API goes away.
+        tx_down.send(()).unwrap();
+        rx_gone.recv().unwrap();
+        let started = std::time::Instant::now();
+        for i in 1..=5 {
+            c.keys("n");
+            c.wait_until("the comment editor", Duration::from_secs(10), |s| {
+                s.contains("Comment ◀")
+            });
+            c.keys(&format!("Outage note {i} of 5."));
+            c.keys("\x13");
+            c.wait_until("the confirm step", Duration::from_secs(10), |s| {
+                s.contains("Enter/y submit")
+            });
+            c.keys("y");
+            c.wait_until("the entry on disk", Duration::from_secs(10), |s| {
+                s.contains("Saved as outbox entry")
+            });
+            c.keys("\x1b"); // leave it to the outbox
+            let want = format!("{i} pending");
+            c.wait_until(
+                "the count of pending reviews",
+                Duration::from_secs(10),
+                |s| s.contains(&want),
+            );
+        }
+        let screen = c.wait_until("five pending", Duration::from_secs(10), |s| {
+            s.contains("5 pending")
+        });
+        assert!(screen.contains("✖") || screen.contains("offline") || screen.contains("5 pending"));
+        let elapsed = started.elapsed();
+        // They go out by themselves once the API is back.
+        c.wait_until(
+            "every review to land",
+            outage + Duration::from_secs(120),
+            |s| !s.contains("pending"),
+        );
+        c.keys("q");
+        assert!(c.wait_exit().success());
+        elapsed
+    });
+    let _ = tokio::task::spawn_blocking(move || rx_down.recv()).await;
+    let common::Env { sandbox, dir, .. } = env;
+    sandbox.shutdown().await.unwrap();
+    tx_gone.send(()).unwrap();
+    tokio::time::sleep(outage).await;
+    let mut again = cfg;
+    again.addr = addr;
+    let env = common::start_with(again, dir).await;
+    match console.await {
+        Ok(elapsed) => assert!(
+            elapsed < outage,
+            "the five reviews were written while the API was down"
+        ),
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+    drop(home);
+    let comments = env
+        .walk(&format!("/v1/cases/{case_token}/comments"), 50)
+        .await;
+    for i in 1..=5 {
+        let body = format!("Outage note {i} of 5.");
+        assert_eq!(
+            comments
+                .iter()
+                .filter(|c| c["body"] == body.as_str())
+                .count(),
+            1,
+            "{body}"
+        );
+    }
+}
