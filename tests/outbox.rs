@@ -171,3 +171,59 @@ async fn pending_entries_from_an_earlier_run_go_out_when_the_next_starts() {
     let a = env.get(&format!("/v1/alerts/{alert}")).await.ok();
     assert_eq!(a.data()["resolution_rationale"], "left over");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_first_checks_whether_the_change_already_landed() {
+    // An API that applied the first attempt but never answered, and ignores Idempotency-Key:
+    // simulated by applying the change directly, then leaving the entry as a failed first try.
+    let env = common::start(60).await;
+    let alert = common::s(&env.walk("/v1/alerts?status=Open", 5).await[0]["token"]).to_string();
+    let store = env.dir.path().join("local.db");
+    let outbox = Outbox::open(&store, "sandbox").unwrap();
+    let s = Submission::Resolve {
+        tokens: vec![alert.clone()],
+        action: ResolutionAction::Decline,
+        rationale: "Applied once, answer lost".into(),
+        false_positive: false,
+        conditions: None,
+    };
+    let id = outbox.enqueue("Decline 1 alert", &s).unwrap();
+    {
+        let raw = docket::sync::store::Store::open(&store, "sandbox").unwrap();
+        let lost = ProviderError::Transport {
+            endpoint: "POST".into(),
+            message: "connection reset".into(),
+        };
+        raw.record(id, EntryState::Pending, Some(&lost), 0).unwrap();
+    }
+    env.post(
+        &format!("/v1/alerts/{alert}/resolve"),
+        serde_json::json!({ "action": "Decline", "rationale": "Applied once, answer lost" }),
+    )
+    .await
+    .ok();
+
+    let client = ZenooClient::new(&env.sandbox.url(), ApiKey::new(env.analyst())).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let sender = outbox.start(client, tx, fast(), 1);
+    let what = loop {
+        match tokio::time::timeout(Duration::from_secs(20), rx.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            Event::Landed { what, .. } => break what,
+            Event::Failed { error, .. } => panic!("sent twice and refused: {error}"),
+            _ => {}
+        }
+    };
+    sender.abort();
+    assert!(what.contains("already landed"), "{what}");
+    let entries = env
+        .walk(
+            &format!("/v1/audit-logs?target_token={alert}&event_type=ALERT_RESOLVED"),
+            10,
+        )
+        .await;
+    assert_eq!(entries.len(), 1);
+}

@@ -241,6 +241,17 @@ impl Outbox {
                     in_flight.insert(e.id);
                     let (client, e) = (client.clone(), e.clone());
                     tasks.spawn(async move {
+                        // A retry first looks whether the change is already there: a server
+                        // that ignores Idempotency-Key may have applied the first attempt.
+                        if e.attempts > 0
+                            && let Some(what) = already_applied(&client, &e.submission).await
+                        {
+                            return (
+                                e.id,
+                                e.attempts,
+                                Ok(format!("{what} (it had already landed)")),
+                            );
+                        }
                         let r = submit(&client, &e.submission, &e.idempotency_key).await;
                         (e.id, e.attempts, r)
                     });
@@ -285,6 +296,52 @@ impl Outbox {
                 _ = tokio::time::sleep(wait) => {}
             }
         }
+    }
+}
+
+/// Whether a submission's change is already visible on the server (for retries against an API
+/// that does not honour Idempotency-Key). `None` when it is not, or cannot be told.
+pub async fn already_applied(client: &ZenooClient, s: &Submission) -> Option<String> {
+    match s {
+        Submission::Resolve {
+            tokens,
+            action,
+            rationale,
+            ..
+        } if tokens.len() == 1 => {
+            let a = client.alert(&tokens[0]).await.ok()?;
+            (a.resolution_action.as_ref().and_then(|x| x.known()) == Some(*action)
+                && a.resolution_rationale.as_deref() == Some(rationale.as_str()))
+            .then(|| format!("{} {}", action.as_str(), tokens[0]))
+        }
+        Submission::Close {
+            case,
+            decision,
+            summary,
+        } => {
+            let c = client.case(case).await.ok()?;
+            (c.status.known() == Some(crate::domain::CaseStatus::Closed)
+                && c.decision.as_ref().and_then(|d| d.known()) == Some(*decision)
+                && c.summary.as_deref() == Some(summary.as_str()))
+            .then(|| format!("{} closed: {decision}", c.name))
+        }
+        Submission::Status { case, to } => {
+            let c = client.case(case).await.ok()?;
+            (c.status.known() == Some(*to)).then(|| format!("{} is now {to}", c.name))
+        }
+        Submission::Assign { case, user } => {
+            let c = client.case(case).await.ok()?;
+            (c.assigned_to.as_ref().map(|u| u.id.as_str()) == user.as_deref())
+                .then(|| format!("{} assigned", c.name))
+        }
+        Submission::Comment { case, body } => {
+            let comments = client.case_comments(case).await.ok()?;
+            comments
+                .iter()
+                .any(|c| c.body == *body)
+                .then(|| "Comment added".to_string())
+        }
+        _ => None,
     }
 }
 

@@ -307,6 +307,13 @@ impl ZenooClient {
         wire::case(&env.data).map_err(|m| Self::bad(&format!("GET {path}"), &env, m))
     }
 
+    /// One alert.
+    pub async fn alert(&self, token: &str) -> Result<Alert, ProviderError> {
+        let path = format!("/v1/alerts/{}", segment(token)?);
+        let env = self.get_fresh(&path, &[]).await?;
+        wire::alert(&env.data).map_err(|m| Self::bad(&format!("GET {path}"), &env, m))
+    }
+
     /// Every alert of a case, walking all pages.
     pub async fn case_alerts(&self, case_token: &str) -> Result<Vec<Alert>, ProviderError> {
         let mut out = Vec::new();
