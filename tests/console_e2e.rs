@@ -303,40 +303,7 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
     .await
     .ok();
     // A case with an open alert to resolve.
-    let open = env.walk("/v1/alerts?status=Open", 100).await;
-    let alert = open
-        .iter()
-        .find(|a| a["category"] == "PEP Match")
-        .unwrap_or(&open[0])
-        .clone();
-    let alert_token = common::s(&alert["token"]).to_string();
-    let case_token = common::s(&alert["case_token"]).to_string();
-    let case_name = common::s(
-        &env.get(&format!("/v1/cases/{case_token}"))
-            .await
-            .ok()
-            .data()["name"],
-    )
-    .to_string();
-    // The console groups a case's alerts by entity, most urgent first within each.
-    let mut alerts_of_case = env
-        .walk(&format!("/v1/alerts?case_token={case_token}"), 50)
-        .await;
-    alerts_of_case.sort_by(|a, b| {
-        a["entity_name"]
-            .as_str()
-            .cmp(&b["entity_name"].as_str())
-            .then(
-                b["priority_score"]
-                    .as_f64()
-                    .unwrap_or(0.0)
-                    .total_cmp(&a["priority_score"].as_f64().unwrap_or(0.0)),
-            )
-    });
-    let position = alerts_of_case
-        .iter()
-        .position(|a| a["token"] == alert_token.as_str())
-        .unwrap();
+    let (alert_token, case_name, position) = alert_target(&env).await;
 
     let console = tokio::task::spawn_blocking({
         let (url, key, case_name, fresh_name) = (
@@ -347,20 +314,8 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
         );
         move || {
             let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
-            c.wait_until("the queue", Duration::from_secs(20), |s| {
-                s.contains("● online") && s.contains("Amara Okafor")
-            });
             // Resolve: open the case, go to the alerts tab, put the cursor on the alert.
-            c.keys("/");
-            c.keys(&case_name);
-            c.wait_until("the case to be selected", Duration::from_secs(10), |s| {
-                s.lines().any(|l| l.contains('▶') && l.contains(&case_name))
-            });
-            c.keys("\r\r]]");
-            c.wait_until("the alerts tab", Duration::from_secs(10), |s| {
-                s.contains("Category") && s.contains("Match")
-            });
-            c.keys(&"j".repeat(position));
+            go_to_alert(&mut c, &case_name, position);
             c.keys("a");
             c.wait_until("the editor", Duration::from_secs(10), |s| {
                 s.contains("Rationale")
