@@ -13,6 +13,19 @@ struct Screen {
     parser: vt100::Parser,
     raw: Vec<u8>,
     closed: bool,
+    /// The screen as of the last complete frame. Frames come in synchronized-output brackets;
+    /// a terminal shows each whole, but the bytes may arrive in pieces, and a condition must not
+    /// be judged on half a frame.
+    stable: String,
+}
+
+fn frame_open(raw: &[u8]) -> bool {
+    let find = |pat: &[u8]| raw.windows(pat.len()).rposition(|w| w == pat);
+    match (find(b"\x1b[?2026h"), find(b"\x1b[?2026l")) {
+        (Some(h), Some(l)) => h > l,
+        (Some(_), None) => true,
+        _ => false,
+    }
 }
 
 struct Console {
@@ -66,6 +79,7 @@ impl Console {
                 ),
                 raw: Vec::new(),
                 closed: false,
+                stable: String::new(),
             }),
             Condvar::new(),
         ));
@@ -84,6 +98,10 @@ impl Console {
                 }
                 s.parser.process(&buf[..n]);
                 s.raw.extend_from_slice(&buf[..n]);
+                let tail_from = s.raw.len().saturating_sub(64 * 1024);
+                if !frame_open(&s.raw[tail_from..]) {
+                    s.stable = s.parser.screen().contents();
+                }
                 cv.notify_all();
             }
         });
@@ -102,7 +120,7 @@ impl Console {
         let deadline = Instant::now() + limit;
         let mut s = lock.lock().unwrap();
         loop {
-            let text = s.parser.screen().contents();
+            let text = s.stable.clone();
             if pred(&text) {
                 return text;
             }
