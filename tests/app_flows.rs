@@ -857,3 +857,35 @@ fn the_outbox_view_resends_edits_and_discards() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn once_in_the_outbox_a_draft_gives_way_so_the_next_comment_starts_blank() {
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char('n'));
+    typed(&mut s, "First note");
+    update(
+        &mut s,
+        Action::DraftSaved {
+            key: "cas_1:comment".into(),
+            text: "First note".into(),
+            conditions: String::new(),
+        },
+    );
+    ctrl(&mut s, 's');
+    key(&mut s, KeyCode::Enter);
+    let flow = s.flow.as_ref().unwrap().id;
+    let effects = update(&mut s, Action::Enqueued { flow, entry: 3 });
+    assert_eq!(
+        effects,
+        [Effect::DeleteDraft {
+            key: "cas_1:comment".into()
+        }]
+    );
+    key(&mut s, KeyCode::Esc); // left to the outbox
+    key(&mut s, KeyCode::Char('n'));
+    assert_eq!(
+        s.flow.as_ref().unwrap().body(),
+        "",
+        "the next comment starts blank"
+    );
+}

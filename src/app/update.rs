@@ -379,8 +379,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Enqueued { flow, entry } => {
+            // The outbox now holds the text durably (and shows it again if it is refused): the
+            // draft has done its job, and must not reappear in the next flow of the same kind.
             if let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) {
                 f.entry = Some(entry);
+                let key = f.draft_key();
+                state.drafts.remove(&key);
+                return vec![Effect::DeleteDraft { key }];
             }
             vec![]
         }
