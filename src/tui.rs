@@ -103,10 +103,6 @@ pub async fn run(opts: Options) -> Result<()> {
         drafts: Arc::new(std::sync::Mutex::new(Default::default())),
     };
     update(&mut state, Action::DraftsLoaded(opts.outbox.drafts()));
-    // Start with the last known queue, marked with its age, while the API is asked.
-    if let Some((cases, at)) = opts.outbox.cache_get::<Vec<Case>>("queue") {
-        update(&mut state, Action::QueueCached { cases, at });
-    }
     // The outbox sends what this run and earlier ones left pending.
     let (otx, mut orx) = unbounded_channel::<OutboxEvent>();
     let sender = opts
@@ -115,6 +111,16 @@ pub async fn run(opts: Options) -> Result<()> {
     let mut last: Option<Buffer> = None;
     draw(&mut term, &state, &theme, &mut last)?;
 
+    // Then the last known queue, marked with its age, while the API is asked (read off the
+    // first frame's path: a large cache takes a moment to decode).
+    {
+        let (outbox, tx) = (opts.outbox.clone(), tx.clone());
+        tokio::task::spawn_blocking(move || {
+            if let Some((cases, at)) = outbox.cache_get::<Vec<Case>>("queue") {
+                let _ = tx.send(Action::QueueCached { cases, at });
+            }
+        });
+    }
     runner.load_user(opts.user.clone());
     runner.run(Effect::LoadQueue);
 
