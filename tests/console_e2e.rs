@@ -185,6 +185,14 @@ impl Console {
     }
 }
 
+/// Re-raises a panic from a blocking task, so the test fails with the task's own message.
+fn rethrow<T>(r: Result<T, tokio::task::JoinError>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
@@ -258,9 +266,7 @@ async fn browse_filter_open_and_quit() {
         );
     })
     .await;
-    if let Err(e) = result {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    rethrow(result);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,9 +293,7 @@ async fn a_bad_key_shows_the_api_error_and_sigterm_restores_the_terminal() {
         );
     })
     .await;
-    if let Err(e) = result {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    rethrow(result);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -391,9 +395,7 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
         }
     })
     .await;
-    if let Err(e) = console {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    rethrow(console);
 
     // The server's state and timeline, not only the screen.
     let a = env.get(&format!("/v1/alerts/{alert_token}")).await.ok();
@@ -530,9 +532,7 @@ async fn a_half_typed_rationale_survives_sigkill() {
     })
     .await;
     drop(home);
-    if let Err(e) = run {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    rethrow(run);
     // Nothing was sent.
     assert_eq!(
         env.get(&format!("/v1/alerts/{alert}")).await.ok().data()["status"],
@@ -579,9 +579,7 @@ async fn a_review_killed_in_flight_lands_exactly_once_after_restart() {
     })
     .await;
     drop(home);
-    if let Err(e) = run {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    rethrow(run);
     let a = env.get(&format!("/v1/alerts/{alert}")).await.ok();
     assert_eq!(a.data()["status"], "Resolved");
     assert_eq!(
@@ -659,9 +657,7 @@ async fn a_stale_case_is_detected_before_sending_and_the_draft_survives() {
         assert!(c.wait_exit().success());
     })
     .await;
-    if let Err(e) = run {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    rethrow(run);
     // Nothing was sent.
     assert_eq!(
         env.get(&format!("/v1/alerts/{alert}")).await.ok().data()["status"],
@@ -698,9 +694,7 @@ async fn offline_the_last_queue_shows_and_reviews_wait_until_the_api_is_back() {
         }
     })
     .await;
-    if let Err(e) = first {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    rethrow(first);
 
     // The API goes away.
     let common::Env { sandbox, dir, .. } = env;
@@ -755,9 +749,7 @@ async fn offline_the_last_queue_shows_and_reviews_wait_until_the_api_is_back() {
     let mut again = cfg;
     again.addr = addr;
     let env = common::start_with(again, dir).await;
-    if let Err(e) = console.await {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    rethrow(console.await);
     drop(home);
     let a = env.get(&format!("/v1/alerts/{alert}")).await.ok();
     assert_eq!(
