@@ -818,12 +818,15 @@ async fn five_reviews_written_during_a_30_second_outage_all_land_once() {
             c.wait_until("the entry on disk", Duration::from_secs(10), |s| {
                 s.contains("Saved as outbox entry")
             });
-            c.keys("\x1b"); // leave it to the outbox
+            // Esc leaves it to the outbox. The pending count is already on screen while
+            // the drawer is open, so wait for the drawer to close too: a key sent right
+            // behind a lone Esc would be read as Alt+key.
+            c.keys("\x1b");
             let want = format!("{i} pending");
             c.wait_until(
-                "the count of pending reviews",
+                "the drawer closed with the count of pending reviews",
                 Duration::from_secs(10),
-                |s| s.contains(&want),
+                |s| s.contains(&want) && !s.contains("drawer open"),
             );
         }
         let screen = c.wait_until("five pending", Duration::from_secs(10), |s| {
