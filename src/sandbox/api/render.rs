@@ -77,8 +77,11 @@ pub fn json_response(status: StatusCode, body: String) -> Response {
     resp
 }
 
-/// A GET answer: `data` in the wrapper, with a strong ETag over the data and page (not the
-/// request id), and 304 when the client already holds that version.
+/// A GET answer: `data` in the wrapper, with a strong ETag over the data, `has_more` and
+/// `total`, and 304 when the client already holds that version. Neither the request id nor
+/// the cursor is in the tag: a cursor carries the clock of its walk, which moves every second
+/// while the page stays the same, and the cursor the client already holds stays valid (a row
+/// added since changes `total`, and so the tag).
 pub fn get_response(
     headers: &HeaderMap,
     data: &impl Serialize,
@@ -86,9 +89,7 @@ pub fn get_response(
 ) -> Response {
     // Serialise once, straight from the typed rows; the tag and the body share the text.
     let data = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
-    let page_json = page.map_or_else(String::new, |p| {
-        json!([p.cursor, p.has_more, p.total]).to_string()
-    });
+    let page_json = page.map_or_else(String::new, |p| json!([p.has_more, p.total]).to_string());
     let mut hasher = Sha256::new();
     hasher.update(data.as_bytes());
     hasher.update(page_json.as_bytes());
