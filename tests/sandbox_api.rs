@@ -711,10 +711,58 @@ async fn the_auditor_is_refused_every_write() {
         .ok()
         .data()["token"])
     .to_string();
-    let writes: Vec<(Method, String, Value)> = vec![
+    let rev = s(&env
+        .post(
+            &format!("/v1/cases/{t}/reviewers"),
+            json!({ "user_id": "usr_sofia" }),
+        )
+        .await
+        .ok()
+        .data()["token"])
+    .to_string();
+    let entity = s(&env.walk("/v1/entities", 1).await[0]["token"]).to_string();
+    let entry = s(&env.walk("/v1/audit-logs", 1).await[0]["token"]).to_string();
+    // Every path in the route index (docs/api.md §3.0), with real tokens.
+    let paths: Vec<String> = vec![
+        "/v1/me".into(),
+        "/v1/users".into(),
+        "/v1/cases".into(),
+        format!("/v1/cases/{t}"),
+        format!("/v1/cases/{t}/close"),
+        format!("/v1/cases/{t}/escalate"),
+        format!("/v1/cases/{t}/reviewers"),
+        format!("/v1/cases/{t}/reviewers/{rev}/approve"),
+        format!("/v1/cases/{t}/reviewers/{rev}/reject"),
+        format!("/v1/cases/{t}/comments"),
+        format!("/v1/cases/{t}/timeline"),
+        format!("/v1/cases/{t}/checks"),
+        format!("/v1/cases/{t}/risk-assessment"),
+        format!("/v1/cases/{t}/risk-assessments"),
+        format!("/v1/cases/{t}/compliance-report"),
+        "/v1/entities".into(),
+        format!("/v1/entities/{entity}"),
+        format!("/v1/entities/{entity}/alerts"),
+        format!("/v1/entities/{entity}/checks"),
+        "/v1/alerts".into(),
+        "/v1/alerts/bulk/resolve".into(),
+        "/v1/alerts/bulk/acknowledge".into(),
+        "/v1/alerts/bulk/assign".into(),
+        format!("/v1/alerts/{alert}"),
+        format!("/v1/alerts/{alert}/resolve"),
+        format!("/v1/alerts/{alert}/escalate"),
+        format!("/v1/risk-assessments/{rt}"),
+        format!("/v1/risk-assessments/{rt}/override"),
+        format!("/v1/risk-assessments/{rt}/approve"),
+        format!("/v1/checks/{check}"),
+        format!("/v1/checks/{check}/waive"),
+        "/v1/audit-logs".into(),
+        format!("/v1/audit-logs/{entry}"),
+    ];
+    // A body each write would accept from a user who may write, so that only the role refuses.
+    let bodies: HashMap<(Method, String), Value> = [
         (
             Method::POST,
-            "/v1/cases".into(),
+            "/v1/cases".to_string(),
             json!({ "type": "Review", "entity_category": "Person" }),
         ),
         (
@@ -736,6 +784,16 @@ async fn the_auditor_is_refused_every_write() {
             Method::POST,
             format!("/v1/cases/{t}/reviewers"),
             json!({ "user_id": "usr_sofia" }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/cases/{t}/reviewers/{rev}/approve"),
+            json!({}),
+        ),
+        (
+            Method::POST,
+            format!("/v1/cases/{t}/reviewers/{rev}/reject"),
+            json!({ "notes": "n" }),
         ),
         (
             Method::POST,
@@ -787,20 +845,48 @@ async fn the_auditor_is_refused_every_write() {
             format!("/v1/checks/{check}/waive"),
             json!({ "reason": "Low materiality" }),
         ),
-    ];
+        (Method::PUT, format!("/v1/audit-logs/{entry}"), json!({})),
+        (Method::PATCH, format!("/v1/audit-logs/{entry}"), json!({})),
+        (Method::DELETE, format!("/v1/audit-logs/{entry}"), json!({})),
+    ]
+    .into_iter()
+    .map(|(m, p, b)| ((m, p), b))
+    .collect();
     let before = env
         .get(&format!("/v1/cases/{t}/timeline?limit=100"))
         .await
         .ok()
         .body["meta"]["total"]
         .clone();
-    for (m, path, body) in writes {
-        let r = env
-            .call(m.clone(), &path, Some(&auditor), Some(body), None)
-            .await;
-        assert_eq!(r.status, 403, "{m} {path}: {}", r.body);
-        assert_eq!(r.body["error"], "FORBIDDEN");
+    let audit_before = env.get("/v1/audit-logs?limit=1").await.ok().body["meta"]["total"].clone();
+    // Every write method on every path: a write route refuses the auditor with 403, any other
+    // combination is 405. A write route missing from `bodies` fails here.
+    let mut refused = HashSet::new();
+    for path in &paths {
+        for m in [Method::POST, Method::PATCH, Method::PUT, Method::DELETE] {
+            let key = (m.clone(), path.clone());
+            let body = bodies.get(&key).cloned().unwrap_or(json!({}));
+            let r = env
+                .call(m.clone(), path, Some(&auditor), Some(body), None)
+                .await;
+            match r.status.as_u16() {
+                403 => {
+                    assert_eq!(r.body["error"], "FORBIDDEN", "{m} {path}");
+                    assert!(
+                        bodies.contains_key(&key),
+                        "{m} {path} is a write the test does not know"
+                    );
+                    refused.insert(key);
+                }
+                405 => {
+                    assert_eq!(r.body["error"], "METHOD_NOT_ALLOWED", "{m} {path}");
+                }
+                other => panic!("{m} {path}: {other} {}", r.body),
+            }
+        }
     }
+    let missing: Vec<_> = bodies.keys().filter(|k| !refused.contains(*k)).collect();
+    assert!(missing.is_empty(), "not refused: {missing:?}");
     let after = env
         .get(&format!("/v1/cases/{t}/timeline?limit=100"))
         .await
@@ -808,11 +894,12 @@ async fn the_auditor_is_refused_every_write() {
         .body["meta"]["total"]
         .clone();
     assert_eq!(before, after, "a refused write left a trace");
+    let audit_after = env.get("/v1/audit-logs?limit=1").await.ok().body["meta"]["total"].clone();
+    assert_eq!(audit_before, audit_after, "a refused write left a trace");
     // Reads work, and audit entries cannot be changed by anyone.
     env.call(Method::GET, "/v1/cases", Some(&auditor), None, None)
         .await
         .ok();
-    let entry = s(&env.walk("/v1/audit-logs", 1).await[0]["token"]).to_string();
     for m in [Method::PUT, Method::PATCH, Method::DELETE] {
         env.call(
             m,
@@ -824,6 +911,167 @@ async fn the_auditor_is_refused_every_write() {
         .await
         .expect(403, "FORBIDDEN");
     }
+}
+
+#[tokio::test]
+async fn writes_are_attributed_to_the_key_never_to_the_body() {
+    let env = start(30).await;
+    let lukas = env.key_of("usr_lukas");
+    let amara = env.key_of("usr_amara");
+    let case = env.walk("/v1/cases?status=In Progress", 5).await.remove(0);
+    let t = s(&case["token"]).to_string();
+    // Someone other than the current assignee, so that the assignment changes.
+    let assignee = if case["assigned_to"] == "usr_mei" {
+        "usr_amara"
+    } else {
+        "usr_mei"
+    };
+    let comments = format!("/v1/cases/{t}/comments");
+    // No body field names the author or the actor.
+    for field in [
+        "author",
+        "author_id",
+        "actor",
+        "actor_id",
+        "user_id",
+        "created_by",
+    ] {
+        let r = env
+            .post_as(
+                &lukas,
+                &comments,
+                json!({ "body": "hi", field: "usr_amara" }),
+            )
+            .await
+            .expect(400, "VALIDATION_ERROR");
+        assert!(s(&r.body["message"]).contains(field), "{}", r.body);
+    }
+    let c = env
+        .post_as(&lukas, &comments, json!({ "body": "mine" }))
+        .await
+        .ok();
+    assert_eq!(c.data()["author"]["user_id"], "usr_lukas");
+
+    // Assigning to someone else is allowed; the audit names who did it.
+    env.call(
+        Method::PATCH,
+        &format!("/v1/cases/{t}"),
+        Some(&lukas),
+        Some(json!({ "assigned_to": assignee })),
+        None,
+    )
+    .await
+    .ok();
+    let alert = s(&env.walk("/v1/alerts?status=Open", 5).await[0]["token"]).to_string();
+    env.post_as(
+        &lukas,
+        "/v1/alerts/bulk/assign",
+        json!({ "alert_tokens": [alert], "user_id": "usr_mei" }),
+    )
+    .await
+    .ok();
+    let rev = env
+        .post_as(
+            &lukas,
+            &format!("/v1/cases/{t}/reviewers"),
+            json!({ "user_id": "usr_sofia" }),
+        )
+        .await
+        .ok();
+    assert_eq!(rev.data()["invited_by"], "usr_lukas");
+    let rev = s(&rev.data()["token"]).to_string();
+    // Only the invited approver decides, whoever's case it is.
+    env.post_as(
+        &lukas,
+        &format!("/v1/cases/{t}/reviewers/{rev}/approve"),
+        json!({}),
+    )
+    .await
+    .expect(403, "FORBIDDEN");
+    env.post_as(
+        &env.key_of("usr_sofia"),
+        &format!("/v1/cases/{t}/reviewers/{rev}/approve"),
+        json!({}),
+    )
+    .await
+    .ok();
+    let timeline = env.walk(&format!("/v1/cases/{t}/timeline"), 100).await;
+    let actor_of = |event: &str| -> Vec<String> {
+        timeline
+            .iter()
+            .filter(|e| e["event_type"] == event && e["actor"]["type"] == "user")
+            .map(|e| s(&e["actor"]["user_id"]).to_string())
+            .collect()
+    };
+    assert_eq!(
+        actor_of("COMMENT_ADDED").last().map(String::as_str),
+        Some("usr_lukas")
+    );
+    let assigned = timeline
+        .iter()
+        .rfind(|e| e["event_type"] == "CASE_ASSIGNMENT")
+        .unwrap();
+    assert_eq!(assigned["details"]["after"]["assigned_to"], assignee);
+    assert_eq!(
+        actor_of("CASE_ASSIGNMENT").last().map(String::as_str),
+        Some("usr_lukas")
+    );
+    assert_eq!(
+        actor_of("REVIEWER_ADDED").last().map(String::as_str),
+        Some("usr_lukas")
+    );
+    assert_eq!(
+        actor_of("REVIEWER_APPROVED").last().map(String::as_str),
+        Some("usr_sofia")
+    );
+    let assignment = env
+        .walk(
+            &format!("/v1/audit-logs?event_type=ALERT_ASSIGNMENT&target_token={alert}"),
+            10,
+        )
+        .await;
+    assert_eq!(assignment.last().unwrap()["actor"]["user_id"], "usr_lukas");
+    assert_eq!(
+        assignment.last().unwrap()["details"]["after"]["assigned_to"],
+        "usr_mei"
+    );
+
+    // When both headers are sent, X-API-KEY decides who is calling.
+    let me = env
+        .http
+        .get(format!("{}/v1/me", env.sandbox.url()))
+        .header("X-API-KEY", &lukas)
+        .header("Authorization", format!("Bearer {amara}"))
+        .send()
+        .await
+        .unwrap();
+    let me: Value = me.json().await.unwrap();
+    assert_eq!(me["data"]["user_id"], "usr_lukas");
+
+    // An Idempotency-Key is the caller's own: another user's key replays nothing of theirs.
+    let first = env
+        .call(
+            Method::POST,
+            &comments,
+            Some(&amara),
+            Some(json!({ "body": "same" })),
+            Some("shared-key"),
+        )
+        .await
+        .ok();
+    let second = env
+        .call(
+            Method::POST,
+            &comments,
+            Some(&lukas),
+            Some(json!({ "body": "same" })),
+            Some("shared-key"),
+        )
+        .await
+        .ok();
+    assert!(!second.headers.contains_key("idempotent-replayed"));
+    assert_ne!(first.data()["token"], second.data()["token"]);
+    assert_eq!(second.data()["author"]["user_id"], "usr_lukas");
 }
 
 #[tokio::test]

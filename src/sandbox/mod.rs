@@ -5,6 +5,7 @@
 pub mod api;
 pub mod db;
 pub mod seed;
+pub mod server;
 pub mod store;
 
 use std::collections::HashMap;
@@ -22,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::domain::UserRole;
 use api::extract::{hex, key_hash};
+pub use api::limits::RateLimit;
 use api::{AppState, Faults, User};
 
 /// Everything `docket sandbox serve` takes.
@@ -38,10 +40,24 @@ pub struct Config {
     pub allow_remote: bool,
     /// Reader connections for GETs.
     pub readers: usize,
+    /// Requests per second per API key (and per address for requests without a valid key);
+    /// `None` turns the limit off.
+    pub rate_limit: Option<RateLimit>,
+    /// Time a client has to send a request's headers, from connecting or from the previous
+    /// answer; also how long an idle keep-alive connection stays open.
+    pub header_read_timeout: Duration,
+    /// Time a request may take from its headers to its answer, body upload included.
+    pub request_timeout: Duration,
 }
 
+/// Default [`Config::header_read_timeout`].
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default [`Config::request_timeout`].
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl Config {
-    /// Defaults: loopback on a random port, the platform data dir, 400 cases, seed 1.
+    /// Defaults: loopback on a random port, 400 cases, seed 1, [`RateLimit::DEFAULT`], a 10 s
+    /// header read timeout and a 30 s request timeout.
     pub fn new(db_path: PathBuf) -> Self {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -53,6 +69,9 @@ impl Config {
             faults: Faults::default(),
             allow_remote: false,
             readers: 4,
+            rate_limit: Some(RateLimit::DEFAULT),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
     }
 }
@@ -147,6 +166,9 @@ impl Sandbox {
                 cfg.faults.fail_rate
             );
         }
+        if cfg.header_read_timeout.is_zero() || cfg.request_timeout.is_zero() {
+            bail!("the header read timeout and the request timeout must be positive");
+        }
         let listener = TcpListener::bind(cfg.addr)
             .await
             .wrap_err_with(|| format!("cannot listen on {}", cfg.addr))?;
@@ -160,43 +182,57 @@ impl Sandbox {
         let db = db::Db::new(&cfg.db_path, writer, cfg.readers)
             .wrap_err_with(|| format!("cannot open {}", cfg.db_path.display()))?;
 
-        let users_by_key: HashMap<[u8; 32], User> =
-            users.iter().map(|(h, u)| (*h, u.clone())).collect();
+        let users_by_key: Arc<HashMap<[u8; 32], User>> =
+            Arc::new(users.iter().map(|(h, u)| (*h, u.clone())).collect());
+        let limiter = cfg
+            .rate_limit
+            .map(|rate| Arc::new(api::limits::Limiter::new(rate, users_by_key.clone())));
         let users_by_id: HashMap<String, User> = users
             .into_iter()
             .map(|(_, u)| (u.user_id.clone(), u))
             .collect();
         let state = AppState {
             db: db.clone(),
-            users_by_key: Arc::new(users_by_key),
+            users_by_key,
             users: Arc::new(users_by_id),
             faults: cfg.faults,
         };
         let shutdown = CancellationToken::new();
 
-        // Forget idempotency keys past their 24 hours, hourly.
+        // Forget idempotency keys past their 24 hours, hourly, and idle callers' rate-limit
+        // buckets every minute.
         let purge_stop = shutdown.clone();
+        let purge_limiter = limiter.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(3600));
+            let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+            let mut minutely = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tokio::select! {
                     _ = purge_stop.cancelled() => break,
-                    _ = tick.tick() => {
+                    _ = hourly.tick() => {
                         let _ = db.with_writer(|c| {
                             api::write::purge_expired(c, api::render::now()).map_err(api::ApiError::from)
                         }).await;
+                    }
+                    _ = minutely.tick() => {
+                        if let Some(l) = &purge_limiter {
+                            l.forget_idle();
+                        }
                     }
                 }
             }
         });
 
-        let app = api::router(state);
+        let app = api::router(state, limiter, cfg.request_timeout);
         let stop = shutdown.clone();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(stop.cancelled_owned())
-                .await
-        });
+        let drain = cfg.request_timeout + cfg.header_read_timeout;
+        let task = tokio::spawn(server::serve(
+            listener,
+            app,
+            cfg.header_read_timeout,
+            drain,
+            stop,
+        ));
         Ok(Sandbox {
             addr,
             credentials,

@@ -537,8 +537,9 @@ pub fn risk_facts(conn: &Connection, case_id: i64) -> rusqlite::Result<RiskFacts
     })
 }
 
-/// The id of a row by its token, if present.
-pub fn id_of(conn: &Connection, table: &str, token: &str) -> rusqlite::Result<Option<i64>> {
+/// The id of a row by its token, if present. `table` is written into the SQL, so it must be a
+/// name fixed in the code (`'static`), never client text.
+pub fn id_of(conn: &Connection, table: &'static str, token: &str) -> rusqlite::Result<Option<i64>> {
     conn.prepare_cached(&format!("SELECT id FROM {table} WHERE token = ?1"))?
         .query_row([token], |r| r.get(0))
         .optional()
@@ -550,8 +551,12 @@ pub fn next_case_name(conn: &Connection) -> rusqlite::Result<String> {
     Ok(format!("CAS-{:06}", max.unwrap_or(0) + 1))
 }
 
-/// The id of a row by its external reference, if present.
-pub fn id_of_ext(conn: &Connection, table: &str, ext: &str) -> rusqlite::Result<Option<i64>> {
+/// The id of a row by its external reference, if present (`table` as in [`id_of`]).
+pub fn id_of_ext(
+    conn: &Connection,
+    table: &'static str,
+    ext: &str,
+) -> rusqlite::Result<Option<i64>> {
     conn.prepare_cached(&format!(
         "SELECT id FROM {table} WHERE external_reference = ?1"
     ))?

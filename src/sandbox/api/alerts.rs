@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rusqlite::types::Value as SqlValue;
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::cases::{MAX_REASON, assignable};
-use super::extract::{Body, Ctx, Params, text};
+use super::extract::{Body, Ctx, Params, Path, text};
 use super::list::{self, ListSpec, Parent};
 use super::render::{get_response, json_col, now, ts, ts_opt};
 use super::write::{Op, apply};

@@ -1,14 +1,14 @@
 //! The audit trail: `GET /v1/audit-logs`, `GET /v1/cases/{token}/timeline`, and the refusal of
 //! any change to an entry (entries are also protected by triggers in the database).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, Row};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::extract::{Ctx, Params};
+use super::extract::{Ctx, Params, Path};
 use super::list::{self, ListSpec, Parent};
 use super::render::{get_response, json_col, ts};
 use super::write::Op;

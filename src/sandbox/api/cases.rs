@@ -1,7 +1,7 @@
 //! Cases: list, read, create, update (status, assignment, metadata), close, escalate,
 //! reviewers (four-eyes), comments and the compliance report.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rusqlite::types::Value as SqlValue;
@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::extract::{Body, Ctx, Params, text};
+use super::extract::{Body, Ctx, Params, Path, text};
 use super::list::{self, ListSpec, Parent};
 use super::render::{PageMeta, get_response, json_col, now, ts, ts_opt};
 use super::write::{Op, apply, apply_with_status};
@@ -271,7 +271,7 @@ fn case_filters(params: &Params, now: i64) -> Result<ListSpec<'static>, ApiError
     }
     let sla = params.enums::<SlaStatus>("sla_status")?;
     if !sla.is_empty() {
-        let d = DEADLINE_SQL.replace(":now", &now.to_string());
+        let d = DEADLINE_SQL.replace(":now", &format!("({now})"));
         let parts: Vec<String> = sla
             .iter()
             .map(|s| match s {

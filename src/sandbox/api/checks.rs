@@ -1,6 +1,6 @@
 //! Checks: list per case or entity, read, and waive with a reason.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::cases::MAX_REASON;
-use super::extract::{Body, Ctx, Params, text};
+use super::extract::{Body, Ctx, Params, Path, text};
 use super::list::{self, ListSpec, Parent};
 use super::render::{get_response, json_col, ts, ts_opt};
 use super::write::apply;

@@ -1,13 +1,13 @@
 //! Entities: list (optionally within a case, with roles and ownership) and read.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::extract::{Ctx, Params};
+use super::extract::{Ctx, Params, Path};
 use super::list::{self, ListSpec};
 use super::render::{PageMeta, get_response, json_col, now, ts};
 use super::{ApiError, AppState};

@@ -14,6 +14,9 @@ pub struct ApiError {
     pub message: String,
     pub extra: Map<String, Value>,
     pub retry_after: Option<u64>,
+    /// Ask the server to close the connection after this answer (`Connection: close`), for
+    /// errors that leave the rest of the request unread.
+    pub close: bool,
 }
 
 impl ApiError {
@@ -24,7 +27,14 @@ impl ApiError {
             message: message.into(),
             extra: Map::new(),
             retry_after: None,
+            close: false,
         }
+    }
+
+    /// Closes the connection after the answer.
+    pub fn closing(mut self) -> Self {
+        self.close = true;
+        self
     }
 
     /// Adds a field to the body.
@@ -123,6 +133,9 @@ impl IntoResponse for ApiError {
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             h.insert(header::RETRY_AFTER, v);
+        }
+        if self.close {
+            h.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         resp
     }

@@ -5,11 +5,13 @@ use std::str::FromStr;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::limits::BodyReading;
 use super::{ApiError, AppState, User};
 
 /// Largest request body accepted, in bytes.
@@ -32,25 +34,26 @@ pub struct Ctx {
     pub headers: HeaderMap,
 }
 
-fn api_key(headers: &HeaderMap) -> Option<&str> {
-    if let Some(v) = headers.get("x-api-key") {
-        return v.to_str().ok();
-    }
-    // Some Zenoo guides show bearer auth; accept it as a variant of the same key.
-    headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+/// The key a request presents, trimmed, if any and not blank: `X-API-KEY`, else
+/// `Authorization: Bearer`.
+pub fn api_key(headers: &HeaderMap) -> Option<&str> {
+    let key = match headers.get("x-api-key") {
+        Some(v) => v.to_str().ok(),
+        // Some Zenoo guides show bearer auth; accept it as a variant of the same key.
+        None => headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ")),
+    };
+    key.map(str::trim).filter(|k| !k.is_empty())
 }
 
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let key = match api_key(&parts.headers) {
-            Some(k) if !k.trim().is_empty() => k.trim(),
-            _ => return Err(ApiError::unauthorized("Missing X-API-KEY header.")),
-        };
+        let key = api_key(&parts.headers)
+            .ok_or_else(|| ApiError::unauthorized("Missing X-API-KEY header."))?;
         let user = state
             .users_by_key
             .get(&key_hash(key))
@@ -82,6 +85,25 @@ impl FromRequestParts<AppState> for Ctx {
     }
 }
 
+/// Path parameters, as axum's `Path` but refused in the API's error shape: a segment that is
+/// not UTF-8 once percent-decoded gives `400 VALIDATION_ERROR` (`field: "path"`).
+pub struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(e) => Err(ApiError::validation("path", e.body_text())),
+        }
+    }
+}
+
 /// A JSON body decoded into `T`, with a canonical hash of its content for idempotency checks.
 pub struct Body<T> {
     pub value: T,
@@ -92,17 +114,57 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &AppState) -> Result<Self, ApiError> {
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "PAYLOAD_TOO_LARGE",
-                    format!("The request body exceeds {MAX_BODY_BYTES} bytes."),
-                )
-            })?;
-        decode(&bytes)
+        // While the body arrives, a request that runs out of time is the client's doing (408).
+        let reading = req.extensions().get::<BodyReading>().cloned();
+        if let Some(r) = &reading {
+            r.set(true);
+        }
+        let bytes = read_body(req).await;
+        if let Some(r) = &reading {
+            r.set(false);
+        }
+        decode(&bytes?)
     }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PAYLOAD_TOO_LARGE",
+        format!("The request body exceeds {MAX_BODY_BYTES} bytes."),
+    )
+    // The rest of the body stays unread, so the connection cannot carry another request.
+    .closing()
+}
+
+/// Reads the whole body, refusing more than [`MAX_BODY_BYTES`]: at once when `Content-Length`
+/// announces more, else as soon as more has arrived.
+async fn read_body(req: Request) -> Result<Vec<u8>, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let mut stream = req.into_body().into_data_stream();
+    let mut buf = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "INVALID_BODY",
+                format!("The request body could not be read: {e}."),
+            )
+            .closing()
+        })?;
+        if buf.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf)
 }
 
 /// Decodes a body. An empty body reads as `{}` so that actions without fields need none.

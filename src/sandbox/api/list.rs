@@ -54,7 +54,7 @@ impl ListSpec<'_> {
     /// `col IN (...)` over the values of an enum query parameter, checked against the enum.
     pub fn filter_enum<T: std::str::FromStr + std::fmt::Display>(
         &mut self,
-        col: &str,
+        col: &'static str,
         params: &Params,
         name: &str,
     ) -> Result<(), ApiError>
@@ -65,8 +65,9 @@ impl ListSpec<'_> {
         Ok(())
     }
 
-    /// `col IN (?, ?, ...)` for a non-empty list of values.
-    pub fn filter_in(&mut self, col: &str, values: Vec<SqlValue>) {
+    /// `col IN (?, ?, ...)` for a non-empty list of values. `col` is written into the SQL, so
+    /// it is a name fixed in the code; the values are bound.
+    pub fn filter_in(&mut self, col: &'static str, values: Vec<SqlValue>) {
         if values.is_empty() {
             return;
         }
@@ -218,6 +219,14 @@ pub fn run<T>(
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok())
                 .ok_or_else(|| ApiError::validation("cursor", "is not a cursor this API issued"))?;
+            // The clock is written into the SQL (below); only an instant this API could have
+            // issued is accepted.
+            if !(0..=now).contains(&c.n) {
+                return Err(ApiError::validation(
+                    "cursor",
+                    "is not a cursor this API issued",
+                ));
+            }
             if c.s != sort_text {
                 return Err(ApiError::validation(
                     "cursor",
@@ -228,7 +237,9 @@ pub fn run<T>(
         }
     };
     let clock = cursor.as_ref().map_or(now, |c| c.n);
-    let expr = expr.replace(":now", &clock.to_string());
+    // An integer in parentheses: the sort expressions come from the whitelist above, and the
+    // clock, checked to be an instant, cannot become SQL syntax (`x-:now` with -5 would be `--`).
+    let expr = expr.replace(":now", &format!("({clock})"));
 
     let where_all = if spec.filters.is_empty() {
         "1".to_string()

@@ -1,7 +1,8 @@
 //! The HTTP surface of the sandbox: a Zenoo-compatible case-management API.
 //!
 //! Layout: `mod.rs` wires the router and the cross-cutting layers (request ids, latency and
-//! fault injection); `extract` turns requests into checked inputs; `list` implements cursor
+//! fault injection); `limits` holds the rate limit and the request deadline; `extract` turns
+//! requests into checked inputs (the body size limit included); `list` implements cursor
 //! pagination; `write` runs every change in one transaction with idempotency; one module per
 //! resource holds its handlers and SQL.
 
@@ -12,6 +13,7 @@ pub mod checks;
 pub mod entities;
 pub mod error;
 pub mod extract;
+pub mod limits;
 pub mod list;
 pub mod render;
 pub mod risk;
@@ -75,8 +77,13 @@ pub struct AppState {
     pub faults: Faults,
 }
 
-/// Builds the router with every route and layer.
-pub fn router(state: AppState) -> Router {
+/// Builds the router with every route and layer: `limiter` (if any) caps each caller's rate,
+/// and no request may take longer than `request_timeout`.
+pub fn router(
+    state: AppState,
+    limiter: Option<Arc<limits::Limiter>>,
+    request_timeout: Duration,
+) -> Router {
     let v1 = Router::new()
         .route("/me", get(users::me))
         .route("/users", get(users::list))
@@ -151,7 +158,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(audit::immutable),
         );
 
-    Router::new()
+    let mut app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/v1", v1)
         .fallback(not_found)
@@ -162,7 +169,15 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
         ))
-        .layer(middleware::from_fn(with_request_id))
+        .layer(middleware::from_fn_with_state(
+            request_timeout,
+            limits::deadline,
+        ));
+    // Outside the deadline, so a refused request costs nothing but the check.
+    if let Some(limiter) = limiter {
+        app = app.layer(middleware::from_fn_with_state(limiter, limits::rate_limit));
+    }
+    app.layer(middleware::from_fn(with_request_id))
         .with_state(state)
 }
 

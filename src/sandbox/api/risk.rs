@@ -1,6 +1,6 @@
 //! Risk assessments: the current one of a case, recalculation, tier override and approval.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::cases::MAX_REASON;
-use super::extract::{Body, Ctx, text};
+use super::extract::{Body, Ctx, Path, text};
 use super::render::{get_response, json_col, ts, ts_opt};
 use super::write::apply;
 use super::{ApiError, AppState, audit, random_alnum};
