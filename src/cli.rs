@@ -30,23 +30,29 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct ConsoleArgs {
     /// A profile from the config file.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub profile: Option<String>,
     /// The config file [default: <config dir>/docket/config.toml].
-    #[arg(long, env = "DOCKET_CONFIG")]
+    #[arg(long, env = "DOCKET_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Theme: dark, light, high-contrast, monochrome, or a file in <config dir>/docket/themes.
     #[arg(long)]
     pub theme: Option<String>,
     /// Base URL of a Zenoo-compatible API (default: the embedded sandbox).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub api_url: Option<String>,
     /// Environment variable holding the API key.
-    #[arg(long, default_value = "DOCKET_API_KEY")]
+    #[arg(long, default_value = "DOCKET_API_KEY", global = true)]
     pub api_key_env: String,
     /// Hide and refuse every write action.
     #[arg(long)]
     pub read_only: bool,
+    /// Accept plain http:// to a host other than loopback (keys and data travel unencrypted).
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
+    /// PEM file with extra root certificates (a corporate CA), added to the platform's.
+    #[arg(long, global = true)]
+    pub ca_file: Option<PathBuf>,
     /// Seconds between queue polls [default: the profile's, else 15].
     #[arg(long, value_parser = clap::value_parser!(u64).range(2..=3600))]
     pub poll_secs: Option<u64>,
@@ -59,6 +65,9 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Check the config, the key's source, the connection, the clock and the terminal, and
+    /// print what was found (secrets redacted). Exits 1 if something is wrong.
+    Doctor,
     /// The embedded Zenoo-compatible sandbox API.
     Sandbox {
         #[command(subcommand)]
@@ -112,6 +121,9 @@ pub struct ServeArgs {
     /// Allow a non-loopback --addr.
     #[arg(long)]
     pub allow_remote: bool,
+    /// Requests per second per API key (bursts of twice that); 0 turns the limit off.
+    #[arg(long, default_value_t = 50)]
+    pub rate_limit: u32,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {
@@ -139,6 +151,7 @@ impl ServeArgs {
         cfg.faults.fail_rate = self.fail_rate;
         cfg.faults.latency = Duration::from_millis(self.latency_ms);
         cfg.allow_remote = self.allow_remote;
+        cfg.rate_limit = sandbox::RateLimit::per_second(self.rate_limit);
         Ok(cfg)
     }
 }
@@ -155,6 +168,7 @@ impl Default for ServeArgs {
             fail_rate: 0.0,
             latency_ms: 0,
             allow_remote: false,
+            rate_limit: 50,
         }
     }
 }
@@ -182,7 +196,7 @@ pub fn log_to_file(
     Some(guard)
 }
 
-fn config_path(args: &ConsoleArgs) -> Result<PathBuf> {
+pub fn config_path(args: &ConsoleArgs) -> Result<PathBuf> {
     match &args.config {
         Some(p) => Ok(p.clone()),
         None => crate::config::default_path()
@@ -244,28 +258,7 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
     let path = config_path(args)?;
     let (file, text) = crate::config::load(&path)?;
     let keymap = crate::config::keymap_of(&file, &text, &path)?;
-    let profile_name = args.profile.clone().or_else(|| {
-        if args.api_url.is_none() {
-            file.default_profile.clone()
-        } else {
-            None
-        }
-    });
-    let profile = match &profile_name {
-        Some(name) => Some(file.profiles.get(name).cloned().ok_or_else(|| {
-            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
-            eyre!(
-                "no profile {name:?} in {}; profiles there: {}",
-                path.display(),
-                if known.is_empty() {
-                    "none (docket config init writes an example)".to_string()
-                } else {
-                    known.join(", ")
-                }
-            )
-        })?),
-        None => None,
-    };
+    let (profile_name, profile) = select_profile(args, &file, &path)?;
     let views = profile
         .as_ref()
         .and_then(|p| p.views.clone())
@@ -291,6 +284,7 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         .clamp(2, 3600);
     let read_only = args.read_only || profile.as_ref().and_then(|p| p.read_only).unwrap_or(false);
 
+    let mut notice = None;
     let (client, label, user, sandbox) = match (&args.api_url, &profile) {
         (Some(url), _) => {
             let key = std::env::var(&args.api_key_env).map_err(|_| {
@@ -302,7 +296,12 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
             if key.trim().is_empty() {
                 bail!("the {} environment variable is empty", args.api_key_env);
             }
-            let client = ZenooClient::new(url, ApiKey::new(key.trim()))?;
+            let mut transport = profile
+                .as_ref()
+                .map(|p| p.transport(&path))
+                .unwrap_or_default();
+            args.apply(&mut transport);
+            let client = ZenooClient::with_transport(url, ApiKey::new(key.trim()), &transport)?;
             (
                 client,
                 host_of(url),
@@ -316,8 +315,15 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
                 .base_url
                 .as_deref()
                 .ok_or_else(|| eyre!("profile {name} in {} has no base_url", path.display()))?;
-            let key = crate::config::api_key(&name, p).map_err(|e| eyre!(e))?;
-            let client = ZenooClient::new(url, ApiKey::new(key))?;
+            let (key, source) = crate::config::api_key(&name, p, &path).map_err(|e| eyre!(e))?;
+            if let Some(w) = &source.warning {
+                tracing::warn!("{w}");
+            }
+            notice = source.warning;
+            let mut transport = p.transport(&path);
+            args.apply(&mut transport);
+            let client = ZenooClient::with_transport(url, key, &transport)
+                .map_err(|e| eyre!("profile {name} in {}: {e}", path.display()))?;
             (client, name, p.user.clone(), None)
         }
         (None, None) => {
@@ -348,12 +354,55 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         theme,
         keymap,
         views,
+        notice,
     })
     .await;
     if let Some(sb) = sandbox {
         sb.shutdown().await?;
     }
     result
+}
+
+/// The profile the command line chooses: `--profile`, else the file's `default_profile` unless
+/// `--api-url` is given. `None`: the embedded sandbox (or `--api-url` alone).
+pub fn select_profile(
+    args: &ConsoleArgs,
+    file: &crate::config::File,
+    path: &std::path::Path,
+) -> Result<(Option<String>, Option<crate::config::Profile>)> {
+    let name = args.profile.clone().or_else(|| {
+        if args.api_url.is_none() {
+            file.default_profile.clone()
+        } else {
+            None
+        }
+    });
+    let profile = match &name {
+        Some(name) => Some(file.profiles.get(name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+            color_eyre::eyre::eyre!(
+                "no profile {name:?} in {}; profiles there: {}",
+                path.display(),
+                if known.is_empty() {
+                    "none (docket config init writes an example)".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })?),
+        None => None,
+    };
+    Ok((name, profile))
+}
+
+impl ConsoleArgs {
+    /// The command line's transport flags over a profile's.
+    pub fn apply(&self, t: &mut crate::provider::transport::Transport) {
+        t.allow_insecure_http |= self.allow_insecure_http;
+        if let Some(f) = &self.ca_file {
+            t.ca_file = Some(f.clone());
+        }
+    }
 }
 
 fn host_of(url: &str) -> String {

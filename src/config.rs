@@ -11,6 +11,8 @@ use toml::Spanned;
 
 use crate::app::keymap::{self, Context, Key, Keymap};
 use crate::app::queue::{Quick, View};
+use crate::provider::ApiKey;
+use crate::provider::transport::Transport;
 
 /// A config problem: where, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,6 +49,15 @@ pub struct Profile {
     pub api_key_env: Option<String>,
     /// A command printing the key (a password manager), run with `sh -c`.
     pub api_key_cmd: Option<String>,
+    /// The key itself. Accepted, with a warning when the file is readable by others; prefer
+    /// `api_key_env` or `api_key_cmd`.
+    pub api_key: Option<ApiKey>,
+    /// Extra root certificates (PEM), for a corporate CA that intercepts TLS.
+    pub ca_file: Option<PathBuf>,
+    /// Accept plain `http://` to a host other than loopback.
+    pub allow_insecure_http: Option<bool>,
+    /// Seconds to wait for a whole request (default 30).
+    pub timeout_secs: Option<u64>,
     /// Your user id, for APIs that cannot tell who a key belongs to.
     pub user: Option<String>,
     pub poll_secs: Option<u64>,
@@ -182,9 +193,27 @@ pub fn load(path: &Path) -> Result<(File, String), ConfigError> {
     }
 }
 
-/// Gets a profile's API key from its command or environment variable. The key is never part of
-/// an error message.
-pub fn api_key(profile_name: &str, p: &Profile) -> Result<String, String> {
+/// Where a profile's key came from, and what the user should know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySource {
+    /// `api_key_cmd`, `$VAR` or the config file.
+    pub from: String,
+    /// Set when the key sits in a file others can read.
+    pub warning: Option<String>,
+}
+
+/// Gets a profile's API key: from `api_key_cmd`, else the variable `api_key_env` names, else
+/// `api_key` in the file `config` (with a warning when others can read it), else
+/// `$DOCKET_API_KEY`. The key is never part of an error message.
+pub fn api_key(
+    profile_name: &str,
+    p: &Profile,
+    config: &Path,
+) -> Result<(ApiKey, KeySource), String> {
+    let plain = |from: String| KeySource {
+        from,
+        warning: None,
+    };
     if let Some(cmd) = &p.api_key_cmd {
         let out = std::process::Command::new("sh")
             .args(["-c", cmd])
@@ -206,14 +235,81 @@ pub fn api_key(profile_name: &str, p: &Profile) -> Result<String, String> {
                 "profile {profile_name}: api_key_cmd printed nothing"
             ));
         }
-        return Ok(key);
+        return Ok((ApiKey::new(key), plain("api_key_cmd".into())));
     }
-    let var = p.api_key_env.as_deref().unwrap_or("DOCKET_API_KEY");
-    match std::env::var(var) {
-        Ok(k) if !k.trim().is_empty() => Ok(k.trim().to_string()),
-        _ => Err(format!(
-            "profile {profile_name}: no API key: set the {var} environment variable or api_key_cmd"
-        )),
+    let from_env = |var: &str| match std::env::var(var) {
+        Ok(k) if !k.trim().is_empty() => Some(ApiKey::new(k.trim())),
+        _ => None,
+    };
+    if let Some(var) = &p.api_key_env {
+        return from_env(var)
+            .map(|k| (k, plain(format!("${var}"))))
+            .ok_or_else(|| {
+                format!(
+                    "profile {profile_name}: no API key: the {var} environment variable is not set"
+                )
+            });
+    }
+    if let Some(key) = &p.api_key {
+        if key.expose().trim().is_empty() {
+            return Err(format!("profile {profile_name}: api_key is empty"));
+        }
+        return Ok((
+            ApiKey::new(key.expose().trim()),
+            KeySource {
+                from: format!("api_key in {}", config.display()),
+                warning: readable_by_others(config),
+            },
+        ));
+    }
+    from_env("DOCKET_API_KEY")
+        .map(|k| (k, plain("$DOCKET_API_KEY".into())))
+        .ok_or_else(|| {
+            format!(
+                "profile {profile_name}: no API key: set DOCKET_API_KEY, or api_key_env or \
+                 api_key_cmd in the profile"
+            )
+        })
+}
+
+/// A warning when `path` can be read by its group or by anyone.
+pub fn readable_by_others(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "{} holds an API key and others can read it (mode {:o}); run chmod 600 on it, \
+                 or move the key to api_key_cmd",
+                path.display(),
+                mode & 0o777
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+impl Profile {
+    /// The transport this profile asks for; a relative `ca_file` is taken from the config
+    /// file's folder.
+    pub fn transport(&self, config: &Path) -> Transport {
+        let mut t = Transport {
+            allow_insecure_http: self.allow_insecure_http.unwrap_or(false),
+            ..Transport::default()
+        };
+        if let Some(secs) = self.timeout_secs {
+            t.timeout = std::time::Duration::from_secs(secs.clamp(1, 600));
+        }
+        t.ca_file = self.ca_file.as_ref().map(|f| match config.parent() {
+            Some(dir) if f.is_relative() => dir.join(f),
+            _ => f.clone(),
+        });
+        t
     }
 }
 
@@ -332,24 +428,72 @@ mod tests {
     }
 
     #[test]
+    fn a_key_in_the_file_works_is_never_debug_printed_and_is_flagged_when_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let text = "[profiles.p]\nbase_url = \"https://x.example\"\napi_key = \"sk-file-secret\"\n";
+        std::fs::write(&path, text).unwrap();
+        let file = parse(&path, text).unwrap();
+        let prof = &file.profiles["p"];
+        assert!(!format!("{prof:?}").contains("sk-file-secret"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+            let (key, source) = api_key("p", prof, &path).unwrap();
+            assert_eq!(key.expose(), "sk-file-secret");
+            let w = source.warning.expect("a readable file is flagged");
+            assert!(
+                w.contains("chmod 600") && !w.contains("sk-file-secret"),
+                "{w}"
+            );
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            assert_eq!(api_key("p", prof, &path).unwrap().1.warning, None);
+        }
+        // An explicit env var wins over the file, and a missing one is an error, not a fallback.
+        let env_first = Profile {
+            api_key_env: Some("DOCKET_TEST_UNSET_VAR_42".into()),
+            ..prof.clone()
+        };
+        assert!(api_key("p", &env_first, &path).is_err());
+    }
+
+    #[test]
+    fn transport_settings_come_from_the_profile() {
+        let text = "[profiles.p]\nbase_url = \"http://10.1.2.3\"\nallow_insecure_http = true\n\
+                    ca_file = \"corp.pem\"\ntimeout_secs = 7\n";
+        let file = parse(p(), text).unwrap();
+        let t = file.profiles["p"].transport(Path::new("/etc/docket/config.toml"));
+        assert!(t.allow_insecure_http);
+        assert_eq!(
+            t.ca_file.as_deref(),
+            Some(Path::new("/etc/docket/corp.pem"))
+        );
+        assert_eq!(t.timeout, std::time::Duration::from_secs(7));
+        assert!(t.check_url("http://10.1.2.3").is_ok());
+        assert!(Transport::default().check_url("http://10.1.2.3").is_err());
+    }
+
+    #[test]
     fn keys_come_from_env_or_a_command_and_never_leak_in_errors() {
         let prof = Profile {
             api_key_cmd: Some("printf 'k-from-cmd\\n'".into()),
             ..Profile::default()
         };
-        assert_eq!(api_key("t", &prof).unwrap(), "k-from-cmd");
+        let cfg = Path::new("/nonexistent/config.toml");
+        assert_eq!(api_key("t", &prof, cfg).unwrap().0.expose(), "k-from-cmd");
         let failing = Profile {
             api_key_cmd: Some("echo secret-value; exit 3".into()),
             ..Profile::default()
         };
-        let e = api_key("t", &failing).unwrap_err();
+        let e = api_key("t", &failing, cfg).unwrap_err();
         assert!(!e.contains("secret-value"), "{e}");
         let missing = Profile {
             api_key_env: Some("DOCKET_TEST_NO_SUCH_VAR".into()),
             ..Profile::default()
         };
         assert!(
-            api_key("t", &missing)
+            api_key("t", &missing, cfg)
                 .unwrap_err()
                 .contains("DOCKET_TEST_NO_SUCH_VAR")
         );

@@ -24,6 +24,15 @@ fn main() -> Result<()> {
             runtime.block_on(cli::serve(&args))
         }
         Some(Command::Config { command }) => cli::config_command(&cli.console, &command),
+        Some(Command::Doctor) => {
+            let env = |k: &str| std::env::var(k).ok();
+            let findings = runtime.block_on(docket::doctor::check(&cli.console, &env));
+            print!("{}", docket::doctor::render(&findings));
+            let failed = findings
+                .iter()
+                .any(|f| f.level == docket::doctor::Level::Fail);
+            std::process::exit(i32::from(failed));
+        }
         None => {
             // The console owns the screen: logs go to a file, never to the terminal.
             let _log = cli::log_to_file(filter());

@@ -165,6 +165,24 @@ async fn misbehaving() -> String {
         .route(
             "/v1/alerts",
             get(|| async { r#"{"data": {"not": "a list"}, "meta": {"request_id": "req_z"}}"# }),
+        )
+        .route(
+            "/v1/cases",
+            get(|| async {
+                (
+                    [("x-request-id", "req_utf8")],
+                    b"{\"data\": [{\"token\": \"\xff\xfe\"}]}".to_vec(),
+                )
+            }),
+        )
+        .route(
+            "/v1/cases/{t}/checks",
+            get(|| async {
+                (
+                    [("x-request-id", "req_deep")],
+                    format!("{{\"data\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000)),
+                )
+            }),
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -200,6 +218,21 @@ async fn broken_answers_are_clear_errors_naming_the_endpoint() {
     let err = c.case_alerts("cas_1").await.unwrap_err();
     assert!(
         matches!(&err, ProviderError::Decode { request_id: Some(r), .. } if r == "req_z"),
+        "{err:?}"
+    );
+    // Invalid UTF-8 and nesting deeper than any API sends: errors naming endpoint and request.
+    let err = c
+        .cases_page(&Default::default(), None, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ProviderError::Decode { endpoint, request_id: Some(r), .. }
+            if endpoint == "GET /v1/cases" && r == "req_utf8"),
+        "{err:?}"
+    );
+    let err = c.case_checks("cas_1").await.unwrap_err();
+    assert!(
+        matches!(&err, ProviderError::Decode { request_id: Some(r), .. } if r == "req_deep"),
         "{err:?}"
     );
 }

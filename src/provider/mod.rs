@@ -1,6 +1,7 @@
 //! Providers: HTTP clients for case-management APIs, each decoding its vendor's shapes into the
 //! provider-neutral `domain::model` records. Zenoo's is the native one.
 
+pub mod transport;
 pub mod zenoo;
 
 use std::fmt;
@@ -16,6 +17,13 @@ impl ApiKey {
     /// The secret itself, for the one place that sends it.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+/// Read from a config file as a plain string; only `expose` gives it back.
+impl<'de> serde::Deserialize<'de> for ApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(ApiKey)
     }
 }
 

@@ -9,12 +9,11 @@ pub mod case_detail;
 pub mod wire;
 pub mod writes;
 
-use std::time::Duration;
-
 use reqwest::header::{ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
+use super::transport::Transport;
 use super::{ApiKey, ProviderError};
 use crate::domain::CaseStatus;
 use crate::domain::model::{Alert, Case, Page, User};
@@ -42,6 +41,16 @@ pub enum Fetched<T> {
     NotModified,
 }
 
+/// What [`ZenooClient::probe`] saw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Probe {
+    pub status: u16,
+    pub request_id: Option<String>,
+    /// The server's clock (`Date` header), when it sent one.
+    pub server_date: Option<jiff::Timestamp>,
+    pub elapsed: std::time::Duration,
+}
+
 /// A connection to one Zenoo-compatible API.
 #[derive(Clone, Debug)]
 pub struct ZenooClient {
@@ -57,21 +66,21 @@ struct Answer {
 }
 
 impl ZenooClient {
-    /// A client for `base_url` (e.g. `https://instance.prod.onboardapp.io`), with connect and
-    /// request timeouts.
+    /// A client for `base_url` (e.g. `https://instance.prod.onboardapp.io`) with the default
+    /// transport: platform roots, loopback-only plain http, connect and request timeouts.
     pub fn new(base_url: &str, key: ApiKey) -> Result<Self, ProviderError> {
+        Self::with_transport(base_url, key, &Transport::default())
+    }
+
+    /// A client for `base_url` with the given transport settings.
+    pub fn with_transport(
+        base_url: &str,
+        key: ApiKey,
+        transport: &Transport,
+    ) -> Result<Self, ProviderError> {
+        transport.check_url(base_url)?;
         let base = base_url.trim_end_matches('/').to_string();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(ProviderError::Invalid(format!(
-                "the API URL must start with http:// or https://, got {base_url:?}"
-            )));
-        }
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("docket/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ProviderError::Invalid(format!("cannot build the HTTP client: {e}")))?;
+        let http = transport.client()?;
         Ok(ZenooClient { http, base, key })
     }
 
@@ -221,6 +230,38 @@ impl ZenooClient {
             message,
             request_id: env.meta.request_id.clone(),
         }
+    }
+
+    /// One cheap authenticated request (the first case), for `docket doctor`: how long it
+    /// took, its request id and the server's clock from the `Date` header.
+    pub async fn probe(&self) -> Result<Probe, ProviderError> {
+        let started = std::time::Instant::now();
+        let answer = self
+            .send(
+                Method::GET,
+                "/v1/cases",
+                &[("limit", "1".into())],
+                None,
+                &[],
+            )
+            .await?;
+        let elapsed = started.elapsed();
+        if !answer.status.is_success() {
+            return Err(Self::error(&answer));
+        }
+        Self::decode("GET /v1/cases", &answer)?;
+        let server_date = answer
+            .headers
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| jiff::fmt::rfc2822::parse(v).ok())
+            .map(|z| z.timestamp());
+        Ok(Probe {
+            status: answer.status.as_u16(),
+            request_id: request_id(&answer.headers, None),
+            server_date,
+            elapsed,
+        })
     }
 
     /// The calling user, or `None` where the API has no `/v1/me` (plain Zenoo).
