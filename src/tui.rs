@@ -13,7 +13,7 @@ use std::time::Duration;
 use color_eyre::eyre::Result;
 use crossterm::event::{Event, EventStream};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use crossterm::{cursor, execute, terminal};
+use crossterm::{cursor, event, execute, terminal};
 use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -32,6 +32,8 @@ use crate::ui::{Theme, view};
 pub struct Options {
     pub profile: String,
     pub client: ZenooClient,
+    /// Shown in the status line at start (a warning about the key's file, say).
+    pub notice: Option<String>,
     pub read_only: bool,
     pub poll: Duration,
     /// The user id to act as when the API cannot say who the key belongs to.
@@ -46,7 +48,12 @@ pub struct Options {
 /// Puts the terminal back however the console ends: return, error, panic or signal.
 pub fn restore_terminal() {
     let _ = terminal::disable_raw_mode();
-    let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        event::DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    );
 }
 
 struct TerminalGuard;
@@ -81,13 +88,16 @@ pub async fn run(opts: Options) -> Result<()> {
         stdout,
         terminal::EnterAlternateScreen,
         terminal::Clear(terminal::ClearType::All),
-        cursor::Hide
+        cursor::Hide,
+        // A paste arrives as one event, not as keys that could trigger commands.
+        event::EnableBracketedPaste
     )?;
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
 
     let theme = opts.theme.clone();
     let mut state = State::new(opts.profile.clone(), now());
     state.read_only = opts.read_only;
+    state.flash = opts.notice.clone();
     state.keymap = opts.keymap.clone();
     if let Some(views) = &opts.views {
         state.views = views.clone();
@@ -135,6 +145,7 @@ pub async fn run(opts: Options) -> Result<()> {
         let action = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => Some(Action::Key(k)),
+                Some(Ok(Event::Paste(text))) => Some(Action::Paste(text)),
                 Some(Ok(Event::Resize(..))) => None,
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),

@@ -889,3 +889,38 @@ fn once_in_the_outbox_a_draft_gives_way_so_the_next_comment_starts_blank() {
         "the next comment starts blank"
     );
 }
+
+#[test]
+fn a_paste_lands_in_the_editor_as_text_and_is_saved_as_a_draft() {
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char('n'));
+    assert_eq!(*step(&s), Step::Edit);
+    // A bracketed paste with line breaks, a tab and escape sequences a terminal would obey.
+    let effects = update(
+        &mut s,
+        Action::Paste(
+            "Registry extract:\r\n\tDirector: Ola\x1b]52;c;cm0gLXJm\x07 Nordmann\x1b[2J\rq".into(),
+        ),
+    );
+    let f = s.flow.as_ref().unwrap();
+    assert_eq!(f.body(), "Registry extract:\n    Director: Ola Nordmann\nq");
+    // Pasted text is an edit like typing: the draft is saved.
+    assert!(
+        matches!(effects.as_slice(), [Effect::SaveDraft { text, .. }] if text == &f.body()),
+        "{effects:?}"
+    );
+    // A paste is never a command: 'q' in it did not quit.
+    assert!(!s.should_quit);
+}
+
+#[test]
+fn a_paste_into_the_filter_is_one_line_and_outside_an_editor_does_nothing() {
+    let mut s = two_open();
+    // No editor and no filter: ignored, not read as keys.
+    assert!(update(&mut s, Action::Paste("qqq".into())).is_empty());
+    assert!(!s.should_quit);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('/'));
+    update(&mut s, Action::Paste("CAS-\x1b[31m000001\nextra".into()));
+    assert_eq!(s.queue.filter, "CAS-000001 extra");
+}

@@ -50,6 +50,18 @@ impl Console {
         home_path: &std::path::Path,
         home: Option<tempfile::TempDir>,
     ) -> Console {
+        Console::start_env(url, key, args, home_path, home, &[])
+    }
+
+    /// Like `start_in`, with extra environment variables.
+    fn start_env(
+        url: &str,
+        key: &str,
+        args: &[&str],
+        home_path: &std::path::Path,
+        home: Option<tempfile::TempDir>,
+        envs: &[(&str, &str)],
+    ) -> Console {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -66,6 +78,9 @@ impl Console {
         cmd.env("XDG_STATE_HOME", home_path);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -874,4 +889,157 @@ async fn five_reviews_written_during_a_30_second_outage_all_land_once() {
             "{body}"
         );
     }
+}
+
+/// Bytes a terminal would obey if hostile text reached it unchanged.
+fn obeyed_sequences(raw: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (what, pat) in [
+        ("OSC (title, clipboard, hyperlink)", &b"\x1b]"[..]),
+        ("DCS", b"\x1bP"),
+        ("cursor up", b"\x1b[5A"),
+        ("cursor forward", b"\x1b[10C"),
+        ("clear screen inside a name", b"Nordlys \x1b"),
+        ("erase line", b"\r\x1b[2K"),
+        ("carriage return in text", b"A/S\r"),
+        ("bidi override U+202E", "\u{202e}".as_bytes()),
+        ("bidi override U+202D", "\u{202d}".as_bytes()),
+        ("zero-width space", "\u{200b}".as_bytes()),
+    ] {
+        if contains(raw, pat) {
+            found.push(what.to_string());
+        }
+    }
+    // C1 controls, UTF-8 encoded (U+0080..=U+009F is C2 80..=C2 9F).
+    if raw
+        .windows(2)
+        .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
+    {
+        found.push("a C1 control".into());
+    }
+    found
+}
+
+/// The sandbox's hostile case, shown in full: names, alert hit data and AI text, a comment.
+/// What reached the pseudo-terminal is read byte for byte: nothing hostile passed through,
+/// and the screen shows the sequences as inert text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_is_shown_never_obeyed() {
+    let env = common::start(40).await;
+    let hostile = env.walk("/v1/cases?q=nordlys", 5).await;
+    assert_eq!(hostile.len(), 1, "one hostile case is seeded");
+    let name = common::s(&hostile[0]["name"]).to_string();
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    let result = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
+        c.wait_until("the queue", Duration::from_secs(20), |s| {
+            s.contains("● online")
+        });
+        c.keys("/");
+        c.keys(&name);
+        c.wait_until("the hostile case", Duration::from_secs(10), |s| {
+            s.lines().any(|l| l.contains('▶') && l.contains(&name))
+        });
+        c.keys("\r\r");
+        let summary = c.wait_until("the summary", Duration::from_secs(10), |s| {
+            s.contains("Open alerts") && s.contains("Nordlys")
+        });
+        assert!(
+            summary.contains(r"Nordlys \x1b[2J\x1b[HHoldings"),
+            "{summary}"
+        );
+        c.keys("]]");
+        c.wait_until("the alerts", Duration::from_secs(10), |s| {
+            s.contains("Category") && s.contains(r"Nordlys \x")
+        });
+        // Select the hostile entity's alert: its title, hit data and AI assessment show.
+        c.keys("j");
+        let expanded = c.wait_until("the hit data", Duration::from_secs(10), |s| {
+            s.contains(r"\x1b]52;c;")
+        });
+        assert!(expanded.contains(r"\x1b[5A"), "{expanded}");
+        assert!(expanded.contains(r"\u{9b}31m"), "{expanded}");
+        c.keys("]]]");
+        let activity = c.wait_until("the comment", Duration::from_secs(10), |s| {
+            s.contains("Pasted from the registry")
+        });
+        assert!(activity.contains(r"\x1b]2;Owned"), "{activity}");
+        c.keys("q");
+        assert!(c.wait_exit().success());
+        let found = obeyed_sequences(&c.raw());
+        assert!(
+            found.is_empty(),
+            "passed through to the terminal: {found:?}"
+        );
+    })
+    .await;
+    rethrow(result);
+}
+
+/// The key is used for a whole session with the most verbose logging, and for a refused one:
+/// it appears in no log line, on no screen and in no error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_key_reaches_no_log_screen_or_error() {
+    let env = common::start(10).await;
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_path_buf();
+    let (url2, key2) = (url.clone(), key.clone());
+    let result = tokio::task::spawn_blocking(move || {
+        let trace = [("DOCKET_LOG", "trace")];
+        let mut c = Console::start_env(&url2, &key2, &[], &home_path, None, &trace);
+        c.wait_until("the queue", Duration::from_secs(20), |s| {
+            s.contains("● online") && s.contains("Amara Okafor")
+        });
+        c.keys("\r");
+        c.wait_until("a case", Duration::from_secs(10), |s| {
+            s.contains("Open alerts")
+        });
+        c.keys("q");
+        assert!(c.wait_exit().success());
+        assert!(
+            !contains(&c.raw(), key2.as_bytes()),
+            "the key was on screen"
+        );
+
+        let wrong = "dk_sbx_THIS-IS-A-SECRET-0123456789";
+        let mut c = Console::start_env(&url2, wrong, &[], &home_path, None, &trace);
+        c.wait_until("the refusal", Duration::from_secs(20), |s| {
+            s.contains("UNAUTHORIZED")
+        });
+        c.keys("q");
+        assert!(c.wait_exit().success());
+        assert!(
+            !contains(&c.raw(), wrong.as_bytes()),
+            "the key was on screen"
+        );
+        wrong.to_string()
+    })
+    .await;
+    let wrong = rethrow(result);
+    let log = std::fs::read_to_string(home.path().join("docket").join("docket.log"))
+        .expect("the console logged to its file");
+    assert!(
+        log.lines().count() > 20,
+        "trace logging wrote little: {log}"
+    );
+    assert!(!log.contains(&key), "the key is in the log");
+    assert!(!log.contains(&wrong), "the refused key is in the log");
+    assert!(
+        !log.contains("X-API-KEY: ") && !log.contains("x-api-key: dk"),
+        "a key header is in the log"
+    );
+
+    // Plain http to a remote host is refused before anything is sent.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(["--api-url", "http://cases.example.com"])
+        .env("DOCKET_API_KEY", &wrong)
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("refusing plain http://"), "{stderr}");
+    assert!(!stderr.contains(&wrong), "{stderr}");
 }

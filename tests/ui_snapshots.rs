@@ -187,8 +187,13 @@ fn alerts() -> Vec<Alert> {
         assigned_to: None,
         updated_at: None,
     };
+    let mut hostile = a("alt_1", "Sanctions Hit", AlertStatus::Open, 91.0);
+    hostile.title = Some("Hit on 田中 健\u{1b}[5A\u{9b}31m".into());
+    hostile.ai_assessment = Some("Likely false positive.\r\u{1b}[2KConfirmed match!".into());
+    hostile.source_data =
+        Some(serde_json::json!({ "url": "https://news.example/\u{1b}]52;c;SGk=\u{7}" }));
     vec![
-        a("alt_1", "Sanctions Hit", AlertStatus::Open, 91.0),
+        hostile,
         a("alt_2", "PEP Match", AlertStatus::Acknowledged, 77.0),
         a("alt_3", "Adverse Media", AlertStatus::FalsePositive, 64.0),
     ]
@@ -425,6 +430,16 @@ fn detail_data(s: &mut State) {
         comment_type: None,
         body: "Requested the register of members.".into(),
         at: t(-2),
+    }, Comment {
+        token: "cmt_2".into(),
+        author: Some(UserRef {
+            id: "usr_lukas".into(),
+            name: Some("Lukas Brandt".into()),
+        }),
+        comment_type: None,
+        // Pasted by someone else: escape sequences, CR, bidi override, on several lines.
+        body: "Pasted from the registry:\r\nDirector: \u{1b}]2;Owned\u{1b}\\Ola\u{202d}\rX\n\nSee \u{1b}]8;;https://evil.example/\u{1b}\\link".into(),
+        at: t(-1),
     }];
     let reviewers = vec![Reviewer {
         token: "rev_1".into(),

@@ -456,6 +456,26 @@ impl Flow {
         self.kind.limit()
     }
 
+    /// Inserts pasted text into the editor that has the keyboard. Control characters and
+    /// escape sequences are dropped (a paste is text, never terminal commands); line breaks
+    /// stay, CRLF becomes LF, and a tab becomes four spaces.
+    pub fn paste(&mut self, text: &str) -> Outcome {
+        if self.step != Step::Edit {
+            return Outcome::Stay;
+        }
+        let text = plain_paste(text);
+        if text.is_empty() {
+            return Outcome::Stay;
+        }
+        let area = if self.on_conditions {
+            &mut self.conditions
+        } else {
+            &mut self.text
+        };
+        area.insert_str(&text);
+        Outcome::Edited
+    }
+
     /// Handles a key; returns what the drawer wants to happen.
     pub fn key(&mut self, key: KeyEvent) -> Outcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -807,6 +827,52 @@ pub fn close_blockers(
             .any(|(u, s)| *s == ReviewerStatus::Approved && Some(u.as_str()) != me)
     {
         out.push("A High-risk case needs an approval from an Approver other than you.".into());
+    }
+    out
+}
+
+/// Pasted text with what a terminal would obey removed: ESC-introduced sequences (CSI, OSC,
+/// DCS and the rest, up to their terminator), other C0/C1 controls and bidi overrides.
+pub fn plain_paste(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push('\n'),
+            '\t' => out.push_str("    "),
+            '\u{1b}' => match chars.next() {
+                // CSI: parameters and intermediates, then one final byte.
+                Some('[') => {
+                    for c in chars.by_ref() {
+                        if ('\u{40}'..='\u{7e}').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                // OSC, DCS, SOS, PM, APC: up to BEL or ST (ESC \\).
+                Some(']' | 'P' | 'X' | '^' | '_') => {
+                    while let Some(c) = chars.next() {
+                        if c == '\u{7}' || c == '\u{9c}' {
+                            break;
+                        }
+                        if c == '\u{1b}' && chars.peek() == Some(&'\\') {
+                            chars.next();
+                            break;
+                        }
+                    }
+                }
+                // A two-char escape: drop both.
+                _ => {}
+            },
+            c if c.is_control() => {}
+            '\u{61c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}' => {}
+            c => out.push(c),
+        }
     }
     out
 }

@@ -55,6 +55,8 @@ impl CasePart {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste): goes to the editor or the filter.
+    Paste(String),
     /// A command from somewhere other than a key (the palette, a test).
     Command(Command),
     /// The clock moved (sent with other events, never on a timer of its own).
@@ -224,6 +226,7 @@ pub fn context(state: &State) -> Context {
 /// Applies `action`; returns the effects to start. Pure: no I/O, no clock reads.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
+        Action::Paste(text) => paste(state, &text),
         Action::Key(key) => {
             if key.kind == KeyEventKind::Release {
                 return vec![];
@@ -473,12 +476,41 @@ fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Some(f) = state.flow.as_mut() else {
         return vec![];
     };
+    let outcome = f.key(key);
+    flow_outcome(state, outcome)
+}
+
+/// Pasted text goes where typed text would: the drawer's editor, or the filter.
+fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if let Some(f) = state.flow.as_mut() {
+        let outcome = f.paste(text);
+        return flow_outcome(state, outcome);
+    }
+    if state.mode == Mode::Filter {
+        let room = 100usize.saturating_sub(state.queue.filter.chars().count());
+        let line: String = crate::app::flow::plain_paste(text)
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .take(room)
+            .collect();
+        state.queue.filter.push_str(&line);
+        let me = state.me.as_ref().map(|u| u.id.clone());
+        state.queue.rebuild(me.as_deref());
+        state.queue.select_row(0);
+    }
+    vec![]
+}
+
+fn flow_outcome(state: &mut State, outcome: Outcome) -> Vec<Effect> {
+    let Some(f) = state.flow.as_mut() else {
+        return vec![];
+    };
     let draft = |f: &Flow| Effect::SaveDraft {
         key: f.draft_key(),
         text: f.body(),
         conditions: f.conditions_text(),
     };
-    match f.key(key) {
+    match outcome {
         Outcome::Stay => vec![],
         Outcome::Edited => {
             f.draft_saved = false;

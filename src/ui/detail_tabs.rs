@@ -343,6 +343,9 @@ fn audit_summary(d: &Value) -> String {
 }
 
 /// Timeline entries and comments merged, newest first; undated ones last.
+/// Lines of a comment shown in the activity list, its first line included.
+const COMMENT_LINES: usize = 8;
+
 pub fn activity(
     timeline: &Loadable<Vec<AuditEntry>>,
     comments: &Loadable<Vec<Comment>>,
@@ -354,8 +357,9 @@ pub fn activity(
     let mut lines: Vec<Line<'static>> = Vec::new();
     lines.extend(pending(timeline, "timeline", theme));
     lines.extend(pending(comments, "comments", theme));
-    // (when, severity WARNING, who, what, detail)
-    let mut items: Vec<(Option<Timestamp>, bool, String, String, String)> = Vec::new();
+    // (when, severity WARNING, who, what, detail, further lines)
+    type Item = (Option<Timestamp>, bool, String, String, String, Vec<String>);
+    let mut items: Vec<Item> = Vec::new();
     if let Loadable::Ready(list) = timeline {
         items.extend(list.iter().map(|e| {
             let warn = e
@@ -364,13 +368,36 @@ pub fn activity(
                 .is_some_and(|s| s.eq_ignore_ascii_case("warning"));
             let detail = e.details.as_ref().map(audit_summary).unwrap_or_default();
             let what = format!("{}  ", clean(&e.event_type));
-            (e.at, warn, name_of(e.actor.as_ref()), what, detail)
+            (e.at, warn, name_of(e.actor.as_ref()), what, detail, vec![])
         }));
     }
     if let Loadable::Ready(list) = comments {
         items.extend(list.iter().map(|c| {
             let who = name_of(c.author.as_ref());
-            (c.at, false, who, "Comment: ".into(), first_line(&c.body))
+            // A comment is read in full: its further lines follow, indented.
+            let body = clean_multiline(&c.body);
+            let mut rest: Vec<String> = body
+                .lines()
+                .skip_while(|l| l.trim().is_empty())
+                .skip(1)
+                .map(str::to_string)
+                .collect();
+            while rest.last().is_some_and(|l| l.trim().is_empty()) {
+                rest.pop();
+            }
+            if rest.len() >= COMMENT_LINES {
+                let more = rest.len() - (COMMENT_LINES - 2);
+                rest.truncate(COMMENT_LINES - 2);
+                rest.push(format!("… {more} more lines"));
+            }
+            (
+                c.at,
+                false,
+                who,
+                "Comment: ".into(),
+                first_line(&c.body),
+                rest,
+            )
         }));
     }
     if lines.is_empty() && items.is_empty() {
@@ -378,15 +405,19 @@ pub fn activity(
         return message(frame, area, msg);
     }
     items.sort_by_key(|i| std::cmp::Reverse(i.0));
-    lines.extend(items.into_iter().map(|(at, warn, who, what, detail)| {
-        Line::from(vec![
+    for (at, warn, who, what, detail, rest) in items {
+        lines.push(Line::from(vec![
             Span::styled(if warn { "▲ " } else { "  " }, theme.warning),
             Span::styled(fit(&ago(at, now), 9), theme.muted),
             Span::styled(format!("{}  ", fit(&who, 16)), theme.text),
             Span::styled(what, theme.accent),
             Span::styled(detail, theme.text),
-        ])
-    }));
+        ]));
+        lines.extend(
+            rest.into_iter()
+                .map(|l| Line::styled(format!("{:29}{l}", ""), theme.text)),
+        );
+    }
     frame.render_widget(Paragraph::new(lines), area);
 }
 

@@ -29,6 +29,11 @@ pub const SIDE_BY_SIDE: u16 = 100;
 
 /// Draws the whole console.
 pub fn view(state: &State, theme: &Theme, frame: &mut Frame) {
+    panes(state, theme, frame);
+    sanitize::scrub(frame.buffer_mut());
+}
+
+fn panes(state: &State, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);

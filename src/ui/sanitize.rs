@@ -91,6 +91,21 @@ pub fn fit(s: &str, cols: usize) -> String {
     out
 }
 
+/// The last line of defence, run on every finished frame: a cell whose text still holds a
+/// control or bidi character (text some widget drew without [`clean`], an editor's restored
+/// draft) is drawn as `?`. Printable ASCII, the common case, is checked byte-wise.
+pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        let sym = cell.symbol();
+        if sym.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            continue;
+        }
+        if sym.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+            cell.set_symbol("?");
+        }
+    }
+}
+
 fn char_width(c: char) -> usize {
     c.width().unwrap_or(0)
 }
@@ -190,6 +205,38 @@ mod tests {
             max = max.max(run);
         }
         max
+    }
+
+    #[test]
+    fn scrub_replaces_what_slipped_past_clean() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 1));
+        // Raw symbols straight into cells, as a widget that forgot `clean` could leave them.
+        for (x, sym) in [
+            "o",
+            "k",
+            " ",
+            "\u{202e}",
+            "é",
+            "\u{9b}",
+            "x",
+            "\u{7}",
+            "\u{1b}[2J",
+        ]
+        .iter()
+        .enumerate()
+        {
+            buf[(x as u16, 0)].set_symbol(sym);
+        }
+        scrub(&mut buf);
+        let row: String = (0..12).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        assert!(
+            !row.chars().any(|c| c.is_control() || is_bidi_control(c)),
+            "{row:?}"
+        );
+        assert_eq!(row, "ok ?é?x??   ");
+        assert!(row.contains('é'), "{row:?}");
     }
 
     #[test]

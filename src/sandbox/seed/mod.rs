@@ -7,6 +7,7 @@
 //! Rows go in through the same `store` functions the API uses, inside one transaction.
 
 pub mod corpus;
+pub mod hostile;
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -215,6 +216,7 @@ pub fn seed(conn: &Connection, cases: usize, seed: u64, now: i64) -> rusqlite::R
     for i in 1..=cases {
         seed_case(conn, &mut g, i)?;
     }
+    hostile::poison(conn)?;
     g.stats.cases = cases;
     Ok(g.stats)
 }
