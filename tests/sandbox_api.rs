@@ -701,25 +701,14 @@ async fn override_needs_justification_and_a_second_person_to_approve() {
 async fn the_auditor_is_refused_every_write() {
     let env = start(30).await;
     let auditor = env.key(UserRole::Auditor);
-    let case = &env.walk("/v1/cases?status=In Progress", 5).await[0];
-    let t = s(&case["token"]);
-    let alert = s(&env.walk("/v1/alerts?status=Open", 5).await[0]["token"]).to_string();
-    let check = s(&env.walk(&format!("/v1/cases/{t}/checks"), 5).await[0]["token"]).to_string();
-    let rt = s(&env
-        .get(&format!("/v1/cases/{t}/risk-assessment"))
-        .await
-        .ok()
-        .data()["token"])
-    .to_string();
-    let rev = s(&env
-        .post(
-            &format!("/v1/cases/{t}/reviewers"),
-            json!({ "user_id": "usr_sofia" }),
-        )
-        .await
-        .ok()
-        .data()["token"])
-    .to_string();
+    let targets = common::targets(&env).await;
+    let (t, alert, check, rt, rev) = (
+        &targets.case,
+        &targets.alert,
+        &targets.check,
+        &targets.assessment,
+        &targets.reviewer,
+    );
     let entity = s(&env.walk("/v1/entities", 1).await[0]["token"]).to_string();
     let entry = s(&env.walk("/v1/audit-logs", 1).await[0]["token"]).to_string();
     // Every path in the route index (docs/api.md §3.0), with real tokens.
@@ -759,99 +748,14 @@ async fn the_auditor_is_refused_every_write() {
         format!("/v1/audit-logs/{entry}"),
     ];
     // A body each write would accept from a user who may write, so that only the role refuses.
-    let bodies: HashMap<(Method, String), Value> = [
-        (
-            Method::POST,
-            "/v1/cases".to_string(),
-            json!({ "type": "Review", "entity_category": "Person" }),
-        ),
-        (
-            Method::PATCH,
-            format!("/v1/cases/{t}"),
-            json!({ "assigned_to": "usr_mei" }),
-        ),
-        (
-            Method::POST,
-            format!("/v1/cases/{t}/close"),
-            json!({ "decision": "Approve" }),
-        ),
-        (
-            Method::POST,
-            format!("/v1/cases/{t}/escalate"),
-            json!({ "reason": "r" }),
-        ),
-        (
-            Method::POST,
-            format!("/v1/cases/{t}/reviewers"),
-            json!({ "user_id": "usr_sofia" }),
-        ),
-        (
-            Method::POST,
-            format!("/v1/cases/{t}/reviewers/{rev}/approve"),
-            json!({}),
-        ),
-        (
-            Method::POST,
-            format!("/v1/cases/{t}/reviewers/{rev}/reject"),
-            json!({ "notes": "n" }),
-        ),
-        (
-            Method::POST,
-            format!("/v1/cases/{t}/comments"),
-            json!({ "body": "hello" }),
-        ),
-        (
-            Method::POST,
-            format!("/v1/cases/{t}/risk-assessments"),
-            json!({}),
-        ),
-        (
-            Method::POST,
-            format!("/v1/risk-assessments/{rt}/override"),
-            json!({ "tier": "Low", "justification": "j" }),
-        ),
-        (
-            Method::POST,
-            format!("/v1/risk-assessments/{rt}/approve"),
-            json!({}),
-        ),
-        (
-            Method::POST,
-            format!("/v1/alerts/{alert}/resolve"),
-            json!({ "action": "Approve", "rationale": "r" }),
-        ),
-        (
-            Method::POST,
-            format!("/v1/alerts/{alert}/escalate"),
-            json!({ "reason": "r" }),
-        ),
-        (
-            Method::POST,
-            "/v1/alerts/bulk/resolve".into(),
-            json!({ "alert_tokens": [alert], "action": "Approve", "rationale": "r" }),
-        ),
-        (
-            Method::POST,
-            "/v1/alerts/bulk/acknowledge".into(),
-            json!({ "alert_tokens": [alert] }),
-        ),
-        (
-            Method::POST,
-            "/v1/alerts/bulk/assign".into(),
-            json!({ "alert_tokens": [alert], "user_id": "usr_mei" }),
-        ),
-        (
-            Method::POST,
-            format!("/v1/checks/{check}/waive"),
-            json!({ "reason": "Low materiality" }),
-        ),
+    let mut writes = common::write_routes(&targets);
+    writes.extend([
         (Method::PUT, format!("/v1/audit-logs/{entry}"), json!({})),
         (Method::PATCH, format!("/v1/audit-logs/{entry}"), json!({})),
         (Method::DELETE, format!("/v1/audit-logs/{entry}"), json!({})),
-    ]
-    .into_iter()
-    .map(|(m, p, b)| ((m, p), b))
-    .collect();
+    ]);
+    let bodies: HashMap<(Method, String), Value> =
+        writes.into_iter().map(|(m, p, b)| ((m, p), b)).collect();
     let before = env
         .get(&format!("/v1/cases/{t}/timeline?limit=100"))
         .await

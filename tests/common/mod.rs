@@ -210,3 +210,141 @@ impl Env {
 pub fn s(v: &Value) -> &str {
     v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
 }
+
+/// Real tokens, so that malformed input reaches past the lookups.
+pub struct Targets {
+    pub case: String,
+    pub alert: String,
+    pub check: String,
+    pub assessment: String,
+    pub reviewer: String,
+}
+
+pub async fn targets(env: &Env) -> Targets {
+    let case = s(&env.walk("/v1/cases?status=In Progress", 5).await[0]["token"]).to_string();
+    let alert = s(&env.walk("/v1/alerts?status=Open", 5).await[0]["token"]).to_string();
+    let check = s(&env.walk(&format!("/v1/cases/{case}/checks"), 5).await[0]["token"]).to_string();
+    let assessment = s(&env
+        .get(&format!("/v1/cases/{case}/risk-assessment"))
+        .await
+        .ok()
+        .data()["token"])
+    .to_string();
+    let reviewer = s(&env
+        .post(
+            &format!("/v1/cases/{case}/reviewers"),
+            json!({ "user_id": "usr_sofia" }),
+        )
+        .await
+        .ok()
+        .data()["token"])
+    .to_string();
+    Targets {
+        case,
+        alert,
+        check,
+        assessment,
+        reviewer,
+    }
+}
+
+/// Every write route, with a body it would accept from a user who may write.
+pub fn write_routes(t: &Targets) -> Vec<(Method, String, Value)> {
+    let Targets {
+        case,
+        alert,
+        check,
+        assessment,
+        reviewer,
+    } = t;
+    vec![
+        (
+            Method::POST,
+            "/v1/cases".into(),
+            json!({ "type": "Review", "entity_category": "Person", "priority": "High", "assigned_to": "usr_mei",
+                    "external_reference": "EXT-1", "metadata": { "k": 1 },
+                    "entity": { "type": "Person", "first_name": "A", "last_name": "B", "nationality": "DE", "date_of_birth": "1980-01-02",
+                                "address": { "line1": "x", "country": "DE" } } }),
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/cases/{case}"),
+            json!({ "status": "In Review", "assigned_to": "usr_mei", "metadata": { "a": [1, 2] } }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/cases/{case}/close"),
+            json!({ "decision": "Approve", "summary": "s" }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/cases/{case}/escalate"),
+            json!({ "reason": "r", "escalate_to": "usr_sofia" }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/cases/{case}/reviewers"),
+            json!({ "user_id": "usr_sofia", "role": "Approver", "message": "m" }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/cases/{case}/reviewers/{reviewer}/approve"),
+            json!({ "notes": "n" }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/cases/{case}/reviewers/{reviewer}/reject"),
+            json!({ "notes": "n" }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/cases/{case}/comments"),
+            json!({ "body": "b", "type": "Note", "mentions": ["usr_mei"] }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/cases/{case}/risk-assessments"),
+            json!({}),
+        ),
+        (
+            Method::POST,
+            format!("/v1/risk-assessments/{assessment}/override"),
+            json!({ "tier": "Low", "justification": "j" }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/risk-assessments/{assessment}/approve"),
+            json!({ "notes": "n" }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/alerts/{alert}/resolve"),
+            json!({ "action": "Approve with Conditions", "rationale": "r", "conditions": "c", "is_false_positive": false }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/alerts/{alert}/escalate"),
+            json!({ "reason": "r", "escalate_to": "usr_sofia" }),
+        ),
+        (
+            Method::POST,
+            "/v1/alerts/bulk/resolve".into(),
+            json!({ "alert_tokens": [alert], "action": "Approve", "rationale": "r" }),
+        ),
+        (
+            Method::POST,
+            "/v1/alerts/bulk/acknowledge".into(),
+            json!({ "alert_tokens": [alert] }),
+        ),
+        (
+            Method::POST,
+            "/v1/alerts/bulk/assign".into(),
+            json!({ "alert_tokens": [alert], "user_id": "usr_mei", "note": "n" }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/checks/{check}/waive"),
+            json!({ "reason": "Other", "notes": "n" }),
+        ),
+    ]
+}
