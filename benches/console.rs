@@ -208,6 +208,7 @@ fn case(n: usize, g: &mut Rng) -> Case {
             .then(|| ts(NOW - g.between(HOUR, 30 * 24 * HOUR)))
             .flatten(),
         version: Some(1 + g.below(12) as i64),
+        source: None,
     }
 }
 

@@ -251,8 +251,7 @@ pub fn config_command(args: &ConsoleArgs, cmd: &ConfigCommand) -> Result<()> {
 
 /// Runs the console: against `--api-url`, a profile, or a sandbox started in-process.
 pub async fn console(args: &ConsoleArgs) -> Result<()> {
-    use crate::provider::ApiKey;
-    use crate::provider::zenoo::ZenooClient;
+    use crate::provider::{ApiKey, Connect, Vendor};
     use color_eyre::eyre::{WrapErr, bail, eyre};
 
     let path = config_path(args)?;
@@ -296,14 +295,13 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
             if key.trim().is_empty() {
                 bail!("the {} environment variable is empty", args.api_key_env);
             }
-            let mut transport = profile
-                .as_ref()
-                .map(|p| p.transport(&path))
-                .unwrap_or_default();
-            args.apply(&mut transport);
-            let client = ZenooClient::with_transport(url, ApiKey::new(key.trim()), &transport)?;
+            let mut c = Connect::new(Vendor::Zenoo, url, ApiKey::new(key.trim()));
+            if let Some(p) = &profile {
+                c.transport = p.transport(&path);
+            }
+            args.apply(&mut c.transport);
             (
-                client,
+                crate::provider::connect(c)?,
                 host_of(url),
                 profile.as_ref().and_then(|p| p.user.clone()),
                 None,
@@ -311,20 +309,15 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         }
         (None, Some(p)) => {
             let name = profile_name.clone().unwrap_or_default();
-            let url = p
-                .base_url
-                .as_deref()
-                .ok_or_else(|| eyre!("profile {name} in {} has no base_url", path.display()))?;
-            let (key, source) = crate::config::api_key(&name, p, &path).map_err(|e| eyre!(e))?;
+            let (mut c, source) = p.connect(&name, &path).map_err(|e| eyre!(e))?;
             if let Some(w) = &source.warning {
                 tracing::warn!("{w}");
             }
             notice = source.warning;
-            let mut transport = p.transport(&path);
-            args.apply(&mut transport);
-            let client = ZenooClient::with_transport(url, key, &transport)
+            args.apply(&mut c.transport);
+            let provider = crate::provider::connect(c)
                 .map_err(|e| eyre!("profile {name} in {}: {e}", path.display()))?;
-            (client, name, p.user.clone(), None)
+            (provider, name, p.user.clone(), None)
         }
         (None, None) => {
             let sb = Sandbox::start(ServeArgs::default().config()?)
@@ -334,8 +327,9 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
                 .credential(crate::domain::UserRole::Analyst)
                 .map(|c| c.key.clone())
                 .ok_or_else(|| eyre!("the sandbox has no analyst"))?;
-            let client = ZenooClient::new(&sb.url(), ApiKey::new(key))?;
-            (client, "sandbox".to_string(), None, Some(sb))
+            let provider =
+                crate::provider::connect(Connect::new(Vendor::Zenoo, &sb.url(), ApiKey::new(key)))?;
+            (provider, "sandbox".to_string(), None, Some(sb))
         }
     };
     let store = std::env::var_os("DOCKET_STATE_DB")

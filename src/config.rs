@@ -42,7 +42,7 @@ pub struct File {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
-    /// Only `zenoo` today.
+    /// `zenoo` (the default), `amiqus`, `persona` or `karmacheck`.
     pub provider: Option<Spanned<String>>,
     pub base_url: Option<String>,
     /// Environment variable holding the key (default `DOCKET_API_KEY`).
@@ -58,6 +58,12 @@ pub struct Profile {
     pub allow_insecure_http: Option<bool>,
     /// Seconds to wait for a whole request (default 30).
     pub timeout_secs: Option<u64>,
+    /// Persona's per-template statuses and version pin.
+    pub persona: Option<crate::provider::settings::PersonaSettings>,
+    /// KarmaCheck's client access token source.
+    pub karmacheck: Option<crate::provider::settings::KarmaCheckSettings>,
+    /// Amiqus ID's queue statuses.
+    pub amiqus: Option<crate::provider::settings::AmiqusSettings>,
     /// Your user id, for APIs that cannot tell who a key belongs to.
     pub user: Option<String>,
     pub poll_secs: Option<u64>,
@@ -129,11 +135,19 @@ pub fn parse(path: &Path, text: &str) -> Result<File, ConfigError> {
     };
     for p in file.profiles.values() {
         if let Some(pv) = &p.provider
-            && pv.get_ref() != "zenoo"
+            && vendor_named(pv.get_ref()).is_none()
         {
             return Err(err(
                 pv.span().start,
-                format!("unknown provider {:?}; expected \"zenoo\"", pv.get_ref()),
+                format!(
+                    "unknown provider {:?}; expected one of: {}",
+                    pv.get_ref(),
+                    crate::provider::Vendor::ALL
+                        .iter()
+                        .map(|(n, _)| format!("\"{n}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ));
         }
     }
@@ -215,27 +229,8 @@ pub fn api_key(
         warning: None,
     };
     if let Some(cmd) = &p.api_key_cmd {
-        let out = std::process::Command::new("sh")
-            .args(["-c", cmd])
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| format!("profile {profile_name}: cannot run api_key_cmd: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "profile {profile_name}: api_key_cmd failed ({})",
-                out.status
-            ));
-        }
-        let key = String::from_utf8(out.stdout).map_err(|_| {
-            format!("profile {profile_name}: api_key_cmd printed something that is not text")
-        })?;
-        let key = key.trim().to_string();
-        if key.is_empty() {
-            return Err(format!(
-                "profile {profile_name}: api_key_cmd printed nothing"
-            ));
-        }
-        return Ok((ApiKey::new(key), plain("api_key_cmd".into())));
+        let key = secret(profile_name, "api_key_cmd", Some(cmd), "")?;
+        return Ok((key, plain("api_key_cmd".into())));
     }
     let from_env = |var: &str| match std::env::var(var) {
         Ok(k) if !k.trim().is_empty() => Some(ApiKey::new(k.trim())),
@@ -272,6 +267,45 @@ pub fn api_key(
         })
 }
 
+/// A secret from a command (run with `sh -c`) or, without one, an environment variable. The
+/// value is never part of an error message.
+pub fn secret(
+    profile_name: &str,
+    what: &str,
+    cmd: Option<&str>,
+    var: &str,
+) -> Result<ApiKey, String> {
+    if let Some(cmd) = cmd {
+        let out = std::process::Command::new("sh")
+            .args(["-c", cmd])
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("profile {profile_name}: cannot run the {what} command: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "profile {profile_name}: the {what} command failed ({})",
+                out.status
+            ));
+        }
+        let text = String::from_utf8(out.stdout).map_err(|_| {
+            format!("profile {profile_name}: the {what} command printed something that is not text")
+        })?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(format!(
+                "profile {profile_name}: the {what} command printed nothing"
+            ));
+        }
+        return Ok(ApiKey::new(text));
+    }
+    match std::env::var(var) {
+        Ok(k) if !k.trim().is_empty() => Ok(ApiKey::new(k.trim())),
+        _ => Err(format!(
+            "profile {profile_name}: no {what}: the {var} environment variable is not set"
+        )),
+    }
+}
+
 /// A warning when `path` can be read by its group or by anyone.
 pub fn readable_by_others(path: &Path) -> Option<String> {
     #[cfg(unix)]
@@ -294,7 +328,55 @@ pub fn readable_by_others(path: &Path) -> Option<String> {
     }
 }
 
+fn vendor_named(name: &str) -> Option<crate::provider::Vendor> {
+    crate::provider::Vendor::ALL
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+}
+
 impl Profile {
+    /// The vendor this profile speaks to (Zenoo when unset).
+    pub fn vendor(&self) -> crate::provider::Vendor {
+        self.provider
+            .as_ref()
+            .and_then(|p| vendor_named(p.get_ref()))
+            .unwrap_or(crate::provider::Vendor::Zenoo)
+    }
+
+    /// Everything needed to open this profile's provider: its key (and a vendor's second
+    /// secret), transport and vendor settings. `config` is the file's path, for relative paths
+    /// and the permission check; the key's source comes back for `doctor` and the status line.
+    pub fn connect(
+        &self,
+        name: &str,
+        config: &Path,
+    ) -> Result<(crate::provider::Connect, KeySource), String> {
+        use crate::provider::{Connect, Vendor};
+        let base_url = self
+            .base_url
+            .clone()
+            .ok_or_else(|| format!("profile {name} in {} has no base_url", config.display()))?;
+        let (key, source) = api_key(name, self, config)?;
+        let mut c = Connect::new(self.vendor(), &base_url, key);
+        c.transport = self.transport(config);
+        c.user = self.user.clone();
+        c.persona = self.persona.clone().unwrap_or_default();
+        c.karmacheck = self.karmacheck.clone().unwrap_or_default();
+        c.amiqus = self.amiqus.clone().unwrap_or_default();
+        if c.vendor == Vendor::KarmaCheck {
+            c.secondary_key = Some(secret(
+                name,
+                "client access token",
+                c.karmacheck.client_token_cmd.as_deref(),
+                c.karmacheck
+                    .client_token_env
+                    .as_deref()
+                    .unwrap_or("DOCKET_KARMACHECK_CLIENT_TOKEN"),
+            )?);
+        }
+        Ok((c, source))
+    }
     /// The transport this profile asks for; a relative `ca_file` is taken from the config
     /// file's folder.
     pub fn transport(&self, config: &Path) -> Transport {
@@ -397,8 +479,12 @@ mod tests {
         let e = parse(p(), "[keymap.sidebar]\n\"j\" = \"down\"\n").unwrap_err();
         assert!(e.message.contains("unknown keymap context"), "{e}");
 
-        let e = parse(p(), "[profiles.x]\nprovider = \"persona\"\n").unwrap_err();
+        let e = parse(p(), "[profiles.x]\nprovider = \"onfido\"\n").unwrap_err();
         assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("\"persona\""), "{e}");
+        let e = parse(p(), "[profiles.x]\nprovider = \"persona\"\n[profiles.x.persona]\nstatus = 1\n")
+            .unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
 
         let e = parse(p(), "theme = \n").unwrap_err();
         assert_eq!(e.line, Some(1), "{e}");

@@ -23,15 +23,15 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use crate::app::update::CasePart;
 use crate::app::{Action, Effect, State, update};
 use crate::domain::model::Case;
+use crate::provider::Provider;
 use crate::provider::ProviderError;
-use crate::provider::zenoo::{CaseQuery, Fetched, ZenooClient};
 use crate::sync::outbox::{Backoff, Event as OutboxEvent, Outbox};
 use crate::ui::{Theme, view};
 
 /// How the console was started.
 pub struct Options {
     pub profile: String,
-    pub client: ZenooClient,
+    pub client: Arc<dyn Provider>,
     /// Shown in the status line at start (a warning about the key's file, say).
     pub notice: Option<String>,
     pub read_only: bool,
@@ -107,7 +107,6 @@ pub async fn run(opts: Options) -> Result<()> {
         client: opts.client.clone(),
         tx: tx.clone(),
         queue_busy: Arc::new(AtomicBool::new(false)),
-        etag: Arc::new(tokio::sync::Mutex::new(None)),
         outbox: opts.outbox.clone(),
         flows: Arc::new(std::sync::Mutex::new(Default::default())),
         drafts: Arc::new(std::sync::Mutex::new(Default::default())),
@@ -225,10 +224,9 @@ fn draw(
 /// Starts network work and sends its results back as actions.
 #[derive(Clone)]
 struct Runner {
-    client: ZenooClient,
+    client: Arc<dyn Provider>,
     tx: UnboundedSender<Action>,
     queue_busy: Arc<AtomicBool>,
-    etag: Arc<tokio::sync::Mutex<Option<String>>>,
     outbox: Outbox,
     /// Outbox entries created by this run's drafts, and their flows.
     flows: Arc<std::sync::Mutex<crate::sync::outbox::FlowIndex>>,
@@ -410,8 +408,9 @@ impl Runner {
                         });
                     }
                 }
+                let caps = self.client.capabilities_for(&token);
                 let load = |part: fn(
-                    ZenooClient,
+                    Arc<dyn Provider>,
                     String,
                 )
                     -> futures::future::BoxFuture<'static, CasePart>| {
@@ -434,19 +433,34 @@ impl Runner {
                         });
                     });
                 };
-                load(|c, t| Box::pin(async move { CasePart::Alerts(c.case_alerts(&t).await) }));
-                load(|c, t| Box::pin(async move { CasePart::Entities(c.case_entities(&t).await) }));
-                load(|c, t| {
-                    Box::pin(async move {
-                        CasePart::Risk(c.risk_assessment(&t).await.map(|a| a.map(Box::new)))
-                    })
-                });
-                load(|c, t| Box::pin(async move { CasePart::Checks(c.case_checks(&t).await) }));
-                load(|c, t| Box::pin(async move { CasePart::Timeline(c.case_timeline(&t).await) }));
-                load(|c, t| Box::pin(async move { CasePart::Comments(c.case_comments(&t).await) }));
-                load(|c, t| {
-                    Box::pin(async move { CasePart::Reviewers(c.case_reviewers(&t).await) })
-                });
+                // Parts the provider does not have are not asked for; the panes say so.
+                if caps.alerts {
+                    load(|c, t| Box::pin(async move { CasePart::Alerts(c.alerts(&t).await) }));
+                }
+                if caps.entities {
+                    load(|c, t| Box::pin(async move { CasePart::Entities(c.entities(&t).await) }));
+                }
+                if caps.risk {
+                    load(|c, t| {
+                        Box::pin(async move {
+                            CasePart::Risk(c.risk(&t).await.map(|a| a.map(Box::new)))
+                        })
+                    });
+                }
+                if caps.checks {
+                    load(|c, t| Box::pin(async move { CasePart::Checks(c.checks(&t).await) }));
+                }
+                if caps.timeline {
+                    load(|c, t| Box::pin(async move { CasePart::Timeline(c.timeline(&t).await) }));
+                }
+                if caps.comments {
+                    load(|c, t| Box::pin(async move { CasePart::Comments(c.comments(&t).await) }));
+                }
+                if caps.reviewers {
+                    load(|c, t| {
+                        Box::pin(async move { CasePart::Reviewers(c.reviewers(&t).await) })
+                    });
+                }
             }
             Effect::Submit {
                 flow,
@@ -535,35 +549,7 @@ impl Runner {
 
     /// Every case, or `None` when the first page is unchanged since the last load.
     async fn load_queue(&self) -> Result<Option<Vec<Case>>, ProviderError> {
-        let query = CaseQuery {
-            sort: Some("sla_deadline".into()),
-            limit: Some(100),
-            ..Default::default()
-        };
-        let mut etag = self.etag.lock().await;
-        let mut cases = Vec::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let conditional = if cursor.is_none() { etag.clone() } else { None };
-            match self
-                .client
-                .cases_page(&query, cursor.as_deref(), conditional.as_deref())
-                .await?
-            {
-                Fetched::NotModified => return Ok(None),
-                Fetched::Fresh { value, etag: tag } => {
-                    if cursor.is_none() {
-                        *etag = tag;
-                    }
-                    cases.extend(value.items);
-                    match (value.has_more, value.cursor) {
-                        (true, Some(c)) => cursor = Some(c),
-                        _ => break,
-                    }
-                }
-            }
-        }
-        Ok(Some(cases))
+        self.client.queue().await
     }
 }
 

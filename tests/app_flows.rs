@@ -40,6 +40,7 @@ fn case(status: CaseStatus) -> Case {
         updated_at: None,
         closed_at: None,
         version: None,
+        source: None,
     }
 }
 

@@ -39,6 +39,7 @@ fn case(token: &str, name: &str, hours_left: i64, status: CaseStatus) -> Case {
         updated_at: None,
         closed_at: None,
         version: None,
+        source: None,
     }
 }
 

@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 
 use docket::app::flow::Submission;
 use docket::domain::ResolutionAction;
-use docket::provider::zenoo::ZenooClient;
 use docket::provider::{ApiKey, ProviderError};
+use docket::provider::{Connect, Provider, Vendor};
 use docket::sync::outbox::{Backoff, Event, Outbox};
 use docket::sync::store::EntryState;
+use std::sync::Arc;
 
 fn fast() -> Backoff {
     Backoff {
@@ -55,7 +56,7 @@ async fn two_hundred_reviews_land_exactly_once_at_a_thirty_percent_failure_rate(
         "all on disk before anything is sent"
     );
 
-    let client = ZenooClient::new(&env.sandbox.url(), ApiKey::new(env.analyst())).unwrap();
+    let client = sandbox_provider(&env);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let sender = outbox.start(client, tx, fast(), 8);
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -101,7 +102,7 @@ async fn a_refusal_is_kept_with_the_api_error_and_can_be_discarded() {
         conditions: None,
     };
     let id = outbox.enqueue("Approve 1 alert", &bad).unwrap();
-    let client = ZenooClient::new(&env.sandbox.url(), ApiKey::new(env.analyst())).unwrap();
+    let client = sandbox_provider(&env);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let sender = outbox.start(client, tx, fast(), 2);
     let error = loop {
@@ -155,7 +156,7 @@ async fn pending_entries_from_an_earlier_run_go_out_when_the_next_starts() {
             .unwrap();
     }
     let next = Outbox::open(&store, "sandbox").unwrap();
-    let client = ZenooClient::new(&env.sandbox.url(), ApiKey::new(env.analyst())).unwrap();
+    let client = sandbox_provider(&env);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let sender = next.start(client, tx, fast(), 2);
     loop {
@@ -203,7 +204,7 @@ async fn a_retry_first_checks_whether_the_change_already_landed() {
     .await
     .ok();
 
-    let client = ZenooClient::new(&env.sandbox.url(), ApiKey::new(env.analyst())).unwrap();
+    let client = sandbox_provider(&env);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let sender = outbox.start(client, tx, fast(), 1);
     let what = loop {
@@ -226,4 +227,13 @@ async fn a_retry_first_checks_whether_the_change_already_landed() {
         )
         .await;
     assert_eq!(entries.len(), 1);
+}
+
+fn sandbox_provider(env: &common::Env) -> Arc<dyn Provider> {
+    docket::provider::connect(Connect::new(
+        Vendor::Zenoo,
+        &env.sandbox.url(),
+        ApiKey::new(env.analyst()),
+    ))
+    .unwrap()
 }

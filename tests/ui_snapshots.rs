@@ -65,6 +65,7 @@ fn case(
         updated_at: t(-1),
         closed_at: None,
         version: Some(3),
+        source: None,
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui_textarea::TextArea;
 
 use crate::domain::lifecycle;
 use crate::domain::{
-    AlertStatus, AssessmentStatus, CaseStatus, Decision, ResolutionAction, ReviewerStatus, RiskTier,
+    AlertStatus, AssessmentStatus, CaseStatus, ResolutionAction, ReviewerStatus, RiskTier,
 };
 use crate::provider::ProviderError;
 
@@ -135,65 +135,7 @@ pub struct Choice {
     pub label: String,
 }
 
-/// What will be sent, fully decided. Serialisable, so the outbox can keep it across restarts.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Submission {
-    Resolve {
-        tokens: Vec<String>,
-        action: ResolutionAction,
-        rationale: String,
-        false_positive: bool,
-        conditions: Option<String>,
-    },
-    EscalateAlert {
-        token: String,
-        reason: String,
-    },
-    Acknowledge {
-        tokens: Vec<String>,
-    },
-    Status {
-        case: String,
-        to: CaseStatus,
-    },
-    Assign {
-        case: String,
-        user: Option<String>,
-    },
-    EscalateCase {
-        case: String,
-        reason: String,
-    },
-    ApproveRisk {
-        assessment: String,
-        notes: Option<String>,
-    },
-    OverrideRisk {
-        assessment: String,
-        tier: RiskTier,
-        justification: String,
-    },
-    Comment {
-        case: String,
-        body: String,
-    },
-    AddReviewer {
-        case: String,
-        user: String,
-    },
-    DecideReview {
-        case: String,
-        reviewer: String,
-        approve: bool,
-        notes: Option<String>,
-    },
-    Close {
-        case: String,
-        decision: Decision,
-        summary: String,
-    },
-}
+pub use crate::domain::review::Submission;
 
 /// The drawer.
 #[derive(Clone, Debug)]

@@ -6,6 +6,7 @@
 pub mod enums;
 pub mod lifecycle;
 pub mod model;
+pub mod review;
 pub mod risk;
 
 pub use enums::*;

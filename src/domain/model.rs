@@ -55,6 +55,9 @@ pub struct Case {
     pub closed_at: Option<Timestamp>,
     /// Moves on every change, where the provider has it.
     pub version: Option<i64>,
+    /// The profile the case came from, when several are open at once.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// One alert on a case.

@@ -1,10 +1,31 @@
 //! Providers: HTTP clients for case-management APIs, each decoding its vendor's shapes into the
 //! provider-neutral `domain::model` records. Zenoo's is the native one.
 
+pub mod api;
+pub mod settings;
 pub mod transport;
 pub mod zenoo;
 
 use std::fmt;
+
+pub use api::{Capabilities, Feature, Provider, Vendor};
+pub use settings::Connect;
+
+/// Opens the provider a connection describes. Checks the URL against the transport rules
+/// before anything is sent.
+pub fn connect(c: Connect) -> Result<std::sync::Arc<dyn Provider>, ProviderError> {
+    use std::sync::Arc;
+    match c.vendor {
+        Vendor::Zenoo => {
+            let client = zenoo::ZenooClient::with_transport(&c.base_url, c.key, &c.transport)?;
+            Ok(Arc::new(zenoo::provider::ZenooProvider::new(client)))
+        }
+        other => Err(ProviderError::Invalid(format!(
+            "the {} provider is not available in this build",
+            other.title()
+        ))),
+    }
+}
 
 /// An API key. Its `Debug` and `Display` never show it.
 #[derive(Clone)]

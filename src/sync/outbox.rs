@@ -19,9 +19,8 @@ use tokio::task::JoinSet;
 
 use super::store::{Entry, EntryState, Store};
 use crate::app::flow::Submission;
-use crate::domain::CommentType;
+use crate::provider::Provider;
 use crate::provider::ProviderError;
-use crate::provider::zenoo::ZenooClient;
 
 /// What the outbox tells the console.
 #[derive(Clone, Debug, PartialEq)]
@@ -205,7 +204,7 @@ impl Outbox {
     /// Starts the sender: up to `parallel` entries in flight at once.
     pub fn start(
         &self,
-        client: ZenooClient,
+        client: Arc<dyn Provider>,
         events: UnboundedSender<Event>,
         backoff: Backoff,
         parallel: usize,
@@ -216,7 +215,7 @@ impl Outbox {
 
     async fn sender(
         &self,
-        client: ZenooClient,
+        client: Arc<dyn Provider>,
         events: UnboundedSender<Event>,
         backoff: Backoff,
         parallel: usize,
@@ -244,7 +243,7 @@ impl Outbox {
                         // A retry first looks whether the change is already there: a server
                         // that ignores Idempotency-Key may have applied the first attempt.
                         if e.attempts > 0
-                            && let Some(what) = already_applied(&client, &e.submission).await
+                            && let Some(what) = client.already_applied(&e.submission).await
                         {
                             return (
                                 e.id,
@@ -252,7 +251,7 @@ impl Outbox {
                                 Ok(format!("{what} (it had already landed)")),
                             );
                         }
-                        let r = submit(&client, &e.submission, &e.idempotency_key).await;
+                        let r = client.submit(&e.submission, &e.idempotency_key).await;
                         (e.id, e.attempts, r)
                     });
                 } else if e.next_attempt_at_ms > now {
@@ -297,190 +296,6 @@ impl Outbox {
             }
         }
     }
-}
-
-/// Whether a submission's change is already visible on the server (for retries against an API
-/// that does not honour Idempotency-Key). `None` when it is not, or cannot be told.
-pub async fn already_applied(client: &ZenooClient, s: &Submission) -> Option<String> {
-    match s {
-        Submission::Resolve {
-            tokens,
-            action,
-            rationale,
-            ..
-        } if tokens.len() == 1 => {
-            let a = client.alert(&tokens[0]).await.ok()?;
-            (a.resolution_action.as_ref().and_then(|x| x.known()) == Some(*action)
-                && a.resolution_rationale.as_deref() == Some(rationale.as_str()))
-            .then(|| format!("{} {}", action.as_str(), tokens[0]))
-        }
-        Submission::Close {
-            case,
-            decision,
-            summary,
-        } => {
-            let c = client.case(case).await.ok()?;
-            (c.status.known() == Some(crate::domain::CaseStatus::Closed)
-                && c.decision.as_ref().and_then(|d| d.known()) == Some(*decision)
-                && c.summary.as_deref() == Some(summary.as_str()))
-            .then(|| format!("{} closed: {decision}", c.name))
-        }
-        Submission::Status { case, to } => {
-            let c = client.case(case).await.ok()?;
-            (c.status.known() == Some(*to)).then(|| format!("{} is now {to}", c.name))
-        }
-        Submission::Assign { case, user } => {
-            let c = client.case(case).await.ok()?;
-            (c.assigned_to.as_ref().map(|u| u.id.as_str()) == user.as_deref())
-                .then(|| format!("{} assigned", c.name))
-        }
-        Submission::Comment { case, body } => {
-            let comments = client.case_comments(case).await.ok()?;
-            comments
-                .iter()
-                .any(|c| c.body == *body)
-                .then(|| "Comment added".to_string())
-        }
-        _ => None,
-    }
-}
-
-/// Sends one submission; says in one line what landed.
-pub async fn submit(
-    client: &ZenooClient,
-    s: &Submission,
-    key: &str,
-) -> Result<String, ProviderError> {
-    Ok(match s {
-        Submission::Resolve {
-            tokens,
-            action,
-            rationale,
-            false_positive,
-            conditions,
-        } => {
-            if let [one] = tokens.as_slice() {
-                let a = client
-                    .resolve_alert(
-                        one,
-                        *action,
-                        rationale,
-                        *false_positive,
-                        conditions.as_deref(),
-                        key,
-                    )
-                    .await?;
-                format!("{} {one}: now {}", action.as_str(), a.status)
-            } else {
-                let out = client
-                    .bulk_resolve(
-                        tokens,
-                        *action,
-                        rationale,
-                        *false_positive,
-                        conditions.as_deref(),
-                        key,
-                    )
-                    .await?;
-                bulk_result("resolved", out)?
-            }
-        }
-        Submission::EscalateAlert { token, reason } => {
-            client.escalate_alert(token, reason, None, key).await?;
-            format!("Escalated {token}")
-        }
-        Submission::Acknowledge { tokens } => {
-            bulk_result("acknowledged", client.bulk_acknowledge(tokens, key).await?)?
-        }
-        Submission::Status { case, to } => {
-            let c = client.update_case(case, Some(*to), None, key).await?;
-            format!("{} is now {}", c.name, c.status)
-        }
-        Submission::Assign { case, user } => {
-            let c = client
-                .update_case(case, None, Some(user.as_deref()), key)
-                .await?;
-            format!(
-                "{} assigned to {}",
-                c.name,
-                user.as_deref().unwrap_or("nobody")
-            )
-        }
-        Submission::EscalateCase { case, reason } => {
-            let c = client.escalate_case(case, reason, None, key).await?;
-            format!("{} escalated", c.name)
-        }
-        Submission::ApproveRisk { assessment, notes } => {
-            client
-                .approve_risk(assessment, notes.as_deref(), key)
-                .await?;
-            "Risk assessment approved".into()
-        }
-        Submission::OverrideRisk {
-            assessment,
-            tier,
-            justification,
-        } => {
-            client
-                .override_risk(assessment, *tier, justification, key)
-                .await?;
-            format!("Risk tier overridden to {tier}")
-        }
-        Submission::Comment { case, body } => {
-            client
-                .add_comment(case, body, CommentType::Comment, key)
-                .await?;
-            "Comment added".into()
-        }
-        Submission::AddReviewer { case, user } => {
-            client.add_reviewer(case, user, key).await?;
-            format!("Approval requested from {user}")
-        }
-        Submission::DecideReview {
-            case,
-            reviewer,
-            approve,
-            notes,
-        } => {
-            client
-                .decide_review(case, reviewer, *approve, notes.as_deref(), key)
-                .await?;
-            if *approve {
-                "Review approved".into()
-            } else {
-                "Review rejected".into()
-            }
-        }
-        Submission::Close {
-            case,
-            decision,
-            summary,
-        } => {
-            let c = client.close_case(case, *decision, summary, key).await?;
-            format!("{} closed: {decision}", c.name)
-        }
-    })
-}
-
-fn bulk_result(
-    verb: &str,
-    out: crate::provider::zenoo::writes::BulkOutcome,
-) -> Result<String, ProviderError> {
-    if out.failed == 0 {
-        return Ok(format!("{} alert(s) {verb}", out.succeeded));
-    }
-    let detail: Vec<String> = out
-        .errors
-        .iter()
-        .take(5)
-        .map(|(t, code, msg)| format!("{t}: {code} {msg}"))
-        .collect();
-    Err(ProviderError::Invalid(format!(
-        "{} {verb}, {} failed: {}",
-        out.succeeded,
-        out.failed,
-        detail.join("; ")
-    )))
 }
 
 /// Entry ids mapped to the drawer flows that created them in this run.

@@ -6,6 +6,7 @@
 //! work, with sorting and filtering left to the caller.
 
 pub mod case_detail;
+pub mod provider;
 pub mod wire;
 pub mod writes;
 

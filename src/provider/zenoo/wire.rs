@@ -130,6 +130,7 @@ pub fn case(v: &Value) -> Result<Case, String> {
         updated_at: time(v, &["updated_at"]),
         closed_at: time(v, &["closed_at", "completed_at"]),
         version: number(v, &["version"]).map(|n| n as i64),
+        source: None,
         token,
     })
 }

@@ -1,0 +1,257 @@
+//! The one trait every case API implements, and what each can do.
+//!
+//! The console talks to a `dyn Provider` only. A provider maps its vendor's objects onto the
+//! `domain::model` records and a [`Submission`] onto its vendor's calls, and declares its
+//! [`Capabilities`] so the console hides or disables what the vendor cannot do instead of
+//! sending a request that would fail.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::ProviderError;
+use crate::domain::model::{Alert, Assessment, AuditEntry, Case, Check, Comment, Entity};
+use crate::domain::model::{Reviewer, User};
+use crate::domain::review::Submission;
+
+/// Which vendor a provider speaks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Vendor {
+    Zenoo,
+    Amiqus,
+    Persona,
+    KarmaCheck,
+}
+
+impl Vendor {
+    /// Every vendor, with its config name.
+    pub const ALL: [(&'static str, Vendor); 4] = [
+        ("zenoo", Vendor::Zenoo),
+        ("amiqus", Vendor::Amiqus),
+        ("persona", Vendor::Persona),
+        ("karmacheck", Vendor::KarmaCheck),
+    ];
+
+    /// The name in a config file.
+    pub fn config_name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map_or("zenoo", |(n, _)| n)
+    }
+
+    /// The vendor's product name, for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Vendor::Zenoo => "Zenoo",
+            Vendor::Amiqus => "Amiqus ID",
+            Vendor::Persona => "Persona",
+            Vendor::KarmaCheck => "KarmaCheck",
+        }
+    }
+}
+
+/// What a provider can read and do. `false` hides the pane or disables the action, with
+/// [`Capabilities::why_not`] as the reason shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capabilities {
+    pub vendor: Vendor,
+    /// Screening alerts (or the vendor's equivalent: checks needing review) on a case.
+    pub alerts: bool,
+    /// Resolve alerts with an action and rationale.
+    pub resolve_alerts: bool,
+    /// Several alerts in one request.
+    pub bulk_alerts: bool,
+    pub acknowledge_alerts: bool,
+    pub escalate_alerts: bool,
+    /// Entities (company, directors, UBOs, ...).
+    pub entities: bool,
+    /// A risk assessment, and approving or overriding it.
+    pub risk: bool,
+    pub checks: bool,
+    /// The case's audit trail.
+    pub timeline: bool,
+    /// Reading comments.
+    pub comments: bool,
+    /// Writing comments.
+    pub add_comment: bool,
+    /// Case reviewers (four-eyes approval).
+    pub reviewers: bool,
+    /// Assigning a case (to me or another user).
+    pub assign: bool,
+    /// Moving a case between statuses (other than closing it).
+    pub change_status: bool,
+    pub escalate_case: bool,
+    /// Closing with a decision.
+    pub close: bool,
+    /// The vendor stores the rationale typed with a decision. When `false`, docket keeps it in
+    /// its local audit log and says so in the drawer.
+    pub rationale_on_decision: bool,
+    /// The vendor honours Idempotency-Key; when `false`, a retry first checks whether the
+    /// change already landed.
+    pub idempotency_keys: bool,
+    /// SLA deadlines on cases.
+    pub sla: bool,
+    /// Risk tiers and scores on cases.
+    pub risk_tiers: bool,
+}
+
+impl Capabilities {
+    /// Everything: Zenoo's API (and the sandbox).
+    pub fn all(vendor: Vendor) -> Self {
+        Capabilities {
+            vendor,
+            alerts: true,
+            resolve_alerts: true,
+            bulk_alerts: true,
+            acknowledge_alerts: true,
+            escalate_alerts: true,
+            entities: true,
+            risk: true,
+            checks: true,
+            timeline: true,
+            comments: true,
+            add_comment: true,
+            reviewers: true,
+            assign: true,
+            change_status: true,
+            escalate_case: true,
+            close: true,
+            rationale_on_decision: true,
+            idempotency_keys: true,
+            sla: true,
+            risk_tiers: true,
+        }
+    }
+
+    /// Nothing but reading cases; a vendor adapter starts here and turns on what it has.
+    pub fn none(vendor: Vendor) -> Self {
+        Capabilities {
+            vendor,
+            alerts: false,
+            resolve_alerts: false,
+            bulk_alerts: false,
+            acknowledge_alerts: false,
+            escalate_alerts: false,
+            entities: false,
+            risk: false,
+            checks: false,
+            timeline: false,
+            comments: false,
+            add_comment: false,
+            reviewers: false,
+            assign: false,
+            change_status: false,
+            escalate_case: false,
+            close: false,
+            rationale_on_decision: false,
+            idempotency_keys: false,
+            sla: false,
+            risk_tiers: false,
+        }
+    }
+
+    /// The reason an action cannot be taken, in words, or `None` when it can.
+    pub fn why_not(&self, what: Feature) -> Option<String> {
+        let (ok, what) = match what {
+            Feature::ResolveAlerts => (self.resolve_alerts, "resolve alerts"),
+            Feature::BulkAlerts => (self.bulk_alerts, "resolve several alerts at once"),
+            Feature::AcknowledgeAlerts => (self.acknowledge_alerts, "acknowledge alerts"),
+            Feature::EscalateAlerts => (self.escalate_alerts, "escalate alerts"),
+            Feature::Risk => (self.risk, "approve or override a risk assessment"),
+            Feature::AddComment => (self.add_comment, "add comments"),
+            Feature::Reviewers => (self.reviewers, "request or give a second approval"),
+            Feature::Assign => (self.assign, "assign cases"),
+            Feature::ChangeStatus => (self.change_status, "change a case's status"),
+            Feature::EscalateCase => (self.escalate_case, "escalate cases"),
+            Feature::Close => (self.close, "close cases with a decision"),
+        };
+        (!ok).then(|| format!("{}'s API cannot {what}", self.vendor.title()))
+    }
+}
+
+/// An action the console may offer, for [`Capabilities::why_not`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Feature {
+    ResolveAlerts,
+    BulkAlerts,
+    AcknowledgeAlerts,
+    EscalateAlerts,
+    Risk,
+    AddComment,
+    Reviewers,
+    Assign,
+    ChangeStatus,
+    EscalateCase,
+    Close,
+}
+
+/// A case-management API, as the console needs it. Every method is one logical read or write;
+/// an adapter may make several HTTP calls for one (walking pages, exchanging a token).
+///
+/// Reads of parts a provider does not have (see [`Capabilities`]) return empty results; the
+/// console does not ask for them.
+#[async_trait]
+pub trait Provider: Send + Sync + std::fmt::Debug {
+    /// What it can do.
+    fn capabilities(&self) -> &Capabilities;
+
+    /// What it can do for one case (several profiles merged: that case's source's).
+    fn capabilities_for(&self, _case_token: &str) -> Capabilities {
+        self.capabilities().clone()
+    }
+
+    /// Where it connects, for the status bar (a host, never a key).
+    fn describe(&self) -> String;
+
+    /// The user the key belongs to, where the API can say.
+    async fn me(&self) -> Result<Option<User>, ProviderError> {
+        Ok(None)
+    }
+
+    /// The users cases can be assigned to, where the API lists them.
+    async fn users(&self) -> Result<Option<Vec<User>>, ProviderError> {
+        Ok(None)
+    }
+
+    /// Every case in the queue, walking all pages. `Ok(None)` when nothing changed since the
+    /// last call (a provider with conditional requests remembers what it was sent).
+    async fn queue(&self) -> Result<Option<Vec<Case>>, ProviderError>;
+
+    /// One case, fresh.
+    async fn case(&self, token: &str) -> Result<Case, ProviderError>;
+
+    async fn alerts(&self, _case: &str) -> Result<Vec<Alert>, ProviderError> {
+        Ok(vec![])
+    }
+    async fn entities(&self, _case: &str) -> Result<Vec<Entity>, ProviderError> {
+        Ok(vec![])
+    }
+    async fn risk(&self, _case: &str) -> Result<Option<Assessment>, ProviderError> {
+        Ok(None)
+    }
+    async fn checks(&self, _case: &str) -> Result<Vec<Check>, ProviderError> {
+        Ok(vec![])
+    }
+    async fn timeline(&self, _case: &str) -> Result<Vec<AuditEntry>, ProviderError> {
+        Ok(vec![])
+    }
+    async fn comments(&self, _case: &str) -> Result<Vec<Comment>, ProviderError> {
+        Ok(vec![])
+    }
+    /// `Ok(None)`: the API has no reviewers.
+    async fn reviewers(&self, _case: &str) -> Result<Option<Vec<Reviewer>>, ProviderError> {
+        Ok(None)
+    }
+
+    /// Sends one submission; says in one line what landed. `idempotency_key` is sent where the
+    /// vendor honours one; a vendor that cannot do the action answers
+    /// `ProviderError::Invalid` with the reason, without sending anything.
+    async fn submit(&self, s: &Submission, idempotency_key: &str) -> Result<String, ProviderError>;
+
+    /// Whether a submission's change is already visible on the server (for a retry against an
+    /// API without idempotency keys). `None` when it is not, or cannot be told.
+    async fn already_applied(&self, _s: &Submission) -> Option<String> {
+        None
+    }
+}

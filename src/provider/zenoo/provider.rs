@@ -1,0 +1,304 @@
+//! Zenoo's API as a [`Provider`]: every capability, conditional queue polls with ETags, and
+//! the review actions mapped one to one onto its routes.
+
+use async_trait::async_trait;
+
+use super::{CaseQuery, Fetched, ZenooClient};
+use crate::domain::CommentType;
+use crate::domain::model::{
+    Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
+};
+use crate::domain::review::Submission;
+use crate::provider::ProviderError;
+use crate::provider::api::{Capabilities, Provider, Vendor};
+
+/// A Zenoo-compatible API (Zenoo itself, or the embedded sandbox).
+#[derive(Debug)]
+pub struct ZenooProvider {
+    client: ZenooClient,
+    caps: Capabilities,
+    /// The ETag of the queue's first page as last fetched.
+    etag: tokio::sync::Mutex<Option<String>>,
+}
+
+impl ZenooProvider {
+    pub fn new(client: ZenooClient) -> Self {
+        ZenooProvider {
+            client,
+            caps: Capabilities::all(Vendor::Zenoo),
+            etag: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// The HTTP client underneath.
+    pub fn client(&self) -> &ZenooClient {
+        &self.client
+    }
+}
+
+#[async_trait]
+impl Provider for ZenooProvider {
+    fn capabilities(&self) -> &Capabilities {
+        &self.caps
+    }
+
+    fn describe(&self) -> String {
+        let base = self.client.base_url();
+        base.split("://").nth(1).unwrap_or(base).to_string()
+    }
+
+    async fn me(&self) -> Result<Option<User>, ProviderError> {
+        self.client.me().await
+    }
+
+    async fn users(&self) -> Result<Option<Vec<User>>, ProviderError> {
+        self.client.users().await
+    }
+
+    /// Most urgent SLA first, 100 a page; the first page is asked for with the last ETag, and a
+    /// 304 means the whole queue is unchanged.
+    async fn queue(&self) -> Result<Option<Vec<Case>>, ProviderError> {
+        let query = CaseQuery {
+            sort: Some("sla_deadline".into()),
+            limit: Some(100),
+            ..Default::default()
+        };
+        let mut etag = self.etag.lock().await;
+        let mut cases = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let conditional = if cursor.is_none() { etag.clone() } else { None };
+            match self
+                .client
+                .cases_page(&query, cursor.as_deref(), conditional.as_deref())
+                .await?
+            {
+                Fetched::NotModified => return Ok(None),
+                Fetched::Fresh { value, etag: tag } => {
+                    if cursor.is_none() {
+                        *etag = tag;
+                    }
+                    cases.extend(value.items);
+                    match (value.has_more, value.cursor) {
+                        (true, Some(c)) => cursor = Some(c),
+                        _ => break,
+                    }
+                }
+            }
+        }
+        Ok(Some(cases))
+    }
+
+    async fn case(&self, token: &str) -> Result<Case, ProviderError> {
+        self.client.case(token).await
+    }
+    async fn alerts(&self, case: &str) -> Result<Vec<Alert>, ProviderError> {
+        self.client.case_alerts(case).await
+    }
+    async fn entities(&self, case: &str) -> Result<Vec<Entity>, ProviderError> {
+        self.client.case_entities(case).await
+    }
+    async fn risk(&self, case: &str) -> Result<Option<Assessment>, ProviderError> {
+        self.client.risk_assessment(case).await
+    }
+    async fn checks(&self, case: &str) -> Result<Vec<Check>, ProviderError> {
+        self.client.case_checks(case).await
+    }
+    async fn timeline(&self, case: &str) -> Result<Vec<AuditEntry>, ProviderError> {
+        self.client.case_timeline(case).await
+    }
+    async fn comments(&self, case: &str) -> Result<Vec<Comment>, ProviderError> {
+        self.client.case_comments(case).await
+    }
+    async fn reviewers(&self, case: &str) -> Result<Option<Vec<Reviewer>>, ProviderError> {
+        self.client.case_reviewers(case).await
+    }
+
+    async fn submit(&self, s: &Submission, idempotency_key: &str) -> Result<String, ProviderError> {
+        submit(&self.client, s, idempotency_key).await
+    }
+
+    async fn already_applied(&self, s: &Submission) -> Option<String> {
+        already_applied(&self.client, s).await
+    }
+}
+
+/// Whether a submission's change is already visible on the server (for retries against an API
+/// that does not honour Idempotency-Key). `None` when it is not, or cannot be told.
+async fn already_applied(client: &ZenooClient, s: &Submission) -> Option<String> {
+    match s {
+        Submission::Resolve {
+            tokens,
+            action,
+            rationale,
+            ..
+        } if tokens.len() == 1 => {
+            let a = client.alert(&tokens[0]).await.ok()?;
+            (a.resolution_action.as_ref().and_then(|x| x.known()) == Some(*action)
+                && a.resolution_rationale.as_deref() == Some(rationale.as_str()))
+            .then(|| format!("{} {}", action.as_str(), tokens[0]))
+        }
+        Submission::Close {
+            case,
+            decision,
+            summary,
+        } => {
+            let c = client.case(case).await.ok()?;
+            (c.status.known() == Some(crate::domain::CaseStatus::Closed)
+                && c.decision.as_ref().and_then(|d| d.known()) == Some(*decision)
+                && c.summary.as_deref() == Some(summary.as_str()))
+            .then(|| format!("{} closed: {decision}", c.name))
+        }
+        Submission::Status { case, to } => {
+            let c = client.case(case).await.ok()?;
+            (c.status.known() == Some(*to)).then(|| format!("{} is now {to}", c.name))
+        }
+        Submission::Assign { case, user } => {
+            let c = client.case(case).await.ok()?;
+            (c.assigned_to.as_ref().map(|u| u.id.as_str()) == user.as_deref())
+                .then(|| format!("{} assigned", c.name))
+        }
+        Submission::Comment { case, body } => {
+            let comments = client.case_comments(case).await.ok()?;
+            comments
+                .iter()
+                .any(|c| c.body == *body)
+                .then(|| "Comment added".to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Sends one submission; says in one line what landed.
+async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<String, ProviderError> {
+    Ok(match s {
+        Submission::Resolve {
+            tokens,
+            action,
+            rationale,
+            false_positive,
+            conditions,
+        } => {
+            if let [one] = tokens.as_slice() {
+                let a = client
+                    .resolve_alert(
+                        one,
+                        *action,
+                        rationale,
+                        *false_positive,
+                        conditions.as_deref(),
+                        key,
+                    )
+                    .await?;
+                format!("{} {one}: now {}", action.as_str(), a.status)
+            } else {
+                let out = client
+                    .bulk_resolve(
+                        tokens,
+                        *action,
+                        rationale,
+                        *false_positive,
+                        conditions.as_deref(),
+                        key,
+                    )
+                    .await?;
+                bulk_result("resolved", out)?
+            }
+        }
+        Submission::EscalateAlert { token, reason } => {
+            client.escalate_alert(token, reason, None, key).await?;
+            format!("Escalated {token}")
+        }
+        Submission::Acknowledge { tokens } => {
+            bulk_result("acknowledged", client.bulk_acknowledge(tokens, key).await?)?
+        }
+        Submission::Status { case, to } => {
+            let c = client.update_case(case, Some(*to), None, key).await?;
+            format!("{} is now {}", c.name, c.status)
+        }
+        Submission::Assign { case, user } => {
+            let c = client
+                .update_case(case, None, Some(user.as_deref()), key)
+                .await?;
+            format!(
+                "{} assigned to {}",
+                c.name,
+                user.as_deref().unwrap_or("nobody")
+            )
+        }
+        Submission::EscalateCase { case, reason } => {
+            let c = client.escalate_case(case, reason, None, key).await?;
+            format!("{} escalated", c.name)
+        }
+        Submission::ApproveRisk { assessment, notes } => {
+            client
+                .approve_risk(assessment, notes.as_deref(), key)
+                .await?;
+            "Risk assessment approved".into()
+        }
+        Submission::OverrideRisk {
+            assessment,
+            tier,
+            justification,
+        } => {
+            client
+                .override_risk(assessment, *tier, justification, key)
+                .await?;
+            format!("Risk tier overridden to {tier}")
+        }
+        Submission::Comment { case, body } => {
+            client
+                .add_comment(case, body, CommentType::Comment, key)
+                .await?;
+            "Comment added".into()
+        }
+        Submission::AddReviewer { case, user } => {
+            client.add_reviewer(case, user, key).await?;
+            format!("Approval requested from {user}")
+        }
+        Submission::DecideReview {
+            case,
+            reviewer,
+            approve,
+            notes,
+        } => {
+            client
+                .decide_review(case, reviewer, *approve, notes.as_deref(), key)
+                .await?;
+            if *approve {
+                "Review approved".into()
+            } else {
+                "Review rejected".into()
+            }
+        }
+        Submission::Close {
+            case,
+            decision,
+            summary,
+        } => {
+            let c = client.close_case(case, *decision, summary, key).await?;
+            format!("{} closed: {decision}", c.name)
+        }
+    })
+}
+
+fn bulk_result(
+    verb: &str,
+    out: crate::provider::zenoo::writes::BulkOutcome,
+) -> Result<String, ProviderError> {
+    if out.failed == 0 {
+        return Ok(format!("{} alert(s) {verb}", out.succeeded));
+    }
+    let detail: Vec<String> = out
+        .errors
+        .iter()
+        .take(5)
+        .map(|(t, code, msg)| format!("{t}: {code} {msg}"))
+        .collect();
+    Err(ProviderError::Invalid(format!(
+        "{} {verb}, {} failed: {}",
+        out.succeeded,
+        out.failed,
+        detail.join("; ")
+    )))
+}
