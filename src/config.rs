@@ -482,8 +482,11 @@ mod tests {
         let e = parse(p(), "[profiles.x]\nprovider = \"onfido\"\n").unwrap_err();
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("\"persona\""), "{e}");
-        let e = parse(p(), "[profiles.x]\nprovider = \"persona\"\n[profiles.x.persona]\nstatus = 1\n")
-            .unwrap_err();
+        let e = parse(
+            p(),
+            "[profiles.x]\nprovider = \"persona\"\n[profiles.x.persona]\nstatus = 1\n",
+        )
+        .unwrap_err();
         assert_eq!(e.line, Some(4), "{e}");
 
         let e = parse(p(), "theme = \n").unwrap_err();

@@ -26,6 +26,11 @@ pub enum Submission {
         case: String,
         to: CaseStatus,
     },
+    /// A status the vendor defines (Persona's per-template statuses), by name.
+    SetStatus {
+        case: String,
+        status: String,
+    },
     Assign {
         case: String,
         user: Option<String>,

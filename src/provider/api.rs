@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::ProviderError;
+use crate::domain::ResolutionAction;
 use crate::domain::model::{Alert, Assessment, AuditEntry, Case, Check, Comment, Entity};
 use crate::domain::model::{Reviewer, User};
 use crate::domain::review::Submission;
@@ -94,6 +95,11 @@ pub struct Capabilities {
     pub sla: bool,
     /// Risk tiers and scores on cases.
     pub risk_tiers: bool,
+    /// The actions an alert can be resolved with.
+    pub resolution_actions: Vec<ResolutionAction>,
+    /// Statuses the vendor defines, offered by "change status" instead of Zenoo's lifecycle
+    /// (sent as `Submission::SetStatus`). Empty: Zenoo's statuses and transitions.
+    pub vendor_statuses: Vec<String>,
 }
 
 impl Capabilities {
@@ -121,6 +127,8 @@ impl Capabilities {
             idempotency_keys: true,
             sla: true,
             risk_tiers: true,
+            resolution_actions: ResolutionAction::ALL.to_vec(),
+            vendor_statuses: vec![],
         }
     }
 
@@ -148,6 +156,8 @@ impl Capabilities {
             idempotency_keys: false,
             sla: false,
             risk_tiers: false,
+            resolution_actions: vec![],
+            vendor_statuses: vec![],
         }
     }
 

@@ -216,6 +216,13 @@ async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<Strin
             let c = client.update_case(case, Some(*to), None, key).await?;
             format!("{} is now {}", c.name, c.status)
         }
+        Submission::SetStatus { case, status } => {
+            let to: crate::domain::CaseStatus = status.parse().map_err(|_| {
+                ProviderError::Invalid(format!("{status:?} is not a Zenoo case status"))
+            })?;
+            let c = client.update_case(case, Some(to), None, key).await?;
+            format!("{} is now {}", c.name, c.status)
+        }
         Submission::Assign { case, user } => {
             let c = client
                 .update_case(case, None, Some(user.as_deref()), key)
