@@ -2,6 +2,7 @@
 //! provider-neutral `domain::model` records. Zenoo's is the native one.
 
 pub mod api;
+pub mod http;
 pub mod settings;
 pub mod transport;
 pub mod zenoo;

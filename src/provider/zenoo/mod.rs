@@ -10,18 +10,18 @@ pub mod provider;
 pub mod wire;
 pub mod writes;
 
-use reqwest::header::{ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::header::{ETAG, HeaderMap, IF_NONE_MATCH};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
+use super::http::{self, Answer};
 use super::transport::Transport;
 use super::{ApiKey, ProviderError};
 use crate::domain::CaseStatus;
 use crate::domain::model::{Alert, Case, Page, User};
 use wire::Envelope;
 
-/// Largest response body read, in bytes; a larger one is an error, not an out-of-memory.
-pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+pub use crate::provider::http::MAX_RESPONSE_BYTES;
 
 /// What to ask the case list for. Filters the API does not support are ignored by it; callers
 /// filter again on their side.
@@ -58,12 +58,6 @@ pub struct ZenooClient {
     http: reqwest::Client,
     base: String,
     key: ApiKey,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
 }
 
 impl ZenooClient {
@@ -113,59 +107,17 @@ impl ZenooClient {
         if let Some(b) = body {
             req = req.json(b);
         }
-        let mut resp = req.send().await.map_err(|e| ProviderError::Transport {
-            endpoint: endpoint.clone(),
-            message: describe(&e),
-        })?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| ProviderError::Transport {
-            endpoint: endpoint.clone(),
-            message: describe(&e),
-        })? {
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(ProviderError::Decode {
-                    endpoint,
-                    message: format!("the response is larger than {MAX_RESPONSE_BYTES} bytes"),
-                    request_id: request_id(&headers, None),
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
+        http::send(&endpoint, req, &["x-request-id"]).await
     }
 
     /// Turns a non-success answer into the API's error, in either of Zenoo's shapes, or a plain
     /// description when the body is not JSON (a proxy's HTML page, say).
     fn error(answer: &Answer) -> ProviderError {
         let parsed: wire::ErrorBody = serde_json::from_slice(&answer.body).unwrap_or_default();
-        let retry_after = answer
-            .headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok());
-        let message = parsed.message.unwrap_or_else(|| {
-            let text = String::from_utf8_lossy(&answer.body);
-            let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if text.is_empty() {
-                answer
-                    .status
-                    .canonical_reason()
-                    .unwrap_or("no message")
-                    .to_string()
-            } else {
-                let mut t: String = text.chars().take(200).collect();
-                if text.chars().count() > 200 {
-                    t.push('…');
-                }
-                format!("non-JSON error body: {t}")
-            }
-        });
+        let retry_after = http::retry_after(&answer.headers);
+        let message = parsed
+            .message
+            .unwrap_or_else(|| http::plain_message(answer));
         ProviderError::Api {
             status: answer.status.as_u16(),
             code: parsed
@@ -408,28 +360,4 @@ fn request_id(headers: &HeaderMap, from_body: Option<String>) -> Option<String> 
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     })
-}
-
-/// A transport error in words, without the URL (which may carry query text) repeated.
-fn describe(e: &reqwest::Error) -> String {
-    let what = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "cannot connect"
-    } else if e.is_body() || e.is_decode() {
-        "the response was cut off"
-    } else {
-        "request failed"
-    };
-    let mut source = std::error::Error::source(e);
-    let mut detail = String::new();
-    while let Some(s) = source {
-        detail = s.to_string();
-        source = s.source();
-    }
-    if detail.is_empty() {
-        what.to_string()
-    } else {
-        format!("{what}: {detail}")
-    }
 }
