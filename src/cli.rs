@@ -29,9 +29,10 @@ pub struct Cli {
 /// How the console connects.
 #[derive(Args, Debug, Clone)]
 pub struct ConsoleArgs {
-    /// A profile from the config file.
+    /// A profile from the config file; give it more than once to merge several queues into
+    /// one, each case marked with its profile.
     #[arg(long, global = true)]
-    pub profile: Option<String>,
+    pub profile: Vec<String>,
     /// The config file [default: <config dir>/docket/config.toml].
     #[arg(long, env = "DOCKET_CONFIG", global = true)]
     pub config: Option<PathBuf>,
@@ -64,6 +65,16 @@ pub enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// The local audit log: every review that landed, with the text typed with it, also where
+    /// the vendor's API could not keep that text.
+    AuditLog {
+        /// Every profile's entries, not just the chosen one's.
+        #[arg(long)]
+        all: bool,
+        /// How many entries, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
     },
     /// Check the config, the key's source, the connection, the clock and the terminal, and
     /// print what was found (secrets redacted). Exits 1 if something is wrong.
@@ -257,6 +268,9 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
     let path = config_path(args)?;
     let (file, text) = crate::config::load(&path)?;
     let keymap = crate::config::keymap_of(&file, &text, &path)?;
+    if args.api_url.is_some() && args.profile.len() > 1 {
+        bail!("--api-url opens one API; merge several with --profile a --profile b instead");
+    }
     let (profile_name, profile) = select_profile(args, &file, &path)?;
     let views = profile
         .as_ref()
@@ -304,6 +318,35 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
                 crate::provider::connect(c)?,
                 host_of(url),
                 profile.as_ref().and_then(|p| p.user.clone()),
+                None,
+            )
+        }
+        (None, Some(_)) if args.profile.len() > 1 => {
+            let mut sources = Vec::new();
+            let mut warnings = Vec::new();
+            for name in &args.profile {
+                let p = file
+                    .profiles
+                    .get(name)
+                    .ok_or_else(|| eyre!("no profile {name:?} in {}", path.display()))?;
+                let (mut c, source) = p.connect(name, &path).map_err(|e| eyre!(e))?;
+                warnings.extend(source.warning);
+                args.apply(&mut c.transport);
+                let provider = crate::provider::connect(c)
+                    .map_err(|e| eyre!("profile {name} in {}: {e}", path.display()))?;
+                sources.push((name.clone(), provider));
+            }
+            for w in &warnings {
+                tracing::warn!("{w}");
+            }
+            notice = warnings.into_iter().next();
+            let merged = crate::provider::merged::Merged::new(sources)?;
+            let label = args.profile.join("+");
+            let user = profile.as_ref().and_then(|p| p.user.clone());
+            (
+                std::sync::Arc::new(merged) as std::sync::Arc<dyn crate::provider::Provider>,
+                label,
+                user,
                 None,
             )
         }
@@ -364,7 +407,7 @@ pub fn select_profile(
     file: &crate::config::File,
     path: &std::path::Path,
 ) -> Result<(Option<String>, Option<crate::config::Profile>)> {
-    let name = args.profile.clone().or_else(|| {
+    let name = args.profile.first().cloned().or_else(|| {
         if args.api_url.is_none() {
             file.default_profile.clone()
         } else {
@@ -407,6 +450,56 @@ fn host_of(url: &str) -> String {
         .next()
         .unwrap_or(url)
         .to_string()
+}
+
+/// `docket audit-log`: the newest landed reviews, one block each.
+pub fn audit_log(args: &ConsoleArgs, all: bool, limit: usize) -> Result<()> {
+    use color_eyre::eyre::{WrapErr, eyre};
+    let path = config_path(args)?;
+    let (file, _) = crate::config::load(&path)?;
+    let (name, _) = select_profile(args, &file, &path)?;
+    let label = match (&args.api_url, name) {
+        (Some(url), _) => host_of(url),
+        (None, Some(n)) => n,
+        (None, None) => "sandbox".to_string(),
+    };
+    let store = std::env::var_os("DOCKET_STATE_DB")
+        .map(PathBuf::from)
+        .or_else(crate::sync::store::default_path)
+        .ok_or_else(|| eyre!("cannot find the platform state directory"))?;
+    let outbox = crate::sync::outbox::Outbox::open(&store, &label)
+        .wrap_err_with(|| format!("cannot open the local store {}", store.display()))?;
+    let rows = outbox.audit_log(all, limit);
+    if rows.is_empty() {
+        println!("No landed reviews for {label} in {}.", store.display());
+    }
+    let clean = |s: &str| crate::ui::sanitize::clean(s).into_owned();
+    for r in rows {
+        let at = jiff::Timestamp::from_millisecond(r.at_ms)
+            .map(|t| t.strftime("%Y-%m-%d %H:%M:%SZ").to_string())
+            .unwrap_or_default();
+        println!(
+            "{at}  {}  {}  {}",
+            clean(&r.profile),
+            clean(&r.vendor),
+            clean(&r.title)
+        );
+        println!("    landed: {}", clean(&r.outcome));
+        if let Some(text) = r.submission.as_ref().and_then(|s| s.text())
+            && !text.is_empty()
+        {
+            let kept = if r.text_kept {
+                ""
+            } else {
+                " (kept here only: the vendor's API cannot store it)"
+            };
+            println!("    text{kept}:");
+            for line in crate::ui::sanitize::clean_multiline(text).lines() {
+                println!("      {line}");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Runs `docket sandbox serve`: prints the contract lines on stdout, serves until a signal.

@@ -24,6 +24,7 @@ fn main() -> Result<()> {
             runtime.block_on(cli::serve(&args))
         }
         Some(Command::Config { command }) => cli::config_command(&cli.console, &command),
+        Some(Command::AuditLog { all, limit }) => cli::audit_log(&cli.console, all, limit),
         Some(Command::Doctor) => {
             let env = |k: &str| std::env::var(k).ok();
             let findings = runtime.block_on(docket::doctor::check(&cli.console, &env));

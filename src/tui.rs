@@ -98,6 +98,8 @@ pub async fn run(opts: Options) -> Result<()> {
     let mut state = State::new(opts.profile.clone(), now());
     state.read_only = opts.read_only;
     state.flash = opts.notice.clone();
+    state.caps = opts.client.capabilities().clone();
+    state.source_caps = opts.client.sources().into_iter().collect();
     state.keymap = opts.keymap.clone();
     if let Some(views) = &opts.views {
         state.views = views.clone();

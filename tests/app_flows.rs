@@ -925,3 +925,118 @@ fn a_paste_into_the_filter_is_one_line_and_outside_an_editor_does_nothing() {
     update(&mut s, Action::Paste("CAS-\x1b[31m000001\nextra".into()));
     assert_eq!(s.queue.filter, "CAS-000001 extra");
 }
+
+/// Capabilities like Amiqus ID's: alerts resolved with approve or decline only, a close with a
+/// decision it cannot store a summary for, no risk, no assignment, no status changes.
+fn amiqus_like() -> docket::provider::Capabilities {
+    use docket::provider::{Capabilities, Vendor};
+    let mut c = Capabilities::none(Vendor::Amiqus);
+    c.alerts = true;
+    c.resolve_alerts = true;
+    c.resolution_actions = vec![ResolutionAction::Approve, ResolutionAction::Decline];
+    c.entities = true;
+    c.checks = true;
+    c.timeline = true;
+    c.close = true;
+    c
+}
+
+#[test]
+fn what_a_vendor_cannot_do_is_refused_with_the_reason_and_never_sent() {
+    let mut s = two_open();
+    s.caps = amiqus_like();
+    for (k, why) in [
+        ('s', "Amiqus ID's API cannot change a case's status"),
+        ('m', "Amiqus ID's API cannot assign cases"),
+        (
+            'O',
+            "Amiqus ID's API cannot approve or override a risk assessment",
+        ),
+        ('n', "Amiqus ID's API cannot add comments"),
+        ('E', "Amiqus ID's API cannot escalate cases"),
+        (
+            'w',
+            "Amiqus ID's API cannot resolve an alert with Approve with Conditions",
+        ),
+        ('t', "Amiqus ID's API cannot mark an alert a false positive"),
+    ] {
+        let effects = key(&mut s, KeyCode::Char(k));
+        assert!(effects.is_empty(), "{k}: {effects:?}");
+        assert!(s.flow.is_none(), "{k} opened a drawer");
+        assert_eq!(s.flash.as_deref(), Some(format!("{why}.").as_str()), "{k}");
+    }
+    // What it can do still works: approve an alert with a rationale.
+    key(&mut s, KeyCode::Char('a'));
+    assert_eq!(*step(&s), Step::Edit);
+}
+
+#[test]
+fn tabs_a_vendor_has_no_data_for_are_skipped() {
+    let mut s = two_open();
+    let mut caps = amiqus_like();
+    caps.entities = false;
+    s.caps = caps;
+    assert_eq!(
+        s.tabs(),
+        [Tab::Summary, Tab::Alerts, Tab::Checks, Tab::Activity]
+    );
+    s.detail.as_mut().unwrap().tab = Tab::Summary;
+    update(&mut s, Action::Command(Command::NextTab));
+    assert_eq!(s.detail.as_ref().unwrap().tab, Tab::Alerts);
+    update(&mut s, Action::Command(Command::NextTab));
+    assert_eq!(s.detail.as_ref().unwrap().tab, Tab::Checks);
+    update(&mut s, Action::Command(Command::PrevTab));
+    update(&mut s, Action::Command(Command::PrevTab));
+    update(&mut s, Action::Command(Command::PrevTab));
+    assert_eq!(s.detail.as_ref().unwrap().tab, Tab::Activity);
+}
+
+#[test]
+fn a_vendor_close_skips_zenoo_preconditions_and_says_the_summary_stays_local() {
+    // Open alerts and an unapproved risk would block a Zenoo close; Amiqus has its own rules.
+    let mut s = two_open();
+    s.caps = amiqus_like();
+    key(&mut s, KeyCode::Char('C'));
+    assert_eq!(*step(&s), Step::Pick);
+    let note = s.flow.as_ref().unwrap().note.clone().unwrap();
+    assert!(
+        note.contains("Amiqus ID cannot store a summary") && note.contains("local audit log"),
+        "{note}"
+    );
+    key(&mut s, KeyCode::Enter); // Approve
+    typed(&mut s, "All checks clear.");
+    ctrl(&mut s, 's');
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Submit { submission: Submission::Close { decision: Decision::Approve, summary, .. }, .. }] if summary == "All checks clear."),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn vendor_statuses_are_offered_by_name() {
+    use docket::provider::{Capabilities, Vendor};
+    let mut s = two_open();
+    let mut caps = Capabilities::none(Vendor::Persona);
+    caps.change_status = true;
+    caps.vendor_statuses = vec!["Open".into(), "In Progress".into(), "Needs Info".into()];
+    s.caps = caps;
+    key(&mut s, KeyCode::Char('s'));
+    let labels: Vec<String> = s
+        .flow
+        .as_ref()
+        .unwrap()
+        .choices
+        .iter()
+        .map(|c| c.label.clone())
+        .collect();
+    // The current status is not offered.
+    assert_eq!(labels, ["Open", "Needs Info"]);
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Enter);
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Submit { submission: Submission::SetStatus { case, status }, .. }] if case == "cas_1" && status == "Needs Info"),
+        "{effects:?}"
+    );
+}

@@ -665,3 +665,47 @@ fn no_size_panics() {
         render(s, 200, 60);
     }
 }
+
+/// Two profiles merged: a source column; a case from a vendor with fewer capabilities: only
+/// its tabs, and a close drawer that says the summary stays local.
+#[test]
+fn merged_queue_and_a_vendor_case() {
+    use docket::provider::{Capabilities, Vendor};
+    let mut s = loaded();
+    let mut amiqus = Capabilities::none(Vendor::Amiqus);
+    amiqus.alerts = true;
+    amiqus.checks = true;
+    amiqus.entities = true;
+    amiqus.close = true;
+    s.source_caps = [
+        ("zenoo-eu".to_string(), Capabilities::all(Vendor::Zenoo)),
+        ("amiqus".to_string(), amiqus),
+    ]
+    .into_iter()
+    .collect();
+    let mut cases = cases();
+    for (i, c) in cases.iter_mut().enumerate() {
+        let src = if i % 2 == 0 { "zenoo-eu" } else { "amiqus" };
+        c.token = format!("{src}|{}", c.token);
+        c.source = Some(src.into());
+    }
+    update(
+        &mut s,
+        Action::QueueLoaded {
+            cases,
+            at: Timestamp::from_second(NOW - 12).unwrap(),
+        },
+    );
+    both("merged_queue", &s);
+    update(&mut s, Action::Command(docket::app::update::Command::Down));
+    update(&mut s, Action::Command(docket::app::update::Command::Open));
+    both("vendor_case_tabs", &s);
+    update(
+        &mut s,
+        Action::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('C'),
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    both("vendor_close_note", &s);
+}

@@ -27,6 +27,8 @@ pub enum FlowKind {
         tokens: Vec<String>,
     },
     ChangeStatus,
+    /// A status the vendor defines (the picker lists the profile's statuses).
+    SetVendorStatus,
     AssignToMe,
     Assign,
     EscalateCase,
@@ -161,6 +163,8 @@ pub struct Flow {
     pub seen: Option<Seen>,
     /// The analyst chose to send despite a conflict.
     pub force: bool,
+    /// A line the drawer shows above the text (what the vendor will not keep, say).
+    pub note: Option<String>,
 }
 
 /// Limits of the free-text fields, from the API.
@@ -215,6 +219,7 @@ impl Flow {
             draft_saved: false,
             seen: None,
             force: false,
+            note: None,
         }
     }
 
@@ -370,7 +375,9 @@ impl Flow {
             FlowKind::Acknowledge { tokens } => {
                 format!("Acknowledge {}", plural(tokens.len(), "alert"))
             }
-            FlowKind::ChangeStatus => format!("Change status of {}", self.case_name),
+            FlowKind::ChangeStatus | FlowKind::SetVendorStatus => {
+                format!("Change status of {}", self.case_name)
+            }
             FlowKind::AssignToMe => format!("Assign {} to me", self.case_name),
             FlowKind::Assign => format!("Assign {}", self.case_name),
             FlowKind::EscalateCase => format!("Escalate {}", self.case_name),
@@ -590,6 +597,10 @@ impl Flow {
                 case,
                 to: self.picked_value()?.parse().ok()?,
             },
+            FlowKind::SetVendorStatus => Submission::SetStatus {
+                case,
+                status: self.picked_value()?.to_string(),
+            },
             FlowKind::AssignToMe | FlowKind::Assign => Submission::Assign {
                 case,
                 user: Some(self.picked_value()?.to_string()),
@@ -674,6 +685,7 @@ impl FlowKind {
             self,
             FlowKind::Acknowledge { .. }
                 | FlowKind::ChangeStatus
+                | FlowKind::SetVendorStatus
                 | FlowKind::AssignToMe
                 | FlowKind::Assign
                 | FlowKind::RequestApprover

@@ -9,8 +9,10 @@ use std::collections::BTreeSet;
 use super::flow::Flow;
 use super::keymap::Keymap;
 use super::queue::{Queue, View};
-use crate::domain::model::{Alert, Assessment, AuditEntry, Check, Comment, Entity, Reviewer, User};
-use crate::provider::ProviderError;
+use crate::domain::model::{
+    Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
+};
+use crate::provider::{Capabilities, ProviderError, Vendor};
 
 /// Something being fetched.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +58,18 @@ pub enum Tab {
     Risk,
     Checks,
     Activity,
+}
+
+/// Whether a provider with `caps` has data for a detail tab.
+pub fn tab_available(caps: &Capabilities, tab: Tab) -> bool {
+    match tab {
+        Tab::Summary => true,
+        Tab::Entities => caps.entities,
+        Tab::Alerts => caps.alerts,
+        Tab::Risk => caps.risk,
+        Tab::Checks => caps.checks,
+        Tab::Activity => caps.timeline || caps.comments,
+    }
 }
 
 impl Tab {
@@ -167,6 +181,10 @@ pub struct State {
     pub outbox_row: usize,
     /// `d` was pressed once on this entry: the next `d` discards it.
     pub confirm_discard: Option<i64>,
+    /// What the provider can do; panes and actions it lacks are hidden or refused with why.
+    pub caps: Capabilities,
+    /// Several profiles merged: each source's capabilities, by `Case::source`.
+    pub source_caps: HashMap<String, Capabilities>,
 }
 
 /// One outbox entry as the outbox view shows it.
@@ -210,7 +228,34 @@ impl State {
             outbox_rows: Vec::new(),
             outbox_row: 0,
             confirm_discard: None,
+            caps: Capabilities::all(Vendor::Zenoo),
+            source_caps: HashMap::new(),
         }
+    }
+
+    /// What can be done with a case: its source's capabilities, or the provider's.
+    pub fn caps_of(&self, case: &Case) -> &Capabilities {
+        case.source
+            .as_ref()
+            .and_then(|s| self.source_caps.get(s))
+            .unwrap_or(&self.caps)
+    }
+
+    /// The capabilities for the open case (or the provider's when none is open).
+    pub fn detail_caps(&self) -> &Capabilities {
+        self.detail
+            .as_ref()
+            .and_then(|d| self.queue.cases.iter().find(|c| c.token == d.token))
+            .map_or(&self.caps, |c| self.caps_of(c))
+    }
+
+    /// The detail tabs there is data for, in order.
+    pub fn tabs(&self) -> Vec<Tab> {
+        let caps = self.detail_caps();
+        Tab::ALL
+            .into_iter()
+            .filter(|t| tab_available(caps, *t))
+            .collect()
     }
 
     /// A user's display name, falling back to the id.

@@ -10,7 +10,7 @@ use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
 };
 use crate::domain::{AlertStatus, AssessmentStatus, CaseStatus, ResolutionAction, ReviewerStatus};
-use crate::provider::ProviderError;
+use crate::provider::{Capabilities, Feature, ProviderError, Vendor};
 
 /// One part of an open case, as loaded.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -714,10 +714,12 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
             }
         }
         NextTab | PrevTab => {
+            // Only the tabs the provider has data for.
+            let tabs = state.tabs();
             if let Some(d) = state.detail.as_mut() {
-                let i = Tab::ALL.iter().position(|t| *t == d.tab).unwrap_or(0);
-                let n = Tab::ALL.len();
-                d.tab = Tab::ALL[if c == NextTab {
+                let i = tabs.iter().position(|t| *t == d.tab).unwrap_or(0);
+                let n = tabs.len();
+                d.tab = tabs[if c == NextTab {
                     (i + 1) % n
                 } else {
                     (i + n - 1) % n
@@ -811,10 +813,32 @@ fn start_flow(state: &mut State, c: Command) {
         state.flash = Some(format!("{} is closed.", c_rec.name));
         return;
     }
+    // What the provider cannot do is refused here, with the reason, never sent to fail.
+    let caps = state.caps_of(&c_rec).clone();
+    if let Some(why) = unsupported(&caps, c) {
+        state.flash = Some(format!("{why}."));
+        return;
+    }
     let me = state.me.clone();
     let detail = state.detail.as_ref().filter(|d| d.token == case);
     let kind_and_choices: Result<(FlowKind, Vec<Choice>), String> = match c {
         Resolve(_) | FalsePositive | EscalateAlert | Acknowledge => alert_flow(detail, c),
+        ChangeStatus if !caps.vendor_statuses.is_empty() => {
+            let choices: Vec<Choice> = caps
+                .vendor_statuses
+                .iter()
+                .filter(|s| s.as_str() != c_rec.status.as_str())
+                .map(|s| Choice {
+                    value: s.clone(),
+                    label: s.clone(),
+                })
+                .collect();
+            if choices.is_empty() {
+                Err("No other status is configured for this profile.".into())
+            } else {
+                Ok((FlowKind::SetVendorStatus, choices))
+            }
+        }
         ChangeStatus => match c_rec.status.known() {
             Some(s) => {
                 let choices = flow::status_choices(s);
@@ -954,13 +978,62 @@ fn start_flow(state: &mut State, c: Command) {
                 f.restore(text, conditions);
                 state.flash = Some("Draft restored.".into());
             }
-            if let Err(blockers) = &close_check(detail, me.as_ref(), &f.kind) {
+            // Zenoo's close preconditions (alerts settled, risk approved, four eyes); other
+            // vendors enforce their own rules.
+            if caps.vendor == Vendor::Zenoo
+                && let Err(blockers) = &close_check(detail, me.as_ref(), &f.kind)
+            {
                 f.step = flow::Step::Blocked(blockers.clone());
+            }
+            if f.kind == FlowKind::Close && !caps.rationale_on_decision {
+                f.note = Some(format!(
+                    "{} cannot store a summary with its decision: docket keeps it in its local \
+                     audit log (docket audit-log).",
+                    caps.vendor.title()
+                ));
             }
             state.flow = Some(f);
         }
         Err(why) => state.flash = Some(why),
     }
+}
+
+/// Why the provider cannot do what a command asks, or `None`.
+fn unsupported(caps: &Capabilities, c: Command) -> Option<String> {
+    use Command::*;
+    let feature = match c {
+        Resolve(action) => {
+            if let Some(why) = caps.why_not(Feature::ResolveAlerts) {
+                return Some(why);
+            }
+            if !caps.resolution_actions.contains(&action) {
+                return Some(format!(
+                    "{}'s API cannot resolve an alert with {action}",
+                    caps.vendor.title()
+                ));
+            }
+            return None;
+        }
+        FalsePositive => {
+            return (!caps.false_positive).then(|| {
+                format!(
+                    "{}'s API cannot mark an alert a false positive",
+                    caps.vendor.title()
+                )
+            });
+        }
+        EscalateAlert => Feature::EscalateAlerts,
+        Acknowledge => Feature::AcknowledgeAlerts,
+        ChangeStatus => Feature::ChangeStatus,
+        AssignToMe | Assign => Feature::Assign,
+        EscalateCase => Feature::EscalateCase,
+        ApproveRisk | OverrideRisk => Feature::Risk,
+        Comment => Feature::AddComment,
+        RequestApprover | ApproveReview | RejectReview => Feature::Reviewers,
+        Close => Feature::Close,
+        _ => return None,
+    };
+    caps.why_not(feature)
 }
 
 fn alert_flow(detail: Option<&Detail>, c: Command) -> Result<(FlowKind, Vec<Choice>), String> {

@@ -68,3 +68,47 @@ pub enum Submission {
         summary: String,
     },
 }
+
+impl Submission {
+    /// The free text typed with it (rationale, summary, comment, reason, notes), if any.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Submission::Resolve { rationale, .. } => Some(rationale),
+            Submission::EscalateAlert { reason, .. } | Submission::EscalateCase { reason, .. } => {
+                Some(reason)
+            }
+            Submission::OverrideRisk { justification, .. } => Some(justification),
+            Submission::Comment { body, .. } => Some(body),
+            Submission::Close { summary, .. } => Some(summary),
+            Submission::ApproveRisk { notes, .. } | Submission::DecideReview { notes, .. } => {
+                notes.as_deref()
+            }
+            Submission::Acknowledge { .. }
+            | Submission::Status { .. }
+            | Submission::SetStatus { .. }
+            | Submission::Assign { .. }
+            | Submission::AddReviewer { .. } => None,
+        }
+    }
+
+    /// A token naming what it acts on (the case, else the first alert or assessment), for
+    /// routing it to its provider.
+    pub fn target(&self) -> &str {
+        match self {
+            Submission::Resolve { tokens, .. } | Submission::Acknowledge { tokens } => {
+                tokens.first().map_or("", String::as_str)
+            }
+            Submission::EscalateAlert { token, .. } => token,
+            Submission::ApproveRisk { assessment, .. }
+            | Submission::OverrideRisk { assessment, .. } => assessment,
+            Submission::Status { case, .. }
+            | Submission::SetStatus { case, .. }
+            | Submission::Assign { case, .. }
+            | Submission::EscalateCase { case, .. }
+            | Submission::Comment { case, .. }
+            | Submission::AddReviewer { case, .. }
+            | Submission::DecideReview { case, .. }
+            | Submission::Close { case, .. } => case,
+        }
+    }
+}

@@ -97,6 +97,8 @@ pub struct Capabilities {
     pub risk_tiers: bool,
     /// The actions an alert can be resolved with.
     pub resolution_actions: Vec<ResolutionAction>,
+    /// Marking an alert a false positive.
+    pub false_positive: bool,
     /// Statuses the vendor defines, offered by "change status" instead of Zenoo's lifecycle
     /// (sent as `Submission::SetStatus`). Empty: Zenoo's statuses and transitions.
     pub vendor_statuses: Vec<String>,
@@ -128,6 +130,7 @@ impl Capabilities {
             sla: true,
             risk_tiers: true,
             resolution_actions: ResolutionAction::ALL.to_vec(),
+            false_positive: true,
             vendor_statuses: vec![],
         }
     }
@@ -157,6 +160,7 @@ impl Capabilities {
             sla: false,
             risk_tiers: false,
             resolution_actions: vec![],
+            false_positive: false,
             vendor_statuses: vec![],
         }
     }
@@ -213,6 +217,12 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
 
     /// Where it connects, for the status bar (a host, never a key).
     fn describe(&self) -> String;
+
+    /// Several profiles merged: each source's name and capabilities (what `Case::source`
+    /// says). Empty for a single provider.
+    fn sources(&self) -> Vec<(String, Capabilities)> {
+        vec![]
+    }
 
     /// The user the key belongs to, where the API can say.
     async fn me(&self) -> Result<Option<User>, ProviderError> {

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod http;
+pub mod merged;
 pub mod settings;
 pub mod transport;
 pub mod zenoo;

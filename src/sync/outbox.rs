@@ -197,6 +197,11 @@ impl Outbox {
         Some((value, jiff::Timestamp::from_millisecond(at).ok()?))
     }
 
+    /// The newest entries of the local audit log (this profile's, or `all` of them).
+    pub fn audit_log(&self, all: bool, limit: usize) -> Vec<super::store::AuditRecord> {
+        lock(&self.store).audit_log(all, limit).unwrap_or_default()
+    }
+
     pub fn drafts(&self) -> Vec<(String, String, String)> {
         lock(&self.store).drafts().unwrap_or_default()
     }
@@ -271,6 +276,20 @@ impl Outbox {
                     let event = match result {
                         Ok(what) => {
                             let _ = store.record(id, EntryState::Done, None, 0);
+                            // The local audit log keeps every landed review with its text,
+                            // noting where the vendor could not keep the text itself.
+                            if let Ok(Some(e)) = store.get(id) {
+                                let caps = client.capabilities_for(e.submission.target());
+                                let kept = !matches!(e.submission, Submission::Close { .. })
+                                    || caps.rationale_on_decision;
+                                let _ = store.audit(
+                                    caps.vendor.title(),
+                                    &e.title,
+                                    &e.submission,
+                                    &what,
+                                    kept,
+                                );
+                            }
                             Event::Landed { id, what }
                         }
                         Err(error) if error.is_transient() => {

@@ -30,6 +30,18 @@ CREATE TABLE IF NOT EXISTS cache (
     at INTEGER NOT NULL,
     PRIMARY KEY (profile, key)
 );
+-- Every review that landed, with its text: the record of what was decided and why, also where
+-- the vendor's API cannot keep the text (text_kept = 0).
+CREATE TABLE IF NOT EXISTS local_audit (
+    id INTEGER PRIMARY KEY,
+    profile TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    vendor TEXT NOT NULL,
+    title TEXT NOT NULL,
+    submission TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    text_kept INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS drafts (
     profile TEXT NOT NULL,
     target TEXT NOT NULL,
@@ -39,6 +51,20 @@ CREATE TABLE IF NOT EXISTS drafts (
     PRIMARY KEY (profile, target)
 );
 "#;
+
+/// One review in the local audit log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditRecord {
+    pub profile: String,
+    pub at_ms: i64,
+    pub vendor: String,
+    pub title: String,
+    /// `None` when it was written by a version of docket that this one cannot read.
+    pub submission: Option<Submission>,
+    pub outcome: String,
+    /// Whether the vendor's API kept the text typed with it.
+    pub text_kept: bool,
+}
 
 /// Where an outbox entry stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,6 +157,54 @@ impl Store {
             profile: profile.to_string(),
             path: path.to_path_buf(),
         })
+    }
+
+    /// Records a review that landed in the local audit log.
+    pub fn audit(
+        &self,
+        vendor: &str,
+        title: &str,
+        submission: &Submission,
+        outcome: &str,
+        text_kept: bool,
+    ) -> rusqlite::Result<()> {
+        let json = serde_json::to_string(submission).unwrap_or_default();
+        self.conn.execute(
+            "INSERT INTO local_audit (profile, at, vendor, title, submission, outcome, text_kept) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                self.profile,
+                now_ms(),
+                vendor,
+                title,
+                json,
+                outcome,
+                text_kept
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The newest `limit` entries of the local audit log, of this profile or (`all`) every one.
+    pub fn audit_log(&self, all: bool, limit: usize) -> rusqlite::Result<Vec<AuditRecord>> {
+        self.conn
+            .prepare(
+                "SELECT profile, at, vendor, title, submission, outcome, text_kept FROM local_audit \
+                 WHERE ?1 OR profile = ?2 ORDER BY id DESC LIMIT ?3",
+            )?
+            .query_map(params![all, self.profile, limit as i64], |r| {
+                let json: String = r.get(4)?;
+                Ok(AuditRecord {
+                    profile: r.get(0)?,
+                    at_ms: r.get(1)?,
+                    vendor: r.get(2)?,
+                    title: r.get(3)?,
+                    submission: serde_json::from_str(&json).ok(),
+                    outcome: r.get(5)?,
+                    text_kept: r.get(6)?,
+                })
+            })?
+            .collect()
     }
 
     /// Adds a submission, committed, with the key every attempt will carry.

@@ -52,6 +52,21 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
         hint,
     );
 
+    // What the vendor will not keep, said before anything is typed or sent.
+    let body = match &flow.note {
+        Some(note) if !matches!(flow.step, Step::Blocked(_)) && body.height > 4 => {
+            let [n, rest] =
+                Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(body);
+            frame.render_widget(
+                Paragraph::new(format!("ⓘ {}", clean(note)))
+                    .style(theme.warning)
+                    .wrap(Wrap { trim: true }),
+                n,
+            );
+            rest
+        }
+        _ => body,
+    };
     match &flow.step {
         Step::Pick => {
             let lines: Vec<Line> = flow

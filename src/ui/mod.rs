@@ -254,6 +254,19 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         widths.insert(3, Constraint::Length(11));
         header.insert(3, "Type");
     }
+    // Several profiles merged: each row says where it came from.
+    let merged = !state.source_caps.is_empty();
+    if merged {
+        let w = state
+            .source_caps
+            .keys()
+            .map(|k| sanitize::width(&clean(k)))
+            .max()
+            .unwrap_or(3)
+            .clamp(3, 12);
+        widths.insert(1, Constraint::Length(w as u16));
+        header.insert(1, "Src");
+    }
     let rows = q
         .view
         .iter()
@@ -303,6 +316,15 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                     ),
                 );
             }
+            if merged {
+                cells.insert(
+                    1,
+                    Span::styled(
+                        clean(c.source.as_deref().unwrap_or("—")).into_owned(),
+                        theme.muted,
+                    ),
+                );
+            }
             let style = if Some(row) == selected {
                 theme.selection
             } else {
@@ -331,9 +353,11 @@ fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rec
     frame.render_widget(block, area);
     let [tabs_area, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    let selected = Tab::ALL.iter().position(|t| *t == d.tab).unwrap_or(0);
+    // Only the tabs the provider has data for.
+    let tabs = state.tabs();
+    let selected = tabs.iter().position(|t| *t == d.tab).unwrap_or(0);
     frame.render_widget(
-        Tabs::new(Tab::ALL.iter().map(|t| t.title()))
+        Tabs::new(tabs.iter().map(|t| t.title()))
             .select(selected)
             .highlight_style(theme.accent),
         tabs_area,
