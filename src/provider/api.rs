@@ -99,6 +99,9 @@ pub struct Capabilities {
     pub resolution_actions: Vec<ResolutionAction>,
     /// Marking an alert a false positive.
     pub false_positive: bool,
+    /// What the analyst must know before deciding (shown in the close drawer): where the text
+    /// goes, what cannot be undone.
+    pub decision_note: Option<String>,
     /// Statuses the vendor defines, offered by "change status" instead of Zenoo's lifecycle
     /// (sent as `Submission::SetStatus`). Empty: Zenoo's statuses and transitions.
     pub vendor_statuses: Vec<String>,
@@ -131,6 +134,7 @@ impl Capabilities {
             risk_tiers: true,
             resolution_actions: ResolutionAction::ALL.to_vec(),
             false_positive: true,
+            decision_note: None,
             vendor_statuses: vec![],
         }
     }
@@ -161,6 +165,7 @@ impl Capabilities {
             risk_tiers: false,
             resolution_actions: vec![],
             false_positive: false,
+            decision_note: None,
             vendor_statuses: vec![],
         }
     }

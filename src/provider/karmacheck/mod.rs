@@ -1,0 +1,550 @@
+//! KarmaCheck's background-check API as a [`Provider`].
+//!
+//! A case is one background check on one candidate; its "case data" (one record per ordered
+//! service) are the checks, and those KarmaCheck flags (`consider`, `not_found`, `error`) are
+//! shown as read-only alerts. The review verbs are the two adjudications: place (approve) and
+//! start pre-adverse action (decline, with a reason KarmaCheck sends to the candidate).
+//!
+//! Authentication is a token exchange: the API key and the group's client access token are
+//! posted to `POST /auth/api` for a bearer token, exchanged on first use and kept. Tokens do not
+//! expire but can be revoked, so a 401 or 403 on a later call exchanges once more and retries
+//! that call once. None of the three secrets is logged, put in an error, or shown by `Debug`.
+
+pub mod wire;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use reqwest::header::ACCEPT;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::http::{self, Answer};
+use super::{ApiKey, Connect, ProviderError};
+use crate::domain::Decision;
+use crate::domain::model::{Alert, Case, Check, Entity};
+use crate::domain::review::Submission;
+use crate::provider::api::{Capabilities, Provider, Vendor};
+use wire::{CaseData, CaseSummary};
+
+/// Headers that may carry a request id (KarmaCheck documents none; a gateway may add one).
+const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "x-amzn-requestid"];
+
+/// How long one case's data is reused: the console asks for a case's checks and alerts at the
+/// same moment, and both are read from the same five requests.
+const DATA_TTL: Duration = Duration::from_secs(2);
+
+/// A case's data as last read.
+struct DataCache {
+    case: String,
+    at: Instant,
+    data: Arc<Vec<CaseData>>,
+}
+
+/// A connection to KarmaCheck's API for one group (one client access token).
+pub struct KarmaCheckProvider {
+    http: reqwest::Client,
+    base: String,
+    key: ApiKey,
+    client_token: ApiKey,
+    include_archived: bool,
+    caps: Capabilities,
+    /// The bearer token from `POST /auth/api`, once exchanged.
+    bearer: tokio::sync::Mutex<Option<ApiKey>>,
+    data: tokio::sync::Mutex<Option<DataCache>>,
+}
+
+impl fmt::Debug for KarmaCheckProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KarmaCheckProvider")
+            .field("base", &self.base)
+            .field("include_archived", &self.include_archived)
+            .finish_non_exhaustive()
+    }
+}
+
+impl KarmaCheckProvider {
+    /// A provider for `c.base_url` (e.g. `https://api-stage.karmacheck.io`). Needs the API key
+    /// and, in `secondary_key`, the group's client access token. Nothing is sent until the first
+    /// call.
+    pub fn new(c: Connect) -> Result<Self, ProviderError> {
+        if c.key.expose().trim().is_empty() {
+            return Err(ProviderError::Invalid(
+                "KarmaCheck needs an API key (apiKey) to exchange for a token".into(),
+            ));
+        }
+        let client_token = c
+            .secondary_key
+            .filter(|k| !k.expose().trim().is_empty())
+            .ok_or_else(|| {
+                ProviderError::Invalid(
+                    "KarmaCheck needs the group's client access token as well as the API key: \
+                     set it in the environment variable named by client_token_env (default \
+                     DOCKET_KARMACHECK_CLIENT_TOKEN) or give a client_token_cmd in the profile's \
+                     [karmacheck] settings"
+                        .into(),
+                )
+            })?;
+        c.transport.check_url(&c.base_url)?;
+        let http = c.transport.client()?;
+        Ok(KarmaCheckProvider {
+            http,
+            base: c.base_url.trim_end_matches('/').to_string(),
+            key: c.key,
+            client_token,
+            include_archived: c.karmacheck.include_archived,
+            caps: Capabilities {
+                alerts: true,
+                checks: true,
+                entities: true,
+                close: true,
+                decision_note: Some(
+                    "Approve places the case. Decline starts pre-adverse action: the summary \
+                     is sent to the candidate as the reason, and it cannot be undone."
+                        .into(),
+                ),
+                ..Capabilities::none(Vendor::KarmaCheck)
+            },
+            bearer: tokio::sync::Mutex::new(None),
+            data: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// Exchanges the API key and the client access token for a bearer token.
+    async fn exchange(&self) -> Result<ApiKey, ProviderError> {
+        const ENDPOINT: &str = "POST /auth/api";
+        let body = json!({
+            "apiKey": self.key.expose(),
+            "clientAccessToken": self.client_token.expose(),
+        });
+        let req = self
+            .http
+            .post(format!("{}/auth/api", self.base))
+            .header(ACCEPT, "application/json")
+            .json(&body);
+        let answer = http::send(ENDPOINT, req, REQUEST_ID_HEADERS).await?;
+        if !answer.status.is_success() {
+            return Err(match error(&answer, None) {
+                ProviderError::Api {
+                    status: status @ (401 | 403),
+                    code,
+                    message,
+                    request_id,
+                    retry_after,
+                } => ProviderError::Api {
+                    status,
+                    code,
+                    message: format!(
+                        "KarmaCheck refused the API key and client access token ({ENDPOINT}): \
+                         {message}"
+                    ),
+                    request_id,
+                    retry_after,
+                },
+                other => other,
+            });
+        }
+        // Never quote this body in an error: it carries the token.
+        let v: Value = serde_json::from_slice(&answer.body).map_err(|_| ProviderError::Decode {
+            endpoint: ENDPOINT.into(),
+            message: "not the {id, username, token, groupProfileId} JSON expected".into(),
+            request_id: http::header(&answer.headers, REQUEST_ID_HEADERS),
+        })?;
+        let token = wire::auth_token(&v).map_err(|message| ProviderError::Decode {
+            endpoint: ENDPOINT.into(),
+            message,
+            request_id: http::header(&answer.headers, REQUEST_ID_HEADERS),
+        })?;
+        tracing::debug!("KarmaCheck: exchanged the API key for a bearer token");
+        Ok(ApiKey::new(token))
+    }
+
+    /// The bearer token, exchanged on first use; `true` when this call exchanged it.
+    async fn bearer(&self) -> Result<(ApiKey, bool), ProviderError> {
+        let mut slot = self.bearer.lock().await;
+        if let Some(t) = slot.as_ref() {
+            return Ok((t.clone(), false));
+        }
+        let t = self.exchange().await?;
+        *slot = Some(t.clone());
+        Ok((t, true))
+    }
+
+    /// A new bearer token after `stale` was refused, unless another call already got one.
+    async fn renew(&self, stale: &ApiKey) -> Result<ApiKey, ProviderError> {
+        let mut slot = self.bearer.lock().await;
+        if let Some(t) = slot.as_ref()
+            && t.expose() != stale.expose()
+        {
+            return Ok(t.clone());
+        }
+        *slot = None;
+        let t = self.exchange().await?;
+        *slot = Some(t.clone());
+        Ok(t)
+    }
+
+    async fn send(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<&Value>,
+        token: &ApiKey,
+    ) -> Result<Answer, ProviderError> {
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base))
+            .bearer_auth(token.expose())
+            .header(ACCEPT, "application/json");
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        http::send(&format!("{method} {path}"), req, REQUEST_ID_HEADERS).await
+    }
+
+    /// One authenticated call. A 401 or 403 with a token exchanged earlier (it may have been
+    /// revoked) exchanges once more and sends the call once more.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Answer, ProviderError> {
+        let (token, fresh) = self.bearer().await?;
+        let answer = self.send(&method, path, body, &token).await?;
+        if !fresh
+            && matches!(
+                answer.status,
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+            )
+        {
+            let token = self.renew(&token).await?;
+            return self.send(&method, path, body, &token).await;
+        }
+        Ok(answer)
+    }
+
+    /// A GET's JSON, or the API's error. `case` names the case the path is about.
+    async fn get_json(&self, path: &str, case: Option<&str>) -> Result<Value, ProviderError> {
+        let answer = self.call(Method::GET, path, None).await?;
+        if !answer.status.is_success() {
+            return Err(error(&answer, case));
+        }
+        json_of(&format!("GET {path}"), &answer)
+    }
+
+    /// One case's summary (`GET /case/id/{caseId}` answers `{cases: [one]}`).
+    async fn summary(&self, id: &str) -> Result<CaseSummary, ProviderError> {
+        let id = segment(id)?;
+        let path = format!("/case/id/{id}");
+        let v = self.get_json(&path, Some(id)).await?;
+        let endpoint = format!("GET {path}");
+        let list = wire::cases(&v).map_err(|m| decode_error(&endpoint, m))?;
+        let only = list.len() == 1;
+        list.into_iter()
+            .find(|c| only || c.id.eq_ignore_ascii_case(id))
+            .ok_or_else(|| {
+                decode_error(
+                    &endpoint,
+                    "the answer does not list the case asked for".into(),
+                )
+            })
+    }
+
+    /// One service type's data; a type the case has none of (404, no body, no `data`) is empty.
+    async fn data_of_type(&self, id: &str, ty: &str) -> Result<Vec<CaseData>, ProviderError> {
+        let path = format!("/case/id/{id}/data/{ty}");
+        let answer = self.call(Method::GET, &path, None).await?;
+        if answer.status == StatusCode::NOT_FOUND {
+            return Ok(vec![]);
+        }
+        if !answer.status.is_success() {
+            return Err(error(&answer, Some(id)));
+        }
+        if answer.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(vec![]);
+        }
+        let endpoint = format!("GET {path}");
+        let v = json_of(&endpoint, &answer)?;
+        wire::data_list(&v).map_err(|m| decode_error(&endpoint, m))
+    }
+
+    /// Every case data record of a case, all service types read at once; reused for
+    /// [`DATA_TTL`] so checks and alerts share one read.
+    async fn case_data(&self, id: &str) -> Result<Arc<Vec<CaseData>>, ProviderError> {
+        let id = segment(id)?;
+        let mut slot = self.data.lock().await;
+        if let Some(c) = slot.as_ref()
+            && c.case == id
+            && c.at.elapsed() < DATA_TTL
+        {
+            return Ok(c.data.clone());
+        }
+        let reads = wire::SERVICE_TYPES
+            .iter()
+            .map(|(ty, _)| self.data_of_type(id, ty));
+        let mut all = Vec::new();
+        for part in futures::future::join_all(reads).await {
+            all.extend(part?);
+        }
+        let data = Arc::new(all);
+        *slot = Some(DataCache {
+            case: id.to_string(),
+            at: Instant::now(),
+            data: data.clone(),
+        });
+        Ok(data)
+    }
+
+    /// A write: success or the API's error. Cached case data is dropped either way.
+    async fn write(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        case: &str,
+    ) -> Result<(), ProviderError> {
+        let answer = self.call(method, path, body).await;
+        *self.data.lock().await = None;
+        let answer = answer?;
+        if !answer.status.is_success() {
+            return Err(error(&answer, Some(case)));
+        }
+        Ok(())
+    }
+
+    /// Adjudicates a case as placed: `PUT /case/id/{caseId}/action/place`, no body.
+    async fn place(&self, case: &str) -> Result<String, ProviderError> {
+        let id = segment(case)?;
+        self.write(
+            Method::PUT,
+            &format!("/case/id/{id}/action/place"),
+            None,
+            id,
+        )
+        .await?;
+        Ok(format!(
+            "{} placed (Adjudicated, result Placed)",
+            wire::short_name(id)
+        ))
+    }
+
+    /// Starts pre-adverse action: `POST /case/id/{caseId}/action/preadverse` with the reason,
+    /// which KarmaCheck puts in the notice it emails to the candidate.
+    async fn preadverse(&self, case: &str, reason: &str) -> Result<String, ProviderError> {
+        let id = segment(case)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(ProviderError::Invalid(
+                "KarmaCheck's pre-adverse action needs a reason: it is sent to the candidate in \
+                 the pre-adverse action notice"
+                    .into(),
+            ));
+        }
+        self.write(
+            Method::POST,
+            &format!("/case/id/{id}/action/preadverse"),
+            Some(&json!({ "reason": reason })),
+            id,
+        )
+        .await?;
+        Ok(format!(
+            "Pre-adverse action started on {}: KarmaCheck sends the candidate the notice with \
+             your reason",
+            wire::short_name(id)
+        ))
+    }
+}
+
+#[async_trait]
+impl Provider for KarmaCheckProvider {
+    fn capabilities(&self) -> &Capabilities {
+        &self.caps
+    }
+
+    fn describe(&self) -> String {
+        self.base
+            .split("://")
+            .nth(1)
+            .unwrap_or(&self.base)
+            .to_string()
+    }
+
+    /// Every case of the group at once (`/case/list`, or `/case/list/all` with archived ones):
+    /// KarmaCheck neither pages nor sends ETags.
+    async fn queue(&self) -> Result<Option<Vec<Case>>, ProviderError> {
+        let path = if self.include_archived {
+            "/case/list/all"
+        } else {
+            "/case/list"
+        };
+        let v = self.get_json(path, None).await?;
+        let list = wire::cases(&v).map_err(|m| decode_error(&format!("GET {path}"), m))?;
+        Ok(Some(list.iter().map(CaseSummary::to_case).collect()))
+    }
+
+    async fn case(&self, token: &str) -> Result<Case, ProviderError> {
+        Ok(self.summary(token).await?.to_case())
+    }
+
+    /// Case data KarmaCheck flags for review (`consider`, `not_found`, `error`); read-only.
+    async fn alerts(&self, case: &str) -> Result<Vec<Alert>, ProviderError> {
+        let data = self.case_data(case).await?;
+        Ok(data.iter().filter_map(|d| d.to_alert(case)).collect())
+    }
+
+    /// The candidate.
+    async fn entities(&self, case: &str) -> Result<Vec<Entity>, ProviderError> {
+        Ok(vec![self.summary(case).await?.candidate()])
+    }
+
+    /// One check per case data record (ordered service).
+    async fn checks(&self, case: &str) -> Result<Vec<Check>, ProviderError> {
+        let data = self.case_data(case).await?;
+        Ok(data.iter().map(CaseData::to_check).collect())
+    }
+
+    /// Approve places the case; Decline starts pre-adverse action with the summary as the
+    /// candidate-facing reason. Nothing else has an API. No idempotency key is sent: KarmaCheck
+    /// has none (see `already_applied`).
+    async fn submit(
+        &self,
+        s: &Submission,
+        _idempotency_key: &str,
+    ) -> Result<String, ProviderError> {
+        match s {
+            Submission::Close {
+                case,
+                decision: Decision::Approve,
+                ..
+            } => self.place(case).await,
+            Submission::Close {
+                case,
+                decision: Decision::Decline,
+                summary,
+            } => self.preadverse(case, summary).await,
+            other => Err(ProviderError::Invalid(format!(
+                "KarmaCheck's API cannot {}",
+                unsupported(other)
+            ))),
+        }
+    }
+
+    /// Placed already (Adjudicated, Placed), or pre-adverse action already started (or gone
+    /// further), read from the case.
+    async fn already_applied(&self, s: &Submission) -> Option<String> {
+        let Submission::Close { case, decision, .. } = s else {
+            return None;
+        };
+        let c = self.summary(case).await.ok()?;
+        let name = wire::short_name(&c.id);
+        match decision {
+            Decision::Approve => c.is_placed().then(|| format!("{name} placed")),
+            Decision::Decline => c.in_adverse_action().then(|| {
+                format!(
+                    "Pre-adverse action started on {name} ({})",
+                    c.result_type.as_deref().unwrap_or("adverse action")
+                )
+            }),
+        }
+    }
+}
+
+/// What a submission asks that KarmaCheck's API cannot do, in words.
+fn unsupported(s: &Submission) -> &'static str {
+    match s {
+        Submission::Resolve { .. } => "resolve alerts: case data results are read-only",
+        Submission::EscalateAlert { .. } => "escalate alerts",
+        Submission::Acknowledge { .. } => "acknowledge alerts",
+        Submission::Status { .. } | Submission::SetStatus { .. } => {
+            "change a case's status other than by placing it or starting pre-adverse action"
+        }
+        Submission::Assign { .. } => "assign cases",
+        Submission::EscalateCase { .. } => "escalate cases",
+        Submission::ApproveRisk { .. } | Submission::OverrideRisk { .. } => {
+            "approve or override a risk assessment"
+        }
+        Submission::Comment { .. } => "add comments",
+        Submission::AddReviewer { .. } | Submission::DecideReview { .. } => {
+            "request or give a second approval"
+        }
+        Submission::Close { .. } => "close a case with that decision",
+    }
+}
+
+/// The API's error code for a status.
+fn code(status: u16) -> String {
+    match status {
+        401 => "UNAUTHORIZED".into(),
+        403 => "FORBIDDEN".into(),
+        404 => "NOT_FOUND".into(),
+        409 => "CONFLICT".into(),
+        422 => "VALIDATION_ERROR".into(),
+        n => format!("HTTP_{n}"),
+    }
+}
+
+/// A non-success answer as the API's error: `{message, error, statusCode}` (message lists
+/// joined), else the plain-text body. KarmaCheck answers 403 for a case that does not exist, so
+/// a 403 about a case says so.
+fn error(answer: &Answer, case: Option<&str>) -> ProviderError {
+    let status = answer.status.as_u16();
+    let mut message = match wire::error_body(&answer.body) {
+        Some(b) => b.message.or(b.error).unwrap_or_else(|| {
+            answer
+                .status
+                .canonical_reason()
+                .unwrap_or("no message")
+                .to_string()
+        }),
+        None => http::plain_message(answer),
+    };
+    if status == 403 && case.is_some() {
+        message.push_str(
+            " (KarmaCheck also answers 403 when the case does not exist or is not in this \
+             token's group)",
+        );
+    }
+    ProviderError::Api {
+        status,
+        code: code(status),
+        message,
+        request_id: http::header(&answer.headers, REQUEST_ID_HEADERS),
+        retry_after: http::retry_after(&answer.headers),
+    }
+}
+
+fn decode_error(endpoint: &str, message: String) -> ProviderError {
+    ProviderError::Decode {
+        endpoint: endpoint.to_string(),
+        message,
+        request_id: None,
+    }
+}
+
+/// A success answer's JSON.
+fn json_of(endpoint: &str, answer: &Answer) -> Result<Value, ProviderError> {
+    serde_json::from_slice(&answer.body).map_err(|e| ProviderError::Decode {
+        endpoint: endpoint.to_string(),
+        message: format!("not JSON: {e}"),
+        request_id: http::header(&answer.headers, REQUEST_ID_HEADERS),
+    })
+}
+
+/// An id safe to put in a path: KarmaCheck's are UUIDs or slugs.
+fn segment(id: &str) -> Result<&str, ProviderError> {
+    if !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        Ok(id)
+    } else {
+        Err(ProviderError::Invalid(format!(
+            "{id:?} is not a KarmaCheck case id"
+        )))
+    }
+}
