@@ -417,6 +417,39 @@ read_only = false
 # base_url = "https://instance.prod.onboardapp.io"
 # api_key_cmd = "pass show zenoo/prod"
 # read_only = true
+# ca_file = "corp-ca.pem"              # a corporate CA, next to this file
+# timeout_secs = 30
+
+# Other vendors. Open several at once with --profile a --profile b: one queue, a source column.
+# What a vendor's API cannot do is hidden or refused with the reason, never sent to fail.
+
+# [profiles.amiqus]
+# provider = "amiqus"                  # Amiqus ID API v2, personal access token as Bearer
+# base_url = "https://id.amiqus.co/api/v2"
+# api_key_cmd = "pass show amiqus/token"
+# [profiles.amiqus.amiqus]
+# queue_statuses = ["action_required", "reviewed_pending_decision", "on_hold"]
+
+# [profiles.persona]
+# provider = "persona"                 # Persona Cases API
+# base_url = "https://api.withpersona.com/api/v1"
+# api_key_env = "PERSONA_API_KEY"
+# user = "you@example.com"             # assignment is by email
+# [profiles.persona.persona]
+# api_version = "2025-12-08"
+# template_id = "ctmpl_..."
+# statuses = ["Open", "Pending", "Approved", "Declined"]   # the case template's statuses
+# approve_status = "Approved"
+# decline_status = "Declined"
+# end_statuses = ["Approved", "Declined"]
+# rationale_field = "review_rationale" # a template field that receives the decision's summary
+
+# [profiles.karmacheck]
+# provider = "karmacheck"              # KarmaCheck background checks
+# base_url = "https://api.karmacheck.io"
+# api_key_env = "KARMACHECK_API_KEY"
+# [profiles.karmacheck.karmacheck]
+# client_token_cmd = "pass show karmacheck/client-token"   # or client_token_env
 
 # Saved views, shown as tabs over the queue (v cycles them). A profile may have its own.
 [[views]]
@@ -458,6 +491,41 @@ mod tests {
         let f = parse(p(), EXAMPLE).unwrap();
         assert_eq!(f.views.len(), 4);
         assert!(f.profiles.contains_key("sandbox-remote"));
+        // Every commented vendor profile parses too once uncommented.
+        let open: String = EXAMPLE
+            .lines()
+            .map(|l| {
+                let t = l.trim_start();
+                if t.starts_with("# [profiles.")
+                    || (t.starts_with("# ")
+                        && t[2..].split_once(" = ").is_some_and(|(k, _)| {
+                            k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                        }))
+                {
+                    t[2..].to_string()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let f = parse(p(), &open).unwrap();
+        use crate::provider::Vendor;
+        let vendors: Vec<Vendor> = ["prod", "amiqus", "persona", "karmacheck"]
+            .iter()
+            .map(|n| f.profiles[*n].vendor())
+            .collect();
+        assert_eq!(
+            vendors,
+            [
+                Vendor::Zenoo,
+                Vendor::Amiqus,
+                Vendor::Persona,
+                Vendor::KarmaCheck
+            ]
+        );
+        let persona = f.profiles["persona"].persona.clone().unwrap();
+        assert_eq!(persona.rationale_field.as_deref(), Some("review_rationale"));
     }
 
     #[test]

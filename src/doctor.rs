@@ -132,6 +132,11 @@ async fn config_and_key(
                 }
             }
         }
+        (None, Some(p)) if p.vendor() != crate::provider::Vendor::Zenoo => {
+            let name = name.unwrap_or_default();
+            vendor_profile(&name, p, &path, args, r).await;
+            return None;
+        }
         (None, Some(p)) => {
             let name = name.unwrap_or_default();
             let Some(url) = p.base_url.clone() else {
@@ -196,6 +201,87 @@ async fn config_and_key(
             r.add("transport", Level::Fail, e.to_string());
             None
         }
+    }
+}
+
+/// A profile for a vendor other than Zenoo: its key and second secret, transport, and one
+/// real queue load through its adapter.
+async fn vendor_profile(
+    name: &str,
+    p: &crate::config::Profile,
+    path: &std::path::Path,
+    args: &ConsoleArgs,
+    r: &mut Report,
+) {
+    let vendor = p.vendor();
+    let (mut c, source) = match p.connect(name, path) {
+        Ok(v) => v,
+        Err(e) => {
+            r.add("key", Level::Fail, e);
+            return;
+        }
+    };
+    r.add(
+        "profile",
+        Level::Ok,
+        format!("{name}: {} at {}", vendor.title(), c.base_url),
+    );
+    r.add(
+        "key",
+        Level::Ok,
+        format!("from {} (value not shown)", source.from),
+    );
+    if let Some(w) = source.warning {
+        r.add("key", Level::Warn, w);
+    }
+    args.apply(&mut c.transport);
+    transport_findings(&c.transport, &c.base_url, r);
+    let provider = match crate::provider::connect(c) {
+        Ok(p) => p,
+        Err(e) => {
+            r.add("transport", Level::Fail, e.to_string());
+            return;
+        }
+    };
+    let started = std::time::Instant::now();
+    match provider.queue().await {
+        Ok(cases) => r.add(
+            "connect",
+            Level::Ok,
+            format!(
+                "{} answered with {} case(s) in {} ms",
+                vendor.title(),
+                cases.map_or(0, |c| c.len()),
+                started.elapsed().as_millis()
+            ),
+        ),
+        Err(e) => r.add("connect", Level::Fail, e.to_string()),
+    }
+    let caps = provider.capabilities();
+    let mut missing = Vec::new();
+    for (ok, what) in [
+        (caps.add_comment, "comments"),
+        (caps.assign, "assignment"),
+        (caps.risk, "risk"),
+        (
+            caps.rationale_on_decision,
+            "a decision's summary (kept locally)",
+        ),
+        (
+            caps.idempotency_keys,
+            "idempotency keys (retries check first)",
+        ),
+    ] {
+        if !ok {
+            missing.push(what);
+        }
+    }
+    if !missing.is_empty() {
+        r.add(
+            "vendor",
+            Level::Ok,
+            format!("{}'s API has no {}", vendor.title(), missing.join(", ")),
+        );
     }
 }
 

@@ -71,7 +71,10 @@ impl Console {
             })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_docket"));
-        cmd.args(["--api-url", url]);
+        // No URL: the arguments name a profile instead.
+        if !url.is_empty() {
+            cmd.args(["--api-url", url]);
+        }
         cmd.args(args);
         cmd.env("DOCKET_API_KEY", key);
         cmd.env("HOME", home_path);
@@ -1042,4 +1045,152 @@ async fn the_api_key_reaches_no_log_screen_or_error() {
     assert!(!out.status.success());
     assert!(stderr.contains("refusing plain http://"), "{stderr}");
     assert!(!stderr.contains(&wrong), "{stderr}");
+}
+
+fn amiqus_fixture(name: &str) -> serde_json::Value {
+    let p = format!(
+        "{}/tests/fixtures/amiqus/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap()
+}
+
+/// The real binary against a mocked Amiqus ID API (its documented shapes, from the fixtures):
+/// a profile opens the queue, a case opens with its checks, and closing it with Approve posts
+/// exactly the case review Amiqus expects. The summary, which Amiqus cannot store, is in the
+/// local audit log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_amiqus_case_is_closed_from_the_console_with_the_request_checked() {
+    use wiremock::matchers::{body_json, header, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    const TOKEN: &str = "aqpat_e2e_5f0c2e7b9d14";
+    let server = MockServer::start().await;
+    let ok = |f: &str| ResponseTemplate::new(200).set_body_json(amiqus_fixture(f));
+    let get = |route: &str| {
+        Mock::given(method("GET"))
+            .and(path(format!("/api/v2{route}")))
+            .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+    };
+    for (page, f) in [("1", "cases_page1.json"), ("2", "cases_page2.json")] {
+        get("/cases")
+            .and(query_param("page", page))
+            .respond_with(ok(f))
+            .mount(&server)
+            .await;
+    }
+    get("/me").respond_with(ok("me.json")).mount(&server).await;
+    get("/team/members")
+        .respond_with(ok("team_members.json"))
+        .mount(&server)
+        .await;
+    get("/cases/8723")
+        .respond_with(ok("case_8723.json"))
+        .mount(&server)
+        .await;
+    get("/cases/8723/items")
+        .respond_with(ok("case_8723_items.json"))
+        .mount(&server)
+        .await;
+    get("/cases/8723/reviews")
+        .respond_with(ok("case_8723_reviews.json"))
+        .mount(&server)
+        .await;
+    for record in ["983434", "983501"] {
+        get(&format!("/records/{record}/steps"))
+            .respond_with(ok(&format!("record_{record}_steps.json")))
+            .mount(&server)
+            .await;
+    }
+    get("/checks/82342")
+        .respond_with(ok("check_82342.json"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v2/cases/8723/reviews"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(body_json(serde_json::json!({ "status": "approved" })))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(amiqus_fixture("case_review_approved.json")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.amiqus]\nprovider = \"amiqus\"\nbase_url = \"{}/api/v2\"\n",
+            server.uri()
+        ),
+    )
+    .unwrap();
+    let home_path = home.path().to_path_buf();
+    let cfg = config.display().to_string();
+    let run = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--profile",
+            "amiqus",
+            "--config",
+            cfg.as_str(),
+            "--poll-secs",
+            "3600",
+        ];
+        let mut c = Console::start_in("", TOKEN, &args, &home_path, None);
+        c.wait_until("the Amiqus queue", Duration::from_secs(20), |s| {
+            s.contains("● online") && s.contains("Eilidh Fraser") && s.contains("on_hold")
+        });
+        c.keys("/");
+        c.keys("ONB-2026-0412");
+        c.wait_until("the case", Duration::from_secs(10), |s| {
+            s.lines()
+                .any(|l| l.contains('▶') && l.contains("Eilidh Fraser"))
+        });
+        c.keys("\r\r");
+        let summary = c.wait_until("the case open", Duration::from_secs(10), |s| {
+            s.contains("Eilidh Fraser") && s.contains("Summary")
+        });
+        // Amiqus has no risk assessment: no Risk tab.
+        assert!(!summary.contains("│ Risk │"), "{summary}");
+        c.keys("C");
+        c.wait_until("the close drawer", Duration::from_secs(10), |s| {
+            s.contains("Amiqus ID cannot store a summary") && s.contains("Approve")
+        });
+        c.keys("\r"); // Approve
+        c.wait_until("the editor", Duration::from_secs(10), |s| {
+            s.contains("Ctrl-S")
+        });
+        c.keys("Identity, address and right to work confirmed.");
+        c.keys("\x13");
+        c.wait_until("the read-back", Duration::from_secs(10), |s| {
+            s.contains("Enter/y submit")
+        });
+        c.keys("y");
+        c.wait_until("the review to land", Duration::from_secs(20), |s| {
+            s.contains("approved") && !s.contains("drawer open")
+        });
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    })
+    .await;
+    rethrow(run);
+    server.verify().await;
+
+    // The summary Amiqus could not keep is in the local audit log.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(["audit-log", "--profile", "amiqus", "--config"])
+        .arg(&config)
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("Amiqus ID")
+            && text.contains("Identity, address and right to work confirmed.")
+            && text.contains("kept here only"),
+        "{text}"
+    );
 }

@@ -985,12 +985,16 @@ fn start_flow(state: &mut State, c: Command) {
             {
                 f.step = flow::Step::Blocked(blockers.clone());
             }
-            if f.kind == FlowKind::Close && !caps.rationale_on_decision {
-                f.note = Some(format!(
-                    "{} cannot store a summary with its decision: docket keeps it in its local \
-                     audit log (docket audit-log).",
-                    caps.vendor.title()
-                ));
+            if f.kind == FlowKind::Close {
+                f.note = match (&caps.decision_note, caps.rationale_on_decision) {
+                    (Some(note), _) => Some(note.clone()),
+                    (None, false) => Some(format!(
+                        "{} cannot store a summary with its decision: docket keeps it in its \
+                         local audit log (docket audit-log).",
+                        caps.vendor.title()
+                    )),
+                    (None, true) => None,
+                };
             }
             state.flow = Some(f);
         }

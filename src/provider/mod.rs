@@ -1,9 +1,12 @@
 //! Providers: HTTP clients for case-management APIs, each decoding its vendor's shapes into the
 //! provider-neutral `domain::model` records. Zenoo's is the native one.
 
+pub mod amiqus;
 pub mod api;
 pub mod http;
+pub mod karmacheck;
 pub mod merged;
+pub mod persona;
 pub mod settings;
 pub mod transport;
 pub mod zenoo;
@@ -22,10 +25,9 @@ pub fn connect(c: Connect) -> Result<std::sync::Arc<dyn Provider>, ProviderError
             let client = zenoo::ZenooClient::with_transport(&c.base_url, c.key, &c.transport)?;
             Ok(Arc::new(zenoo::provider::ZenooProvider::new(client)))
         }
-        other => Err(ProviderError::Invalid(format!(
-            "the {} provider is not available in this build",
-            other.title()
-        ))),
+        Vendor::KarmaCheck => Ok(Arc::new(karmacheck::KarmaCheckProvider::new(c)?)),
+        Vendor::Amiqus => Ok(Arc::new(amiqus::AmiqusProvider::new(c)?)),
+        Vendor::Persona => Ok(Arc::new(persona::PersonaProvider::new(c)?)),
     }
 }
 

@@ -236,9 +236,18 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(r) if r >= height && height > 0 => r + 1 - height,
         _ => 0,
     };
+    // Zenoo's case names are `CAS-000001`; other vendors name cases in words. Wider names get
+    // a wider column (measured in bytes, cheap over a large queue), up to a point.
+    let name_width = q
+        .cases
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(10)
+        .clamp(10, if wide { 28 } else { 16 }) as u16;
     let mut widths = vec![
         Constraint::Length(10),
-        Constraint::Length(10),
+        Constraint::Length(name_width),
         Constraint::Length(15),
         Constraint::Length(6),
         Constraint::Length(3),
