@@ -260,45 +260,35 @@ pub fn config_command(args: &ConsoleArgs, cmd: &ConfigCommand) -> Result<()> {
     Ok(())
 }
 
-/// Runs the console: against `--api-url`, a profile, or a sandbox started in-process.
-pub async fn console(args: &ConsoleArgs) -> Result<()> {
+/// A provider opened from the command line and config: an API URL, one or several profiles,
+/// or the embedded sandbox.
+pub struct Opened {
+    pub provider: std::sync::Arc<dyn crate::provider::Provider>,
+    /// The name the local store files its outbox, drafts and cache under.
+    pub label: String,
+    /// The user id to act as, from the profile, for APIs that cannot say.
+    pub user: Option<String>,
+    /// The embedded sandbox, when one was started; shut it down when done.
+    pub sandbox: Option<Sandbox>,
+    /// A warning to show (a key in a file others can read).
+    pub notice: Option<String>,
+}
+
+/// Opens what `args` point at: `--api-url`, `--profile` (several merge), the config's default
+/// profile, or else the embedded sandbox.
+pub async fn open(
+    args: &ConsoleArgs,
+    file: &crate::config::File,
+    path: &std::path::Path,
+    profile_name: Option<String>,
+    profile: Option<&crate::config::Profile>,
+) -> Result<Opened> {
     use crate::provider::{ApiKey, Connect, Vendor};
     use color_eyre::eyre::{WrapErr, bail, eyre};
-
-    let path = config_path(args)?;
-    let (file, text) = crate::config::load(&path)?;
-    let keymap = crate::config::keymap_of(&file, &text, &path)?;
-    if args.api_url.is_some() && args.profile.len() > 1 {
-        bail!("--api-url opens one API; merge several with --profile a --profile b instead");
-    }
-    let (profile_name, profile) = select_profile(args, &file, &path)?;
-    let views = profile
-        .as_ref()
-        .and_then(|p| p.views.clone())
-        .or_else(|| (!file.views.is_empty()).then(|| file.views.clone()))
-        .map(|v| v.iter().map(crate::app::queue::View::from).collect());
-    let theme_name = args
-        .theme
-        .clone()
-        .or_else(|| profile.as_ref().and_then(|p| p.theme.clone()))
-        .or_else(|| file.theme.clone())
-        .unwrap_or_else(|| "dark".into());
-    let theme = match std::env::var("NO_COLOR") {
-        Ok(v) if !v.is_empty() => crate::ui::Theme::monochrome(),
-        _ => crate::ui::theme::load(
-            &theme_name,
-            path.parent().map(|d| d.join("themes")).as_deref(),
-        )?,
-    };
-    let poll = args
-        .poll_secs
-        .or_else(|| profile.as_ref().and_then(|p| p.poll_secs))
-        .unwrap_or(15)
-        .clamp(2, 3600);
-    let read_only = args.read_only || profile.as_ref().and_then(|p| p.read_only).unwrap_or(false);
-
+    let path = path.to_path_buf();
+    let profile = profile.cloned();
     let mut notice = None;
-    let (client, label, user, sandbox) = match (&args.api_url, &profile) {
+    let (provider, label, user, sandbox) = match (&args.api_url, &profile) {
         (Some(url), _) => {
             let key = std::env::var(&args.api_key_env).map_err(|_| {
                 eyre!(
@@ -375,6 +365,70 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
             (provider, "sandbox".to_string(), None, Some(sb))
         }
     };
+    Ok(Opened {
+        provider,
+        label,
+        user,
+        sandbox,
+        notice,
+    })
+}
+
+/// Opens what the command line points at, reading the config file itself.
+pub async fn open_from_args(args: &ConsoleArgs) -> Result<Opened> {
+    use color_eyre::eyre::bail;
+    let path = config_path(args)?;
+    let (file, _) = crate::config::load(&path)?;
+    if args.api_url.is_some() && args.profile.len() > 1 {
+        bail!("--api-url opens one API; merge several with --profile a --profile b instead");
+    }
+    let (name, profile) = select_profile(args, &file, &path)?;
+    open(args, &file, &path, name, profile.as_ref()).await
+}
+
+/// Runs the console: against `--api-url`, a profile, or a sandbox started in-process.
+pub async fn console(args: &ConsoleArgs) -> Result<()> {
+    use color_eyre::eyre::{WrapErr, bail, eyre};
+
+    let path = config_path(args)?;
+    let (file, text) = crate::config::load(&path)?;
+    let keymap = crate::config::keymap_of(&file, &text, &path)?;
+    if args.api_url.is_some() && args.profile.len() > 1 {
+        bail!("--api-url opens one API; merge several with --profile a --profile b instead");
+    }
+    let (profile_name, profile) = select_profile(args, &file, &path)?;
+    let views = profile
+        .as_ref()
+        .and_then(|p| p.views.clone())
+        .or_else(|| (!file.views.is_empty()).then(|| file.views.clone()))
+        .map(|v| v.iter().map(crate::app::queue::View::from).collect());
+    let theme_name = args
+        .theme
+        .clone()
+        .or_else(|| profile.as_ref().and_then(|p| p.theme.clone()))
+        .or_else(|| file.theme.clone())
+        .unwrap_or_else(|| "dark".into());
+    let theme = match std::env::var("NO_COLOR") {
+        Ok(v) if !v.is_empty() => crate::ui::Theme::monochrome(),
+        _ => crate::ui::theme::load(
+            &theme_name,
+            path.parent().map(|d| d.join("themes")).as_deref(),
+        )?,
+    };
+    let poll = args
+        .poll_secs
+        .or_else(|| profile.as_ref().and_then(|p| p.poll_secs))
+        .unwrap_or(15)
+        .clamp(2, 3600);
+    let read_only = args.read_only || profile.as_ref().and_then(|p| p.read_only).unwrap_or(false);
+
+    let Opened {
+        provider: client,
+        label,
+        user,
+        sandbox,
+        notice,
+    } = open(args, &file, &path, profile_name, profile.as_ref()).await?;
     let store = std::env::var_os("DOCKET_STATE_DB")
         .map(PathBuf::from)
         .or_else(crate::sync::store::default_path)
