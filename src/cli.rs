@@ -17,7 +17,8 @@ use crate::sandbox::{self, Prepared, Sandbox};
     about = "A terminal console for reviewing KYC/AML compliance cases",
     long_about = "A terminal console for reviewing KYC/AML compliance cases.\n\n\
         With no --api-url, docket starts its embedded sandbox on loopback and opens the console \
-        against it over HTTP."
+        against it over HTTP.",
+    after_help = crate::script::EXIT_CODES_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -46,7 +47,7 @@ pub struct ConsoleArgs {
     #[arg(long, default_value = "DOCKET_API_KEY", global = true)]
     pub api_key_env: String,
     /// Hide and refuse every write action.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub read_only: bool,
     /// Accept plain http:// to a host other than loopback (keys and data travel unencrypted).
     #[arg(long, global = true)]
@@ -79,6 +80,21 @@ pub enum Command {
     /// Check the config, the key's source, the connection, the clock and the terminal, and
     /// print what was found (secrets redacted). Exits 1 if something is wrong.
     Doctor,
+    /// Cases, for scripts: list, show, and review actions sent through the outbox.
+    Cases {
+        #[command(subcommand)]
+        command: crate::script::CasesCommand,
+    },
+    /// Alerts, for scripts: resolve, acknowledge, escalate.
+    Alerts {
+        #[command(subcommand)]
+        command: crate::script::AlertsCommand,
+    },
+    /// Risk assessments, for scripts: approve, override.
+    Risk {
+        #[command(subcommand)]
+        command: crate::script::RiskCommand,
+    },
     /// The embedded Zenoo-compatible sandbox API.
     Sandbox {
         #[command(subcommand)]
@@ -272,6 +288,8 @@ pub struct Opened {
     pub sandbox: Option<Sandbox>,
     /// A warning to show (a key in a file others can read).
     pub notice: Option<String>,
+    /// Dashboard URL templates by source (`""` for a single profile).
+    pub dashboard_urls: std::collections::HashMap<String, String>,
 }
 
 /// Opens what `args` point at: `--api-url`, `--profile` (several merge), the config's default
@@ -365,12 +383,27 @@ pub async fn open(
             (provider, "sandbox".to_string(), None, Some(sb))
         }
     };
+    let mut dashboard_urls = std::collections::HashMap::new();
+    if args.profile.len() > 1 {
+        for name in &args.profile {
+            if let Some(u) = file
+                .profiles
+                .get(name)
+                .and_then(|p| p.dashboard_url.clone())
+            {
+                dashboard_urls.insert(name.clone(), u);
+            }
+        }
+    } else if let Some(u) = profile.as_ref().and_then(|p| p.dashboard_url.clone()) {
+        dashboard_urls.insert(String::new(), u);
+    }
     Ok(Opened {
         provider,
         label,
         user,
         sandbox,
         notice,
+        dashboard_urls,
     })
 }
 
@@ -428,6 +461,7 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         user,
         sandbox,
         notice,
+        dashboard_urls,
     } = open(args, &file, &path, profile_name, profile.as_ref()).await?;
     let store = std::env::var_os("DOCKET_STATE_DB")
         .map(PathBuf::from)
@@ -446,6 +480,9 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         keymap,
         views,
         notice,
+        dashboard_urls,
+        snippets: file.snippets.iter().map(Into::into).collect(),
+        notify: file.notify.clone(),
     })
     .await;
     if let Some(sb) = sandbox {

@@ -36,6 +36,28 @@ pub struct File {
     pub keymap: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
     pub views: Vec<ViewSpec>,
+    /// Canned rationales, inserted in the editor with Ctrl-T.
+    #[serde(default)]
+    pub snippets: Vec<SnippetSpec>,
+    /// The bell and desktop notifications for new Critical or breached cases; off when absent.
+    pub notify: Option<crate::app::power::Notify>,
+}
+
+/// A canned rationale: `{case}`, `{entity}`, `{category}`, `{score}` and `{me}` are filled in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnippetSpec {
+    pub name: String,
+    pub text: String,
+}
+
+impl From<&SnippetSpec> for crate::app::flow::Snippet {
+    fn from(s: &SnippetSpec) -> Self {
+        crate::app::flow::Snippet {
+            name: s.name.clone(),
+            text: s.text.clone(),
+        }
+    }
 }
 
 /// One API to connect to.
@@ -58,6 +80,8 @@ pub struct Profile {
     pub allow_insecure_http: Option<bool>,
     /// Seconds to wait for a whole request (default 30).
     pub timeout_secs: Option<u64>,
+    /// The case in the vendor's web dashboard: `{token}`, `{name}`, `{reference}` are filled.
+    pub dashboard_url: Option<String>,
     /// Persona's per-template statuses and version pin.
     pub persona: Option<crate::provider::settings::PersonaSettings>,
     /// KarmaCheck's client access token source.
@@ -468,6 +492,23 @@ name = "High risk, unassigned"
 high_risk = true
 unassigned = true
 
+# Canned rationales: Ctrl-T in the editor searches them. {case}, {entity}, {category}, {score}
+# and {me} are filled in.
+[[snippets]]
+name = "Name-only match"
+text = "Name-only match on {entity}: date of birth and nationality differ from the {category} hit ({score}% match). Reviewed by {me}."
+
+[[snippets]]
+name = "Confirmed match, escalate"
+text = "{category} hit on {entity} confirmed ({score}% match): escalating {case} for enhanced due diligence."
+
+# Notifications (off unless this table is present): the bell and a desktop notification when
+# a Critical or breached case enters a watched view. desktop = "osc9", "osc777" or "none".
+# [notify]
+# views = ["Breached", "High risk, unassigned"]
+# bell = true
+# desktop = "osc9"
+
 # Key changes, per context (normal applies everywhere; queue, detail, alerts override it).
 # Values are command names, or "none" to unbind.
 [keymap.normal]
@@ -496,7 +537,7 @@ mod tests {
             .lines()
             .map(|l| {
                 let t = l.trim_start();
-                if t.starts_with("# [profiles.")
+                if t.starts_with("# [")
                     || (t.starts_with("# ")
                         && t[2..].split_once(" = ").is_some_and(|(k, _)| {
                             k.chars().all(|c| c.is_ascii_lowercase() || c == '_')

@@ -16,6 +16,7 @@ pub mod doctor;
 pub mod domain;
 pub mod provider;
 pub mod sandbox;
+pub mod script;
 pub mod sync;
 pub mod tui;
 pub mod ui;

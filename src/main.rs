@@ -1,7 +1,20 @@
 use clap::Parser;
 use color_eyre::eyre::Result;
-use docket::cli::{self, Cli, Command, SandboxCommand};
+use docket::cli::{self, Cli, Command, ConsoleArgs, SandboxCommand};
+use docket::script::Script;
 use tracing_subscriber::EnvFilter;
+
+/// Runs a scriptable command and exits with its code. Stdout carries only results and stderr
+/// only errors: logs go to the same file as the console's.
+fn script(runtime: &tokio::runtime::Runtime, args: &ConsoleArgs, command: Script) -> ! {
+    let code = {
+        let _log = cli::log_to_file(
+            EnvFilter::try_from_env("DOCKET_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
+        );
+        runtime.block_on(docket::script::run(args, command))
+    };
+    std::process::exit(code)
+}
 
 fn main() -> Result<()> {
     color_eyre::install()?;
@@ -25,6 +38,11 @@ fn main() -> Result<()> {
         }
         Some(Command::Config { command }) => cli::config_command(&cli.console, &command),
         Some(Command::AuditLog { all, limit }) => cli::audit_log(&cli.console, all, limit),
+        Some(Command::Cases { command }) => script(&runtime, &cli.console, Script::Cases(command)),
+        Some(Command::Alerts { command }) => {
+            script(&runtime, &cli.console, Script::Alerts(command))
+        }
+        Some(Command::Risk { command }) => script(&runtime, &cli.console, Script::Risk(command)),
         Some(Command::Doctor) => {
             let env = |k: &str| std::env::var(k).ok();
             let findings = runtime.block_on(docket::doctor::check(&cli.console, &env));

@@ -34,6 +34,12 @@ pub struct Options {
     pub client: Arc<dyn Provider>,
     /// Shown in the status line at start (a warning about the key's file, say).
     pub notice: Option<String>,
+    /// Dashboard URL templates by source (`""` for a single profile).
+    pub dashboard_urls: std::collections::HashMap<String, String>,
+    /// Canned rationales from the config.
+    pub snippets: Vec<crate::app::flow::Snippet>,
+    /// Notifications; `None`: off.
+    pub notify: Option<crate::app::power::Notify>,
     pub read_only: bool,
     pub poll: Duration,
     /// The user id to act as when the API cannot say who the key belongs to.
@@ -99,6 +105,15 @@ pub async fn run(opts: Options) -> Result<()> {
     state.read_only = opts.read_only;
     state.flash = opts.notice.clone();
     state.caps = opts.client.capabilities().clone();
+    state.dashboard_urls = opts.dashboard_urls.clone();
+    state.snippets = opts.snippets.clone();
+    state.notify = opts.notify.clone();
+    // Reviews that landed since local midnight, by this and earlier sessions.
+    let midnight = jiff::Zoned::now()
+        .start_of_day()
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or(0);
+    state.stats.today = opts.outbox.landed_since(midnight);
     state.source_caps = opts.client.sources().into_iter().collect();
     state.keymap = opts.keymap.clone();
     if let Some(views) = &opts.views {
@@ -287,15 +302,17 @@ impl Runner {
                 Action::OutboxCounts { pending, failed }
             }
             OutboxEvent::Landed { id, what } => match flow_of(id) {
-                Some(flow) => Action::Submitted {
+                Some(flow) => Action::EntryDone {
                     flow,
+                    entry: id,
                     result: Ok(what),
                 },
                 None => Action::OutboxNews(format!("✓ Sent from the outbox: {what}")),
             },
             OutboxEvent::Failed { id, error } => match flow_of(id) {
-                Some(flow) => Action::Submitted {
+                Some(flow) => Action::EntryDone {
                     flow,
+                    entry: id,
                     result: Err(error),
                 },
                 None => Action::OutboxNews(format!("✖ An outbox entry was refused: {error}")),
@@ -368,6 +385,24 @@ impl Runner {
 
     fn run(&self, effect: Effect) {
         match effect {
+            Effect::Copy(text) => {
+                // Between frames, straight to the terminal: it (or tmux, with set-clipboard)
+                // puts the text on the clipboard, also over SSH.
+                let mut out = io::stdout();
+                let _ = out.write_all(osc52(&text).as_bytes());
+                let _ = out.flush();
+            }
+            Effect::OpenUrl(url) => open_url(&url),
+            Effect::Notify {
+                text,
+                bell,
+                desktop,
+            } => {
+                let tmux = std::env::var_os("TMUX").is_some();
+                let mut out = io::stdout();
+                let _ = out.write_all(notification(&text, bell, desktop, tmux).as_bytes());
+                let _ = out.flush();
+            }
             Effect::LoadQueue => {
                 // One queue load at a time: a poll during a manual refresh is dropped.
                 if self.queue_busy.swap(true, Ordering::SeqCst) {
@@ -498,6 +533,23 @@ impl Runner {
                     }
                 });
             }
+            Effect::SubmitMany { flow, items } => {
+                // Each case its own outbox entry, written before anything is sent; each lands
+                // (or is refused) on its own, and the drawer shows each result.
+                for (title, submission) in items {
+                    match self.outbox.enqueue(&title, &submission) {
+                        Ok(entry) => {
+                            lock_index(&self.flows).insert(entry, flow);
+                            let _ = self.tx.send(Action::Enqueued { flow, entry });
+                        }
+                        Err(e) => {
+                            let _ = self.tx.send(Action::OutboxNews(format!(
+                                "✖ {title}: not written to the outbox: {e}"
+                            )));
+                        }
+                    }
+                }
+            }
             Effect::Resend {
                 flow,
                 entry,
@@ -555,6 +607,64 @@ impl Runner {
     }
 }
 
+/// The OSC 52 sequence that puts `text` on the clipboard ("c"), base64 as the spec wants.
+/// Control characters in `text` are removed first: it must not smuggle a sequence of its own.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine as _;
+    let text: String = text.chars().filter(|c| !c.is_control()).collect();
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+    )
+}
+
+/// The bytes that ring the bell and raise a desktop notification (OSC 9 or OSC 777) with
+/// `text`. Inside tmux the notification is wrapped for passthrough (tmux needs
+/// `allow-passthrough on`). Control characters are removed from `text`, and `;` too for
+/// OSC 777, whose fields it separates.
+pub fn notification(
+    text: &str,
+    bell: bool,
+    desktop: crate::app::power::Desktop,
+    tmux: bool,
+) -> String {
+    use crate::app::power::Desktop;
+    let text: String = text.chars().filter(|c| !c.is_control()).collect();
+    let seq = match desktop {
+        Desktop::Osc9 => format!("\x1b]9;{text}\x07"),
+        Desktop::Osc777 => format!("\x1b]777;notify;docket;{}\x07", text.replace(';', ",")),
+        Desktop::None => String::new(),
+    };
+    let seq = if tmux && !seq.is_empty() {
+        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+    } else {
+        seq
+    };
+    format!("{}{seq}", if bell { "\x07" } else { "" })
+}
+
+/// Opens a URL with the desktop's opener when there is a desktop; over SSH there usually is
+/// not, and the URL is already on screen and on the clipboard. The opener's own output never
+/// reaches the console's terminal.
+fn open_url(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        Some("open")
+    } else if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
+    {
+        Some("xdg-open")
+    } else {
+        None
+    };
+    if let Some(cmd) = opener {
+        let _ = std::process::Command::new(cmd)
+            .arg(url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+    }
+}
+
 /// SIGTERM and SIGHUP end the console cleanly (the guard restores the terminal).
 struct Signals {
     #[cfg(unix)]
@@ -585,5 +695,46 @@ impl Signals {
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+
+    #[test]
+    fn osc52_is_well_formed_and_carries_the_text() {
+        let seq = osc52("CAS-000123 Müller");
+        let body = seq
+            .strip_prefix("\x1b]52;c;")
+            .and_then(|r| r.strip_suffix('\x07'))
+            .expect("ESC ] 52 ; c ; <base64> BEL");
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), "CAS-000123 Müller");
+        // Text cannot end the sequence early or start one of its own.
+        let sneaky = osc52("a\x07\x1b]52;c;evil\x07b");
+        assert_eq!(sneaky.matches('\x07').count(), 1);
+        assert_eq!(sneaky.matches('\x1b').count(), 1);
+    }
+
+    #[test]
+    fn notifications_ring_and_notify_and_pass_through_tmux() {
+        use crate::app::power::Desktop;
+        assert_eq!(
+            notification("2 new; look", true, Desktop::Osc9, false),
+            "\x07\x1b]9;2 new; look\x07"
+        );
+        assert_eq!(
+            notification("2 new; look\x1b[2J", false, Desktop::Osc777, false),
+            "\x1b]777;notify;docket;2 new, look[2J\x07"
+        );
+        assert_eq!(notification("x", true, Desktop::None, true), "\x07");
+        assert_eq!(
+            notification("x", false, Desktop::Osc9, true),
+            "\x1bPtmux;\x1b\x1b]9;x\x07\x1b\\"
+        );
     }
 }

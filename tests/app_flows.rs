@@ -1040,3 +1040,288 @@ fn vendor_statuses_are_offered_by_name() {
         "{effects:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Power-user flow: palette, pull-next, snippets, copy, notifications, stats, bulk work.
+
+/// A queue of four open cases: two unassigned with different SLAs and priorities, one mine, one
+/// someone else's; nothing open.
+fn queue_of_four() -> State {
+    use docket::domain::Priority;
+    let now = Timestamp::from_second(NOW).unwrap();
+    let mut s = State::new("sandbox", now);
+    update(&mut s, Action::MeLoaded(Some(me())));
+    let mk = |t: &str, sla_h: i64, prio: Priority, who: Option<&str>| {
+        let mut c = case(CaseStatus::InProgress);
+        c.token = t.into();
+        c.name = format!("CAS-{t}");
+        c.sla_deadline = Timestamp::from_second(NOW + sla_h * 3600).ok();
+        c.priority = Some(Wire::Known(prio));
+        c.assigned_to = who.map(|id| UserRef {
+            id: id.into(),
+            name: None,
+        });
+        c
+    };
+    update(
+        &mut s,
+        Action::QueueLoaded {
+            cases: vec![
+                mk("a", 1, Priority::High, Some("usr_me")),
+                mk("b", 30, Priority::Low, None),
+                mk("c", 5, Priority::Critical, None),
+                mk("d", 2, Priority::Medium, Some("usr_x")),
+            ],
+            at: now,
+        },
+    );
+    s
+}
+
+#[test]
+fn pull_next_assigns_the_most_urgent_unassigned_case_to_me_and_opens_it() {
+    let mut s = queue_of_four();
+    let effects = key(&mut s, KeyCode::Char('P'));
+    // c: unassigned with the nearest SLA (5h beats 30h; a and d are assigned).
+    assert_eq!(s.detail.as_ref().unwrap().token, "c");
+    assert_eq!(s.queue.selected.as_deref(), Some("c"));
+    assert!(
+        effects.contains(&Effect::LoadCase("c".into())),
+        "{effects:?}"
+    );
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Submit { submission: Submission::Assign { case, user: Some(u) }, expect: Some(_), .. } if case == "c" && u == "usr_me")),
+        "{effects:?}"
+    );
+    assert_eq!(*step(&s), Step::Submitting);
+    // Read-only: nothing happens but a reason.
+    let mut ro = queue_of_four();
+    ro.read_only = true;
+    assert!(key(&mut ro, KeyCode::Char('P')).is_empty());
+    assert!(ro.flash.as_deref().unwrap().contains("Read-only"));
+}
+
+#[test]
+fn the_palette_finds_a_command_runs_it_and_lists_it_first_next_time() {
+    let mut s = two_open();
+    key(&mut s, KeyCode::Char(':'));
+    assert_eq!(s.mode, docket::app::state::Mode::Palette);
+    let all = docket::app::power::palette_items(&s);
+    assert!(all.iter().any(|i| i.label == "close case" && i.keys == "C"));
+    assert!(!all.iter().any(|i| i.label == "palette"));
+    typed(&mut s, "clos cas");
+    let found = docket::app::power::palette_items(&s);
+    assert_eq!(found[0].label, "close case", "{found:?}");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.mode, docket::app::state::Mode::Normal);
+    assert_eq!(s.flow.as_ref().unwrap().kind, FlowKind::Close);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char(':'));
+    assert_eq!(docket::app::power::palette_items(&s)[0].label, "close case");
+    key(&mut s, KeyCode::Esc);
+    assert!(s.palette.is_none());
+
+    // Read-only hides every write; a vendor's missing actions are not offered either.
+    let mut ro = two_open();
+    ro.read_only = true;
+    key(&mut ro, KeyCode::Char(':'));
+    let labels: Vec<String> = docket::app::power::palette_items(&ro)
+        .into_iter()
+        .map(|i| i.label)
+        .collect();
+    assert!(labels.contains(&"refresh".to_string()));
+    assert!(!labels.contains(&"close case".to_string()), "{labels:?}");
+    let mut vendor = two_open();
+    vendor.caps = amiqus_like();
+    key(&mut vendor, KeyCode::Char(':'));
+    let labels: Vec<String> = docket::app::power::palette_items(&vendor)
+        .into_iter()
+        .map(|i| i.label)
+        .collect();
+    assert!(labels.contains(&"approve alert".to_string()));
+    assert!(!labels.contains(&"assign".to_string()), "{labels:?}");
+}
+
+#[test]
+fn a_snippet_is_found_by_typing_and_inserted_with_its_placeholders_filled() {
+    use docket::app::flow::Snippet;
+    let mut s = two_open();
+    s.snippets = vec![
+        Snippet {
+            name: "Name-only match".into(),
+            text: "Name-only {category} hit on {entity} ({score}%), {case}; {me}. {nope}".into(),
+        },
+        Snippet {
+            name: "Confirmed".into(),
+            text: "Confirmed.".into(),
+        },
+    ];
+    key(&mut s, KeyCode::Char('a'));
+    typed(&mut s, "Checked: ");
+    ctrl(&mut s, 't');
+    assert!(s.flow.as_ref().unwrap().picker.is_some());
+    typed(&mut s, "name only");
+    let effects = key(&mut s, KeyCode::Enter);
+    let f = s.flow.as_ref().unwrap();
+    assert!(f.picker.is_none());
+    assert_eq!(
+        f.body(),
+        "Checked: Name-only PEP Match hit on Nordlicht Logistik GmbH (80%), CAS-000001; Me. {nope}"
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::SaveDraft { .. }]),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn copy_and_open_ask_the_runtime_and_say_what_they_did() {
+    let mut s = two_open();
+    assert_eq!(
+        key(&mut s, KeyCode::Char('y')),
+        [Effect::Copy("CAS-000001".into())]
+    );
+    assert_eq!(
+        key(&mut s, KeyCode::Char('Y')),
+        [Effect::Copy("cas_1".into())]
+    );
+    // No template: the reason, nothing copied.
+    assert!(ctrl(&mut s, 'y').is_empty());
+    assert!(s.flash.as_deref().unwrap().contains("dashboard_url"));
+    s.dashboard_urls.insert(
+        String::new(),
+        "https://app.example/cases/{token}?n={name}".into(),
+    );
+    let url = "https://app.example/cases/cas_1?n=CAS-000001".to_string();
+    assert_eq!(ctrl(&mut s, 'y'), [Effect::Copy(url.clone())]);
+    assert_eq!(
+        key(&mut s, KeyCode::Char('B')),
+        [Effect::OpenUrl(url.clone()), Effect::Copy(url)]
+    );
+}
+
+#[test]
+fn a_new_critical_case_in_a_watched_view_notifies_once_and_not_at_start() {
+    use docket::app::power::{Desktop, Notify};
+    use docket::domain::Priority;
+    let now = Timestamp::from_second(NOW).unwrap();
+    let mut s = State::new("sandbox", now);
+    s.notify = Some(Notify {
+        views: vec!["Open".into()],
+        bell: true,
+        desktop: Desktop::Osc777,
+    });
+    let mut critical = case(CaseStatus::InProgress);
+    critical.priority = Some(Wire::Known(Priority::Critical));
+    let load = |s: &mut State, cases: Vec<Case>| update(s, Action::QueueLoaded { cases, at: now });
+    // The first load is the baseline, even with a Critical case in it.
+    assert!(load(&mut s, vec![critical.clone()]).is_empty());
+    let mut new = critical.clone();
+    new.token = "cas_2".into();
+    new.name = "CAS-000002".into();
+    let effects = load(&mut s, vec![critical.clone(), new.clone()]);
+    assert_eq!(
+        effects,
+        [Effect::Notify {
+            text: "1 case(s) need attention: CAS-000002".into(),
+            bell: true,
+            desktop: Desktop::Osc777,
+        }]
+    );
+    assert!(load(&mut s, vec![critical, new]).is_empty(), "told once");
+}
+
+#[test]
+fn the_status_bar_counts_reviews_and_their_median_time() {
+    let mut s = two_open();
+    s.stats.today = 2;
+    key(&mut s, KeyCode::Char('n'));
+    typed(&mut s, "Noted.");
+    ctrl(&mut s, 's');
+    key(&mut s, KeyCode::Enter);
+    let flow = s.flow.as_ref().unwrap().id;
+    s.now = Timestamp::from_second(NOW + 130).unwrap();
+    update(
+        &mut s,
+        Action::Submitted {
+            flow,
+            result: Ok("Comment added".into()),
+        },
+    );
+    assert_eq!(s.stats.today, 3);
+    assert_eq!(s.stats.line().unwrap(), "3 today · ~2m10s each");
+}
+
+#[test]
+fn marked_cases_are_assigned_together_with_a_result_per_case() {
+    let mut s = queue_of_four();
+    // Cursor on the first row; mark it, move two down, mark the range.
+    update(&mut s, Action::Command(Command::Top));
+    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char('M'));
+    assert_eq!(s.queue_marks.len(), 3);
+    key(&mut s, KeyCode::Char('m'));
+    let f = s.flow.as_ref().unwrap();
+    assert!(matches!(&f.kind, FlowKind::Bulk { cases, .. } if cases.len() == 3));
+    assert_eq!(f.title(), "Assign 3 cases");
+    assert_eq!(*step(&s), Step::Pick);
+    key(&mut s, KeyCode::Enter); // me
+    assert_eq!(*step(&s), Step::Confirm);
+    let lines = s.flow.as_ref().unwrap().summary_lines().join("\n");
+    assert!(lines.contains("Cases: CAS-"), "{lines}");
+    let effects = key(&mut s, KeyCode::Enter);
+    let [Effect::SubmitMany { flow, items }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(items.len(), 3);
+    assert!(
+        items.iter().all(
+            |(_, sub)| matches!(sub, Submission::Assign { user: Some(u), .. } if u == "usr_me")
+        )
+    );
+    let flow = *flow;
+    for entry in [11, 12, 13] {
+        update(&mut s, Action::Enqueued { flow, entry });
+    }
+    update(
+        &mut s,
+        Action::EntryDone {
+            flow,
+            entry: 12,
+            result: Err(ProviderError::Api {
+                status: 422,
+                code: "INVALID_TRANSITION".into(),
+                message: "Closed meanwhile.".into(),
+                request_id: Some("req_9".into()),
+                retry_after: None,
+            }),
+        },
+    );
+    let effects = update(
+        &mut s,
+        Action::EntryDone {
+            flow,
+            entry: 11,
+            result: Ok("assigned".into()),
+        },
+    );
+    assert!(effects.is_empty(), "one still in flight");
+    let effects = update(
+        &mut s,
+        Action::EntryDone {
+            flow,
+            entry: 13,
+            result: Ok("assigned".into()),
+        },
+    );
+    assert_eq!(effects, [Effect::LoadQueue]);
+    let f = s.flow.as_ref().unwrap();
+    assert!(matches!(&f.bulk[1].result, Some(Err(e)) if e.contains("INVALID_TRANSITION")));
+    assert!(s.flash.as_deref().unwrap().contains("2 landed, 1 refused"));
+    assert!(s.queue_marks.is_empty());
+    // The drawer stays to show the results; Esc closes it.
+    key(&mut s, KeyCode::Esc);
+    assert!(s.flow.is_none());
+}

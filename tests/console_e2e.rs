@@ -1194,3 +1194,70 @@ async fn an_amiqus_case_is_closed_from_the_console_with_the_request_checked() {
         "{text}"
     );
 }
+
+/// The on-call loop: P takes the most urgent unassigned case, assigns it to me on the server
+/// and opens it; y copies its name with a well-formed OSC 52 sequence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_next_assigns_and_opens_the_most_urgent_case_and_y_copies_its_name() {
+    use base64::Engine as _;
+    let env = common::start(40).await;
+    // What pull-next should take: unassigned, open, earliest SLA, then highest priority.
+    let rank = |p: &str| match p {
+        "Critical" => 0,
+        "High" => 1,
+        "Medium" => 2,
+        _ => 3,
+    };
+    let mut open: Vec<serde_json::Value> = env
+        .walk("/v1/cases?assigned_to=none", 100)
+        .await
+        .into_iter()
+        .filter(|c| c["status"] != "Closed")
+        .collect();
+    open.sort_by(|a, b| {
+        let key = |c: &serde_json::Value| {
+            (
+                common::s(&c["sla_deadline"]).to_string(),
+                rank(common::s(&c["priority"])),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let want = open.first().expect("an unassigned open case").clone();
+    let (token, name) = (
+        common::s(&want["token"]).to_string(),
+        common::s(&want["name"]).to_string(),
+    );
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    let name2 = name.clone();
+    let run = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
+        c.wait_until("the queue", Duration::from_secs(20), |s| {
+            s.contains("● online") && s.contains("Amara Okafor")
+        });
+        c.keys("P");
+        c.wait_until("the case assigned and open", Duration::from_secs(20), |s| {
+            s.contains(&format!("┌ {name2} "))
+                && s.contains(&format!("✓ {name2} assigned to usr_amara"))
+                && !s.contains("drawer open")
+        });
+        c.keys("y");
+        let want = format!(
+            "\x1b]52;c;{}\x07",
+            base64::engine::general_purpose::STANDARD.encode(name2.as_bytes())
+        );
+        c.wait_until("the copy to be confirmed", Duration::from_secs(10), |s| {
+            s.contains(&format!("Copied {name2}"))
+        });
+        assert!(
+            contains(&c.raw(), want.as_bytes()),
+            "no well-formed OSC 52 with the case name"
+        );
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    })
+    .await;
+    rethrow(run);
+    let now = env.get(&format!("/v1/cases/{token}")).await.ok();
+    assert_eq!(now.data()["assigned_to"], "usr_amara", "{}", now.body);
+}

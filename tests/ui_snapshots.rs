@@ -709,3 +709,83 @@ fn merged_queue_and_a_vendor_case() {
     );
     both("vendor_close_note", &s);
 }
+
+/// The command palette, the snippet picker, marked cases and a bulk drawer with its results.
+#[test]
+fn power_user_views() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |s: &mut State, code: KeyCode, m: KeyModifiers| {
+        update(s, Action::Key(KeyEvent::new(code, m)));
+    };
+    let typed = |s: &mut State, text: &str| {
+        for c in text.chars() {
+            update(
+                s,
+                Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            );
+        }
+    };
+    // The palette, narrowed.
+    let mut s = loaded();
+    key(&mut s, KeyCode::Char(':'), KeyModifiers::NONE);
+    typed(&mut s, "assign");
+    both("palette", &s);
+
+    // The snippet picker over the editor.
+    let mut s = loaded();
+    s.snippets = vec![
+        docket::app::flow::Snippet {
+            name: "Name-only match".into(),
+            text: "Name-only match on {entity}; reviewed by {me}.".into(),
+        },
+        docket::app::flow::Snippet {
+            name: "Request registry extract".into(),
+            text: "Requested a current registry extract for {case}.".into(),
+        },
+    ];
+    update(&mut s, Action::Command(docket::app::update::Command::Down));
+    update(&mut s, Action::Command(docket::app::update::Command::Open));
+    key(&mut s, KeyCode::Char('n'), KeyModifiers::NONE);
+    key(&mut s, KeyCode::Char('t'), KeyModifiers::CONTROL);
+    both("snippet_picker", &s);
+
+    // Three cases marked, then assigned together; one refused.
+    let mut s = loaded();
+    update(&mut s, Action::Command(docket::app::update::Command::Top));
+    key(&mut s, KeyCode::Char(' '), KeyModifiers::NONE);
+    key(&mut s, KeyCode::Char('j'), KeyModifiers::NONE);
+    key(&mut s, KeyCode::Char('j'), KeyModifiers::NONE);
+    key(&mut s, KeyCode::Char('M'), KeyModifiers::NONE);
+    key(&mut s, KeyCode::Char('j'), KeyModifiers::NONE);
+    both("queue_marked", &s);
+    key(&mut s, KeyCode::Char('m'), KeyModifiers::NONE);
+    key(&mut s, KeyCode::Enter, KeyModifiers::NONE);
+    key(&mut s, KeyCode::Enter, KeyModifiers::NONE);
+    let flow = s.flow.as_ref().unwrap().id;
+    for entry in [1, 2, 3] {
+        update(&mut s, Action::Enqueued { flow, entry });
+    }
+    update(
+        &mut s,
+        Action::EntryDone {
+            flow,
+            entry: 1,
+            result: Ok("CAS-000006 assigned to usr_amara".into()),
+        },
+    );
+    update(
+        &mut s,
+        Action::EntryDone {
+            flow,
+            entry: 2,
+            result: Err(ProviderError::Api {
+                status: 403,
+                code: "FORBIDDEN".into(),
+                message: "Escalated cases are assigned by a supervisor.".into(),
+                request_id: Some("req_bulk2".into()),
+                retry_after: None,
+            }),
+        },
+    );
+    both("bulk_results", &s);
+}

@@ -45,6 +45,29 @@ pub enum FlowKind {
         approve: bool,
     },
     Close,
+    /// One action on several marked cases of the queue; each becomes its own submission.
+    Bulk {
+        action: BulkAction,
+        /// (token, name) of each case.
+        cases: Vec<(String, String)>,
+    },
+}
+
+/// What a bulk flow does to each marked case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BulkAction {
+    Assign,
+    Status,
+    Escalate,
+}
+
+/// One case of a bulk flow: its outbox entry once written, and how it ended.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BulkResult {
+    pub name: String,
+    pub entry: Option<i64>,
+    /// `Ok(what landed)` or the refusal.
+    pub result: Option<Result<String, String>>,
 }
 
 /// Where a flow stands.
@@ -165,6 +188,62 @@ pub struct Flow {
     pub force: bool,
     /// A line the drawer shows above the text (what the vendor will not keep, say).
     pub note: Option<String>,
+    /// Canned texts from the config, offered by Ctrl-T in the editor.
+    pub snippets: Vec<Snippet>,
+    /// Values for the snippets' placeholders: `case`, `entity`, `category`, `score`, `me`.
+    pub vars: Vec<(&'static str, String)>,
+    /// The snippet picker, while open.
+    pub picker: Option<Picker>,
+    /// When the drawer opened, for the session's review times.
+    pub opened_at: Option<jiff::Timestamp>,
+    /// A bulk flow's per-case results, in the order of its cases.
+    pub bulk: Vec<BulkResult>,
+}
+
+/// A canned rationale from the config; `{case}`, `{entity}`, `{category}`, `{score}` and `{me}`
+/// are filled in when it is inserted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    pub name: String,
+    pub text: String,
+}
+
+/// The snippet picker's query and cursor.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Picker {
+    pub query: String,
+    pub selected: usize,
+}
+
+/// A snippet's text with its placeholders filled; unknown or empty ones become `—`.
+pub fn expand(text: &str, vars: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if after[..close].chars().all(|c| c.is_ascii_lowercase()) => {
+                let name = &after[..close];
+                match vars.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) if !v.is_empty() => out.push_str(v),
+                    Some(_) => out.push('—'),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Limits of the free-text fields, from the API.
@@ -175,6 +254,8 @@ pub const COMMENT_MAX: usize = 10_000;
 /// What the drawer asked for after a key.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
+    /// Send one submission per case (a bulk flow): (title, submission) each.
+    SubmitMany(Vec<(String, Submission)>),
     Stay,
     /// The text changed: save it as a draft.
     Edited,
@@ -220,6 +301,11 @@ impl Flow {
             seen: None,
             force: false,
             note: None,
+            snippets: Vec::new(),
+            vars: Vec::new(),
+            picker: None,
+            opened_at: None,
+            bulk: Vec::new(),
         }
     }
 
@@ -397,12 +483,129 @@ impl Flow {
                 )
             }
             FlowKind::Close => format!("Close {}", self.case_name),
+            FlowKind::Bulk { action, cases } => {
+                let n = plural(cases.len(), "case");
+                match action {
+                    BulkAction::Assign => format!("Assign {n}"),
+                    BulkAction::Status => format!("Change status of {n}"),
+                    BulkAction::Escalate => format!("Escalate {n}"),
+                }
+            }
         }
+    }
+
+    /// A bulk flow's submissions, one per case, each with its own title.
+    pub fn bulk_submissions(&self) -> Vec<(String, Submission)> {
+        let FlowKind::Bulk { action, cases } = &self.kind else {
+            return vec![];
+        };
+        let picked = self.picked_value().map(str::to_string);
+        let reason = self.body();
+        cases
+            .iter()
+            .filter_map(|(token, name)| {
+                let case = token.clone();
+                let s = match action {
+                    BulkAction::Assign => Submission::Assign {
+                        case,
+                        user: Some(picked.clone()?),
+                    },
+                    BulkAction::Status => Submission::Status {
+                        case,
+                        to: picked.as_deref()?.parse().ok()?,
+                    },
+                    BulkAction::Escalate => Submission::EscalateCase {
+                        case,
+                        reason: reason.clone(),
+                    },
+                };
+                let title = match action {
+                    BulkAction::Assign => format!("Assign {name}"),
+                    BulkAction::Status => format!("Change status of {name}"),
+                    BulkAction::Escalate => format!("Escalate {name}"),
+                };
+                Some((title, s))
+            })
+            .collect()
     }
 
     /// The limit of the main text field.
     pub fn limit(&self) -> usize {
         self.kind.limit()
+    }
+
+    /// The snippets matching the picker's query, best first (all, in config order, when the
+    /// query is empty).
+    pub fn snippet_matches(&self) -> Vec<&Snippet> {
+        use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+        use nucleo_matcher::{Config, Matcher, Utf32Str};
+        let query = self.picker.as_ref().map_or("", |p| p.query.as_str());
+        if query.trim().is_empty() {
+            return self.snippets.iter().collect();
+        }
+        let pattern = Pattern::new(
+            query,
+            CaseMatching::Ignore,
+            Normalization::Smart,
+            AtomKind::Fuzzy,
+        );
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut buf = Vec::new();
+        let mut scored: Vec<(u32, usize, &Snippet)> = self
+            .snippets
+            .iter()
+            .enumerate()
+            .filter_map(|(i, sn)| {
+                let hay = format!("{} {}", sn.name, sn.text);
+                pattern
+                    .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
+                    .map(|score| (score, i, sn))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, _, sn)| sn).collect()
+    }
+
+    /// Keys while the snippet picker is open.
+    fn picker_key(&mut self, key: KeyEvent) -> Outcome {
+        let n = self.snippet_matches().len();
+        let Some(p) = self.picker.as_mut() else {
+            return Outcome::Stay;
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => self.picker = None,
+            KeyCode::Down | KeyCode::Tab => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
+            KeyCode::Char('n') if ctrl => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
+            KeyCode::Up | KeyCode::BackTab => p.selected = p.selected.saturating_sub(1),
+            KeyCode::Char('p') if ctrl => p.selected = p.selected.saturating_sub(1),
+            KeyCode::Backspace => {
+                p.query.pop();
+                p.selected = 0;
+            }
+            KeyCode::Char(c) if !ctrl => {
+                p.query.push(c);
+                p.selected = 0;
+            }
+            KeyCode::Enter => {
+                let chosen = self
+                    .snippet_matches()
+                    .get(self.picker.as_ref().map_or(0, |p| p.selected))
+                    .map(|sn| expand(&sn.text, &self.vars));
+                self.picker = None;
+                if let Some(text) = chosen {
+                    let area = if self.on_conditions {
+                        &mut self.conditions
+                    } else {
+                        &mut self.text
+                    };
+                    area.insert_str(&text);
+                    return Outcome::Edited;
+                }
+            }
+            _ => {}
+        }
+        Outcome::Stay
     }
 
     /// Inserts pasted text into the editor that has the keyboard. Control characters and
@@ -430,7 +633,12 @@ impl Flow {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match &self.step {
             // Already on disk: Esc closes the drawer and leaves it to the outbox.
-            Step::Submitting if key.code == KeyCode::Esc && self.entry.is_some() => Outcome::Cancel,
+            Step::Submitting
+                if key.code == KeyCode::Esc
+                    && (self.entry.is_some() || self.bulk.iter().any(|b| b.entry.is_some())) =>
+            {
+                Outcome::Cancel
+            }
             Step::Submitting => Outcome::Stay,
             Step::Blocked(_) => Outcome::Cancel,
             Step::Conflict(_) => match key.code {
@@ -481,6 +689,11 @@ impl Flow {
                 }
                 Outcome::Stay
             }
+            Step::Edit if self.picker.is_some() => self.picker_key(key),
+            Step::Edit if ctrl && key.code == KeyCode::Char('t') && !self.snippets.is_empty() => {
+                self.picker = Some(Picker::default());
+                Outcome::Stay
+            }
             Step::Edit => {
                 let done = (ctrl && key.code == KeyCode::Char('s'))
                     || (key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT));
@@ -512,6 +725,17 @@ impl Flow {
                 } else {
                     Outcome::Stay
                 }
+            }
+            Step::Confirm
+                if matches!(key.code, KeyCode::Enter | KeyCode::Char('y'))
+                    && matches!(self.kind, FlowKind::Bulk { .. }) =>
+            {
+                let items = self.bulk_submissions();
+                if items.is_empty() {
+                    return Outcome::Cancel;
+                }
+                self.step = Step::Submitting;
+                Outcome::SubmitMany(items)
             }
             Step::Confirm => match key.code {
                 KeyCode::Enter | KeyCode::Char('y') => match self.submission() {
@@ -631,6 +855,7 @@ impl Flow {
                 decision: self.picked_value()?.parse().ok()?,
                 summary: body,
             },
+            FlowKind::Bulk { .. } => return None,
         })
     }
 
@@ -662,7 +887,20 @@ impl Flow {
                 ));
             }
         }
-        out.push(format!("Case: {}", self.case_name));
+        if let FlowKind::Bulk { cases, .. } = &self.kind {
+            let shown: Vec<&str> = cases.iter().take(8).map(|(_, n)| n.as_str()).collect();
+            out.push(format!(
+                "Cases: {}{}",
+                shown.join(", "),
+                if cases.len() > 8 {
+                    format!(" and {} more", cases.len() - 8)
+                } else {
+                    String::new()
+                }
+            ));
+        } else {
+            out.push(format!("Case: {}", self.case_name));
+        }
         if self.kind.needs_text() {
             let body = self.body();
             out.push(format!(
@@ -686,6 +924,10 @@ impl FlowKind {
             FlowKind::Acknowledge { .. }
                 | FlowKind::ChangeStatus
                 | FlowKind::SetVendorStatus
+                | FlowKind::Bulk {
+                    action: BulkAction::Assign | BulkAction::Status,
+                    ..
+                }
                 | FlowKind::AssignToMe
                 | FlowKind::Assign
                 | FlowKind::RequestApprover
@@ -713,7 +955,12 @@ impl FlowKind {
     pub fn text_label(&self) -> &'static str {
         match self {
             FlowKind::Resolve { .. } => "Rationale",
-            FlowKind::EscalateAlert { .. } | FlowKind::EscalateCase => "Reason",
+            FlowKind::EscalateAlert { .. }
+            | FlowKind::EscalateCase
+            | FlowKind::Bulk {
+                action: BulkAction::Escalate,
+                ..
+            } => "Reason",
             FlowKind::OverrideRisk { .. } => "Justification",
             FlowKind::Comment => "Comment",
             FlowKind::Close => "Summary",

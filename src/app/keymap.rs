@@ -178,6 +178,13 @@ pub const COMMANDS: &[(&str, Command)] = {
         ("approve_review", ApproveReview),
         ("reject_review", RejectReview),
         ("close_case", Close),
+        ("pull_next", PullNext),
+        ("palette", Palette),
+        ("copy_name", CopyName),
+        ("copy_token", CopyToken),
+        ("copy_link", CopyLink),
+        ("open_in_browser", OpenInBrowser),
+        ("mark_range", MarkRange),
     ]
 };
 
@@ -238,6 +245,13 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("V", "approve_review"),
     ("X", "reject_review"),
     ("C", "close_case"),
+    ("P", "pull_next"),
+    (":", "palette"),
+    ("y", "copy_name"),
+    ("Y", "copy_token"),
+    ("ctrl-y", "copy_link"),
+    ("B", "open_in_browser"),
+    ("M", "mark_range"),
 ];
 
 /// Looks up a command by its config name.

@@ -4,6 +4,7 @@
 
 pub mod flow;
 pub mod keymap;
+pub mod power;
 pub mod queue;
 pub mod state;
 pub mod update;

@@ -47,6 +47,8 @@ pub enum Mode {
     /// Typing the queue filter.
     Filter,
     Help,
+    /// The command palette.
+    Palette,
 }
 
 /// Tabs of the case detail.
@@ -185,6 +187,24 @@ pub struct State {
     pub caps: Capabilities,
     /// Several profiles merged: each source's capabilities, by `Case::source`.
     pub source_caps: HashMap<String, Capabilities>,
+    /// The command palette, while open.
+    pub palette: Option<super::power::Palette>,
+    /// Commands run lately, most recent first (the palette lists them first).
+    pub recent: Vec<super::update::Command>,
+    /// Dashboard URL templates by source (`""` for a single profile).
+    pub dashboard_urls: HashMap<String, String>,
+    /// Canned rationales from the config.
+    pub snippets: Vec<super::flow::Snippet>,
+    /// Notification settings; `None`: off.
+    pub notify: Option<super::power::Notify>,
+    /// The cases needing attention as of the last load (`None` before the first).
+    pub alerting: Option<std::collections::HashSet<String>>,
+    /// Reviews landed today and how long they took.
+    pub stats: super::power::Stats,
+    /// Cases marked in the queue for bulk work.
+    pub queue_marks: std::collections::BTreeSet<String>,
+    /// The last case marked: where a range mark starts.
+    pub mark_anchor: Option<String>,
 }
 
 /// One outbox entry as the outbox view shows it.
@@ -230,6 +250,15 @@ impl State {
             confirm_discard: None,
             caps: Capabilities::all(Vendor::Zenoo),
             source_caps: HashMap::new(),
+            palette: None,
+            recent: Vec::new(),
+            dashboard_urls: HashMap::new(),
+            snippets: Vec::new(),
+            notify: None,
+            alerting: None,
+            stats: super::power::Stats::default(),
+            queue_marks: std::collections::BTreeSet::new(),
+            mark_anchor: None,
         }
     }
 

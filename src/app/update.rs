@@ -5,6 +5,7 @@ use jiff::Timestamp;
 
 use super::flow::{self, Choice, Flow, FlowKind, Outcome, Submission};
 use super::keymap::Context;
+use super::power;
 use super::state::{Connection, Detail, Focus, Loadable, Mode, State, Tab};
 use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
@@ -101,6 +102,12 @@ pub enum Action {
         flow: u64,
         entry: i64,
     },
+    /// An outbox entry written by a flow landed or was refused for good.
+    EntryDone {
+        flow: u64,
+        entry: i64,
+        result: Result<String, ProviderError>,
+    },
     /// Not landed yet; the outbox retries.
     Retrying {
         flow: u64,
@@ -173,6 +180,19 @@ pub enum Command {
     ApproveReview,
     RejectReview,
     Close,
+    // Power-user commands.
+    /// Take the most urgent unassigned case in the view: assign it to me and open it.
+    PullNext,
+    /// The command palette: fuzzy search over every command available here.
+    Palette,
+    /// Copy the case's name, token or dashboard link (OSC 52: works over SSH and in tmux).
+    CopyName,
+    CopyToken,
+    CopyLink,
+    /// Open the case in the vendor's web dashboard (or show and copy its URL).
+    OpenInBrowser,
+    /// Mark every case from the last marked one to the cursor (a visual range).
+    MarkRange,
 }
 
 /// Work for the runtime: network calls whose results come back as actions.
@@ -208,6 +228,21 @@ pub enum Effect {
     },
     DeleteDraft {
         key: String,
+    },
+    /// Write several submissions to the outbox and send them (a bulk flow), no conflict check.
+    SubmitMany {
+        flow: u64,
+        items: Vec<(String, Submission)>,
+    },
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
+    /// Open a URL in a browser where there is one.
+    OpenUrl(String),
+    /// Tell the analyst: the bell and/or a desktop notification.
+    Notify {
+        text: String,
+        bell: bool,
+        desktop: power::Desktop,
     },
 }
 
@@ -246,6 +281,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             match state.mode {
                 Mode::Outbox => outbox_key(state, key),
                 Mode::Filter => filter_key(state, key),
+                Mode::Palette => palette_key(state, key),
                 Mode::Help => {
                     // Any key leaves help; quit still quits.
                     state.mode = Mode::Normal;
@@ -255,7 +291,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     vec![]
                 }
                 Mode::Normal => match state.keymap.lookup(context(state), &key) {
-                    Some(c) => command(state, c),
+                    Some(c) => {
+                        power::remember(state, c);
+                        command(state, c)
+                    }
                     None => vec![],
                 },
             }
@@ -295,10 +334,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.connection = Connection::Online;
             state.last_sync = Some(at);
             state.retry_at = None;
-            match open {
-                Some(t) if before.is_some() && before != after => vec![Effect::LoadCase(t)],
-                _ => vec![],
+            let mut effects = power::notifications(state);
+            if let Some(t) = open
+                && before.is_some()
+                && before != after
+            {
+                effects.push(Effect::LoadCase(t));
             }
+            effects
         }
         Action::RetryScheduled { secs } => {
             state.retry_at = Some(
@@ -381,6 +424,54 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::Enqueued { flow, entry }
+            if state
+                .flow
+                .as_ref()
+                .is_some_and(|f| f.id == flow && !f.bulk.is_empty()) =>
+        {
+            if let Some(f) = state.flow.as_mut()
+                && let Some(b) = f.bulk.iter_mut().find(|b| b.entry.is_none())
+            {
+                b.entry = Some(entry);
+            }
+            vec![]
+        }
+        Action::EntryDone {
+            flow,
+            entry,
+            result,
+        } => {
+            let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) else {
+                return vec![];
+            };
+            if f.bulk.is_empty() {
+                return update(state, Action::Submitted { flow, result });
+            }
+            if let Some(b) = f.bulk.iter_mut().find(|b| b.entry == Some(entry)) {
+                b.result = Some(result.map_err(|e| e.to_string()));
+            }
+            if f.bulk.iter().all(|b| b.result.is_some()) {
+                let ok = f
+                    .bulk
+                    .iter()
+                    .filter(|b| matches!(b.result, Some(Ok(_))))
+                    .count();
+                let refused = f.bulk.len() - ok;
+                state.flash = Some(if refused == 0 {
+                    format!("✓ {}: all {ok} landed", f.title())
+                } else {
+                    format!(
+                        "{}: {ok} landed, {refused} refused (see the drawer)",
+                        f.title()
+                    )
+                });
+                state.stats.today += ok as u32;
+                state.queue_marks.clear();
+                return vec![Effect::LoadQueue];
+            }
+            vec![]
+        }
         Action::Enqueued { flow, entry } => {
             // The outbox now holds the text durably (and shows it again if it is refused): the
             // draft has done its job, and must not reappear in the next flow of the same kind.
@@ -442,6 +533,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Ok(what) => {
                     let case = f.case_token.clone();
                     let key = f.draft_key();
+                    state.stats.today += 1;
+                    if let Some(opened) = f.opened_at {
+                        state
+                            .stats
+                            .durations
+                            .push(state.now.as_second() - opened.as_second());
+                    }
                     state.drafts.remove(&key);
                     state.flow = None;
                     state.flash = Some(format!("✓ {what}"));
@@ -512,6 +610,19 @@ fn flow_outcome(state: &mut State, outcome: Outcome) -> Vec<Effect> {
     };
     match outcome {
         Outcome::Stay => vec![],
+        Outcome::SubmitMany(items) => {
+            if let FlowKind::Bulk { cases, .. } = &f.kind {
+                f.bulk = cases
+                    .iter()
+                    .map(|(_, name)| flow::BulkResult {
+                        name: name.clone(),
+                        entry: None,
+                        result: None,
+                    })
+                    .collect();
+            }
+            vec![Effect::SubmitMany { flow: f.id, items }]
+        }
         Outcome::Edited => {
             f.draft_saved = false;
             vec![draft(f)]
@@ -598,6 +709,54 @@ fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         )
                     }
                 }
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Keys in the command palette: type to narrow, arrows to move, Enter runs, Esc closes.
+fn palette_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let n = power::palette_items(state).len();
+    let Some(p) = state.palette.as_mut() else {
+        state.mode = Mode::Normal;
+        return vec![];
+    };
+    match key.code {
+        KeyCode::Esc => {
+            state.palette = None;
+            state.mode = Mode::Normal;
+        }
+        KeyCode::Char('c') if ctrl => state.should_quit = true,
+        KeyCode::Down | KeyCode::Tab => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
+        KeyCode::Char('n') if ctrl => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
+        KeyCode::Up | KeyCode::BackTab => p.selected = p.selected.saturating_sub(1),
+        KeyCode::Char('p') if ctrl => p.selected = p.selected.saturating_sub(1),
+        KeyCode::Char('u') if ctrl => {
+            p.query.clear();
+            p.selected = 0;
+        }
+        KeyCode::Backspace => {
+            p.query.pop();
+            p.selected = 0;
+        }
+        KeyCode::Char(c) if !ctrl => {
+            if p.query.chars().count() < 60 {
+                p.query.push(c);
+            }
+            p.selected = 0;
+        }
+        KeyCode::Enter => {
+            let chosen = power::palette_items(state)
+                .get(state.palette.as_ref().map_or(0, |p| p.selected))
+                .map(|i| i.command);
+            state.palette = None;
+            state.mode = Mode::Normal;
+            if let Some(c) = chosen {
+                power::remember(state, c);
+                return command(state, c);
             }
         }
         _ => {}
@@ -703,6 +862,9 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
         Back => {
             if state.focus == Focus::Detail {
                 state.focus = Focus::Queue;
+            } else if !state.queue_marks.is_empty() {
+                state.queue_marks.clear();
+                state.flash = Some("Marks cleared.".into());
             } else {
                 state.detail = None;
             }
@@ -774,6 +936,32 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
             }
             state.queue.rebuild(me.as_deref());
         }
+        // In the queue: mark cases for bulk work.
+        Mark if state.focus == Focus::Queue => {
+            if let Some(t) = state.queue.selected.clone() {
+                if !state.queue_marks.remove(&t) {
+                    state.queue_marks.insert(t.clone());
+                }
+                state.mark_anchor = Some(t);
+            }
+        }
+        MarkRange => {
+            let q = &state.queue;
+            let row_of = |t: &str| q.view.iter().position(|&i| q.cases[i].token == t);
+            if let (Some(cur), Some(anchor)) = (
+                q.selected_row(),
+                state.mark_anchor.as_deref().and_then(row_of),
+            ) {
+                let (a, b) = (cur.min(anchor), cur.max(anchor));
+                let tokens: Vec<String> = q.view[a..=b]
+                    .iter()
+                    .map(|&i| q.cases[i].token.clone())
+                    .collect();
+                state.queue_marks.extend(tokens);
+            } else {
+                state.flash = Some("Mark a case with space first, then move and press M.".into());
+            }
+        }
         Mark => {
             if let Some(d) = state.detail.as_mut().filter(|_| on_alerts)
                 && let Some(a) = d.current_alert()
@@ -786,6 +974,9 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
                 }
             }
         }
+        PullNext => return power::pull_next(state),
+        Palette => power::open_palette(state),
+        CopyName | CopyToken | CopyLink | OpenInBrowser => return power::copy_or_open(state, c),
         _ => start_flow(state, c),
     }
     vec![]
@@ -796,6 +987,16 @@ fn start_flow(state: &mut State, c: Command) {
     use Command::*;
     if state.read_only {
         state.flash = Some("Read-only: docket was started with --read-only.".into());
+        return;
+    }
+    if state.focus == Focus::Queue
+        && !state.queue_marks.is_empty()
+        && matches!(c, AssignToMe | Assign | ChangeStatus | EscalateCase)
+    {
+        match bulk_flow(state, c) {
+            Ok(f) => state.flow = Some(f),
+            Err(why) => state.flash = Some(why),
+        }
         return;
     }
     let Some(case) = state
@@ -974,6 +1175,28 @@ fn start_flow(state: &mut State, c: Command) {
             state.next_flow += 1;
             let mut f = Flow::new(id, &case, &c_rec.name, kind, choices);
             f.seen = Some(flow::Seen::of(&c_rec));
+            f.opened_at = Some(state.now);
+            f.snippets = state.snippets.clone();
+            let alert = detail.and_then(|d| d.current_alert());
+            f.vars = vec![
+                ("case", c_rec.name.clone()),
+                ("entity", c_rec.primary_entity.clone().unwrap_or_default()),
+                (
+                    "category",
+                    alert.and_then(|a| a.category.clone()).unwrap_or_default(),
+                ),
+                (
+                    "score",
+                    alert
+                        .and_then(|a| a.match_score)
+                        .map(|s| format!("{s:.0}"))
+                        .unwrap_or_default(),
+                ),
+                (
+                    "me",
+                    me.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+                ),
+            ];
             if let Some((text, conditions)) = state.drafts.get(&f.draft_key()) {
                 f.restore(text, conditions);
                 state.flash = Some("Draft restored.".into());
@@ -1002,8 +1225,111 @@ fn start_flow(state: &mut State, c: Command) {
     }
 }
 
+/// One action on every marked case of the queue: assign, change status or escalate.
+fn bulk_flow(state: &mut State, c: Command) -> Result<Flow, String> {
+    use Command::*;
+    use flow::BulkAction;
+    // In the order the analyst sees them.
+    let q = &state.queue;
+    let mut cases: Vec<&Case> = q
+        .view
+        .iter()
+        .map(|&i| &q.cases[i])
+        .filter(|x| state.queue_marks.contains(&x.token))
+        .collect();
+    // Marked, then hidden by a filter: still marked, listed last.
+    let hidden: Vec<&Case> = q
+        .cases
+        .iter()
+        .filter(|x| {
+            state.queue_marks.contains(&x.token) && !cases.iter().any(|c| c.token == x.token)
+        })
+        .collect();
+    cases.extend(hidden);
+    if cases.is_empty() {
+        return Err("The marked cases are no longer in the queue.".into());
+    }
+    if let Some(closed) = cases
+        .iter()
+        .find(|x| x.status.known() == Some(CaseStatus::Closed))
+    {
+        return Err(format!("{} is closed; unmark it first.", closed.name));
+    }
+    for x in &cases {
+        if let Some(why) = unsupported(state.caps_of(x), c) {
+            return Err(format!("{}: {why}.", x.name));
+        }
+    }
+    let (action, choices) = match c {
+        AssignToMe => {
+            let me = state
+                .me
+                .as_ref()
+                .ok_or("Your user id is not known (set `user` in the profile).")?;
+            (
+                BulkAction::Assign,
+                vec![Choice {
+                    value: me.id.clone(),
+                    label: me.name.clone(),
+                }],
+            )
+        }
+        Assign => {
+            let mut users: Vec<&User> = state.users.values().filter(|u| u.can_write).collect();
+            users.sort_by(|a, b| a.name.cmp(&b.name));
+            if users.is_empty() {
+                return Err("No user list from this API.".into());
+            }
+            (
+                BulkAction::Assign,
+                users
+                    .iter()
+                    .map(|u| Choice {
+                        value: u.id.clone(),
+                        label: format!("{} ({})", u.name, u.id),
+                    })
+                    .collect(),
+            )
+        }
+        ChangeStatus => {
+            // Only statuses every marked case may move to.
+            let mut common: Option<Vec<Choice>> = None;
+            for x in &cases {
+                let from = x.status.known().ok_or_else(|| {
+                    format!("{}: unknown status {:?}.", x.name, x.status.as_str())
+                })?;
+                let mine = flow::status_choices(from);
+                common = Some(match common {
+                    None => mine,
+                    Some(prev) => prev.into_iter().filter(|ch| mine.contains(ch)).collect(),
+                });
+            }
+            let choices = common.unwrap_or_default();
+            if choices.is_empty() {
+                return Err("No status change is valid for every marked case.".into());
+            }
+            (BulkAction::Status, choices)
+        }
+        EscalateCase => (BulkAction::Escalate, vec![]),
+        _ => return Err("That action does not work on several cases.".into()),
+    };
+    let first = cases[0];
+    let kind = FlowKind::Bulk {
+        action,
+        cases: cases
+            .iter()
+            .map(|x| (x.token.clone(), x.name.clone()))
+            .collect(),
+    };
+    let id = state.next_flow;
+    state.next_flow += 1;
+    let mut f = Flow::new(id, &first.token, &first.name, kind, choices);
+    f.opened_at = Some(state.now);
+    Ok(f)
+}
+
 /// Why the provider cannot do what a command asks, or `None`.
-fn unsupported(caps: &Capabilities, c: Command) -> Option<String> {
+pub(crate) fn unsupported(caps: &Capabilities, c: Command) -> Option<String> {
     use Command::*;
     let feature = match c {
         Resolve(action) => {

@@ -197,6 +197,11 @@ impl Outbox {
         Some((value, jiff::Timestamp::from_millisecond(at).ok()?))
     }
 
+    /// Reviews of this profile that landed since `since_ms` (for "today" in the status bar).
+    pub fn landed_since(&self, since_ms: i64) -> u32 {
+        lock(&self.store).landed_since(since_ms).unwrap_or(0)
+    }
+
     /// The newest entries of the local audit log (this profile's, or `all` of them).
     pub fn audit_log(&self, all: bool, limit: usize) -> Vec<super::store::AuditRecord> {
         lock(&self.store).audit_log(all, limit).unwrap_or_default()

@@ -185,6 +185,15 @@ impl Store {
         Ok(())
     }
 
+    /// How many reviews of this profile landed since `since_ms`.
+    pub fn landed_since(&self, since_ms: i64) -> rusqlite::Result<u32> {
+        self.conn.query_row(
+            "SELECT COUNT(*) FROM local_audit WHERE profile = ?1 AND at >= ?2",
+            params![self.profile, since_ms],
+            |r| r.get(0),
+        )
+    }
+
     /// The newest `limit` entries of the local audit log, of this profile or (`all`) every one.
     pub fn audit_log(&self, all: bool, limit: usize) -> rusqlite::Result<Vec<AuditRecord>> {
         self.conn

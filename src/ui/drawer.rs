@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::Theme;
-use super::sanitize::clean;
+use super::sanitize::{clean, fit};
 use crate::app::flow::{Flow, Step};
 use crate::provider::ProviderError;
 
@@ -30,13 +30,27 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [body, hint] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let snippets = if flow.snippets.is_empty() {
+        ""
+    } else {
+        " · Ctrl-T snippet"
+    };
     let hint_text = match &flow.step {
+        Step::Edit if flow.picker.is_some() => {
+            "type to search snippets · ↑↓ choose · Enter insert · Esc back"
+        }
         Step::Pick => "j/k choose · Enter next · Esc cancel",
         Step::Edit if flow.kind.has_conditions() => {
             "Ctrl-S review · Tab rationale/conditions · Esc cancel"
         }
         Step::Edit => "Ctrl-S (or Alt-Enter) review · Esc cancel",
         Step::Confirm => "Enter/y submit · Esc/n back",
+        Step::Submitting
+            if !flow.bulk.is_empty() && flow.bulk.iter().all(|b| b.result.is_some()) =>
+        {
+            "done · Esc closes"
+        }
+        Step::Submitting if !flow.bulk.is_empty() => "sending… · Esc leaves the rest to the outbox",
         Step::Submitting => "submitting…",
         Step::Blocked(_) => "any key closes",
         Step::Conflict(_) => "Enter send anyway · any other key back (your text is kept)",
@@ -47,8 +61,13 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         ""
     };
+    let snippets = if flow.step == Step::Edit && flow.picker.is_none() {
+        snippets
+    } else {
+        ""
+    };
     frame.render_widget(
-        Paragraph::new(format!("{hint_text}{saved}")).style(theme.muted),
+        Paragraph::new(format!("{hint_text}{snippets}{saved}")).style(theme.muted),
         hint,
     );
 
@@ -115,6 +134,9 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
                 head,
             );
             frame.render_widget(&flow.text, editor);
+            if flow.picker.is_some() {
+                snippet_picker(flow, theme, frame, editor);
+            }
             if flow.kind.has_conditions() {
                 let [l, t] =
                     Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(cond);
@@ -132,7 +154,21 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
                 .iter()
                 .map(|l| Line::raw(clean(l).into_owned()))
                 .collect();
-            if flow.step == Step::Submitting {
+            if !flow.bulk.is_empty() {
+                // One line per case: how it went.
+                lines.push(Line::raw(""));
+                for b in &flow.bulk {
+                    let (mark, text, style) = match &b.result {
+                        None => ("⟳", "sending…".to_string(), theme.accent),
+                        Some(Ok(what)) => ("✓", what.clone(), theme.ok),
+                        Some(Err(e)) => ("✖", e.clone(), theme.error),
+                    };
+                    lines.push(Line::styled(
+                        format!("{mark} {}: {}", clean(&b.name), clean(&text)),
+                        style,
+                    ));
+                }
+            } else if flow.step == Step::Submitting {
                 lines.push(Line::raw(""));
                 lines.push(Line::styled(
                     match flow.entry {
@@ -204,4 +240,60 @@ pub fn error_lines(e: &ProviderError, theme: &Theme) -> Vec<Line<'static>> {
             Line::raw("Nothing was lost: your text is still here."),
         ],
     }
+}
+
+/// The snippet picker, over the editor: the query, then the matching snippets with the text
+/// each would insert (placeholders filled).
+fn snippet_picker(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
+    use crate::app::flow::expand;
+    frame.render_widget(Clear, area);
+    let (query, selected) = flow
+        .picker
+        .as_ref()
+        .map_or(("", 0), |p| (p.query.as_str(), p.selected));
+    let [q, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(format!("snippet: {}▏", clean(query))).style(theme.accent),
+        q,
+    );
+    let matches = flow.snippet_matches();
+    if matches.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No snippet matches.").style(theme.muted),
+            list,
+        );
+        return;
+    }
+    let rows = list.height as usize;
+    let skip = selected.saturating_sub(rows.saturating_sub(1));
+    let name_width = 24.min(list.width as usize / 3);
+    let text_width = (list.width as usize).saturating_sub(name_width + 3);
+    let lines: Vec<Line> = matches
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(rows)
+        .map(|(i, sn)| {
+            let style = if i == selected {
+                theme.selection
+            } else {
+                theme.text
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!(
+                        "{}{} ",
+                        if i == selected { "▶ " } else { "  " },
+                        fit(&clean(&sn.name), name_width)
+                    ),
+                    style,
+                ),
+                Span::styled(
+                    fit(&clean(&expand(&sn.text, &flow.vars)), text_width),
+                    theme.muted,
+                ),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
 }

@@ -62,6 +62,9 @@ fn panes(state: &State, theme: &Theme, frame: &mut Frame) {
     if state.mode == Mode::Help {
         help(state, theme, frame, main);
     }
+    if state.mode == Mode::Palette {
+        palette(state, theme, frame, main);
+    }
     if state.mode == Mode::Outbox {
         outbox_view(state, theme, frame, main);
     }
@@ -287,7 +290,11 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             let sla = c.sla_status.as_ref().and_then(|s| s.known());
             let tier = c.risk_tier.as_ref().and_then(|t| t.known());
             let closed = c.status.known() == Some(CaseStatus::Closed);
-            let marker = if Some(row) == selected { "▶" } else { " " };
+            let marker = match (Some(row) == selected, state.queue_marks.contains(&c.token)) {
+                (true, _) => "▶",
+                (false, true) => "●",
+                (false, false) => " ",
+            };
             let countdown_text = if closed {
                 "closed".into()
             } else {
@@ -690,26 +697,46 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         Mode::Filter => "type to filter · Enter keep · Esc clear",
         Mode::Outbox => "s send again · e edit · d d discard · Esc close",
         Mode::Help => "any key closes help",
+        Mode::Palette => "type to search · ↑↓ choose · Enter run · Esc close",
         Mode::Normal if on_alerts && !state.read_only => "a/x/t/e resolve · space mark · ? help",
         Mode::Normal if state.focus == Focus::Detail => "[ ] tabs · s status · C close · ? help",
         Mode::Normal => "Enter open · / filter · ? help",
     };
-    let keys = match &state.flash {
-        Some(f) => clean(f).into_owned(),
-        None => keys.to_string(),
+    let marked = (state.mode == Mode::Normal
+        && state.flow.is_none()
+        && state.focus == Focus::Queue
+        && !state.queue_marks.is_empty())
+    .then(|| {
+        format!(
+            "{} marked · m/u assign · s status · E escalate · Esc unmark",
+            state.queue_marks.len()
+        )
+    });
+    let keys = match (&state.flash, marked) {
+        (Some(f), _) => clean(f).into_owned(),
+        (None, Some(m)) => m,
+        (None, None) => keys.to_string(),
     };
     let read_only = if state.read_only {
         " │ read-only"
     } else {
         ""
     };
+    let stats = state
+        .stats
+        .line()
+        .map(|l| format!(" │ ✓ {l}"))
+        .unwrap_or_default();
     let line = Line::from(vec![
         Span::styled(
             format!(" {} │ {user} │ ", clean(&state.profile)),
             theme.status,
         ),
         Span::styled(conn, conn_style),
-        Span::styled(format!(" │ ↻ {synced}{read_only} │ {keys}"), theme.status),
+        Span::styled(
+            format!(" │ ↻ {synced}{read_only}{stats} │ {keys}"),
+            theme.status,
+        ),
     ]);
     frame.render_widget(Paragraph::new(line).style(theme.status), area);
 }
@@ -749,7 +776,26 @@ const HELP: &[(&[Command], &str, bool)] = {
             "outbox: reviews pending or refused (send again, edit, discard)",
             false,
         ),
-        (&[Mark], "alerts: mark for a bulk action", true),
+        (
+            &[Palette],
+            "command palette: search every action here",
+            false,
+        ),
+        (
+            &[PullNext],
+            "pull next: take the most urgent unassigned case and open it",
+            true,
+        ),
+        (
+            &[CopyName, CopyToken, CopyLink, OpenInBrowser],
+            "copy name, token, dashboard link (OSC 52); open in the dashboard",
+            false,
+        ),
+        (
+            &[Mark, MarkRange],
+            "mark (alerts, or queue cases for assign/status/escalate); mark a range",
+            true,
+        ),
         (
             &[
                 Resolve(R::Approve),
@@ -795,6 +841,68 @@ const HELP: &[(&[Command], &str, bool)] = {
     ]
 };
 
+/// The command palette: a query line and the commands that match, with their keys.
+fn palette(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let items = crate::app::power::palette_items(state);
+    let (query, selected) = state
+        .palette
+        .as_ref()
+        .map_or(("", 0), |p| (p.query.as_str(), p.selected));
+    let width = 60.min(area.width);
+    let height = (items.len() as u16 + 3).clamp(4, 16).min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + area.height.saturating_sub(height) / 3,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(" Commands ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [q, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(format!(":{}▏", clean(query))).style(theme.accent),
+        q,
+    );
+    if items.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No command matches.").style(theme.muted),
+            list,
+        );
+        return;
+    }
+    let rows = list.height as usize;
+    let skip = selected.saturating_sub(rows.saturating_sub(1));
+    let key_width = 10usize;
+    let label_width = (inner.width as usize).saturating_sub(key_width + 3);
+    let lines: Vec<Line> = items
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(rows)
+        .map(|(i, it)| {
+            let mark = if i == selected { "▶ " } else { "  " };
+            let style = if i == selected {
+                theme.selection
+            } else {
+                theme.text
+            };
+            Line::from(vec![
+                Span::styled(format!("{mark}{}", fit(&it.label, label_width)), style),
+                Span::styled(
+                    format!(" {}", fit(&clean(&it.keys), key_width)),
+                    theme.muted,
+                ),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}
+
 fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows: Vec<(String, &str)> = HELP
         .iter()
@@ -828,8 +936,17 @@ fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         width,
         height,
     };
-    let lines: Vec<Line> = rows
+    // What does not fit is one palette away: say so rather than cut it off silently.
+    let room = height.saturating_sub(2) as usize;
+    let total = rows.len();
+    let shown = if total > room {
+        room.saturating_sub(1)
+    } else {
+        total
+    };
+    let mut lines: Vec<Line> = rows
         .into_iter()
+        .take(shown)
         .map(|(k, what)| {
             Line::from(vec![
                 Span::styled(format!("{} ", fit(&k, key_width)), theme.accent),
@@ -837,6 +954,12 @@ fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
+    if shown < total {
+        lines.push(Line::styled(
+            format!("… {} more: : searches every command", total - shown),
+            theme.muted,
+        ));
+    }
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(pane(" Keys ".into(), true, theme)),

@@ -1,0 +1,237 @@
+//! The arguments of `docket cases`, `docket alerts` and `docket risk`.
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::domain::{Decision, ResolutionAction, RiskTier};
+
+/// `docket cases ...`
+#[derive(Subcommand, Debug)]
+pub enum CasesCommand {
+    /// The queue: open cases, most urgent SLA first.
+    List(ListArgs),
+    /// One case with its alerts, entities, risk assessment, checks and comments (the parts
+    /// the provider has).
+    Show {
+        /// The case's name (e.g. CAS-000123) or token.
+        case: String,
+        /// Print one JSON object instead of sections.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a case to another status (Zenoo's lifecycle, or a status the vendor defines).
+    Status {
+        /// The case's name or token.
+        case: String,
+        /// The status, e.g. "In Review" or in-review.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+    /// Assign a case to a user, to yourself (`me`), or to nobody (`none`).
+    Assign {
+        /// The case's name or token.
+        case: String,
+        /// A user id (or name), `me` or `none`.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+    /// Escalate a case.
+    Escalate {
+        /// The case's name or token.
+        case: String,
+        /// Why (`-` reads it from stdin).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+    /// Add a comment to a case.
+    Comment {
+        /// The case's name or token.
+        case: String,
+        /// The comment (`-` reads it from stdin).
+        #[arg(long)]
+        body: String,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+    /// Close a case with a decision.
+    Close {
+        /// The case's name or token.
+        case: String,
+        #[arg(long, value_enum)]
+        decision: DecisionArg,
+        /// The decision's summary (`-` reads it from stdin).
+        #[arg(long)]
+        summary: String,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+}
+
+/// `docket cases list`'s filters.
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Only these statuses, comma-separated (e.g. "New,In Progress"; closed cases are shown
+    /// when asked for here).
+    #[arg(long, value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Only cases assigned to you.
+    #[arg(long, conflicts_with = "unassigned")]
+    pub mine: bool,
+    /// Only cases assigned to nobody.
+    #[arg(long)]
+    pub unassigned: bool,
+    /// Only cases past their SLA deadline.
+    #[arg(long)]
+    pub breached: bool,
+    /// Closed cases too (hidden by default, as in the console).
+    #[arg(long)]
+    pub closed: bool,
+    /// At most this many, the most urgent first.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Print a JSON array of cases instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `docket alerts ...`
+#[derive(Subcommand, Debug)]
+pub enum AlertsCommand {
+    /// Resolve one or more alerts with an action and a rationale.
+    Resolve {
+        /// Alert tokens (from `docket cases show CASE --json`).
+        #[arg(required = true)]
+        tokens: Vec<String>,
+        #[arg(long, value_enum)]
+        action: ActionArg,
+        /// Why (`-` reads it from stdin).
+        #[arg(long)]
+        rationale: String,
+        /// The conditions, with --action approve-with-conditions (`-` reads them from stdin).
+        #[arg(long)]
+        conditions: Option<String>,
+        /// Mark the alerts false positives.
+        #[arg(long)]
+        false_positive: bool,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+    /// Acknowledge alerts (seen, being worked on).
+    Acknowledge {
+        /// Alert tokens.
+        #[arg(required = true)]
+        tokens: Vec<String>,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+    /// Escalate one alert.
+    Escalate {
+        /// The alert's token.
+        token: String,
+        /// Why (`-` reads it from stdin).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+}
+
+/// `docket risk ...`
+#[derive(Subcommand, Debug)]
+pub enum RiskCommand {
+    /// Approve a risk assessment.
+    Approve {
+        /// The assessment's token, or a case's name or token (its current assessment).
+        assessment: String,
+        /// Notes (`-` reads them from stdin).
+        #[arg(long)]
+        notes: Option<String>,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+    /// Override a risk assessment's tier.
+    Override {
+        /// The assessment's token, or a case's name or token (its current assessment).
+        assessment: String,
+        #[arg(long, value_enum)]
+        tier: TierArg,
+        /// Why (`-` reads it from stdin).
+        #[arg(long)]
+        justification: String,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+}
+
+/// How a review action is sent and reported.
+#[derive(Args, Debug, Clone)]
+pub struct SendArgs {
+    /// Print `{"ok":true,"entry":ID,"landed":"..."}` or `{"ok":false,"error":{...}}`.
+    #[arg(long)]
+    pub json: bool,
+    /// How long to wait for the review to land; past it, it stays queued in the outbox and
+    /// a later docket run sends it.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub wait_secs: u64,
+}
+
+/// `--action` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ActionArg {
+    Approve,
+    Decline,
+    RequestDocument,
+    ApproveWithConditions,
+    Escalate,
+}
+
+impl From<ActionArg> for ResolutionAction {
+    fn from(a: ActionArg) -> Self {
+        match a {
+            ActionArg::Approve => ResolutionAction::Approve,
+            ActionArg::Decline => ResolutionAction::Decline,
+            ActionArg::RequestDocument => ResolutionAction::RequestDocument,
+            ActionArg::ApproveWithConditions => ResolutionAction::ApproveWithConditions,
+            ActionArg::Escalate => ResolutionAction::Escalate,
+        }
+    }
+}
+
+/// `--decision` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DecisionArg {
+    Approve,
+    Decline,
+}
+
+impl From<DecisionArg> for Decision {
+    fn from(d: DecisionArg) -> Self {
+        match d {
+            DecisionArg::Approve => Decision::Approve,
+            DecisionArg::Decline => Decision::Decline,
+        }
+    }
+}
+
+/// `--tier` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TierArg {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<TierArg> for RiskTier {
+    fn from(t: TierArg) -> Self {
+        match t {
+            TierArg::Low => RiskTier::Low,
+            TierArg::Medium => RiskTier::Medium,
+            TierArg::High => RiskTier::High,
+        }
+    }
+}

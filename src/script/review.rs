@@ -1,0 +1,534 @@
+//! The review actions: each builds a [`Submission`], writes it to the outbox and waits for it to
+//! land or be refused.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::output::{c, emit, to_json};
+use super::{
+    AlertsCommand, CasesCommand, Ctx, EXIT_UNAVAILABLE, Failure, RiskCommand, SendArgs, able,
+    find_case, limited, lookup, me, plural, queue, required, status_key, unique, user_id,
+};
+use crate::domain::review::Submission;
+use crate::domain::{CaseStatus, ResolutionAction};
+use crate::provider::{Capabilities, Feature, ProviderError};
+use crate::sync::outbox::{Backoff, Event, Outbox};
+use crate::sync::store::EntryState;
+
+/// `--json` for a review that landed.
+#[derive(serde::Serialize)]
+struct Landed<'a> {
+    ok: bool,
+    entry: i64,
+    landed: &'a str,
+}
+
+pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> {
+    match cmd {
+        CasesCommand::List(a) => super::read::list(ctx, a).await,
+        CasesCommand::Show { case, json } => super::read::show(ctx, case, *json).await,
+        CasesCommand::Status { case, to, send } => {
+            let case = find_case(ctx, case).await?;
+            let caps = ctx.provider.capabilities_for(&case.token);
+            able(&caps, Feature::ChangeStatus)?;
+            let submission = if caps.vendor_statuses.is_empty() {
+                let status = CaseStatus::ALL
+                    .iter()
+                    .copied()
+                    .find(|s| status_key(s.as_str()) == status_key(to))
+                    .ok_or_else(|| {
+                        Failure::usage(
+                            "usage",
+                            format!(
+                                "unknown status {}; statuses: {}",
+                                c(to),
+                                CaseStatus::ALL
+                                    .iter()
+                                    .map(|s| s.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )
+                    })?;
+                match status {
+                    CaseStatus::Closed => {
+                        return Err(Failure::usage(
+                            "usage",
+                            "closing records a decision: use `docket cases close CASE --decision ... --summary ...`",
+                        ));
+                    }
+                    CaseStatus::Escalated => {
+                        return Err(Failure::usage(
+                            "usage",
+                            "escalating records a reason: use `docket cases escalate CASE --reason ...`",
+                        ));
+                    }
+                    _ => {}
+                }
+                Submission::Status {
+                    case: case.token.clone(),
+                    to: status,
+                }
+            } else {
+                let status = caps
+                    .vendor_statuses
+                    .iter()
+                    .find(|s| status_key(s) == status_key(to))
+                    .ok_or_else(|| {
+                        Failure::usage(
+                            "usage",
+                            format!(
+                                "unknown status {}; {}'s statuses: {}",
+                                c(to),
+                                caps.vendor.title(),
+                                caps.vendor_statuses
+                                    .iter()
+                                    .map(|s| c(s))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )
+                    })?;
+                Submission::SetStatus {
+                    case: case.token.clone(),
+                    status: status.clone(),
+                }
+            };
+            let title = format!("Change status of {}", case.name);
+            deliver(ctx, &title, &submission, send).await
+        }
+        CasesCommand::Assign { case, to, send } => {
+            let case = find_case(ctx, case).await?;
+            let caps = ctx.provider.capabilities_for(&case.token);
+            able(&caps, Feature::Assign)?;
+            let (user, title) = match to.trim() {
+                "none" => (None, format!("Unassign {}", case.name)),
+                "me" => (Some(me(ctx).await?), format!("Assign {} to me", case.name)),
+                other => {
+                    let id = user_id(ctx, other).await?;
+                    let title = format!("Assign {} to {id}", case.name);
+                    (Some(id), title)
+                }
+            };
+            let submission = Submission::Assign {
+                case: case.token.clone(),
+                user,
+            };
+            deliver(ctx, &title, &submission, send).await
+        }
+        CasesCommand::Escalate { case, reason, send } => {
+            let reason = required("--reason", reason, crate::app::flow::REASON_MAX)?;
+            let case = find_case(ctx, case).await?;
+            able(
+                &ctx.provider.capabilities_for(&case.token),
+                Feature::EscalateCase,
+            )?;
+            let submission = Submission::EscalateCase {
+                case: case.token.clone(),
+                reason,
+            };
+            deliver(ctx, &format!("Escalate {}", case.name), &submission, send).await
+        }
+        CasesCommand::Comment { case, body, send } => {
+            let body = required("--body", body, crate::app::flow::COMMENT_MAX)?;
+            let case = find_case(ctx, case).await?;
+            able(
+                &ctx.provider.capabilities_for(&case.token),
+                Feature::AddComment,
+            )?;
+            let submission = Submission::Comment {
+                case: case.token.clone(),
+                body,
+            };
+            deliver(ctx, &format!("Comment on {}", case.name), &submission, send).await
+        }
+        CasesCommand::Close {
+            case,
+            decision,
+            summary,
+            send,
+        } => {
+            let summary = required("--summary", summary, crate::app::flow::RATIONALE_MAX)?;
+            let case = find_case(ctx, case).await?;
+            let caps = ctx.provider.capabilities_for(&case.token);
+            able(&caps, Feature::Close)?;
+            if let Some(note) = &caps.decision_note {
+                eprintln!("docket: note: {}", c(note));
+            }
+            let submission = Submission::Close {
+                case: case.token.clone(),
+                decision: (*decision).into(),
+                summary,
+            };
+            deliver(ctx, &format!("Close {}", case.name), &submission, send).await
+        }
+    }
+}
+
+pub(super) async fn alerts(ctx: &Ctx, cmd: &AlertsCommand) -> Result<(), Failure> {
+    match cmd {
+        AlertsCommand::Resolve {
+            tokens,
+            action,
+            rationale,
+            conditions,
+            false_positive,
+            send,
+        } => {
+            let tokens = unique(tokens);
+            let action: ResolutionAction = (*action).into();
+            let rationale = required("--rationale", rationale, crate::app::flow::RATIONALE_MAX)?;
+            let conditions = match (action, conditions) {
+                (ResolutionAction::ApproveWithConditions, Some(text)) => Some(required(
+                    "--conditions",
+                    text,
+                    crate::app::flow::REASON_MAX,
+                )?),
+                (ResolutionAction::ApproveWithConditions, None) => {
+                    return Err(Failure::usage(
+                        "usage",
+                        "--action approve-with-conditions needs --conditions",
+                    ));
+                }
+                (_, Some(_)) => {
+                    return Err(Failure::usage(
+                        "usage",
+                        "--conditions goes only with --action approve-with-conditions",
+                    ));
+                }
+                (_, None) => None,
+            };
+            let caps = alert_caps(ctx, &tokens)?;
+            able(&caps, Feature::ResolveAlerts)?;
+            if !caps.resolution_actions.contains(&action) {
+                return Err(Failure::usage(
+                    "unsupported",
+                    format!(
+                        "{}'s API cannot resolve an alert with {action}; it can: {}",
+                        caps.vendor.title(),
+                        caps.resolution_actions
+                            .iter()
+                            .map(|a| a.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            if *false_positive && !caps.false_positive {
+                return Err(Failure::usage(
+                    "unsupported",
+                    format!(
+                        "{}'s API cannot mark an alert a false positive",
+                        caps.vendor.title()
+                    ),
+                ));
+            }
+            let title = format!(
+                "{}{} {}",
+                action.as_str(),
+                if *false_positive {
+                    " as false positive"
+                } else {
+                    ""
+                },
+                plural(tokens.len(), "alert")
+            );
+            let submission = Submission::Resolve {
+                tokens,
+                action,
+                rationale,
+                false_positive: *false_positive,
+                conditions,
+            };
+            deliver(ctx, &title, &submission, send).await
+        }
+        AlertsCommand::Acknowledge { tokens, send } => {
+            let tokens = unique(tokens);
+            let caps = alert_caps(ctx, &tokens)?;
+            able(&caps, Feature::AcknowledgeAlerts)?;
+            let title = format!("Acknowledge {}", plural(tokens.len(), "alert"));
+            deliver(ctx, &title, &Submission::Acknowledge { tokens }, send).await
+        }
+        AlertsCommand::Escalate {
+            token,
+            reason,
+            send,
+        } => {
+            let reason = required("--reason", reason, crate::app::flow::REASON_MAX)?;
+            let token = token.trim().to_string();
+            let caps = alert_caps(ctx, std::slice::from_ref(&token))?;
+            able(&caps, Feature::EscalateAlerts)?;
+            let title = format!("Escalate alert {token}");
+            deliver(
+                ctx,
+                &title,
+                &Submission::EscalateAlert { token, reason },
+                send,
+            )
+            .await
+        }
+    }
+}
+
+/// What the provider can do with these alerts; several at once must be something it can do.
+fn alert_caps(ctx: &Ctx, tokens: &[String]) -> Result<Capabilities, Failure> {
+    let first = tokens
+        .first()
+        .ok_or_else(|| Failure::usage("usage", "no alert token given"))?;
+    let caps = ctx.provider.capabilities_for(first);
+    if tokens.len() > 1 {
+        able(&caps, Feature::BulkAlerts)?;
+    }
+    Ok(caps)
+}
+
+pub(super) async fn risk(ctx: &Ctx, cmd: &RiskCommand) -> Result<(), Failure> {
+    match cmd {
+        RiskCommand::Approve {
+            assessment,
+            notes,
+            send,
+        } => {
+            let notes = match notes {
+                Some(n) if !n.trim().is_empty() => {
+                    Some(limited("--notes", n, crate::app::flow::REASON_MAX)?)
+                }
+                _ => None,
+            };
+            let (token, of) = assessment_of(ctx, assessment).await?;
+            let title = format!("Approve the risk assessment of {of}");
+            let submission = Submission::ApproveRisk {
+                assessment: token,
+                notes,
+            };
+            deliver(ctx, &title, &submission, send).await
+        }
+        RiskCommand::Override {
+            assessment,
+            tier,
+            justification,
+            send,
+        } => {
+            let justification = required(
+                "--justification",
+                justification,
+                crate::app::flow::REASON_MAX,
+            )?;
+            let (token, of) = assessment_of(ctx, assessment).await?;
+            let title = format!("Override the risk tier of {of}");
+            let submission = Submission::OverrideRisk {
+                assessment: token,
+                tier: (*tier).into(),
+                justification,
+            };
+            deliver(ctx, &title, &submission, send).await
+        }
+    }
+}
+
+/// The assessment token `arg` names, and what to call it in a title: a case (by name or token)
+/// stands for its current assessment; anything else is taken as an assessment token.
+async fn assessment_of(ctx: &Ctx, arg: &str) -> Result<(String, String), Failure> {
+    let cases = queue(ctx).await?;
+    match lookup(cases, arg)? {
+        Some(case) => {
+            able(&ctx.provider.capabilities_for(&case.token), Feature::Risk)?;
+            let a = ctx
+                .provider
+                .risk(&case.token)
+                .await
+                .map_err(|e| Failure::provider("cannot read the risk assessment", e))?
+                .ok_or_else(|| {
+                    Failure::usage(
+                        "not_found",
+                        format!("{} has no risk assessment", c(&case.name)),
+                    )
+                })?;
+            Ok((a.token, case.name))
+        }
+        None => {
+            let token = arg.trim().to_string();
+            able(&ctx.provider.capabilities_for(&token), Feature::Risk)?;
+            Ok((token.clone(), token))
+        }
+    }
+}
+
+/// Where the local store is: `DOCKET_STATE_DB`, else the platform state directory.
+fn store_path() -> Result<PathBuf, Failure> {
+    std::env::var_os("DOCKET_STATE_DB")
+        .map(PathBuf::from)
+        .or_else(crate::sync::store::default_path)
+        .ok_or_else(|| Failure::other("cannot find the platform state directory"))
+}
+
+/// Writes the submission to the outbox, starts the sender, and waits for that entry to land or
+/// be refused, at most `--wait-secs`.
+async fn deliver(
+    ctx: &Ctx,
+    title: &str,
+    submission: &Submission,
+    send: &SendArgs,
+) -> Result<(), Failure> {
+    let store = store_path()?;
+    let outbox = Outbox::open(&store, &ctx.label).map_err(|e| {
+        Failure::other(format!(
+            "cannot open the local store {}: {e}",
+            store.display()
+        ))
+    })?;
+    let id = outbox
+        .enqueue(title, submission)
+        .map_err(|e| Failure::other(e.to_string()))?;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    // One at a time, oldest first: entries an earlier run left go out before this one, and none
+    // is cut off in flight when this one settles.
+    let sender = outbox.start(ctx.provider.clone(), tx, Backoff::default(), 1);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(send.wait_secs);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut last: Option<ProviderError> = None;
+    let outcome = 'wait: loop {
+        tokio::select! {
+            event = rx.recv() => match event {
+                Some(event) => {
+                    if let Some(o) = on_event(event, id, &mut last) {
+                        break o;
+                    }
+                }
+                None => break Outcome::Waiting,
+            },
+            _ = tick.tick() => {
+                // A console running on the same store may have sent it with its own sender.
+                while let Ok(event) = rx.try_recv() {
+                    if let Some(o) = on_event(event, id, &mut last) {
+                        break 'wait o;
+                    }
+                }
+                if let Some(o) = settled_elsewhere(&outbox, id, submission) {
+                    break o;
+                }
+            }
+            _ = tokio::time::sleep_until(deadline) => break Outcome::Waiting,
+        }
+    };
+    sender.abort();
+    let _ = sender.await;
+    match outcome {
+        Outcome::Landed(what) => {
+            if send.json {
+                emit(&to_json(&Landed {
+                    ok: true,
+                    entry: id,
+                    landed: &what,
+                }));
+            } else {
+                emit(&c(&what));
+            }
+            Ok(())
+        }
+        Outcome::Refused(error) => {
+            // The caller has the refusal and the text; a failed entry left behind would wait
+            // in the console's outbox for a resend nobody is going to make.
+            if let Err(e) = outbox.discard(id) {
+                tracing::warn!(error = %e, "cannot discard refused outbox entry {id}");
+            }
+            let mut f = Failure::provider(&format!("{title}: refused"), error);
+            f.entry = Some(id);
+            Err(f)
+        }
+        Outcome::Discarded => Err(Failure {
+            entry: Some(id),
+            ..Failure::other(format!(
+                "{title}: outbox entry {id} was discarded before it was sent (from a console sharing the local store)"
+            ))
+        }),
+        Outcome::Waiting => {
+            let why = last
+                .as_ref()
+                .map(|e| format!(" (last attempt: {e})"))
+                .unwrap_or_default();
+            let message = format!(
+                "{title}: not landed within {}s{why}; it stays queued in the outbox as entry {id} and a later docket run (the console, or another review) sends it",
+                send.wait_secs
+            );
+            let mut f = match last {
+                Some(e) => {
+                    let mut f = Failure::provider(title, e);
+                    f.message = message;
+                    f.exit = EXIT_UNAVAILABLE;
+                    f
+                }
+                None => Failure::new(EXIT_UNAVAILABLE, "timeout", message),
+            };
+            f.entry = Some(id);
+            f.queued = true;
+            Err(f)
+        }
+    }
+}
+
+/// Where the entry being waited for stands.
+enum Outcome {
+    Landed(String),
+    Refused(ProviderError),
+    /// Someone discarded it from the outbox before it was sent.
+    Discarded,
+    /// Still queued.
+    Waiting,
+}
+
+/// Handles one outbox event: the entry's outcome if the event settles it. Retries of the entry,
+/// and the fate of entries an earlier run left pending, are told on stderr.
+fn on_event(event: Event, id: i64, last: &mut Option<ProviderError>) -> Option<Outcome> {
+    match event {
+        Event::Landed { id: e, what } if e == id => return Some(Outcome::Landed(what)),
+        Event::Failed { id: e, error } if e == id => return Some(Outcome::Refused(error)),
+        Event::Retrying {
+            id: e,
+            error,
+            retry_in,
+            ..
+        } if e == id => {
+            eprintln!(
+                "docket: not sent yet ({}); trying again in {:.1}s",
+                c(&error.to_string()),
+                retry_in.as_secs_f64()
+            );
+            *last = Some(error);
+        }
+        Event::Landed { id: e, what } => {
+            eprintln!(
+                "docket: outbox entry {e} from an earlier run landed: {}",
+                c(&what)
+            );
+        }
+        Event::Failed { id: e, error } => {
+            eprintln!(
+                "docket: outbox entry {e} from an earlier run was refused: {}",
+                c(&error.to_string())
+            );
+        }
+        Event::Retrying { .. } | Event::Counts { .. } => {}
+    }
+    None
+}
+
+/// The entry's outcome when another sender on the same store (a console) settled it.
+fn settled_elsewhere(outbox: &Outbox, id: i64, submission: &Submission) -> Option<Outcome> {
+    match outbox.entries().into_iter().find(|e| e.id == id) {
+        Some(e) if e.state == EntryState::Failed => Some(Outcome::Refused(
+            e.last_error
+                .unwrap_or_else(|| ProviderError::Invalid("refused".into())),
+        )),
+        Some(_) => None,
+        // No longer open: it landed (the local audit log has it), or it was discarded.
+        None => Some(
+            outbox
+                .audit_log(false, 50)
+                .into_iter()
+                .find(|r| r.submission.as_ref() == Some(submission))
+                .map_or(Outcome::Discarded, |r| Outcome::Landed(r.outcome)),
+        ),
+    }
+}
