@@ -602,8 +602,13 @@ impl Runner {
     }
 
     /// Every case, or `None` when the first page is unchanged since the last load.
+    /// The queue; a large one shows its first (most urgent) page while the rest loads.
     async fn load_queue(&self) -> Result<Option<Vec<Case>>, ProviderError> {
-        self.client.queue().await
+        let tx = self.tx.clone();
+        let first = move |cases: Vec<Case>| {
+            let _ = tx.send(Action::QueuePartial { cases });
+        };
+        self.client.queue_with(&first).await
     }
 }
 

@@ -236,3 +236,63 @@ async fn broken_answers_are_clear_errors_naming_the_endpoint() {
         "{err:?}"
     );
 }
+
+/// After the first walk, a poll fetches only what changed (`updated_since`) and merges it: the
+/// queue stays whole and current, a new case appears, and an unchanged queue is a 304.
+#[tokio::test]
+async fn polls_after_the_first_walk_merge_only_what_changed() {
+    use docket::provider::{Connect, Vendor};
+    use std::sync::{Arc, Mutex};
+    let env = common::start(250).await;
+    let p = docket::provider::connect(Connect::new(
+        Vendor::Zenoo,
+        &env.sandbox.url(),
+        ApiKey::new(env.analyst()),
+    ))
+    .unwrap();
+    let partial: Arc<Mutex<Vec<usize>>> = Arc::default();
+    let seen = partial.clone();
+    let first = p
+        .queue_with(&move |cases| seen.lock().unwrap().push(cases.len()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.len(), 250);
+    // The most urgent page was handed over before the walk finished.
+    assert_eq!(*partial.lock().unwrap(), [100]);
+    assert_unchanged(&*p).await;
+
+    let target = first
+        .iter()
+        .find(|c| c.status.as_str() == "In Progress")
+        .unwrap();
+    env.patch(
+        &format!("/v1/cases/{}", target.token),
+        serde_json::json!({ "assigned_to": "usr_mei" }),
+    )
+    .await
+    .ok();
+    let created = env.company_case("DE", "Software and IT services").await;
+    let again = p.queue().await.unwrap().expect("changed");
+    assert_eq!(again.len(), 251);
+    let t = again.iter().find(|c| c.token == target.token).unwrap();
+    assert_eq!(t.assigned_to.as_ref().unwrap().id, "usr_mei");
+    assert!(
+        again
+            .iter()
+            .any(|c| c.token == common::s(&created["token"]))
+    );
+    let mut tokens: Vec<&str> = again.iter().map(|c| c.token.as_str()).collect();
+    tokens.sort_unstable();
+    tokens.dedup();
+    assert_eq!(tokens.len(), 251, "no case twice");
+    assert_unchanged(&*p).await;
+}
+
+/// Nothing changed: the poll is a 304. Time-derived fields tick once a minute (docs/api.md), so
+/// one poll may straddle a minute boundary; the next cannot straddle another.
+async fn assert_unchanged(p: &dyn docket::provider::Provider) {
+    if p.queue().await.unwrap().is_some() {
+        assert_eq!(p.queue().await.unwrap(), None, "nothing changed: 304");
+    }
+}

@@ -71,6 +71,10 @@ pub enum Action {
     QueueUnchanged {
         at: Timestamp,
     },
+    /// The first page of a large queue, while the rest loads.
+    QueuePartial {
+        cases: Vec<Case>,
+    },
     QueueFailed(ProviderError),
     /// The poll interval elapsed.
     PollDue,
@@ -334,6 +338,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.connection = Connection::Online;
             state.last_sync = Some(at);
             state.retry_at = None;
+            if state.flash.as_deref() == Some("Loading the rest of the queue…") {
+                state.flash = None;
+            }
             let mut effects = power::notifications(state);
             if let Some(t) = open
                 && before.is_some()
@@ -342,6 +349,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 effects.push(Effect::LoadCase(t));
             }
             effects
+        }
+        // Shown only when nothing is on screen yet: a queue already shown (from the cache or
+        // the last load) stays until the whole new one is in.
+        Action::QueuePartial { cases } => {
+            if !state.queue.loaded {
+                let me = state.me.as_ref().map(|u| u.id.clone());
+                state.queue.set_cases(cases, me.as_deref());
+                state.recount();
+                state.connection = Connection::Online;
+                state.flash = Some("Loading the rest of the queue…".into());
+            }
+            vec![]
         }
         Action::RetryScheduled { secs } => {
             state.retry_at = Some(

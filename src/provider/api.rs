@@ -243,6 +243,15 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     /// last call (a provider with conditional requests remembers what it was sent).
     async fn queue(&self) -> Result<Option<Vec<Case>>, ProviderError>;
 
+    /// Like [`Provider::queue`], handing the first page to `first_page` as soon as it arrives
+    /// when more pages follow, so a large queue shows its most urgent cases at once.
+    async fn queue_with(
+        &self,
+        _first_page: &(dyn Fn(Vec<Case>) + Send + Sync),
+    ) -> Result<Option<Vec<Case>>, ProviderError> {
+        self.queue().await
+    }
+
     /// One case, fresh.
     async fn case(&self, token: &str) -> Result<Case, ProviderError>;
 

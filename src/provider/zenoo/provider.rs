@@ -19,14 +19,46 @@ pub struct ZenooProvider {
     caps: Capabilities,
     /// The ETag of the queue's first page as last fetched.
     etag: tokio::sync::Mutex<Option<String>>,
+    /// The whole queue as last walked, and the newest `updated_at` in it: later polls ask
+    /// only for what changed since.
+    known: tokio::sync::Mutex<Option<(Vec<Case>, Option<jiff::Timestamp>)>>,
+}
+
+/// The newest `updated_at` among `cases`.
+fn watermark(cases: &[Case]) -> Option<jiff::Timestamp> {
+    cases.iter().filter_map(|c| c.updated_at).max()
 }
 
 impl ZenooProvider {
+    /// Every page of a case query.
+    async fn walk(&self, query: &CaseQuery) -> Result<Vec<Case>, ProviderError> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            match self
+                .client
+                .cases_page(query, cursor.as_deref(), None)
+                .await?
+            {
+                Fetched::NotModified => break,
+                Fetched::Fresh { value, .. } => {
+                    out.extend(value.items);
+                    match (value.has_more, value.cursor) {
+                        (true, Some(c)) => cursor = Some(c),
+                        _ => break,
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     pub fn new(client: ZenooClient) -> Self {
         ZenooProvider {
             client,
             caps: Capabilities::all(Vendor::Zenoo),
             etag: tokio::sync::Mutex::new(None),
+            known: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -55,37 +87,80 @@ impl Provider for ZenooProvider {
         self.client.users().await
     }
 
-    /// Most urgent SLA first, 100 a page; the first page is asked for with the last ETag, and a
-    /// 304 means the whole queue is unchanged.
     async fn queue(&self) -> Result<Option<Vec<Case>>, ProviderError> {
+        self.queue_with(&|_| {}).await
+    }
+
+    /// Most urgent SLA first, 100 a page. The first page is asked for with the last ETag: a
+    /// 304 means nothing changed. Otherwise, once the whole queue has been walked, only the
+    /// cases updated since the newest one known are fetched (`updated_since`) and merged in,
+    /// so a poll after one change costs two requests, not one per hundred cases. An API that
+    /// ignores `updated_since` answers with everything, which merges the same.
+    async fn queue_with(
+        &self,
+        first_page: &(dyn Fn(Vec<Case>) + Send + Sync),
+    ) -> Result<Option<Vec<Case>>, ProviderError> {
         let query = CaseQuery {
             sort: Some("sla_deadline".into()),
             limit: Some(100),
             ..Default::default()
         };
         let mut etag = self.etag.lock().await;
-        let mut cases = Vec::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let conditional = if cursor.is_none() { etag.clone() } else { None };
-            match self
-                .client
-                .cases_page(&query, cursor.as_deref(), conditional.as_deref())
-                .await?
-            {
-                Fetched::NotModified => return Ok(None),
-                Fetched::Fresh { value, etag: tag } => {
-                    if cursor.is_none() {
-                        *etag = tag;
-                    }
-                    cases.extend(value.items);
-                    match (value.has_more, value.cursor) {
-                        (true, Some(c)) => cursor = Some(c),
-                        _ => break,
+        let mut known = self.known.lock().await;
+        let first = match self
+            .client
+            .cases_page(&query, None, etag.as_deref())
+            .await?
+        {
+            Fetched::NotModified => return Ok(None),
+            Fetched::Fresh { value, etag: tag } => {
+                *etag = tag;
+                value
+            }
+        };
+        if let Some((cases, Some(since))) = known.as_mut() {
+            let changed_query = CaseQuery {
+                limit: Some(100),
+                // A second back: timestamps have whole seconds; a case seen twice is harmless.
+                updated_since: since.checked_sub(jiff::SignedDuration::from_secs(1)).ok(),
+                ..Default::default()
+            };
+            let mut changed = first.items;
+            changed.extend(self.walk(&changed_query).await?);
+            let at: std::collections::HashMap<String, usize> = cases
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.token.clone(), i))
+                .collect();
+            for c in changed {
+                match at.get(&c.token) {
+                    Some(&i) => cases[i] = c,
+                    None => cases.push(c),
+                }
+            }
+            let mark = watermark(cases);
+            *known = Some((std::mem::take(cases), mark));
+            return Ok(known.as_ref().map(|(c, _)| c.clone()));
+        }
+        let mut cases = first.items;
+        if first.has_more {
+            first_page(cases.clone());
+        }
+        if let (true, Some(cursor)) = (first.has_more, first.cursor) {
+            let mut cursor = Some(cursor);
+            while let Some(c) = cursor.take() {
+                match self.client.cases_page(&query, Some(&c), None).await? {
+                    Fetched::NotModified => break,
+                    Fetched::Fresh { value, .. } => {
+                        cases.extend(value.items);
+                        if value.has_more {
+                            cursor = value.cursor;
+                        }
                     }
                 }
             }
         }
+        *known = Some((cases.clone(), watermark(&cases)));
         Ok(Some(cases))
     }
 

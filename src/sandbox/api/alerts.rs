@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::cases::{MAX_REASON, assignable};
 use super::extract::{Body, Ctx, Params, Path, text};
 use super::list::{self, ListSpec, Parent};
-use super::render::{get_response, json_col, now, ts, ts_opt};
+use super::render::{get_response, json_col, read_clock, ts, ts_opt};
 use super::write::{Op, apply};
 use super::{ApiError, AppState, audit};
 use crate::domain::lifecycle;
@@ -209,7 +209,10 @@ pub async fn get_one(
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let alert = state.db.read(move |conn| load(conn, &token, now())).await?;
+    let alert = state
+        .db
+        .read(move |conn| load(conn, &token, read_clock()))
+        .await?;
     Ok(get_response(&ctx.headers, &alert, None))
 }
 

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::extract::{Body, Ctx, Params, Path, text};
 use super::list::{self, ListSpec, Parent};
-use super::render::{PageMeta, get_response, json_col, now, ts, ts_opt};
+use super::render::{PageMeta, get_response, json_col, now, read_clock, ts, ts_opt};
 use super::write::{Op, apply, apply_with_status};
 use super::{ApiError, AppState, audit, random_alnum};
 use crate::domain::lifecycle::{self, Route};
@@ -320,7 +320,7 @@ pub async fn list(
     ctx: Ctx,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let spec = case_filters(&params, now())?;
+    let spec = case_filters(&params, read_clock())?;
     list::respond(&state.db, &ctx.headers, params, spec, None, row).await
 }
 
@@ -329,7 +329,10 @@ pub async fn get_one(
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let case = state.db.read(move |conn| load(conn, &token, now())).await?;
+    let case = state
+        .db
+        .read(move |conn| load(conn, &token, read_clock()))
+        .await?;
     Ok(get_response(&ctx.headers, &case, None))
 }
 

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::extract::{Ctx, Params, Path};
 use super::list::{self, ListSpec};
-use super::render::{PageMeta, get_response, json_col, now, ts};
+use super::render::{PageMeta, get_response, json_col, read_clock, ts};
 use super::{ApiError, AppState};
 use crate::domain::{EntityRole, EntityType, VerificationStatus};
 use crate::sandbox::store;
@@ -216,7 +216,7 @@ pub async fn list(
             spec.filter_in("e.type", types);
             spec.filter_in("e.verification_status", statuses);
             let map = if case_token.is_some() { in_case } else { plain };
-            list::run(conn, spec, &params, now(), map)
+            list::run(conn, spec, &params, read_clock(), map)
         })
         .await?;
     Ok(get_response(

@@ -16,7 +16,7 @@ use axum::response::Response;
 
 use super::ApiError;
 use super::extract::Params;
-use super::render::{PageMeta, get_response, now};
+use super::render::{PageMeta, get_response, read_clock};
 use crate::sandbox::db::Db;
 use crate::sandbox::store;
 
@@ -104,7 +104,7 @@ where
                     .ok_or_else(|| ApiError::not_found(p.what, &p.token))?;
                 spec.filter(format!("{} = ?", p.column), [SqlValue::Integer(id)]);
             }
-            run(conn, spec, &params, now(), map)
+            run(conn, spec, &params, read_clock(), map)
         })
         .await?;
     Ok(get_response(

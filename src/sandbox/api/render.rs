@@ -26,6 +26,17 @@ pub fn now() -> i64 {
     jiff::Timestamp::now().as_second()
 }
 
+/// Reads compute time-derived fields (a paused case's moving deadline, `sla_status`,
+/// `sla_hours_remaining`) on a clock that ticks once a minute, so an unchanged queue keeps its
+/// ETag (and a poll stays a 304) for up to a minute instead of changing every second.
+pub const READ_CLOCK_SECS: i64 = 60;
+
+/// The clock reads render with: now, rounded down to [`READ_CLOCK_SECS`].
+pub fn read_clock() -> i64 {
+    let n = now();
+    n - n.rem_euclid(READ_CLOCK_SECS)
+}
+
 /// Pagination facts for `meta`.
 pub struct PageMeta {
     pub cursor: Option<String>,
