@@ -1,29 +1,26 @@
-//! Console benchmarks: rendering and reducer cost at 10,000 cases in memory, and the real
-//! release binary in a pseudo-terminal against an in-process sandbox (400 cases). Prints one
-//! `metric: value` line per metric and nothing else on stdout (notes go to stderr).
+//! Console benchmarks, one command: `cargo bench --bench console`. Prints one `metric: value`
+//! line per metric (notes go to stderr) and writes `BENCHMARKS.md` with the figures, their
+//! budgets, the command and the machine.
 //!
-//! `cargo bench --bench console` (BENCH_IDLE_SECS sets the idle window, default 30; the idle
-//! metrics are named after it).
+//! In memory, at 10,000 and 100,000 cases (a deterministic generator):
+//! - `render_{n}_us_p50/p99`: `Terminal::draw` of `view` into a 120x40 `TestBackend`, the
+//!   selection visiting the whole queue;
+//! - `key_nav_{n}_us`, `key_filter_{n}_us`, `key_tab_{n}_us` (p50/p99): key to frame, the
+//!   application's part: `update` of the key plus the frame it causes (`j` from rows spread
+//!   over the queue; typed filter characters; `]` with a case open);
+//! - `update_nav_{n}_ns`: `update(Down)` alone.
 //!
-//! Targets:
-//! - first frame (`first_frame_ms`) < 50 ms;
-//! - zero bytes written while idle (`idle_bytes_30s` = 0);
-//! - < 1 KB written per keystroke (`bytes_per_j_120x40`); issue 8 later wants < 600 B at 120x40;
-//! - render < 2 ms at 10k cases (`render_10k_us_*`, `render_10k_detail_us_*`).
-//!
-//! Metrics:
-//! - `render_10k_us_p50/p99`: `Terminal::draw` of `view` into a 120x40 `TestBackend` with 10,000
-//!   cases loaded; between frames the selection is moved (untimed) so that the samples cover
-//!   every row of the queue and each frame differs from the last;
-//! - `render_10k_detail_us_p50/p99`: the same with the top case open (`Command::Open`, side by
-//!   side, its parts still loading);
-//! - `filter_keystroke_10k_us_p50/p99`: `update` of one typed character in filter mode, typing
-//!   five-character queries and clearing (Ctrl-U, untimed) between them;
-//! - `update_nav_10k_ns_p50/p99`: `update(Command::Down)`, walking the whole queue top to bottom;
-//! - `first_frame_ms`: spawn of the binary to the end of its first synchronized-output frame;
-//! - `first_data_ms`: spawn to the screen showing `● online` and a case row;
-//! - `bytes_per_j_120x40` (mean) and `_max`: bytes written per `j`, each awaited until quiet;
-//! - `idle_bytes_30s`, `idle_cpu_pct_30s`: output and CPU of the console over the idle window.
+//! The release binary in a pseudo-terminal against an in-process sandbox (10,000 and 100,000
+//! cases, seeded first; BENCH_LARGE=0 skips the 100k run):
+//! - `first_frame_ms_cold_{n}` / `first_data_ms_cold_{n}`: spawn to the first synchronized
+//!   frame / to a case row on screen with an empty local cache; `full_queue_ms_{n}`: to every
+//!   case loaded; `rss_mb_{n}`: resident memory then;
+//! - `first_frame_ms_warm_{n}` / `first_data_ms_warm_{n}`: the same, started again with the
+//!   cache of the first run;
+//! - `bytes_per_j_120x40`, `bytes_per_j_200x60` (mean, and `_max`): output per `j`;
+//! - `idle_bytes_30s`, `idle_cpu_pct_30s` (BENCH_IDLE_SECS sets the window);
+//! - `unchanged_poll_wire_bytes`: request plus answer of a conditional poll of the queue's first
+//!   page when nothing changed (the 304), counted on the socket.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Condvar, Mutex};
@@ -44,7 +41,6 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-const CASES: usize = 10_000;
 const COLS: u16 = 120;
 const ROWS: u16 = 40;
 const NOW: i64 = 1_800_000_000;
@@ -72,10 +68,18 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// Every figure printed, in order, for BENCHMARKS.md.
+static FIGURES: Mutex<Vec<(String, f64)>> = Mutex::new(Vec::new());
+
+fn emit(name: &str, value: f64, decimals: usize) {
+    println!("{name}: {value:.decimals$}");
+    FIGURES.lock().unwrap().push((name.to_string(), value));
+}
+
 fn report(name: &str, mut samples: Vec<f64>, decimals: usize) {
     samples.sort_by(f64::total_cmp);
-    println!("{name}_p50: {:.decimals$}", pct(&samples, 0.50));
-    println!("{name}_p99: {:.decimals$}", pct(&samples, 0.99));
+    emit(&format!("{name}_p50"), pct(&samples, 0.50), decimals);
+    emit(&format!("{name}_p99"), pct(&samples, 0.99), decimals);
 }
 
 /// A small deterministic generator (splitmix64): the same 10k cases every run.
@@ -266,63 +270,81 @@ fn render_samples(
     out
 }
 
-fn in_memory() {
+fn in_memory(n: usize) {
+    let k = format!("{}k", n / 1000);
     let mut g = Rng(0x00d0_c4e7);
-    let cases: Vec<Case> = (0..CASES).map(|n| case(n, &mut g)).collect();
+    let cases: Vec<Case> = (0..n).map(|i| case(i, &mut g)).collect();
+    let theme = Theme::dark();
+    let key = |code, modifiers| Action::Key(KeyEvent::new(code, modifiers));
 
     // Render, queue only: the selection visits the whole queue, evenly.
     let mut state = loaded(&cases);
     let rows = state.queue.view.len();
-    let samples = 1000;
+    let samples = 600;
     let render = render_samples(&mut state, samples, |s, i| {
         s.queue.select_row(i % samples * rows / samples);
     });
-    report("render_10k_us", render, 1);
+    report(&format!("render_{k}_us"), render, 1);
 
-    // Render with the most urgent case open beside the queue.
-    let mut state = loaded(&cases);
-    update(&mut state, Action::Command(Command::Open));
-    assert!(state.detail.is_some(), "a case is open");
-    let detail = render_samples(&mut state, samples, |_, _| {});
-    report("render_10k_detail_us", detail, 1);
+    // Key to frame, navigation: `j` from rows spread over the queue.
+    let mut term = Terminal::new(TestBackend::new(COLS, ROWS)).unwrap();
+    let mut nav = Vec::new();
+    for i in 0..samples + 50 {
+        state.queue.select_row(i * 7919 % rows);
+        let t = Instant::now();
+        update(&mut state, key(KeyCode::Char('j'), KeyModifiers::NONE));
+        term.draw(|f| view(&state, &theme, f)).unwrap();
+        if i >= 50 {
+            nav.push(micros(t.elapsed()));
+        }
+    }
+    report(&format!("key_nav_{k}_us"), nav, 1);
 
-    // One typed filter character.
+    // Key to frame, filter: one typed character and its frame, five-character queries.
     let mut state = loaded(&cases);
     update(&mut state, Action::Command(Command::StartFilter));
     let queries = [
         "nordl", "gmbh ", "cas-0", "trade", "holdi", "tanak", "ltda ", "capit",
     ];
-    let key = |code, modifiers| Action::Key(KeyEvent::new(code, modifiers));
     let mut filter = Vec::new();
-    for round in 0..64 {
+    let rounds = if n > 20_000 { 24 } else { 64 };
+    for round in 0..rounds {
         for c in queries[round % queries.len()].chars() {
             let t = Instant::now();
             update(&mut state, key(KeyCode::Char(c), KeyModifiers::NONE));
-            let took = t.elapsed();
+            term.draw(|f| view(&state, &theme, f)).unwrap();
             if round >= 2 {
-                filter.push(micros(took));
+                filter.push(micros(t.elapsed()));
             }
         }
         update(&mut state, key(KeyCode::Char('u'), KeyModifiers::CONTROL));
     }
-    report("filter_keystroke_10k_us", filter, 1);
+    report(&format!("key_filter_{k}_us"), filter, 1);
 
-    // Moving down over the whole queue: one warm-up pass, then two measured.
+    // Key to frame, detail tab switch with the most urgent case open.
     let mut state = loaded(&cases);
-    let rows = state.queue.view.len();
-    let mut nav = Vec::with_capacity(2 * rows);
-    for pass in 0..3 {
-        update(&mut state, Action::Command(Command::Top));
-        for _ in 0..rows {
-            let t = Instant::now();
-            update(&mut state, Action::Command(Command::Down));
-            let took = t.elapsed();
-            if pass > 0 {
-                nav.push(took.as_secs_f64() * 1e9);
-            }
+    update(&mut state, Action::Command(Command::Open));
+    let mut tabs = Vec::new();
+    for i in 0..samples + 50 {
+        let t = Instant::now();
+        update(&mut state, key(KeyCode::Char(']'), KeyModifiers::NONE));
+        term.draw(|f| view(&state, &theme, f)).unwrap();
+        if i >= 50 {
+            tabs.push(micros(t.elapsed()));
         }
     }
-    report("update_nav_10k_ns", nav, 0);
+    report(&format!("key_tab_{k}_us"), tabs, 1);
+
+    // `update(Down)` alone, from rows spread over the queue.
+    let mut state = loaded(&cases);
+    let mut upd = Vec::new();
+    for i in 0..5000 {
+        state.queue.select_row(i * 7919 % rows);
+        let t = Instant::now();
+        update(&mut state, Action::Command(Command::Down));
+        upd.push(t.elapsed().as_secs_f64() * 1e9);
+    }
+    report(&format!("update_nav_{k}_ns"), upd, 0);
 }
 
 // ------------------------------------------------------------------ the binary in a pty
@@ -342,25 +364,24 @@ struct Console {
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     spawned: Instant,
-    _home: tempfile::TempDir,
 }
 
 impl Console {
-    fn start(url: &str, key: &str) -> Console {
+    /// Starts the release binary at `cols`x`rows` with its state (cache, outbox) under `home`.
+    fn start(url: &str, key: &str, cols: u16, rows: u16, home: &std::path::Path) -> Console {
         let pair = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
             .unwrap();
-        let home = tempfile::tempdir().unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_docket"));
         cmd.args(["--api-url", url, "--poll-secs", "3600"]);
         cmd.env("DOCKET_API_KEY", key);
-        cmd.env("HOME", home.path());
-        cmd.env("XDG_STATE_HOME", home.path());
+        cmd.env("HOME", home);
+        cmd.env("XDG_STATE_HOME", home);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -368,8 +389,8 @@ impl Console {
         let shared = Arc::new((
             Mutex::new(Screen {
                 parser: vt100::Parser::new(
-                    std::num::NonZeroU16::new(ROWS).unwrap(),
-                    std::num::NonZeroU16::new(COLS).unwrap(),
+                    std::num::NonZeroU16::new(rows).unwrap(),
+                    std::num::NonZeroU16::new(cols).unwrap(),
                     0,
                 ),
                 raw: Vec::new(),
@@ -413,7 +434,6 @@ impl Console {
             writer,
             child,
             spawned,
-            _home: home,
         }
     }
 
@@ -516,41 +536,21 @@ fn cpu_ticks(pid: u32) -> Option<u64> {
     Some(utime + stime)
 }
 
-fn end_to_end() {
-    let idle_secs = env_num("BENCH_IDLE_SECS", 30);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut cfg = Config::new(dir.path().join("bench.db"));
-    cfg.cases = 400;
-    cfg.seed = 1;
-    let sb = rt.block_on(Sandbox::start(cfg)).expect("sandbox starts");
-    let key = sb.credential(UserRole::Analyst).unwrap().key.clone();
-    let url = sb.url();
+/// Resident memory of a process, in MB.
+fn rss_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
 
-    let mut c = Console::start(&url, &key);
-    let spawned = c.spawned;
-    let ms = |t: Instant| t.duration_since(spawned).as_secs_f64() * 1000.0;
-
-    c.wait_raw("the first frame", Duration::from_secs(20), |s| {
-        s.first_frame.is_some()
-    });
-    let (first_frame, loading) = c.shared.0.lock().unwrap().first_frame.unwrap();
-    if !loading {
-        eprintln!("note: the first frame did not show \"Loading cases…\"");
-    }
-    let data = c.wait_screen(
-        "the queue, online, with cases",
-        Duration::from_secs(30),
-        |s| s.contains("● online") && s.lines().any(|l| l.contains("CAS-")),
-    );
-    println!("first_frame_ms: {:.1}", ms(first_frame));
-    println!("first_data_ms: {:.1}", ms(data));
-
-    // Keystrokes: one `j` at a time, each awaited until the console is quiet again.
+/// Mean and max bytes written per `j`, each awaited until the console is quiet.
+fn bytes_per_j(c: &mut Console, label: &str) {
     c.settle();
     let mut per_key = Vec::new();
     for i in 0..20 {
@@ -563,13 +563,144 @@ fn end_to_end() {
         per_key.push(c.bytes_written() - before);
     }
     let mean = per_key.iter().sum::<usize>() as f64 / per_key.len() as f64;
-    println!("bytes_per_j_120x40: {mean:.0}");
-    println!(
-        "bytes_per_j_120x40_max: {}",
-        per_key.iter().max().copied().unwrap_or(0)
+    emit(&format!("bytes_per_j_{label}"), mean, 0);
+    emit(
+        &format!("bytes_per_j_{label}_max"),
+        per_key.iter().max().copied().unwrap_or(0) as f64,
+        0,
+    );
+}
+
+/// Bytes on the wire of a poll of the queue's first page when nothing changed: the request
+/// with `If-None-Match` and the whole 304 answer, counted on a raw socket.
+fn unchanged_poll_bytes(
+    rt: &tokio::runtime::Runtime,
+    addr: std::net::SocketAddr,
+    key: &str,
+) -> f64 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let path = "/v1/cases?sort=sla_deadline&limit=100";
+    let request = |etag: Option<&str>| {
+        format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nX-API-KEY: {key}\r\nAccept: application/json\r\n\
+             User-Agent: docket/bench\r\n{}Connection: close\r\n\r\n",
+            etag.map(|e| format!("If-None-Match: {e}\r\n"))
+                .unwrap_or_default()
+        )
+    };
+    rt.block_on(async {
+        let exchange = |req: String| async move {
+            let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+            sock.write_all(req.as_bytes()).await.unwrap();
+            let mut answer = Vec::new();
+            sock.read_to_end(&mut answer).await.unwrap();
+            (req.len(), answer)
+        };
+        let (_, first) = exchange(request(None)).await;
+        let text = String::from_utf8_lossy(&first);
+        let etag = text
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("etag: ")
+                    .or_else(|| l.strip_prefix("ETag: "))
+            })
+            .map(|e| e.trim().to_string())
+            .expect("the queue has an ETag");
+        let (sent, answer) = exchange(request(Some(&etag))).await;
+        assert!(
+            answer.starts_with(b"HTTP/1.1 304"),
+            "{}",
+            String::from_utf8_lossy(&answer)
+        );
+        (sent + answer.len()) as f64
+    })
+}
+
+/// Cold start, full load and memory, then a warm start on the same cache, at `n` cases.
+fn load_figures(rt: &tokio::runtime::Runtime, n: usize) -> (Sandbox, String) {
+    let k = format!("{}k", n / 1000);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = Config::new(dir.path().join("bench.db"));
+    cfg.cases = n;
+    cfg.seed = 1;
+    // One analyst walking a large queue is not what the rate limit is for.
+    cfg.rate_limit = None;
+    let seeding = Instant::now();
+    let sb = rt.block_on(Sandbox::start(cfg)).expect("sandbox starts");
+    eprintln!(
+        "note: seeded {n} cases in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    std::mem::forget(dir); // the sandbox keeps using it; removed with the process's temp files
+    let key = sb.credential(UserRole::Analyst).unwrap().key.clone();
+    let url = sb.url();
+    let home = tempfile::tempdir().unwrap();
+    let total = format!("/{n} ");
+    for (run, warm) in [("cold", false), ("warm", true)] {
+        let mut c = Console::start(&url, &key, COLS, ROWS, home.path());
+        let spawned = c.spawned;
+        let ms = |t: Instant| t.duration_since(spawned).as_secs_f64() * 1000.0;
+        c.wait_raw("the first frame", Duration::from_secs(30), |s| {
+            s.first_frame.is_some()
+        });
+        let (first_frame, _) = c.shared.0.lock().unwrap().first_frame.unwrap();
+        let data = c.wait_screen("a case row", Duration::from_secs(120), |s| {
+            s.lines().any(|l| l.contains("CAS-"))
+        });
+        emit(&format!("first_frame_ms_{run}_{k}"), ms(first_frame), 1);
+        emit(&format!("first_data_ms_{run}_{k}"), ms(data), 1);
+        let full = c.wait_screen("every case", Duration::from_secs(300), |s| {
+            s.contains(&total) && s.contains("● online") && !s.contains("Loading the rest")
+        });
+        if !warm {
+            emit(&format!("full_queue_ms_{k}"), ms(full), 0);
+            c.settle();
+            let pid = c.child.process_id().expect("the console's pid");
+            match rss_mb(pid) {
+                Some(mb) => emit(&format!("rss_mb_{k}"), mb, 1),
+                None => eprintln!("note: /proc/{pid}/status was not readable; no RSS figure"),
+            }
+        }
+        c.keys("q");
+        let status = c.wait_exit();
+        if !status.success() {
+            eprintln!("note: the console exited with {status:?}");
+        }
+    }
+    (sb, key)
+}
+
+fn end_to_end() {
+    let idle_secs = env_num("BENCH_IDLE_SECS", 30);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (sb, key) = load_figures(&rt, 10_000);
+    let url = sb.url();
+    emit(
+        "unchanged_poll_wire_bytes",
+        unchanged_poll_bytes(&rt, sb.addr, &key),
+        0,
     );
 
-    // Idle: no input for the window; bytes written and CPU used.
+    // Keystrokes at two sizes, then idle.
+    let home = tempfile::tempdir().unwrap();
+    let mut wide = Console::start(&url, &key, 200, 60, home.path());
+    wide.wait_screen("cases", Duration::from_secs(60), |s| {
+        s.contains("● online") && s.contains("CAS-")
+    });
+    bytes_per_j(&mut wide, "200x60");
+    wide.keys("q");
+    wide.wait_exit();
+
+    let mut c = Console::start(&url, &key, COLS, ROWS, home.path());
+    c.wait_screen("cases", Duration::from_secs(60), |s| {
+        s.contains("● online") && s.contains("CAS-")
+    });
+    bytes_per_j(&mut c, "120x40");
+
     c.settle();
     let pid = c.child.process_id().expect("the console's pid");
     let hz = clock_ticks();
@@ -579,26 +710,108 @@ fn end_to_end() {
     c.idle_for(Duration::from_secs(idle_secs));
     let cpu1 = cpu_ticks(pid);
     let wall = t0.elapsed().as_secs_f64();
-    let idle_bytes = c.bytes_written() - before;
-    println!("idle_bytes_{idle_secs}s: {idle_bytes}");
+    emit(
+        &format!("idle_bytes_{idle_secs}s"),
+        (c.bytes_written() - before) as f64,
+        0,
+    );
     match (cpu0, cpu1) {
-        (Some(a), Some(b)) => println!(
-            "idle_cpu_pct_{idle_secs}s: {:.2}",
-            b.saturating_sub(a) as f64 / hz / wall * 100.0
+        (Some(a), Some(b)) => emit(
+            &format!("idle_cpu_pct_{idle_secs}s"),
+            b.saturating_sub(a) as f64 / hz / wall * 100.0,
+            2,
         ),
         _ => eprintln!("note: /proc/{pid}/stat was not readable; no idle CPU figure"),
     }
-
     c.keys("q");
     let status = c.wait_exit();
     if !status.success() {
         eprintln!("note: the console exited with {status:?}");
     }
     rt.block_on(sb.shutdown()).unwrap();
+
+    if env_num("BENCH_LARGE", 1) != 0 {
+        let (large, _) = load_figures(&rt, 100_000);
+        rt.block_on(large.shutdown()).unwrap();
+    }
+}
+
+/// The budgets of issue 8: metric, limit, and whether lower is better (all are).
+const BUDGETS: &[(&str, f64, &str)] = &[
+    ("first_frame_ms_cold_10k", 30.0, "ms"),
+    ("first_data_ms_cold_10k", 300.0, "ms"),
+    ("key_nav_100k_us_p50", 2000.0, "µs"),
+    ("key_filter_100k_us_p50", 30_000.0, "µs"),
+    ("idle_bytes_30s", 0.0, "bytes"),
+    ("idle_cpu_pct_30s", 0.2, "% of a core"),
+    ("unchanged_poll_wire_bytes", 1024.0, "bytes"),
+    ("bytes_per_j_120x40", 600.0, "bytes"),
+    ("rss_mb_100k", 80.0, "MB"),
+];
+
+/// Writes BENCHMARKS.md: the machine, the command, the budgets and every figure.
+fn write_report() {
+    let figures = FIGURES.lock().unwrap().clone();
+    let get = |name: &str| figures.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| std::env::consts::OS.to_string());
+    let mut md = String::new();
+    md.push_str("# Benchmarks\n\n");
+    md.push_str("Written by `cargo bench --bench console` (release build); rerun it to refresh this file.\n");
+    md.push_str("`cargo bench --bench sandbox` measures the sandbox API (seeding, list latency under load).\n\n");
+    md.push_str(&format!(
+        "Machine: {cores} cores, {cpu}, Linux {kernel}. Run: {}.\n\n",
+        jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M UTC")
+    ));
+    md.push_str("## Budgets\n\n| metric | figure | budget | verdict |\n|---|---|---|---|\n");
+    for (name, limit, unit) in BUDGETS {
+        let (fig, verdict) = match get(name) {
+            Some(v) if v <= *limit => (format!("{v:.2}"), "met".to_string()),
+            Some(v) => (
+                format!("{v:.2}"),
+                if *limit > 0.0 {
+                    format!("missed by {:.0}%", (v / limit - 1.0) * 100.0)
+                } else {
+                    "missed".to_string()
+                },
+            ),
+            None => ("—".into(), "not measured".into()),
+        };
+        md.push_str(&format!(
+            "| `{name}` | {fig} | ≤ {limit} {unit} | {verdict} |\n"
+        ));
+    }
+    md.push_str("\n## Every figure\n\n| metric | value |\n|---|---|\n");
+    for (name, v) in &figures {
+        md.push_str(&format!("| `{name}` | {v:.2} |\n"));
+    }
+    md.push_str(
+        "\nMetric definitions are in the header of `benches/console.rs`. Key-to-frame figures are \
+         the application's part (update plus drawing the frame into a buffer); the terminal's own \
+         time to paint is not included.\n",
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
+    match std::fs::write(&path, md) {
+        Ok(()) => eprintln!("note: wrote {}", path.display()),
+        Err(e) => eprintln!("note: cannot write {}: {e}", path.display()),
+    }
 }
 
 fn main() {
     // `cargo bench` passes --bench; nothing else is accepted.
-    in_memory();
+    in_memory(10_000);
+    in_memory(100_000);
     end_to_end();
+    write_report();
 }

@@ -172,7 +172,7 @@ pub fn current_case(state: &State) -> Option<&Case> {
         .as_ref()
         .map(|d| d.token.as_str())
         .or(state.queue.selected.as_deref())?;
-    state.queue.cases.iter().find(|c| c.token == token)
+    state.queue.get(token)
 }
 
 /// The most urgent unassigned open case in the current view: earliest SLA deadline (none

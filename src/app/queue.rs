@@ -97,6 +97,12 @@ pub struct Queue {
     /// The last filter query and the rows it matched (in `cases` order), for narrowing: a
     /// query that extends it can only match a subset of those rows.
     narrowed: Option<(String, Quick, Option<String>, Vec<usize>)>,
+    /// Case index by token, built once per load: lookups stay O(1) at 100,000 cases.
+    index: std::collections::HashMap<String, usize>,
+    /// The selection's row in the view, when known (checked against `selected` before use).
+    row_hint: std::cell::Cell<Option<usize>>,
+    /// The widest case name, in bytes (the queue's name column).
+    pub name_width: usize,
 }
 
 /// Urgency key: open cases by effective deadline (breached first), closed ones last.
@@ -123,17 +129,40 @@ impl Queue {
                 .to_lowercase()
             })
             .collect();
+        self.index = cases
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.token.clone(), i))
+            .collect();
+        self.name_width = cases.iter().map(|c| c.name.len()).max().unwrap_or(0);
         self.cases = cases;
         self.loaded = true;
         self.view.clear();
         self.narrowed = None;
+        self.row_hint.set(None);
         self.refilter(me, row);
     }
 
-    /// Position of the selection in the view.
+    /// A loaded case by token.
+    pub fn get(&self, token: &str) -> Option<&Case> {
+        self.index.get(token).map(|&i| &self.cases[i])
+    }
+
+    /// Position of the selection in the view: O(1) when the hint is right, which it is after
+    /// every move; a search of the view otherwise.
     pub fn selected_row(&self) -> Option<usize> {
         let token = self.selected.as_deref()?;
-        self.view.iter().position(|&i| self.cases[i].token == token)
+        if let Some(r) = self.row_hint.get()
+            && self
+                .view
+                .get(r)
+                .is_some_and(|&i| self.cases[i].token == token)
+        {
+            return Some(r);
+        }
+        let found = self.view.iter().position(|&i| self.cases[i].token == token);
+        self.row_hint.set(found);
+        found
     }
 
     /// The selected case.
@@ -204,8 +233,10 @@ impl Queue {
 
     /// Selects a row of the view.
     pub fn select_row(&mut self, row: usize) {
-        if let Some(&i) = self.view.get(row.min(self.view.len().saturating_sub(1))) {
+        let row = row.min(self.view.len().saturating_sub(1));
+        if let Some(&i) = self.view.get(row) {
             self.selected = Some(self.cases[i].token.clone());
+            self.row_hint.set(Some(row));
         }
     }
 

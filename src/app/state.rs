@@ -274,7 +274,7 @@ impl State {
     pub fn detail_caps(&self) -> &Capabilities {
         self.detail
             .as_ref()
-            .and_then(|d| self.queue.cases.iter().find(|c| c.token == d.token))
+            .and_then(|d| self.queue.get(&d.token))
             .map_or(&self.caps, |c| self.caps_of(c))
     }
 

@@ -1026,7 +1026,7 @@ fn start_flow(state: &mut State, c: Command) {
     else {
         return;
     };
-    let Some(c_rec) = state.queue.cases.iter().find(|x| x.token == case).cloned() else {
+    let Some(c_rec) = state.queue.get(&case).cloned() else {
         return;
     };
     if c_rec.status.known() == Some(CaseStatus::Closed) && !matches!(c, Comment) {

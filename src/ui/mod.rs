@@ -241,13 +241,7 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     // Zenoo's case names are `CAS-000001`; other vendors name cases in words. Wider names get
     // a wider column (measured in bytes, cheap over a large queue), up to a point.
-    let name_width = q
-        .cases
-        .iter()
-        .map(|c| c.name.len())
-        .max()
-        .unwrap_or(10)
-        .clamp(10, if wide { 28 } else { 16 }) as u16;
+    let name_width = q.name_width.clamp(10, if wide { 28 } else { 16 }) as u16;
     let mut widths = vec![
         Constraint::Length(10),
         Constraint::Length(name_width),
@@ -355,7 +349,7 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn case_of<'a>(state: &'a State, token: &str) -> Option<&'a Case> {
-    state.queue.cases.iter().find(|c| c.token == token)
+    state.queue.get(token)
 }
 
 fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {

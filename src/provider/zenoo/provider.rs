@@ -91,7 +91,7 @@ impl Provider for ZenooProvider {
         self.queue_with(&|_| {}).await
     }
 
-    /// Most urgent SLA first, 100 a page. The first page is asked for with the last ETag: a
+    /// Most urgent open case first, 100 a page. The first page is asked for with the last ETag: a
     /// 304 means nothing changed. Otherwise, once the whole queue has been walked, only the
     /// cases updated since the newest one known are fetched (`updated_since`) and merged in,
     /// so a poll after one change costs two requests, not one per hundred cases. An API that
@@ -100,8 +100,9 @@ impl Provider for ZenooProvider {
         &self,
         first_page: &(dyn Fn(Vec<Case>) + Send + Sync),
     ) -> Result<Option<Vec<Case>>, ProviderError> {
+        // Open cases by deadline first: the first page is the most urgent work.
         let query = CaseQuery {
-            sort: Some("sla_deadline".into()),
+            sort: Some("urgency".into()),
             limit: Some(100),
             ..Default::default()
         };

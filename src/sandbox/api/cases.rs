@@ -72,7 +72,11 @@ pub const FROM: &str = "cases c LEFT JOIN entities e ON e.id = c.primary_entity_
 /// Effective deadline of a case row in SQL (`:now` is the clock).
 const DEADLINE_SQL: &str = "(c.sla_due_at + CASE WHEN c.sla_paused_at IS NULL THEN 0 ELSE MAX(0, :now - c.sla_paused_at) END)";
 
+/// Open cases by effective deadline, then closed ones: the order a work queue is read in.
+const URGENCY_SQL: &str = "(CASE WHEN c.status = 'Closed' THEN 1000000000000 ELSE 0 END + (c.sla_due_at + CASE WHEN c.sla_paused_at IS NULL THEN 0 ELSE MAX(0, :now - c.sla_paused_at) END))";
+
 const SORTS: &[(&str, &str)] = &[
+    ("urgency", URGENCY_SQL),
     ("created_at", "c.created_at"),
     ("updated_at", "c.updated_at"),
     ("sla_deadline", DEADLINE_SQL),
