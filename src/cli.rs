@@ -421,7 +421,7 @@ pub async fn open_from_args(args: &ConsoleArgs) -> Result<Opened> {
 
 /// Runs the console: against `--api-url`, a profile, or a sandbox started in-process.
 pub async fn console(args: &ConsoleArgs) -> Result<()> {
-    use color_eyre::eyre::{WrapErr, bail, eyre};
+    use color_eyre::eyre::{bail, eyre};
 
     let path = config_path(args)?;
     let (file, text) = crate::config::load(&path)?;
@@ -467,15 +467,13 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         .map(PathBuf::from)
         .or_else(crate::sync::store::default_path)
         .ok_or_else(|| eyre!("cannot find the platform state directory"))?;
-    let outbox = crate::sync::outbox::Outbox::open(&store, &label)
-        .wrap_err_with(|| format!("cannot open the local store {}", store.display()))?;
     let result = crate::tui::run(crate::tui::Options {
         profile: label,
         client,
         read_only,
         poll: Duration::from_secs(poll),
         user,
-        outbox,
+        store,
         theme,
         keymap,
         views,

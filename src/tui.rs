@@ -44,8 +44,9 @@ pub struct Options {
     pub poll: Duration,
     /// The user id to act as when the API cannot say who the key belongs to.
     pub user: Option<String>,
-    /// Where reviews wait until they land, and drafts.
-    pub outbox: Outbox,
+    /// The local store (outbox, drafts, cache), opened after the first frame is drawn: creating
+    /// it syncs to disk, which must not delay the first frame.
+    pub store: std::path::PathBuf,
     pub theme: Theme,
     pub keymap: crate::app::keymap::Keymap,
     pub views: Option<Vec<crate::app::queue::View>>,
@@ -105,42 +106,46 @@ pub async fn run(opts: Options) -> Result<()> {
     state.read_only = opts.read_only;
     state.flash = opts.notice.clone();
     state.caps = opts.client.capabilities().clone();
-    state.dashboard_urls = opts.dashboard_urls.clone();
-    state.snippets = opts.snippets.clone();
-    state.notify = opts.notify.clone();
-    // Reviews that landed since local midnight, by this and earlier sessions.
-    let midnight = jiff::Zoned::now()
-        .start_of_day()
-        .map(|z| z.timestamp().as_millisecond())
-        .unwrap_or(0);
-    state.stats.today = opts.outbox.landed_since(midnight);
     state.source_caps = opts.client.sources().into_iter().collect();
     state.keymap = opts.keymap.clone();
     if let Some(views) = &opts.views {
         state.views = views.clone();
     }
+    state.dashboard_urls = opts.dashboard_urls.clone();
+    state.snippets = opts.snippets.clone();
+    state.notify = opts.notify.clone();
+    // The first frame first: nothing below may delay it.
+    let mut last: Option<Buffer> = None;
+    draw(&mut term, &state, &theme, &mut last)?;
+
+    let outbox = Outbox::open(&opts.store, &opts.profile).map_err(|e| {
+        color_eyre::eyre::eyre!("cannot open the local store {}: {e}", opts.store.display())
+    })?;
+    // Reviews that landed since local midnight, by this and earlier sessions.
+    let midnight = jiff::Zoned::now()
+        .start_of_day()
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or(0);
+    state.stats.today = outbox.landed_since(midnight);
     let (tx, mut rx) = unbounded_channel::<Action>();
     let runner = Runner {
         client: opts.client.clone(),
         tx: tx.clone(),
         queue_busy: Arc::new(AtomicBool::new(false)),
-        outbox: opts.outbox.clone(),
+        outbox: outbox.clone(),
         flows: Arc::new(std::sync::Mutex::new(Default::default())),
         drafts: Arc::new(std::sync::Mutex::new(Default::default())),
     };
-    update(&mut state, Action::DraftsLoaded(opts.outbox.drafts()));
+    update(&mut state, Action::DraftsLoaded(outbox.drafts()));
     // The outbox sends what this run and earlier ones left pending.
     let (otx, mut orx) = unbounded_channel::<OutboxEvent>();
-    let sender = opts
-        .outbox
-        .start(opts.client.clone(), otx, Backoff::default(), 4);
-    let mut last: Option<Buffer> = None;
+    let sender = outbox.start(opts.client.clone(), otx, Backoff::default(), 4);
     draw(&mut term, &state, &theme, &mut last)?;
 
     // Then the last known queue, marked with its age, while the API is asked (read off the
     // first frame's path: a large cache takes a moment to decode).
     {
-        let (outbox, tx) = (opts.outbox.clone(), tx.clone());
+        let (outbox, tx) = (outbox.clone(), tx.clone());
         tokio::task::spawn_blocking(move || {
             if let Some((cases, at)) = outbox.cache_get::<Vec<Case>>("queue") {
                 let _ = tx.send(Action::QueueCached { cases, at });
