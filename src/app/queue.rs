@@ -103,6 +103,9 @@ pub struct Queue {
     row_hint: std::cell::Cell<Option<usize>>,
     /// The widest case name, in bytes (the queue's name column).
     pub name_width: usize,
+    /// Each case's place in urgency order, computed once per load: sorting a view is then a
+    /// sort of small integers.
+    rank: Vec<u32>,
 }
 
 /// Urgency key: open cases by effective deadline (breached first), closed ones last.
@@ -135,6 +138,12 @@ impl Queue {
             .map(|(i, c)| (c.token.clone(), i))
             .collect();
         self.name_width = cases.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        let mut order: Vec<usize> = (0..cases.len()).collect();
+        order.sort_by(|&a, &b| urgency(&cases[a]).cmp(&urgency(&cases[b])));
+        self.rank = vec![0; cases.len()];
+        for (r, i) in order.into_iter().enumerate() {
+            self.rank[i] = r as u32;
+        }
         self.cases = cases;
         self.loaded = true;
         self.view.clear();
@@ -182,7 +191,7 @@ impl Queue {
             let mut view: Vec<usize> = (0..self.cases.len())
                 .filter(|&i| passes(&self.cases[i], q, me))
                 .collect();
-            view.sort_by(|&a, &b| urgency(&self.cases[a]).cmp(&urgency(&self.cases[b])));
+            view.sort_unstable_by_key(|&i| self.rank[i]);
             self.view = view;
             self.narrowed = None;
         } else {
@@ -198,7 +207,7 @@ impl Queue {
                     .filter(|&i| passes(&self.cases[i], q, me))
                     .collect(),
             };
-            let view = fuzzy(&self.cases, &self.hay, candidates, &self.filter);
+            let view = fuzzy(&self.rank, &self.hay, candidates, &self.filter);
             let mut matched = view.clone();
             matched.sort_unstable();
             self.narrowed = Some((self.filter.clone(), q, me.map(str::to_string), matched));
@@ -262,7 +271,7 @@ impl Queue {
 
 /// Orders `rows` by fuzzy score against name, primary entity and external reference; rows that
 /// do not match drop out.
-fn fuzzy(cases: &[Case], hay: &[String], rows: Vec<usize>, filter: &str) -> Vec<usize> {
+fn fuzzy(rank: &[u32], hay: &[String], rows: Vec<usize>, filter: &str) -> Vec<usize> {
     let pattern = Pattern::new(
         filter,
         CaseMatching::Ignore,
@@ -273,21 +282,19 @@ fn fuzzy(cases: &[Case], hay: &[String], rows: Vec<usize>, filter: &str) -> Vec<
     let mut buf = Vec::new();
     // A literal substring (a reference typed in full) outranks any scattered match.
     let literal = filter.trim().to_lowercase();
-    let mut scored: Vec<(u32, usize)> = rows
+    let mut scored: Vec<(u32, u32, usize)> = rows
         .into_iter()
         .filter_map(|i| {
             let h = hay.get(i)?;
             let bonus = if h.contains(&literal) { 1 << 20 } else { 0 };
             pattern
                 .score(Utf32Str::new(h, &mut buf), &mut matcher)
-                .map(|s| (s + bonus, i))
+                .map(|s| (s + bonus, rank.get(i).copied().unwrap_or(u32::MAX), i))
         })
         .collect();
-    scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| urgency(&cases[a.1]).cmp(&urgency(&cases[b.1])))
-    });
-    scored.into_iter().map(|(_, i)| i).collect()
+    // Best score first; equal scores in urgency order.
+    scored.sort_unstable_by_key(|&(score, r, _)| (std::cmp::Reverse(score), r));
+    scored.into_iter().map(|(_, _, i)| i).collect()
 }
 
 #[cfg(test)]
