@@ -532,13 +532,7 @@ impl ConsoleArgs {
 }
 
 fn host_of(url: &str) -> String {
-    url.split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .split('/')
-        .next()
-        .unwrap_or(url)
-        .to_string()
+    crate::provider::http::host_of(url)
 }
 
 /// `docket audit-log`: the newest landed reviews, one block each.

@@ -1083,24 +1083,7 @@ fn start_flow(state: &mut State, c: Command) {
             )),
             None => Err("Your user id is not known (set `user` in the profile).".into()),
         },
-        Assign => {
-            let mut users: Vec<&User> = state.users.values().filter(|u| u.can_write).collect();
-            users.sort_by(|a, b| a.name.cmp(&b.name));
-            if users.is_empty() {
-                Err("No user list from this API.".into())
-            } else {
-                Ok((
-                    FlowKind::Assign,
-                    users
-                        .iter()
-                        .map(|u| Choice {
-                            value: u.id.clone(),
-                            label: format!("{} ({})", u.name, u.id),
-                        })
-                        .collect(),
-                ))
-            }
-        }
+        Assign => assignees(state).map(|choices| (FlowKind::Assign, choices)),
         EscalateCase => Ok((FlowKind::EscalateCase, vec![])),
         ApproveRisk | OverrideRisk => match detail.map(|d| &d.risk) {
             Some(Loadable::Ready(Some(a))) => {
@@ -1244,6 +1227,22 @@ fn start_flow(state: &mut State, c: Command) {
     }
 }
 
+/// The users a case can be assigned to, by name, as picker choices.
+fn assignees(state: &State) -> Result<Vec<Choice>, String> {
+    let mut users: Vec<&User> = state.users.values().filter(|u| u.can_write).collect();
+    users.sort_by(|a, b| a.name.cmp(&b.name));
+    if users.is_empty() {
+        return Err("No user list from this API.".into());
+    }
+    Ok(users
+        .iter()
+        .map(|u| Choice {
+            value: u.id.clone(),
+            label: format!("{} ({})", u.name, u.id),
+        })
+        .collect())
+}
+
 /// One action on every marked case of the queue: assign, change status or escalate.
 fn bulk_flow(state: &mut State, c: Command) -> Result<Flow, String> {
     use Command::*;
@@ -1293,23 +1292,7 @@ fn bulk_flow(state: &mut State, c: Command) -> Result<Flow, String> {
                 }],
             )
         }
-        Assign => {
-            let mut users: Vec<&User> = state.users.values().filter(|u| u.can_write).collect();
-            users.sort_by(|a, b| a.name.cmp(&b.name));
-            if users.is_empty() {
-                return Err("No user list from this API.".into());
-            }
-            (
-                BulkAction::Assign,
-                users
-                    .iter()
-                    .map(|u| Choice {
-                        value: u.id.clone(),
-                        label: format!("{} ({})", u.name, u.id),
-                    })
-                    .collect(),
-            )
-        }
+        Assign => (BulkAction::Assign, assignees(state)?),
         ChangeStatus => {
             // Only statuses every marked case may move to.
             let mut common: Option<Vec<Choice>> = None;

@@ -112,3 +112,28 @@ pub fn describe(e: &reqwest::Error) -> String {
         format!("{what}: {detail}")
     }
 }
+
+/// The JSON kind of a value, for error messages ("expected a list, got an object").
+pub fn json_kind(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A URL without its scheme (`id.amiqus.co/api/v2`): where a provider connects, in words.
+pub fn without_scheme(url: &str) -> String {
+    url.split("://").nth(1).unwrap_or(url).to_string()
+}
+
+/// The host (and port) of a URL, for the status bar: no scheme, path or credentials.
+pub fn host_of(url: &str) -> String {
+    let rest = without_scheme(url);
+    let host = rest.split('/').next().unwrap_or(&rest);
+    host.rsplit('@').next().unwrap_or(host).to_string()
+}

@@ -371,11 +371,7 @@ impl Provider for AmiqusProvider {
     }
 
     fn describe(&self) -> String {
-        self.base
-            .split("://")
-            .nth(1)
-            .unwrap_or(&self.base)
-            .to_string()
+        crate::provider::http::without_scheme(&self.base)
     }
 
     /// `GET /me`: the user the token was issued for.

@@ -42,16 +42,7 @@ fn time(v: &Value, key: &str) -> Option<Timestamp> {
 }
 
 /// The JSON kind of a value, for error messages.
-pub fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
+pub use crate::provider::http::json_kind as kind;
 
 /// One page of a `paginated_list`: `{object, data, total, count, limit, current_page,
 /// total_pages, links: null | {next, previous}}`.

@@ -365,11 +365,7 @@ impl Provider for KarmaCheckProvider {
     }
 
     fn describe(&self) -> String {
-        self.base
-            .split("://")
-            .nth(1)
-            .unwrap_or(&self.base)
-            .to_string()
+        crate::provider::http::without_scheme(&self.base)
     }
 
     /// Every case of the group at once (`/case/list`, or `/case/list/all` with archived ones):

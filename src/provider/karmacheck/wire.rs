@@ -146,16 +146,7 @@ pub fn short_name(id: &str) -> String {
 }
 
 /// The JSON kind of a value, for error messages.
-pub fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
+pub use crate::provider::http::json_kind as kind;
 
 /// What a case summary says, as far as the console uses it.
 #[derive(Clone, Debug, PartialEq)]

@@ -343,11 +343,7 @@ impl Provider for PersonaProvider {
     }
 
     fn describe(&self) -> String {
-        self.base
-            .split("://")
-            .nth(1)
-            .unwrap_or(&self.base)
-            .to_string()
+        crate::provider::http::without_scheme(&self.base)
     }
 
     /// Persona cannot say who a key belongs to; the profile's `user` (an email) is the answer.

@@ -75,8 +75,7 @@ impl Provider for ZenooProvider {
     }
 
     fn describe(&self) -> String {
-        let base = self.client.base_url();
-        base.split("://").nth(1).unwrap_or(base).to_string()
+        crate::provider::http::without_scheme(self.client.base_url())
     }
 
     async fn me(&self) -> Result<Option<User>, ProviderError> {
