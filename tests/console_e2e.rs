@@ -179,6 +179,30 @@ impl Console {
         self.writer.flush().unwrap();
     }
 
+    /// Filters the queue with `query` (clearing an earlier filter) and waits until the
+    /// selected row shows `row`.
+    #[track_caller]
+    fn filter_to(&mut self, query: &str, row: &str) {
+        self.keys("/");
+        self.keys("\x15"); // Ctrl-U clears an earlier filter
+        self.keys(query);
+        self.wait_until(
+            &format!("the row with {row}"),
+            Duration::from_secs(10),
+            |s| s.lines().any(|l| l.contains('▶') && l.contains(row)),
+        );
+    }
+
+    /// Types `text` into the open editor, asks for the read-back (Ctrl-S) and waits for it.
+    #[track_caller]
+    fn type_and_review(&mut self, text: &str) {
+        self.keys(text);
+        self.keys("\x13");
+        self.wait_until("the confirm step", Duration::from_secs(10), |s| {
+            s.contains("Enter/y submit")
+        });
+    }
+
     fn raw(&self) -> Vec<u8> {
         self.shared.0.lock().unwrap().raw.clone()
     }
@@ -360,11 +384,7 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
             c.wait_until("the editor", Duration::from_secs(10), |s| {
                 s.contains("Rationale")
             });
-            c.keys("Name-only match; nationality and DOB differ.");
-            c.keys("\x13"); // Ctrl-S: review
-            c.wait_until("the confirm step", Duration::from_secs(10), |s| {
-                s.contains("Enter/y submit")
-            });
+            c.type_and_review("Name-only match; nationality and DOB differ.");
             c.keys("y");
             c.wait_until("the submission to land", Duration::from_secs(20), |s| {
                 s.contains("✓ Approve")
@@ -378,13 +398,7 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
                 Duration::from_secs(10),
                 |s| s.contains("/ filter"),
             );
-            c.keys("/");
-            c.keys("\x15"); // Ctrl-U clears the filter
-            c.keys(&fresh_name);
-            c.wait_until("the fresh case", Duration::from_secs(10), |s| {
-                s.lines()
-                    .any(|l| l.contains('▶') && l.contains(&fresh_name))
-            });
+            c.filter_to(&fresh_name, &fresh_name);
             c.keys("\r\r]]");
             // Closing checks the alerts and the risk: wait until they are loaded.
             c.wait_until("its alerts", Duration::from_secs(10), |s| {
@@ -399,11 +413,7 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
                 s.contains("▶ Approve")
             });
             c.keys("\r");
-            c.keys("Clean file: registry, screening and identity all pass.");
-            c.keys("\x13");
-            c.wait_until("the confirm step", Duration::from_secs(10), |s| {
-                s.contains("Enter/y submit")
-            });
+            c.type_and_review("Clean file: registry, screening and identity all pass.");
             c.keys("\r");
             c.wait_until("the close to land", Duration::from_secs(20), |s| {
                 s.contains("closed: Approve")
@@ -488,11 +498,7 @@ fn go_to_alert(c: &mut Console, case_name: &str, position: usize) {
     c.wait_until("the queue", Duration::from_secs(20), |s| {
         s.contains("Queue") && s.contains("Amara Okafor")
     });
-    c.keys("/");
-    c.keys(case_name);
-    c.wait_until("the case", Duration::from_secs(10), |s| {
-        s.lines().any(|l| l.contains('▶') && l.contains(case_name))
-    });
+    c.filter_to(case_name, case_name);
     c.keys("\r\r]]");
     c.wait_until("the alerts", Duration::from_secs(10), |s| {
         s.contains("Category") && s.contains("Match")
@@ -576,11 +582,7 @@ async fn a_review_killed_in_flight_lands_exactly_once_after_restart() {
         c.wait_until("the editor", Duration::from_secs(10), |s| {
             s.contains("Rationale")
         });
-        c.keys("Killed mid-flight, must land once.");
-        c.keys("\x13");
-        c.wait_until("the confirm step", Duration::from_secs(10), |s| {
-            s.contains("Enter/y submit")
-        });
+        c.type_and_review("Killed mid-flight, must land once.");
         c.keys("y");
         c.wait_until("the entry on disk", Duration::from_secs(10), |s| {
             s.contains("Saved as outbox entry")
@@ -737,11 +739,7 @@ async fn offline_the_last_queue_shows_and_reviews_wait_until_the_api_is_back() {
             c.wait_until("the editor", Duration::from_secs(10), |s| {
                 s.contains("Rationale")
             });
-            c.keys("Written while the API was down.");
-            c.keys("\x13");
-            c.wait_until("the confirm step", Duration::from_secs(10), |s| {
-                s.contains("Enter/y submit")
-            });
+            c.type_and_review("Written while the API was down.");
             c.keys("y");
             c.wait_until(
                 "the review waiting in the outbox",
@@ -809,11 +807,7 @@ async fn five_reviews_written_during_a_30_second_outage_all_land_once() {
         c.wait_until("the queue", Duration::from_secs(20), |s| {
             s.contains("● online")
         });
-        c.keys("/");
-        c.keys(&case_name);
-        c.wait_until("the case", Duration::from_secs(10), |s| {
-            s.lines().any(|l| l.contains('▶') && l.contains(&case_name))
-        });
+        c.filter_to(&case_name, &case_name);
         c.keys("\r\r");
         c.wait_until("the case open", Duration::from_secs(10), |s| {
             s.contains("Open alerts")
@@ -827,11 +821,7 @@ async fn five_reviews_written_during_a_30_second_outage_all_land_once() {
             c.wait_until("the comment editor", Duration::from_secs(10), |s| {
                 s.contains("Comment ◀")
             });
-            c.keys(&format!("Outage note {i} of 5."));
-            c.keys("\x13");
-            c.wait_until("the confirm step", Duration::from_secs(10), |s| {
-                s.contains("Enter/y submit")
-            });
+            c.type_and_review(&format!("Outage note {i} of 5."));
             c.keys("y");
             c.wait_until("the entry on disk", Duration::from_secs(10), |s| {
                 s.contains("Saved as outbox entry")
@@ -938,11 +928,7 @@ async fn hostile_text_is_shown_never_obeyed() {
         c.wait_until("the queue", Duration::from_secs(20), |s| {
             s.contains("● online")
         });
-        c.keys("/");
-        c.keys(&name);
-        c.wait_until("the hostile case", Duration::from_secs(10), |s| {
-            s.lines().any(|l| l.contains('▶') && l.contains(&name))
-        });
+        c.filter_to(&name, &name);
         c.keys("\r\r");
         let summary = c.wait_until("the summary", Duration::from_secs(10), |s| {
             s.contains("Open alerts") && s.contains("Nordlys")
@@ -1141,12 +1127,7 @@ async fn an_amiqus_case_is_closed_from_the_console_with_the_request_checked() {
         c.wait_until("the Amiqus queue", Duration::from_secs(20), |s| {
             s.contains("● online") && s.contains("Eilidh Fraser") && s.contains("on_hold")
         });
-        c.keys("/");
-        c.keys("ONB-2026-0412");
-        c.wait_until("the case", Duration::from_secs(10), |s| {
-            s.lines()
-                .any(|l| l.contains('▶') && l.contains("Eilidh Fraser"))
-        });
+        c.filter_to("ONB-2026-0412", "Eilidh Fraser");
         c.keys("\r\r");
         let summary = c.wait_until("the case open", Duration::from_secs(10), |s| {
             s.contains("Eilidh Fraser") && s.contains("Summary")
@@ -1161,11 +1142,7 @@ async fn an_amiqus_case_is_closed_from_the_console_with_the_request_checked() {
         c.wait_until("the editor", Duration::from_secs(10), |s| {
             s.contains("Ctrl-S")
         });
-        c.keys("Identity, address and right to work confirmed.");
-        c.keys("\x13");
-        c.wait_until("the read-back", Duration::from_secs(10), |s| {
-            s.contains("Enter/y submit")
-        });
+        c.type_and_review("Identity, address and right to work confirmed.");
         c.keys("y");
         c.wait_until("the review to land", Duration::from_secs(20), |s| {
             s.contains("approved") && !s.contains("drawer open")
