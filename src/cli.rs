@@ -223,38 +223,105 @@ pub fn log_to_file(
     Some(guard)
 }
 
-pub fn config_path(args: &ConsoleArgs) -> Result<PathBuf> {
+/// A mistake the user can fix: a bad config, an unknown profile, a missing key, a file in the
+/// way. `main` prints it plainly, one `docket: ...` line per problem (what, where, what to
+/// do), and exits 1; a report with locations and a backtrace is kept for bugs.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    /// The config file cannot be read or parsed.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// Everything [`crate::config::validate`] found, one per line.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Problems(Vec<crate::config::Problem>),
+    /// Anything else, said in full.
+    #[error("{0}")]
+    Message(String),
+}
+
+impl UserError {
+    pub fn msg(message: impl Into<String>) -> UserError {
+        UserError::Message(message.into())
+    }
+}
+
+/// Whether `report` is a mistake the user can fix rather than a bug: a [`UserError`] or a
+/// [`ConfigError`](crate::config::ConfigError) anywhere in its chain.
+pub fn is_user_error(report: &color_eyre::eyre::Report) -> bool {
+    report
+        .chain()
+        .any(|e| e.is::<UserError>() || e.is::<crate::config::ConfigError>())
+}
+
+/// A user error as `main` prints it: each line `docket: ...`, cleaned of anything a terminal
+/// would obey (names in it come from the config file and the command line).
+pub fn render_user_error(report: &color_eyre::eyre::Report) -> String {
+    format!("{report:#}")
+        .lines()
+        .map(|l| format!("docket: {}\n", crate::ui::sanitize::clean(l)))
+        .collect()
+}
+
+pub fn config_path(args: &ConsoleArgs) -> Result<PathBuf, UserError> {
     match &args.config {
         Some(p) => Ok(p.clone()),
-        None => crate::config::default_path()
-            .ok_or_else(|| color_eyre::eyre::eyre!("cannot find the platform config directory")),
+        None => crate::config::default_path().ok_or_else(|| {
+            UserError::msg(
+                "cannot find the platform config directory; pass --config PATH or set DOCKET_CONFIG",
+            )
+        }),
+    }
+}
+
+/// The config file and command line, checked as the console checks them before it opens
+/// anything (see [`crate::config::validate`]): the file's path, contents and text, or every
+/// problem found.
+pub fn checked_config(
+    args: &ConsoleArgs,
+) -> Result<(PathBuf, crate::config::File, String), UserError> {
+    let path = config_path(args)?;
+    let (file, text) = crate::config::load(&path)?;
+    let problems = crate::config::validate(&path, &text, &file, &args.selection());
+    if problems.is_empty() {
+        Ok((path, file, text))
+    } else {
+        Err(UserError::Problems(problems))
     }
 }
 
 /// `docket config init` and `docket config check`.
 pub fn config_command(args: &ConsoleArgs, cmd: &ConfigCommand) -> Result<()> {
-    use color_eyre::eyre::{WrapErr, bail};
-    let path = config_path(args)?;
     match cmd {
         ConfigCommand::Init { force } => {
+            let path = config_path(args)?;
             if path.exists() && !force {
-                bail!("{} exists; pass --force to replace it", path.display());
+                return Err(UserError::msg(format!(
+                    "{} exists; pass --force to replace it",
+                    path.display()
+                ))
+                .into());
             }
+            let cannot = |what: &str, p: &std::path::Path, e: std::io::Error| {
+                UserError::msg(format!(
+                    "cannot {what} {}: {e}; pass --config PATH to write elsewhere",
+                    p.display()
+                ))
+            };
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|e| cannot("create", dir, e))?;
             }
-            std::fs::write(&path, crate::config::EXAMPLE)
-                .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, crate::config::EXAMPLE).map_err(|e| cannot("write", &path, e))?;
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| cannot("restrict the permissions of", &path, e))?;
             }
             println!("wrote {}", path.display());
         }
         ConfigCommand::Check => {
-            let (file, _) = crate::config::load(&path)?;
+            // The same checks the console makes before it starts.
+            let (path, file, _) = checked_config(args)?;
             println!("{}: ok", path.display());
             for (name, p) in &file.profiles {
                 println!(
@@ -302,20 +369,24 @@ pub async fn open(
     profile: Option<&crate::config::Profile>,
 ) -> Result<Opened> {
     use crate::provider::{ApiKey, Connect, Vendor};
-    use color_eyre::eyre::{WrapErr, bail, eyre};
+    use color_eyre::eyre::{WrapErr, eyre};
     let path = path.to_path_buf();
     let profile = profile.cloned();
     let mut notice = None;
     let (provider, label, user, sandbox) = match (&args.api_url, &profile) {
         (Some(url), _) => {
             let key = std::env::var(&args.api_key_env).map_err(|_| {
-                eyre!(
+                UserError::msg(format!(
                     "no API key: set the {} environment variable (or name another with --api-key-env)",
                     args.api_key_env
-                )
+                ))
             })?;
             if key.trim().is_empty() {
-                bail!("the {} environment variable is empty", args.api_key_env);
+                return Err(UserError::msg(format!(
+                    "the {} environment variable is empty",
+                    args.api_key_env
+                ))
+                .into());
             }
             let mut c = Connect::new(Vendor::Zenoo, url, ApiKey::new(key.trim()));
             if let Some(p) = &profile {
@@ -337,7 +408,7 @@ pub async fn open(
                     .profiles
                     .get(name)
                     .ok_or_else(|| eyre!("no profile {name:?} in {}", path.display()))?;
-                let (mut c, source) = p.connect(name, &path).map_err(|e| eyre!(e))?;
+                let (mut c, source) = p.connect(name, &path).map_err(UserError::msg)?;
                 warnings.extend(source.warning);
                 args.apply(&mut c.transport);
                 let provider = crate::provider::connect(c)
@@ -360,7 +431,7 @@ pub async fn open(
         }
         (None, Some(p)) => {
             let name = profile_name.clone().unwrap_or_default();
-            let (mut c, source) = p.connect(&name, &path).map_err(|e| eyre!(e))?;
+            let (mut c, source) = p.connect(&name, &path).map_err(UserError::msg)?;
             if let Some(w) = &source.warning {
                 tracing::warn!("{w}");
             }
@@ -421,14 +492,12 @@ pub async fn open_from_args(args: &ConsoleArgs) -> Result<Opened> {
 
 /// Runs the console: against `--api-url`, a profile, or a sandbox started in-process.
 pub async fn console(args: &ConsoleArgs) -> Result<()> {
-    use color_eyre::eyre::{bail, eyre};
+    use color_eyre::eyre::eyre;
 
-    let path = config_path(args)?;
-    let (file, text) = crate::config::load(&path)?;
+    // Everything `docket config check` checks, so what it passes starts and what it refuses
+    // does not.
+    let (path, file, text) = checked_config(args)?;
     let keymap = crate::config::keymap_of(&file, &text, &path)?;
-    if args.api_url.is_some() && args.profile.len() > 1 {
-        bail!("--api-url opens one API; merge several with --profile a --profile b instead");
-    }
     let (profile_name, profile) = select_profile(args, &file, &path)?;
     let views = profile
         .as_ref()
@@ -495,7 +564,7 @@ pub fn select_profile(
     args: &ConsoleArgs,
     file: &crate::config::File,
     path: &std::path::Path,
-) -> Result<(Option<String>, Option<crate::config::Profile>)> {
+) -> Result<(Option<String>, Option<crate::config::Profile>), UserError> {
     let name = args.profile.first().cloned().or_else(|| {
         if args.api_url.is_none() {
             file.default_profile.clone()
@@ -506,7 +575,7 @@ pub fn select_profile(
     let profile = match &name {
         Some(name) => Some(file.profiles.get(name).cloned().ok_or_else(|| {
             let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
-            color_eyre::eyre::eyre!(
+            UserError::msg(format!(
                 "no profile {name:?} in {}; profiles there: {}",
                 path.display(),
                 if known.is_empty() {
@@ -514,7 +583,7 @@ pub fn select_profile(
                 } else {
                     known.join(", ")
                 }
-            )
+            ))
         })?),
         None => None,
     };
@@ -522,6 +591,17 @@ pub fn select_profile(
 }
 
 impl ConsoleArgs {
+    /// What the command line chooses, for [`crate::config::validate`].
+    pub fn selection(&self) -> crate::config::Selection<'_> {
+        crate::config::Selection {
+            profiles: &self.profile,
+            theme: self.theme.as_deref(),
+            api_url: self.api_url.as_deref(),
+            allow_insecure_http: self.allow_insecure_http,
+            ca_file: self.ca_file.as_deref(),
+        }
+    }
+
     /// The command line's transport flags over a profile's.
     pub fn apply(&self, t: &mut crate::provider::transport::Transport) {
         t.allow_insecure_http |= self.allow_insecure_http;

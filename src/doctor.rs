@@ -74,36 +74,35 @@ async fn config_and_key(
             return None;
         }
     };
-    let file = match crate::config::load(&path) {
-        Ok((file, _)) if path.exists() => {
-            r.add(
-                "config",
-                Level::Ok,
-                format!(
-                    "{}: {} profile(s), {} view(s)",
-                    path.display(),
-                    file.profiles.len(),
-                    file.views.len()
-                ),
-            );
-            file
-        }
-        Ok((file, _)) => {
-            r.add(
-                "config",
-                Level::Ok,
-                format!(
-                    "{} does not exist: defaults apply (docket config init writes an example)",
-                    path.display()
-                ),
-            );
-            file
-        }
+    let (file, text) = match crate::config::load(&path) {
+        Ok(loaded) => loaded,
         Err(e) => {
             r.add("config", Level::Fail, e.to_string());
             return None;
         }
     };
+    // The checks the console makes before it starts: what fails here, it refuses.
+    let problems = crate::config::validate(&path, &text, &file, &args.selection());
+    if !problems.is_empty() {
+        for p in problems {
+            r.add(p.topic, Level::Fail, p.to_string());
+        }
+        return None;
+    }
+    let summary = if path.exists() {
+        format!(
+            "{}: {} profile(s), {} view(s)",
+            path.display(),
+            file.profiles.len(),
+            file.views.len()
+        )
+    } else {
+        format!(
+            "{} does not exist: defaults apply (docket config init writes an example)",
+            path.display()
+        )
+    };
+    r.add("config", Level::Ok, summary);
     let (name, profile) = match select_profile(args, &file, &path) {
         Ok(v) => v,
         Err(e) => {

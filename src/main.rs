@@ -1,3 +1,6 @@
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
 use clap::Parser;
 use color_eyre::eyre::Result;
 use docket::cli::{self, Cli, Command, ConsoleArgs, SandboxCommand};
@@ -16,8 +19,39 @@ fn script(runtime: &tokio::runtime::Runtime, args: &ConsoleArgs, command: Script
     std::process::exit(code)
 }
 
-fn main() -> Result<()> {
-    color_eyre::install()?;
+/// Whether stderr may carry colours: a terminal, and no `NO_COLOR`.
+fn stderr_colors() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn main() -> ExitCode {
+    // Reports with locations and backtraces are for bugs; they are coloured only on a terminal.
+    let theme = if stderr_colors() {
+        color_eyre::config::Theme::dark()
+    } else {
+        color_eyre::config::Theme::new()
+    };
+    if let Err(e) = color_eyre::config::HookBuilder::default()
+        .theme(theme)
+        .install()
+    {
+        eprintln!("docket: cannot install the error reporter: {e}");
+    }
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(report) => {
+            if cli::is_user_error(&report) {
+                // A mistake the user can fix: what, where and what to do, plainly.
+                eprint!("{}", cli::render_user_error(&report));
+            } else {
+                eprintln!("Error: {report:?}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
     let cli = Cli::parse();
     let filter =
         || EnvFilter::try_from_env("DOCKET_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
@@ -32,7 +66,7 @@ fn main() -> Result<()> {
             tracing_subscriber::fmt()
                 .with_env_filter(filter())
                 .with_writer(std::io::stderr)
-                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_ansi(std::io::stderr().is_terminal())
                 .init();
             runtime.block_on(cli::serve(&args))
         }
