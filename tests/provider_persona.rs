@@ -1004,3 +1004,79 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             .rationale_on_decision
     );
 }
+
+/// Persona sends no breach flag, only `sla-expires-at`: a case past it is Breached (and so in
+/// the Breached view and `docket cases list --breached`), one due within a day is Critical, and
+/// a resolved case has no SLA left to breach.
+#[tokio::test]
+async fn a_case_past_its_sla_deadline_is_breached() {
+    use docket::app::queue::{Quick, passes};
+    use docket::domain::SlaStatus;
+    use jiff::{SignedDuration, ToSpan};
+
+    let server = MockServer::start().await;
+    let now = Timestamp::now();
+    let ago = |d: SignedDuration| (now - d).to_string();
+    let case = |id: &str, status: &str, sla: Option<String>, resolved: Option<String>| {
+        json!({
+            "type": "case",
+            "id": id,
+            "attributes": {
+                "status": status,
+                "name": id.to_uppercase(),
+                "created-at": ago(SignedDuration::from_hours(24 * 40)),
+                "sla-expires-at": sla,
+                "resolved-at": resolved,
+            },
+        })
+    };
+    let page = json!({
+        "data": [
+            case("case_late", "Open", Some(ago(SignedDuration::from_hours(24 * 30))), None),
+            case("case_soon", "Pending", Some((now + 2.hours()).to_string()), None),
+            case("case_fine", "Open", Some((now + 240.hours()).to_string()), None),
+            case("case_done", "Approved", Some(ago(SignedDuration::from_hours(24 * 30))),
+                Some(ago(SignedDuration::from_hours(24 * 31)))),
+            case("case_none", "Open", None, None),
+        ],
+        "links": { "next": null },
+    });
+    authed(Mock::given(method("GET")).and(path("/api/v1/cases")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Request-Id", REQUEST_ID)
+                .set_body_json(page),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let cases = persona(&server, settings()).queue().await.unwrap().unwrap();
+    let sla = |id: &str| {
+        cases
+            .iter()
+            .find(|c| c.token == id)
+            .unwrap_or_else(|| panic!("no {id}"))
+            .sla_status
+            .as_ref()
+            .and_then(|s| s.known())
+    };
+    assert_eq!(sla("case_late"), Some(SlaStatus::Breached));
+    assert_eq!(sla("case_soon"), Some(SlaStatus::Critical));
+    assert_eq!(sla("case_fine"), Some(SlaStatus::OnTrack));
+    assert_eq!(sla("case_done"), None, "resolved: its clock stopped");
+    assert_eq!(sla("case_none"), None, "no SLA set");
+
+    // The breached filter the console's view and `cases list --breached` share.
+    let breached = Quick {
+        breached: true,
+        closed: true,
+        ..Quick::default()
+    };
+    let hits: Vec<&str> = cases
+        .iter()
+        .filter(|c| passes(c, breached, None))
+        .map(|c| c.token.as_str())
+        .collect();
+    assert_eq!(hits, ["case_late"]);
+}

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::domain::model::{Case, Check, Comment, Entity, UserRef};
 use crate::domain::{
     CaseStatus, CheckCategory, CheckResult, CheckStatus, CommentType, Decision, EntityRole,
-    EntityType, Wire,
+    EntityType, SlaStatus, Wire, lifecycle,
 };
 use crate::provider::settings::PersonaSettings;
 
@@ -299,6 +299,23 @@ pub fn status(
     (Wire::Known(CaseStatus::Closed), Some(decision))
 }
 
+/// Where a case stands against its SLA: Persona sends only the deadline (`sla-expires-at`),
+/// no breach flag, so it is read against `now`: Breached once past, Critical within its last 24
+/// hours, else On Track (Persona has no warning window). A resolved case has none: its clock
+/// stopped.
+pub fn sla_status(
+    deadline: Option<Timestamp>,
+    resolved: bool,
+    now: Timestamp,
+) -> Option<Wire<SlaStatus>> {
+    let deadline = deadline.filter(|_| !resolved)?;
+    Some(Wire::Known(lifecycle::sla_status(
+        deadline.as_second(),
+        1,
+        now.as_second(),
+    )))
+}
+
 /// A case's raw `status`.
 pub fn case_status(res: &Value) -> Option<String> {
     text(attributes(res), "status")
@@ -331,6 +348,7 @@ pub fn case(res: &Value, included: &[Value], s: &PersonaSettings) -> Result<Case
         resolution.as_deref(),
         s,
     );
+    let resolved = status.known() == Some(CaseStatus::Closed) || time(a, "resolved-at").is_some();
     let who = subject(res, included);
     let accounts = res
         .get("relationships")
@@ -351,7 +369,7 @@ pub fn case(res: &Value, included: &[Value], s: &PersonaSettings) -> Result<Case
             name: None,
         }),
         sla_deadline: time(a, "sla-expires-at"),
-        sla_status: None,
+        sla_status: sla_status(time(a, "sla-expires-at"), resolved, Timestamp::now()),
         sla_paused: false,
         open_alerts: None,
         total_entities: accounts,
@@ -605,3 +623,39 @@ pub fn entities(included: &[Value]) -> Vec<Entity> {
 
 /// The JSON kind of a value, for error messages.
 pub use crate::provider::http::json_kind as kind;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sla_is_read_from_the_deadline_against_now() {
+        let now: Timestamp = "2026-12-03T08:00:00Z".parse().unwrap();
+        let at = |s: &str| Some(s.parse::<Timestamp>().unwrap());
+        let known = |w: Option<Wire<SlaStatus>>| w.and_then(|w| w.known());
+        assert_eq!(
+            known(sla_status(at("2026-11-03T08:00:00Z"), false, now)),
+            Some(SlaStatus::Breached),
+            "30 days past"
+        );
+        assert_eq!(
+            known(sla_status(at("2026-12-03T07:59:59Z"), false, now)),
+            Some(SlaStatus::Breached),
+            "a second past"
+        );
+        assert_eq!(
+            known(sla_status(at("2026-12-03T20:00:00Z"), false, now)),
+            Some(SlaStatus::Critical)
+        );
+        assert_eq!(
+            known(sla_status(at("2026-12-10T08:00:00Z"), false, now)),
+            Some(SlaStatus::OnTrack)
+        );
+        assert_eq!(sla_status(None, false, now), None, "no SLA set");
+        assert_eq!(
+            sla_status(at("2026-11-03T08:00:00Z"), true, now),
+            None,
+            "a resolved case's clock stopped"
+        );
+    }
+}
