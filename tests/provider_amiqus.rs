@@ -366,6 +366,83 @@ async fn closing_a_case_posts_a_case_review() {
 }
 
 #[tokio::test]
+async fn changing_status_posts_a_case_review_with_any_case_status() {
+    use docket::provider::Feature;
+    let (server, p) = start().await;
+    let caps = p.capabilities();
+    assert_eq!(caps.why_not(Feature::ChangeStatus), None);
+    assert_eq!(
+        caps.vendor_statuses,
+        [
+            "awaiting_response",
+            "action_required",
+            "reviewed_pending_decision",
+            "on_hold"
+        ]
+    );
+    Mock::given(method("POST"))
+        .and(path(at("/cases/8723/reviews")))
+        .and(header("authorization", BEARER))
+        .and(header("content-type", "application/json"))
+        .and(body_json(json!({ "status": "on_hold" })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(fixture("case_review_on_hold.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Amiqus's refusal comes back as it was sent: its status and its messages.
+    Mock::given(method("POST"))
+        .and(path(at("/cases/8731/reviews")))
+        .and(body_json(json!({ "status": "reviewed_pending_decision" })))
+        .respond_with(ResponseTemplate::new(422).set_body_json(fixture("error_422.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let hold = Submission::SetStatus {
+        case: "8723".into(),
+        status: "on_hold".into(),
+    };
+    let said = p.submit(&hold, "idem-status-1").await.unwrap();
+    assert_eq!(said, "Case 8723 is now on_hold (was action_required)");
+
+    let pending = Submission::SetStatus {
+        case: "8731".into(),
+        status: "reviewed_pending_decision".into(),
+    };
+    let (status, code, message, _, _) =
+        api_error(p.submit(&pending, "idem-status-2").await.unwrap_err());
+    assert_eq!((status, code.as_str()), (422, "VALIDATION_ERROR"));
+    assert!(
+        message.contains("The selected status is invalid."),
+        "{message}"
+    );
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_retry_sees_a_status_change_that_already_landed() {
+    let (server, p) = start().await;
+    let mut on_hold = fixture("case_8723.json");
+    on_hold["status"] = json!("on_hold");
+    get(&server, "/cases/8723", on_hold, 2).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let to = |status: &str| Submission::SetStatus {
+        case: "8723".into(),
+        status: status.into(),
+    };
+    assert_eq!(
+        p.already_applied(&to("on_hold")).await.as_deref(),
+        Some("Full-time onboarding is now on_hold")
+    );
+    assert_eq!(p.already_applied(&to("action_required")).await, None);
+    server.verify().await;
+}
+
+#[tokio::test]
 async fn resolving_checks_posts_step_reviews_with_the_rationale() {
     let (server, p) = start().await;
     let approve_msg = "Date of birth on passport differs by a transposed day and month; \
@@ -650,8 +727,18 @@ async fn what_amiqus_cannot_do_is_refused_without_a_request() {
             case: "8723".into(),
             to: CaseStatus::InReview,
         },
+        // A decision is a close (with its summary kept locally), not a status change; and
+        // `pending` is deprecated.
         Submission::SetStatus {
             case: "8723".into(),
+            status: "approved".into(),
+        },
+        Submission::SetStatus {
+            case: "8723".into(),
+            status: "pending".into(),
+        },
+        Submission::SetStatus {
+            case: "../8723".into(),
             status: "on_hold".into(),
         },
         Submission::EscalateAlert {

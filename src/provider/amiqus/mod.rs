@@ -5,7 +5,8 @@
 //! `check.*` carries a check. The console's "alerts" are the steps whose check needs a person's
 //! decision (status `refer`, `rejected` or `failed`, or a response whose result is `consider`),
 //! resolved with a step review (`approved` / `rejected` with a message); closing the case is a
-//! case review (`approved` / `rejected`, which cannot carry a rationale).
+//! case review (`approved` / `rejected`, which cannot carry a rationale), and so is changing its
+//! status (`awaiting_response`, `action_required`, `reviewed_pending_decision`, `on_hold`).
 //!
 //! Auth is `Authorization: Bearer <personal access token>`. Lists are `paginated_list` pages,
 //! walked 100 at a time by page number. Amiqus has neither ETags nor idempotency keys: every
@@ -78,6 +79,9 @@ impl AmiqusProvider {
         caps.checks = true;
         caps.timeline = true;
         caps.close = true;
+        // A case review sets any case status, not only a decision.
+        caps.change_status = true;
+        caps.vendor_statuses = wire::CHANGE_STATUSES.map(String::from).to_vec();
         Ok(AmiqusProvider {
             http,
             base: c.base_url.trim_end_matches('/').to_string(),

@@ -3,6 +3,8 @@
 //! - Closing a case with a decision is a case review: `POST /cases/{id}/reviews`
 //!   `{"status": "approved" | "rejected"}`. A case review has no message field, so the summary
 //!   typed with the decision stays in docket's local audit log.
+//! - Changing a case's status is a case review too, with any other case status
+//!   ([`wire::CHANGE_STATUSES`]): `{"status": "on_hold"}`.
 //! - Resolving alerts (`"{record}/{step}"` tokens) is one step review each:
 //!   `POST /records/{r}/steps/{s}/reviews` `{"status": "approved" | "rejected", "message"}`,
 //!   the message 1 to 1000 characters and required to reject.
@@ -128,6 +130,25 @@ fn verb(status: &str) -> &'static str {
     }
 }
 
+/// A status "change status" may set, as Amiqus spells it, or why not: the decisions are taken
+/// by closing the case (with its summary kept in the local audit log).
+fn change_status(status: &str) -> Result<&'static str, ProviderError> {
+    let wanted = status.trim();
+    if let Some(s) = wire::CHANGE_STATUSES.iter().find(|s| **s == wanted) {
+        return Ok(s);
+    }
+    Err(ProviderError::Invalid(match wanted {
+        "approved" | "rejected" => format!(
+            "\"{wanted}\" is a decision: close the case with a decision instead of changing its \
+             status"
+        ),
+        _ => format!(
+            "Amiqus ID has no case status {wanted:?}; a case can be moved to {}",
+            wire::CHANGE_STATUSES.join(", ")
+        ),
+    }))
+}
+
 /// The refusal for a submission Amiqus's API has no call for.
 fn cannot(p: &AmiqusProvider, f: Feature, what: &str) -> ProviderError {
     ProviderError::Invalid(
@@ -194,9 +215,24 @@ pub async fn submit(
         }
         Submission::EscalateAlert { .. } => Err(cannot(p, Feature::EscalateAlerts, "escalate")),
         Submission::Acknowledge { .. } => Err(cannot(p, Feature::AcknowledgeAlerts, "acknowledge")),
-        Submission::Status { .. } | Submission::SetStatus { .. } => {
-            Err(cannot(p, Feature::ChangeStatus, "change a case's status"))
+        Submission::SetStatus { case, status } => {
+            let id = numeric(case, "case")?;
+            let status = change_status(status)?;
+            let answer = p
+                .post(
+                    &format!("/cases/{id}/reviews"),
+                    &wire::status_review_body(status),
+                )
+                .await?;
+            let from = wire::text(&answer, "from_status")
+                .map(|f| format!(" (was {f})"))
+                .unwrap_or_default();
+            Ok(format!("Case {id} is now {status}{from}"))
         }
+        Submission::Status { to, .. } => Err(ProviderError::Invalid(format!(
+            "\"{to}\" is a Zenoo case status; Amiqus ID's are {}",
+            wire::CHANGE_STATUSES.join(", ")
+        ))),
         Submission::Assign { .. } => Err(cannot(p, Feature::Assign, "assign cases")),
         Submission::EscalateCase { .. } => Err(cannot(p, Feature::EscalateCase, "escalate")),
         Submission::ApproveRisk { .. } | Submission::OverrideRisk { .. } => Err(cannot(
@@ -225,6 +261,15 @@ pub async fn already_applied(p: &AmiqusProvider, s: &Submission) -> Option<Strin
             (wire::text(&got.value, "status").as_deref() == Some(status)).then(|| {
                 let name = wire::text(&got.value, "name").unwrap_or_else(|| format!("Case {id}"));
                 format!("{name} {status}")
+            })
+        }
+        Submission::SetStatus { case, status } => {
+            let id = numeric(case, "case").ok()?;
+            let status = change_status(status).ok()?;
+            let got = p.case_json(id, "client").await.ok()?;
+            (wire::text(&got.value, "status").as_deref() == Some(status)).then(|| {
+                let name = wire::text(&got.value, "name").unwrap_or_else(|| format!("Case {id}"));
+                format!("{name} is now {status}")
             })
         }
         Submission::Resolve {
@@ -376,6 +421,22 @@ mod tests {
         );
         let bad = vec!["983434/../me".to_string()];
         assert!(step_reviews(&bad, ResolutionAction::Approve, "x", false, None).is_err());
+    }
+
+    #[test]
+    fn a_status_change_is_any_status_but_a_decision() {
+        assert_eq!(change_status(" on_hold ").unwrap(), "on_hold");
+        for s in wire::CHANGE_STATUSES {
+            assert_eq!(change_status(s).unwrap(), s);
+        }
+        let Err(ProviderError::Invalid(m)) = change_status("approved") else {
+            panic!("a decision was accepted as a status")
+        };
+        assert!(m.contains("close the case"), "{m}");
+        let Err(ProviderError::Invalid(m)) = change_status("pending") else {
+            panic!("the deprecated status was accepted")
+        };
+        assert!(m.contains("on_hold"), "{m}");
     }
 
     #[test]

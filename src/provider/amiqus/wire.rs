@@ -557,6 +557,21 @@ pub fn case_review_body(d: Decision) -> Value {
     json!({ "status": decision_status(d) })
 }
 
+/// The case statuses "change status" offers, in the order a case usually moves through them.
+/// A case review (`POST /cases/{id}/reviews`) accepts any case status; `approved` and
+/// `rejected` are decisions, taken by closing the case, and `pending` is deprecated.
+pub const CHANGE_STATUSES: [&str; 4] = [
+    "awaiting_response",
+    "action_required",
+    "reviewed_pending_decision",
+    "on_hold",
+];
+
+/// The body of a case review that moves a case to `status`.
+pub fn status_review_body(status: &str) -> Value {
+    json!({ "status": status })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
