@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::ProviderError;
 use super::api::{Capabilities, Provider, Vendor};
+use super::{ItemResult, ProviderError};
 use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
 };
@@ -314,5 +314,45 @@ fn in_source(source: &str, e: ProviderError) -> ProviderError {
             message,
         },
         ProviderError::Invalid(m) => ProviderError::Invalid(format!("[{source}] {m}")),
+        // Each alert by the token it was given as, with its source.
+        ProviderError::Bulk { action, items } => ProviderError::Bulk {
+            action,
+            items: items
+                .into_iter()
+                .map(|i| ItemResult {
+                    token: qualify(source, &i.token),
+                    ..i
+                })
+                .collect(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::ItemOutcome;
+
+    #[test]
+    fn a_bulk_refusal_names_each_alert_as_it_was_given() {
+        let e = in_source(
+            "eu",
+            ProviderError::Bulk {
+                action: "Decline".into(),
+                items: vec![ItemResult {
+                    token: "alt_1".into(),
+                    outcome: ItemOutcome::Refused {
+                        code: Some("ALERT_ALREADY_RESOLVED".into()),
+                        message: "done".into(),
+                    },
+                    request_id: Some("req_1".into()),
+                }],
+            },
+        );
+        let ProviderError::Bulk { items, .. } = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(items[0].token, qualify("eu", "alt_1"));
+        assert_eq!(items[0].request_id.as_deref(), Some("req_1"));
     }
 }

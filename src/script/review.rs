@@ -234,20 +234,27 @@ pub(super) async fn alerts(ctx: &Ctx, cmd: &AlertsCommand) -> Result<(), Failure
                 plural(tokens.len(), "alert")
             );
             let submission = Submission::Resolve {
-                tokens,
+                tokens: tokens.clone(),
                 action,
                 rationale,
                 false_positive: *false_positive,
                 conditions,
             };
-            deliver(ctx, &title, &submission, send).await
+            deliver(ctx, &title, &submission, send)
+                .await
+                .map_err(|f| f.per_alert(&tokens))
         }
         AlertsCommand::Acknowledge { tokens, send } => {
             let tokens = unique(tokens);
             let caps = alert_caps(ctx, &tokens)?;
             able(&caps, Feature::AcknowledgeAlerts)?;
             let title = format!("Acknowledge {}", plural(tokens.len(), "alert"));
-            deliver(ctx, &title, &Submission::Acknowledge { tokens }, send).await
+            let submission = Submission::Acknowledge {
+                tokens: tokens.clone(),
+            };
+            deliver(ctx, &title, &submission, send)
+                .await
+                .map_err(|f| f.per_alert(&tokens))
         }
         AlertsCommand::Escalate {
             token,

@@ -9,8 +9,8 @@ use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
 };
 use crate::domain::review::Submission;
-use crate::provider::ProviderError;
 use crate::provider::api::{Capabilities, Provider, Vendor};
+use crate::provider::{ItemResult, ProviderError};
 
 /// A Zenoo-compatible API (Zenoo itself, or the embedded sandbox).
 #[derive(Debug)]
@@ -267,8 +267,8 @@ async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<Strin
                     .await?;
                 format!("{} {one}: now {}", action.as_str(), a.status)
             } else {
-                let out = client
-                    .bulk_resolve(
+                let items = client
+                    .bulk_resolve_each(
                         tokens,
                         *action,
                         rationale,
@@ -277,16 +277,23 @@ async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<Strin
                         key,
                     )
                     .await?;
-                bulk_result("resolved", out)?
+                let what = if *false_positive {
+                    format!("{} as false positive", action.as_str())
+                } else {
+                    action.as_str().to_string()
+                };
+                bulk_result(&what, &format!("resolved with {what}"), items)?
             }
         }
         Submission::EscalateAlert { token, reason } => {
             client.escalate_alert(token, reason, None, key).await?;
             format!("Escalated {token}")
         }
-        Submission::Acknowledge { tokens } => {
-            bulk_result("acknowledged", client.bulk_acknowledge(tokens, key).await?)?
-        }
+        Submission::Acknowledge { tokens } => bulk_result(
+            "Acknowledge",
+            "acknowledged",
+            client.bulk_acknowledge_each(tokens, key).await?,
+        )?,
         Submission::Status { case, to } => {
             let c = client.update_case(case, Some(*to), None, key).await?;
             format!("{} is now {}", c.name, c.status)
@@ -364,23 +371,34 @@ async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<Strin
     })
 }
 
-fn bulk_result(
-    verb: &str,
-    out: crate::provider::zenoo::writes::BulkOutcome,
-) -> Result<String, ProviderError> {
-    if out.failed == 0 {
-        return Ok(format!("{} alert(s) {verb}", out.succeeded));
+/// What a bulk action did: one line naming every alert when all landed; otherwise
+/// [`ProviderError::Bulk`], each alert landed or refused with the API's code, message and
+/// request id.
+fn bulk_result(action: &str, done: &str, items: Vec<ItemResult>) -> Result<String, ProviderError> {
+    if items.iter().all(ItemResult::landed) {
+        let mut requests: Vec<&str> = items
+            .iter()
+            .filter_map(|i| i.request_id.as_deref())
+            .collect();
+        requests.dedup();
+        let tokens: Vec<&str> = items.iter().map(|i| i.token.as_str()).collect();
+        return Ok(format!(
+            "{} {done}{}{}{}",
+            match items.len() {
+                1 => "1 alert".to_string(),
+                n => format!("{n} alerts"),
+            },
+            if tokens.is_empty() { "" } else { ": " },
+            tokens.join(", "),
+            match requests.as_slice() {
+                [] => String::new(),
+                [one] => format!(" (request {one})"),
+                many => format!(" (requests {})", many.join(", ")),
+            }
+        ));
     }
-    let detail: Vec<String> = out
-        .errors
-        .iter()
-        .take(5)
-        .map(|(t, code, msg)| format!("{t}: {code} {msg}"))
-        .collect();
-    Err(ProviderError::Invalid(format!(
-        "{} {verb}, {} failed: {}",
-        out.succeeded,
-        out.failed,
-        detail.join("; ")
-    )))
+    Err(ProviderError::Bulk {
+        action: action.to_string(),
+        items,
+    })
 }

@@ -16,7 +16,7 @@ use super::wire::{self, Envelope, count, text};
 use super::{ZenooClient, segment};
 use crate::domain::model::{Alert, Assessment, Case, Comment, Reviewer};
 use crate::domain::{CaseStatus, CommentType, Decision, ResolutionAction, ReviewerRole, RiskTier};
-use crate::provider::ProviderError;
+use crate::provider::{ItemOutcome, ItemResult, ProviderError};
 
 /// Most alerts one bulk request may carry; longer lists are split.
 pub const BULK_LIMIT: usize = 50;
@@ -76,6 +76,66 @@ fn bulk_outcome(v: &Value) -> Result<BulkOutcome, String> {
     })
 }
 
+/// The requests a bulk action takes: the tokens once each, in order, at most [`BULK_LIMIT`] a
+/// request, the n-th with key `{key}-n`. Every key is checked before anything is sent.
+fn bulk_requests<'a>(
+    tokens: &'a [String],
+    key: &str,
+) -> Result<Vec<(Vec<&'a str>, String)>, ProviderError> {
+    check_key(key)?;
+    let mut seen = HashSet::new();
+    let unique: Vec<&str> = tokens
+        .iter()
+        .map(String::as_str)
+        .filter(|t| seen.insert(*t))
+        .collect();
+    // The longest derived key must be valid too.
+    check_key(&format!("{key}-{}", unique.len().div_ceil(BULK_LIMIT)))?;
+    Ok(unique
+        .chunks(BULK_LIMIT)
+        .enumerate()
+        .map(|(i, chunk)| (chunk.to_vec(), format!("{key}-{}", i + 1)))
+        .collect())
+}
+
+/// What one bulk answer says of each alert it carried. Alerts listed in `errors[]` were refused
+/// with that code and message. The rest landed, unless the API counted more failures than it
+/// listed (Zenoo's bulk acknowledge lists none): when every unlisted alert must have failed,
+/// each is refused without a reason; otherwise which of them failed cannot be told.
+fn per_alert(chunk: &[&str], part: &BulkOutcome, request_id: Option<&str>) -> Vec<ItemResult> {
+    let listed = |t: &str| part.errors.iter().find(|(token, _, _)| token == t);
+    let matched = chunk.iter().filter(|t| listed(t).is_some()).count();
+    let unlisted = chunk.len() - matched;
+    let unlisted_failed = (part.failed as usize).saturating_sub(matched).min(unlisted);
+    chunk
+        .iter()
+        .map(|t| {
+            let outcome = match listed(t) {
+                Some((_, code, message)) => ItemOutcome::Refused {
+                    code: (!code.is_empty()).then(|| code.clone()),
+                    message: message.clone(),
+                },
+                None if unlisted_failed == 0 => ItemOutcome::Landed,
+                None if unlisted_failed == unlisted => ItemOutcome::Refused {
+                    code: None,
+                    message: "refused; the API did not say why".into(),
+                },
+                None => ItemOutcome::Unknown {
+                    message: format!(
+                        "the API counted {unlisted_failed} of {unlisted} alerts as failed \
+                         without saying which; this one may not have landed"
+                    ),
+                },
+            };
+            ItemResult {
+                token: (*t).to_string(),
+                outcome,
+                request_id: request_id.map(str::to_string),
+            }
+        })
+        .collect()
+}
+
 /// The body of a resolution, single or bulk.
 fn resolution(
     action: ResolutionAction,
@@ -125,7 +185,11 @@ impl ZenooClient {
         if !answer.status.is_success() {
             return Err(Self::error(&answer));
         }
-        Self::decode(&endpoint, &answer)
+        let mut env = Self::decode(&endpoint, &answer)?;
+        if env.meta.request_id.is_none() {
+            env.meta.request_id = super::request_id(&answer.headers, None);
+        }
+        Ok(env)
     }
 
     /// A write whose answer is one record.
@@ -155,20 +219,10 @@ impl ZenooClient {
         fields: Map<String, Value>,
         key: &str,
     ) -> Result<BulkOutcome, ProviderError> {
-        check_key(key)?;
-        let mut seen = HashSet::new();
-        let unique: Vec<&str> = tokens
-            .iter()
-            .map(String::as_str)
-            .filter(|t| seen.insert(*t))
-            .collect();
-        // The longest derived key must be valid too, before anything is sent.
-        check_key(&format!("{key}-{}", unique.len().div_ceil(BULK_LIMIT)))?;
         let mut total = BulkOutcome::default();
-        for (i, chunk) in unique.chunks(BULK_LIMIT).enumerate() {
+        for (chunk, chunk_key) in bulk_requests(tokens, key)? {
             let mut body = fields.clone();
             body.insert("alert_tokens".into(), json!(chunk));
-            let chunk_key = format!("{key}-{}", i + 1);
             let env = self
                 .post_json(Method::POST, path, &Value::Object(body), &chunk_key)
                 .await?;
@@ -179,6 +233,87 @@ impl ZenooClient {
             total.errors.extend(part.errors);
         }
         Ok(total)
+    }
+
+    /// Like [`ZenooClient::bulk`], but says what became of each alert, with the request that
+    /// carried it. A request the API refuses as a whole (a 4xx) refuses each of its alerts with
+    /// its code and message, and the other requests are still sent; no answer, a 429 or a 5xx
+    /// is returned as the error (the whole call is then retried, its landed requests replayed).
+    /// When the only request is refused as a whole, that refusal is returned as it came.
+    async fn bulk_each(
+        &self,
+        path: &str,
+        tokens: &[String],
+        fields: Map<String, Value>,
+        key: &str,
+    ) -> Result<Vec<ItemResult>, ProviderError> {
+        let requests = bulk_requests(tokens, key)?;
+        let single = requests.len() == 1;
+        let mut items = Vec::new();
+        for (chunk, chunk_key) in requests {
+            let mut body = fields.clone();
+            body.insert("alert_tokens".into(), json!(chunk));
+            let env = match self
+                .post_json(Method::POST, path, &Value::Object(body), &chunk_key)
+                .await
+            {
+                Ok(env) => env,
+                Err(e @ ProviderError::Api { .. }) if !e.is_transient() => {
+                    if single {
+                        return Err(e);
+                    }
+                    let ProviderError::Api {
+                        code,
+                        message,
+                        request_id,
+                        ..
+                    } = e
+                    else {
+                        unreachable!("matched above")
+                    };
+                    items.extend(chunk.iter().map(|t| ItemResult {
+                        token: (*t).to_string(),
+                        outcome: ItemOutcome::Refused {
+                            code: Some(code.clone()),
+                            message: message.clone(),
+                        },
+                        request_id: request_id.clone(),
+                    }));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let part =
+                bulk_outcome(&env.data).map_err(|m| Self::bad(&format!("POST {path}"), &env, m))?;
+            items.extend(per_alert(&chunk, &part, env.meta.request_id.as_deref()));
+        }
+        Ok(items)
+    }
+
+    /// Resolves many alerts alike and says what became of each (see
+    /// [`ZenooClient::bulk_each`]).
+    pub async fn bulk_resolve_each(
+        &self,
+        tokens: &[String],
+        action: ResolutionAction,
+        rationale: &str,
+        is_false_positive: bool,
+        conditions: Option<&str>,
+        key: &str,
+    ) -> Result<Vec<ItemResult>, ProviderError> {
+        let fields = resolution(action, rationale, is_false_positive, conditions);
+        self.bulk_each("/v1/alerts/bulk/resolve", tokens, fields, key)
+            .await
+    }
+
+    /// Acknowledges many Open alerts and says what became of each.
+    pub async fn bulk_acknowledge_each(
+        &self,
+        tokens: &[String],
+        key: &str,
+    ) -> Result<Vec<ItemResult>, ProviderError> {
+        self.bulk_each("/v1/alerts/bulk/acknowledge", tokens, Map::new(), key)
+            .await
     }
 
     /// Resolves one alert. `conditions` goes with `Approve with Conditions` only.
@@ -412,6 +547,79 @@ mod tests {
             .unwrap();
         assert_eq!((o.succeeded, o.failed), (2, 1));
         assert!(bulk_outcome(&json!([])).is_err());
+    }
+
+    #[test]
+    fn each_alert_of_a_bulk_answer_is_landed_or_refused_with_its_reason() {
+        let chunk = ["alt_1", "alt_2", "alt_3"];
+        let outcome = |failed, errors: Vec<(&str, &str, &str)>| BulkOutcome {
+            succeeded: 3 - failed,
+            failed,
+            errors: errors
+                .into_iter()
+                .map(|(t, c, m)| (t.into(), c.into(), m.into()))
+                .collect(),
+        };
+        let outcomes = |o: &BulkOutcome| -> Vec<ItemOutcome> {
+            let items = per_alert(&chunk, o, Some("req_1"));
+            assert!(
+                items
+                    .iter()
+                    .all(|i| i.request_id.as_deref() == Some("req_1"))
+            );
+            assert_eq!(
+                items.iter().map(|i| i.token.as_str()).collect::<Vec<_>>(),
+                chunk
+            );
+            items.into_iter().map(|i| i.outcome).collect()
+        };
+        let refused = |code: &str, message: &str| ItemOutcome::Refused {
+            code: Some(code.into()),
+            message: message.into(),
+        };
+
+        // Itemised, as the sandbox answers.
+        let o = outcome(1, vec![("alt_2", "ALERT_ALREADY_RESOLVED", "done")]);
+        assert_eq!(
+            outcomes(&o),
+            [
+                ItemOutcome::Landed,
+                refused("ALERT_ALREADY_RESOLVED", "done"),
+                ItemOutcome::Landed
+            ]
+        );
+        // A code without a message, as Zenoo documents bulk resolve's errors.
+        let o = outcome(1, vec![("alt_3", "NOT_FOUND", "")]);
+        assert_eq!(outcomes(&o)[2], refused("NOT_FOUND", ""));
+
+        // Counts only, as Zenoo documents bulk acknowledge: all failed, or none.
+        let all = outcomes(&outcome(3, vec![]));
+        assert!(
+            all.iter().all(
+                |o| matches!(o, ItemOutcome::Refused { code: None, message } if !message.is_empty())
+            ),
+            "{all:?}"
+        );
+        assert!(
+            outcomes(&outcome(0, vec![]))
+                .iter()
+                .all(|o| *o == ItemOutcome::Landed)
+        );
+        // Some failed, not said which: neither landed nor refused can be claimed.
+        let some = outcomes(&outcome(2, vec![("alt_1", "X", "m")]));
+        assert_eq!(some[0], refused("X", "m"));
+        assert!(
+            some[1..]
+                .iter()
+                .all(|o| matches!(o, ItemOutcome::Unknown { .. })),
+            "{some:?}"
+        );
+        let some = outcomes(&outcome(1, vec![]));
+        assert!(
+            some.iter()
+                .all(|o| matches!(o, ItemOutcome::Unknown { .. })),
+            "{some:?}"
+        );
     }
 
     #[test]
