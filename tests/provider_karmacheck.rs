@@ -823,6 +823,21 @@ async fn capabilities_say_what_karmacheck_can_do() {
     assert!(!caps.assign && !caps.comments && !caps.add_comment && !caps.timeline);
     assert!(!caps.risk && !caps.reviewers && !caps.change_status && !caps.sla);
     assert!(caps.resolution_actions.is_empty() && caps.vendor_statuses.is_empty());
+
+    // Decline sends the summary to the candidate and cannot be undone; approving keeps it
+    // locally. The close drawer's note and the confirmation say so.
+    let note = caps.decision_note.as_deref().unwrap();
+    assert!(
+        note.contains("emails the candidate") && note.contains("cannot be undone"),
+        "{note}"
+    );
+    assert!(note.contains("local audit log"), "{note}");
+    let decline = caps.irreversible(Decision::Decline).expect("irreversible");
+    assert_eq!(decline.summary_sent_to.as_deref(), Some("the candidate"));
+    assert!(decline.effect.contains("pre-adverse"), "{}", decline.effect);
+    assert!(caps.irreversible(Decision::Approve).is_none());
+    assert!(caps.vendor_keeps_text(&close(CASE, Decision::Decline, "r")));
+    assert!(!caps.vendor_keeps_text(&close(CASE, Decision::Approve, "r")));
 }
 
 #[tokio::test]

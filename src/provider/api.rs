@@ -9,10 +9,10 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::ProviderError;
-use crate::domain::ResolutionAction;
 use crate::domain::model::{Alert, Assessment, AuditEntry, Case, Check, Comment, Entity};
 use crate::domain::model::{Reviewer, User};
 use crate::domain::review::Submission;
+use crate::domain::{Decision, ResolutionAction};
 
 /// Which vendor a provider speaks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -105,6 +105,21 @@ pub struct Capabilities {
     /// Statuses the vendor defines, offered by "change status" instead of Zenoo's lifecycle
     /// (sent as `Submission::SetStatus`). Empty: Zenoo's statuses and transitions.
     pub vendor_statuses: Vec<String>,
+    /// Decisions the vendor acts on at once and for good (KarmaCheck's Decline starts
+    /// pre-adverse action and emails the candidate the summary). They are confirmed before
+    /// they are sent, showing the text that leaves.
+    #[serde(default)]
+    pub irreversible: Vec<Irreversible>,
+}
+
+/// A decision that cannot be undone once sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Irreversible {
+    pub decision: Decision,
+    /// What the vendor does, in words: "starts pre-adverse action".
+    pub effect: String,
+    /// Who outside the organisation is sent the summary ("the candidate"), if anyone.
+    pub summary_sent_to: Option<String>,
 }
 
 impl Capabilities {
@@ -136,6 +151,7 @@ impl Capabilities {
             false_positive: true,
             decision_note: None,
             vendor_statuses: vec![],
+            irreversible: vec![],
         }
     }
 
@@ -167,7 +183,28 @@ impl Capabilities {
             false_positive: false,
             decision_note: None,
             vendor_statuses: vec![],
+            irreversible: vec![],
         }
+    }
+
+    /// Whether the vendor keeps the text typed with a submission (for the local audit log's
+    /// mark). A decision's summary is kept where the vendor stores the rationale, or where an
+    /// irreversible decision sends it on (KarmaCheck's pre-adverse reason).
+    pub fn vendor_keeps_text(&self, s: &Submission) -> bool {
+        match s {
+            Submission::Close { decision, .. } => {
+                self.rationale_on_decision
+                    || self
+                        .irreversible(*decision)
+                        .is_some_and(|i| i.summary_sent_to.is_some())
+            }
+            _ => true,
+        }
+    }
+
+    /// What cannot be undone about a decision, if anything.
+    pub fn irreversible(&self, decision: Decision) -> Option<&Irreversible> {
+        self.irreversible.iter().find(|i| i.decision == decision)
     }
 
     /// The reason an action cannot be taken, in words, or `None` when it can.

@@ -67,6 +67,11 @@ pub enum CasesCommand {
         /// The decision's summary (`-` reads it from stdin).
         #[arg(long)]
         summary: String,
+        /// Send a decision that cannot be undone (KarmaCheck's Decline starts pre-adverse
+        /// action and emails the candidate the summary) without asking. Without it, such a
+        /// decision is confirmed at the terminal, or refused (exit 2) when there is none.
+        #[arg(long)]
+        yes: bool,
         #[command(flatten)]
         send: SendArgs,
     },

@@ -42,9 +42,10 @@ use output::{c, emit};
 pub const EXIT_OK: i32 = 0;
 /// Anything not covered below (an unexpected answer, a local store that cannot be opened).
 pub const EXIT_OTHER: i32 = 1;
-/// Bad arguments, an unknown case, an action the provider cannot do, or `--read-only`.
+/// Bad arguments, an unknown case, an action the provider cannot do, `--read-only`, or a
+/// decision that cannot be undone, not confirmed.
 pub const EXIT_USAGE: i32 = 2;
-/// The API refused the request (a 4xx answer).
+/// The API refused the request (a 4xx answer); for an action on several alerts, any of them.
 pub const EXIT_REFUSED: i32 = 3;
 /// The API could not be reached or is unavailable, or the review is still queued in the outbox
 /// when `--wait-secs` runs out.
@@ -56,8 +57,11 @@ Exit codes of `docket cases`, `docket alerts` and `docket risk`:
   0  success
   1  anything else (an unexpected answer, a local store that cannot be opened)
   2  usage or validation error: bad arguments, an unknown case, an action the provider
-     cannot do, --read-only
-  3  the API refused the request (4xx); --json prints its code, message and request id
+     cannot do, --read-only, a decision that cannot be undone sent without --yes or a
+     confirmation
+  3  the API refused the request (4xx); --json prints its code, message and request id.
+     For several alerts: the API refused any of them (the others landed); each alert's
+     result is a line on stdout, or in `results` with --json
   4  the API could not be reached or is unavailable, or the review is still queued in the
      outbox when --wait-secs runs out (a later docket run sends it)";
 

@@ -1,6 +1,7 @@
 //! The review actions: each builds a [`Submission`], writes it to the outbox and waits for it to
 //! land or be refused.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -10,10 +11,11 @@ use super::{
     find_case, limited, lookup, me, plural, queue, required, status_key, unique, user_id,
 };
 use crate::domain::review::Submission;
-use crate::domain::{CaseStatus, ResolutionAction};
-use crate::provider::{Capabilities, Feature, ProviderError};
+use crate::domain::{CaseStatus, Decision, ResolutionAction};
+use crate::provider::{Capabilities, Feature, Irreversible, ProviderError};
 use crate::sync::outbox::{Backoff, Event, Outbox};
 use crate::sync::store::EntryState;
+use crate::ui::sanitize::clean_multiline;
 
 /// `--json` for a review that landed.
 #[derive(serde::Serialize)]
@@ -146,6 +148,7 @@ pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> 
             case,
             decision,
             summary,
+            yes,
             send,
         } => {
             let summary = required("--summary", summary, crate::app::flow::RATIONALE_MAX)?;
@@ -155,9 +158,13 @@ pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> 
             if let Some(note) = &caps.decision_note {
                 eprintln!("docket: note: {}", c(note));
             }
+            let decision: Decision = (*decision).into();
+            if let Some(irreversible) = caps.irreversible(decision) {
+                confirm(&case.name, decision, irreversible, &summary, *yes).await?;
+            }
             let submission = Submission::Close {
                 case: case.token.clone(),
-                decision: (*decision).into(),
+                decision,
                 summary,
             };
             deliver(ctx, &format!("Close {}", case.name), &submission, send).await
@@ -274,6 +281,58 @@ pub(super) async fn alerts(ctx: &Ctx, cmd: &AlertsCommand) -> Result<(), Failure
             )
             .await
         }
+    }
+}
+
+/// Before a decision that cannot be undone: says on stderr what it does and prints the text
+/// that will leave, then goes on only with `--yes`, or when "yes" is typed at the terminal
+/// (stdin and stderr both one). Otherwise it is refused (exit 2) and nothing is sent.
+async fn confirm(
+    case: &str,
+    decision: Decision,
+    what: &Irreversible,
+    summary: &str,
+    yes: bool,
+) -> Result<(), Failure> {
+    eprintln!(
+        "docket: {decision} on {} {}. This cannot be undone.",
+        c(case),
+        c(&what.effect)
+    );
+    if let Some(who) = &what.summary_sent_to {
+        eprintln!("docket: {} will see this text:", c(who));
+        for line in clean_multiline(summary.trim()).lines() {
+            eprintln!("    {line}");
+        }
+    }
+    if yes {
+        return Ok(());
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(Failure::usage(
+            "not_confirmed",
+            format!(
+                "{decision} on {} cannot be undone; add --yes to send it (there is no terminal \
+                 to ask on). Nothing was sent.",
+                c(case)
+            ),
+        ));
+    }
+    eprint!("docket: type yes to send it: ");
+    let answer = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await
+    .map_err(|e| Failure::other(format!("cannot read the answer: {e}")))?
+    .map_err(|e| Failure::other(format!("cannot read the answer: {e}")))?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "yes" | "y") {
+        Ok(())
+    } else {
+        Err(Failure::usage(
+            "not_confirmed",
+            format!("{decision} on {} not confirmed. Nothing was sent.", c(case)),
+        ))
     }
 }
 

@@ -26,7 +26,7 @@ use super::{ApiKey, Connect, ProviderError};
 use crate::domain::Decision;
 use crate::domain::model::{Alert, Case, Check, Entity};
 use crate::domain::review::Submission;
-use crate::provider::api::{Capabilities, Provider, Vendor};
+use crate::provider::api::{Capabilities, Irreversible, Provider, Vendor};
 use wire::{CaseData, CaseSummary};
 
 /// Headers that may carry a request id (KarmaCheck documents none; a gateway may add one).
@@ -101,10 +101,19 @@ impl KarmaCheckProvider {
                 entities: true,
                 close: true,
                 decision_note: Some(
-                    "Approve places the case. Decline starts pre-adverse action: the summary \
-                     is sent to the candidate as the reason, and it cannot be undone."
+                    "Approve places the case; KarmaCheck has no field for the summary, so it \
+                     stays in docket's local audit log. Decline starts pre-adverse action, which \
+                     cannot be undone: KarmaCheck emails the candidate a pre-adverse notice with \
+                     the summary, word for word, as the reason."
                         .into(),
                 ),
+                irreversible: vec![Irreversible {
+                    decision: Decision::Decline,
+                    effect: "starts pre-adverse action: KarmaCheck emails the candidate a \
+                             pre-adverse notice"
+                        .into(),
+                    summary_sent_to: Some("the candidate".into()),
+                }],
                 ..Capabilities::none(Vendor::KarmaCheck)
             },
             bearer: tokio::sync::Mutex::new(None),
