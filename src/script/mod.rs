@@ -251,7 +251,7 @@ impl Failure {
             }));
         } else if !self.results.is_empty() {
             let rows: Vec<Vec<String>> = self.results.iter().map(result_row).collect();
-            for line in output::table(&rows, &[40, 8, 200, 60], 2, None) {
+            for line in output::table(&rows, &[40, 8, 60, 2000], 3, None) {
                 emit(&line);
             }
         }
@@ -294,7 +294,7 @@ fn bulk_summary(results: &[ItemResult]) -> String {
     line
 }
 
-/// One alert's result as a row: token, outcome, the API's code and message, request id.
+/// One alert's result as a row: token, outcome, request id, the API's code and message.
 fn result_row(r: &ItemResult) -> Vec<String> {
     let (outcome, detail) = match &r.outcome {
         ItemOutcome::Landed => ("landed", String::new()),
@@ -311,11 +311,11 @@ fn result_row(r: &ItemResult) -> Vec<String> {
     vec![
         c(&r.token),
         outcome.to_string(),
-        detail,
         r.request_id
             .as_deref()
             .map(|id| format!("request {}", c(id)))
-            .unwrap_or_default(),
+            .unwrap_or_else(|| "—".into()),
+        detail,
     ]
 }
 
