@@ -112,3 +112,101 @@ impl Submission {
         }
     }
 }
+
+/// Something a review acts on. Two reviews that share one must reach the API in the order they
+/// were written; a review written while another on its target is still waiting says so.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Case(String),
+    Alert(String),
+    Assessment(String),
+}
+
+impl Target {
+    /// In words, for the drawer and the outbox view: "this alert", "this case".
+    pub fn noun(&self) -> &'static str {
+        match self {
+            Target::Case(_) => "case",
+            Target::Alert(_) => "alert",
+            Target::Assessment(_) => "risk assessment",
+        }
+    }
+}
+
+impl Submission {
+    /// What it acts on directly: its alerts, its assessment or its case.
+    pub fn targets(&self) -> Vec<Target> {
+        match self {
+            Submission::Resolve { tokens, .. } | Submission::Acknowledge { tokens } => {
+                tokens.iter().cloned().map(Target::Alert).collect()
+            }
+            Submission::EscalateAlert { token, .. } => vec![Target::Alert(token.clone())],
+            Submission::ApproveRisk { assessment, .. }
+            | Submission::OverrideRisk { assessment, .. } => {
+                vec![Target::Assessment(assessment.clone())]
+            }
+            Submission::Status { case, .. }
+            | Submission::SetStatus { case, .. }
+            | Submission::Assign { case, .. }
+            | Submission::EscalateCase { case, .. }
+            | Submission::Comment { case, .. }
+            | Submission::AddReviewer { case, .. }
+            | Submission::DecideReview { case, .. }
+            | Submission::Close { case, .. } => vec![Target::Case(case.clone())],
+        }
+    }
+
+    /// What orders it against other reviews: its targets and, when known, the case it was
+    /// written on (an alert resolution and the close that needs it share the case).
+    pub fn order_keys(&self, case: Option<&str>) -> Vec<Target> {
+        let mut keys = self.targets();
+        if let Some(c) = case.filter(|c| !c.is_empty()) {
+            let c = Target::Case(c.to_string());
+            if !keys.contains(&c) {
+                keys.push(c);
+            }
+        }
+        keys
+    }
+
+    /// A short name of what it does, for "a Decline of this alert is still waiting".
+    pub fn verb(&self) -> String {
+        match self {
+            Submission::Resolve {
+                action,
+                false_positive,
+                ..
+            } => {
+                if *false_positive {
+                    "False positive".into()
+                } else {
+                    action.as_str().to_string()
+                }
+            }
+            Submission::EscalateAlert { .. } | Submission::EscalateCase { .. } => {
+                "Escalation".into()
+            }
+            Submission::Acknowledge { .. } => "Acknowledgement".into(),
+            Submission::Status { to, .. } => format!("Status change to {to}"),
+            Submission::SetStatus { status, .. } => format!("Status change to {status}"),
+            Submission::Assign { .. } => "Assignment".into(),
+            Submission::ApproveRisk { .. } => "Risk approval".into(),
+            Submission::OverrideRisk { tier, .. } => format!("Risk override to {tier}"),
+            Submission::Comment { .. } => "Comment".into(),
+            Submission::AddReviewer { .. } => "Approver request".into(),
+            Submission::DecideReview { approve, .. } => {
+                if *approve {
+                    "Approval".into()
+                } else {
+                    "Rejection".into()
+                }
+            }
+            Submission::Close { decision, .. } => format!("Close ({decision})"),
+        }
+    }
+}
+
+/// Whether two reviews must be sent in the order written.
+pub fn ordered(a: &[Target], b: &[Target]) -> bool {
+    a.iter().any(|t| b.contains(t))
+}

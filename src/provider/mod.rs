@@ -43,6 +43,28 @@ impl ApiKey {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Names the key without revealing it: the first 16 hex digits of a SHA-256 over it. The
+    /// local store files every outbox entry and draft under the fingerprint of the key that
+    /// wrote it, so an entry is only ever sent with that key.
+    pub fn fingerprint(&self) -> String {
+        fingerprint_of(&[self.0.as_str()])
+    }
+}
+
+/// A fingerprint over several secrets (the keys of merged profiles, in order).
+pub fn fingerprint_of(keys: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"docket key fingerprint v1");
+    for k in keys {
+        h.update((k.len() as u64).to_be_bytes());
+        h.update(k.as_bytes());
+    }
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Read from a config file as a plain string; only `expose` gives it back.

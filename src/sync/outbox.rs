@@ -17,8 +17,9 @@ use tokio::sync::Notify;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
 
-use super::store::{Entry, EntryState, Store};
-use crate::app::flow::Submission;
+use super::identity::{Author, Identity};
+use super::store::{Counts, Entry, EntryState, Store};
+use crate::domain::review::{Submission, ordered};
 use crate::provider::Provider;
 use crate::provider::ProviderError;
 
@@ -28,6 +29,8 @@ pub enum Event {
     Landed {
         id: i64,
         what: String,
+        /// The case it was written on, when known: its row can refresh now.
+        case: Option<String>,
     },
     /// Refused for good: kept as failed.
     Failed {
@@ -41,10 +44,13 @@ pub enum Event {
         error: ProviderError,
         retry_in: Duration,
     },
-    Counts {
-        pending: u32,
-        failed: u32,
+    /// The API refused the key itself (401): nothing more is sent until docket starts again
+    /// with a key it accepts. The entry stays pending.
+    KeyRefused {
+        id: i64,
+        error: ProviderError,
     },
+    Counts(Counts),
 }
 
 /// Retry timing.
@@ -86,10 +92,39 @@ impl Backoff {
 pub struct Outbox {
     store: Arc<Mutex<Store>>,
     wake: Arc<Notify>,
+    /// Entries whose request is on its way: they cannot be discarded or replaced meanwhile.
+    in_flight: Arc<Mutex<HashSet<i64>>>,
 }
 
-fn lock(m: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn local(e: rusqlite::Error) -> ProviderError {
+    ProviderError::Invalid(format!("the local store: {e}"))
+}
+
+/// For each entry that must wait, the earlier entry it waits for: one of the same author, not
+/// landed, that shares a target with it (see [`Submission::order_keys`]). Entries of one author
+/// that touch the same alert, assessment or case reach the API in the order they were written,
+/// and one refused waits for the analyst before anything written after it on its target goes.
+pub fn waiting_for(entries: &[Entry], owns: impl Fn(&Author) -> bool) -> HashMap<i64, i64> {
+    let mut out = HashMap::new();
+    let mine: Vec<(&Entry, Vec<crate::domain::review::Target>)> = entries
+        .iter()
+        .filter(|e| e.state != EntryState::Done && owns(&e.author))
+        .map(|e| (e, e.order_keys()))
+        .collect();
+    for (i, (e, keys)) in mine.iter().enumerate() {
+        if let Some((before, _)) = mine[..i]
+            .iter()
+            .rev()
+            .find(|(b, bk)| b.id < e.id && ordered(keys, bk))
+        {
+            out.insert(e.id, before.id);
+        }
+    }
+    out
 }
 
 /// A fresh Idempotency-Key.
@@ -110,18 +145,42 @@ pub fn new_key() -> String {
 }
 
 impl Outbox {
-    /// Opens the store; call [`Outbox::start`] to begin sending.
-    pub fn open(path: &Path, profile: &str) -> rusqlite::Result<Outbox> {
+    /// Opens the store as `identity`; call [`Outbox::start`] to begin sending.
+    pub fn open(path: &Path, identity: &Identity) -> rusqlite::Result<Outbox> {
         Ok(Outbox {
-            store: Arc::new(Mutex::new(Store::open(path, profile)?)),
+            store: Arc::new(Mutex::new(Store::open(path, identity)?)),
             wake: Arc::new(Notify::new()),
+            in_flight: Arc::new(Mutex::new(HashSet::new())),
         })
     }
 
-    /// Writes a submission to disk (committed) and wakes the sender. Returns its entry id.
-    pub fn enqueue(&self, title: &str, submission: &Submission) -> Result<i64, ProviderError> {
+    /// The folder the local store lives in (for exports).
+    pub fn state_dir(&self) -> Option<std::path::PathBuf> {
+        lock(&self.store).path.parent().map(Path::to_path_buf)
+    }
+
+    /// Who this outbox writes and sends as.
+    pub fn identity(&self) -> Identity {
+        lock(&self.store).identity().clone()
+    }
+
+    /// Records which user the key belongs to, once the API has said: entries written from now
+    /// on carry the name, and entries that user wrote with a key since replaced may be sent.
+    pub fn set_user(&self, user: Option<&crate::domain::model::User>) {
+        lock(&self.store).set_user(user);
+        self.wake.notify_one();
+    }
+
+    /// Writes a submission on `case` to disk (committed), as this identity, and wakes the
+    /// sender. Returns its entry id.
+    pub fn enqueue(
+        &self,
+        title: &str,
+        submission: &Submission,
+        case: Option<&str>,
+    ) -> Result<i64, ProviderError> {
         let id = lock(&self.store)
-            .enqueue(title, submission, &new_key())
+            .enqueue(title, submission, case, &new_key())
             .map_err(|e| {
                 ProviderError::Invalid(format!("cannot save the submission locally: {e}"))
             })?;
@@ -134,8 +193,14 @@ impl Outbox {
         let store = lock(&self.store);
         let entry = store
             .get(id)
-            .map_err(|e| ProviderError::Invalid(e.to_string()))?
+            .map_err(local)?
             .ok_or_else(|| ProviderError::Invalid(format!("no outbox entry {id}")))?;
+        if !store.identity().owns(&entry.author) {
+            return Err(ProviderError::Invalid(format!(
+                "entry {id} was written by {}: only their key sends it (export or discard it)",
+                entry.author.display()
+            )));
+        }
         let key = if entry.submission == *submission {
             entry.idempotency_key
         } else {
@@ -149,19 +214,78 @@ impl Outbox {
         Ok(())
     }
 
+    /// Drops an entry that has not landed; refused while its request is on its way.
     pub fn discard(&self, id: i64) -> Result<(), ProviderError> {
+        let flying = lock(&self.in_flight);
+        if flying.contains(&id) {
+            return Err(ProviderError::Invalid(format!(
+                "entry {id} is being sent right now; wait for its answer"
+            )));
+        }
+        let r = lock(&self.store).discard(id).map_err(local);
+        drop(flying);
+        self.wake.notify_one();
+        r
+    }
+
+    /// Entries of the profile not yet landed, every author's, oldest first.
+    pub fn entries(&self) -> Result<Vec<Entry>, ProviderError> {
+        lock(&self.store).open_entries().map_err(local)
+    }
+
+    /// Whether this identity may send an entry written by `author`.
+    pub fn owns(&self, author: &Author) -> bool {
+        lock(&self.store).identity().owns(author)
+    }
+
+    /// What waits: this identity's pending and failed entries, other authors' held ones.
+    pub fn counts(&self) -> Result<Counts, ProviderError> {
+        lock(&self.store).counts().map_err(local)
+    }
+
+    /// The submissions this identity wrote on `case` that have not landed or landed since
+    /// `since_ms`.
+    pub fn own_since(&self, case: &str, since_ms: i64) -> Vec<Submission> {
         lock(&self.store)
-            .discard(id)
-            .map_err(|e| ProviderError::Invalid(e.to_string()))
+            .own_since(case, since_ms)
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot read the outbox");
+                Vec::new()
+            })
     }
 
-    /// Entries not yet landed.
-    pub fn entries(&self) -> Vec<Entry> {
-        lock(&self.store).open_entries().unwrap_or_default()
-    }
-
-    pub fn counts(&self) -> (u32, u32) {
-        lock(&self.store).counts().unwrap_or((0, 0))
+    /// Writes the entries other authors left (held) to a JSON file in `dir`, for their authors
+    /// to send; returns its path and how many there were. The entries stay until discarded.
+    pub fn export_held(&self, dir: &Path) -> Result<(std::path::PathBuf, usize), ProviderError> {
+        let entries = self.entries()?;
+        let held: Vec<serde_json::Value> = entries
+            .iter()
+            .filter(|e| !self.owns(&e.author))
+            .map(|e| {
+                serde_json::json!({
+                    "entry": e.id,
+                    "title": e.title,
+                    "author": e.author,
+                    "case": e.case,
+                    "written_at": jiff::Timestamp::from_millisecond(e.created_at)
+                        .map(|t| t.to_string())
+                        .unwrap_or_default(),
+                    "idempotency_key": e.idempotency_key,
+                    "submission": e.submission,
+                })
+            })
+            .collect();
+        let n = held.len();
+        let stamp = jiff::Timestamp::now()
+            .strftime("%Y%m%dT%H%M%SZ")
+            .to_string();
+        let path = dir.join(format!("outbox-held-{stamp}.json"));
+        let text = serde_json::to_string_pretty(&held)
+            .map_err(|e| ProviderError::Invalid(e.to_string()))?;
+        std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&path, text))
+            .map_err(|e| ProviderError::Invalid(format!("cannot write {}: {e}", path.display())))?;
+        Ok((path, n))
     }
 
     pub fn save_draft(&self, target: &str, text: &str, conditions: &str) {
@@ -197,14 +321,19 @@ impl Outbox {
         Some((value, jiff::Timestamp::from_millisecond(at).ok()?))
     }
 
-    /// Reviews of this profile that landed since `since_ms` (for "today" in the status bar).
+    /// Reviews this identity landed since `since_ms` (for "today" in the status bar).
     pub fn landed_since(&self, since_ms: i64) -> u32 {
         lock(&self.store).landed_since(since_ms).unwrap_or(0)
     }
 
-    /// The newest entries of the local audit log (this profile's, or `all` of them).
-    pub fn audit_log(&self, all: bool, limit: usize) -> Vec<super::store::AuditRecord> {
-        lock(&self.store).audit_log(all, limit).unwrap_or_default()
+    /// The newest entries of the local audit log (this profile's, or `all` of them). A read
+    /// that fails is an error, never an empty log.
+    pub fn audit_log(
+        &self,
+        all: bool,
+        limit: usize,
+    ) -> Result<Vec<super::store::AuditRecord>, ProviderError> {
+        lock(&self.store).audit_log(all, limit).map_err(local)
     }
 
     pub fn drafts(&self) -> Vec<(String, String, String)> {
@@ -230,85 +359,70 @@ impl Outbox {
         backoff: Backoff,
         parallel: usize,
     ) {
-        let mut in_flight: HashSet<i64> = HashSet::new();
-        let mut tasks: JoinSet<(i64, u32, Result<String, ProviderError>)> = JoinSet::new();
-        let count = |this: &Outbox| {
-            let (pending, failed) = this.counts();
-            let _ = events.send(Event::Counts { pending, failed });
+        type Done = (Entry, Result<String, ProviderError>);
+        let mut tasks: JoinSet<Done> = JoinSet::new();
+        let count = |this: &Outbox| match this.counts() {
+            Ok(c) => {
+                let _ = events.send(Event::Counts(c));
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot count the outbox"),
         };
+        // After a 401 nothing more is sent: the key will not be accepted by waiting.
+        let mut key_refused = false;
         count(self);
         loop {
             let now = jiff::Timestamp::now().as_millisecond();
-            let open = self.entries();
-            let mut next_due: Option<i64> = None;
-            let candidates: Vec<&Entry> = open
-                .iter()
-                .filter(|e| e.state == EntryState::Pending && !in_flight.contains(&e.id))
-                .collect();
-            for e in candidates {
-                if e.next_attempt_at_ms <= now && in_flight.len() < parallel {
-                    in_flight.insert(e.id);
-                    let (client, e) = (client.clone(), e.clone());
-                    tasks.spawn(async move {
-                        // A retry first looks whether the change is already there: a server
-                        // that ignores Idempotency-Key may have applied the first attempt.
-                        if e.attempts > 0
-                            && let Some(what) = client.already_applied(&e.submission).await
-                        {
-                            return (
-                                e.id,
-                                e.attempts,
-                                Ok(format!("{what} (it had already landed)")),
-                            );
-                        }
-                        let r = client.submit(&e.submission, &e.idempotency_key).await;
-                        (e.id, e.attempts, r)
-                    });
-                } else if e.next_attempt_at_ms > now {
-                    next_due = Some(
-                        next_due.map_or(e.next_attempt_at_ms, |d: i64| d.min(e.next_attempt_at_ms)),
-                    );
+            let open = match self.entries() {
+                Ok(open) => open,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the outbox");
+                    Vec::new()
                 }
+            };
+            let identity = self.identity();
+            let waits = waiting_for(&open, |a| identity.owns(a));
+            let mut next_due: Option<i64> = None;
+            for e in open.iter().filter(|e| {
+                e.state == EntryState::Pending
+                    && identity.owns(&e.author)
+                    && !waits.contains_key(&e.id)
+            }) {
+                let mut flying = lock(&self.in_flight);
+                if key_refused || flying.contains(&e.id) {
+                    continue;
+                }
+                if e.next_attempt_at_ms > now {
+                    next_due = Some(
+                        next_due.map_or(e.next_attempt_at_ms, |d| d.min(e.next_attempt_at_ms)),
+                    );
+                    continue;
+                }
+                if flying.len() >= parallel {
+                    continue;
+                }
+                flying.insert(e.id);
+                drop(flying);
+                let (client, e) = (client.clone(), e.clone());
+                tasks.spawn(async move {
+                    // A retry first looks whether the change is already there: a server
+                    // that ignores Idempotency-Key may have applied the first attempt.
+                    if e.attempts > 0
+                        && let Some(what) = client.already_applied(&e.submission).await
+                    {
+                        return (e, Ok(format!("{what} (it had already landed)")));
+                    }
+                    let r = client.submit(&e.submission, &e.idempotency_key).await;
+                    (e, r)
+                });
             }
             let wait = next_due.map_or(Duration::from_secs(3600), |d| {
                 Duration::from_millis((d - now).max(0) as u64)
             });
             tokio::select! {
                 Some(done) = tasks.join_next(), if !tasks.is_empty() => {
-                    let Ok((id, attempts, result)) = done else { continue };
-                    in_flight.remove(&id);
-                    let store = lock(&self.store);
-                    let event = match result {
-                        Ok(what) => {
-                            let _ = store.record(id, EntryState::Done, None, 0);
-                            // The local audit log keeps every landed review with its text,
-                            // noting where the vendor could not keep the text itself.
-                            if let Ok(Some(e)) = store.get(id) {
-                                let caps = client.capabilities_for(e.submission.target());
-                                let kept = !matches!(e.submission, Submission::Close { .. })
-                                    || caps.rationale_on_decision;
-                                let _ = store.audit(
-                                    caps.vendor.title(),
-                                    &e.title,
-                                    &e.submission,
-                                    &what,
-                                    kept,
-                                );
-                            }
-                            Event::Landed { id, what }
-                        }
-                        Err(error) if error.is_transient() => {
-                            let wait = backoff.delay(attempts, &error);
-                            let at = jiff::Timestamp::now().as_millisecond() + wait.as_millis() as i64;
-                            let _ = store.record(id, EntryState::Pending, Some(&error), at);
-                            Event::Retrying { id, attempts: attempts + 1, error, retry_in: wait }
-                        }
-                        Err(error) => {
-                            let _ = store.record(id, EntryState::Failed, Some(&error), 0);
-                            Event::Failed { id, error }
-                        }
-                    };
-                    drop(store);
+                    let Ok((e, result)) = done else { continue };
+                    let event = self.settle(&client, &backoff, e, result, &mut key_refused);
+                    lock(&self.in_flight).remove(&event_id(&event));
                     // Counts first: whoever reacts to the event sees the outbox as it now is.
                     count(self);
                     if events.send(event).is_err() {
@@ -319,6 +433,70 @@ impl Outbox {
                 _ = tokio::time::sleep(wait) => {}
             }
         }
+    }
+
+    /// Records how an attempt ended and says what to tell the console.
+    fn settle(
+        &self,
+        client: &Arc<dyn Provider>,
+        backoff: &Backoff,
+        e: Entry,
+        result: Result<String, ProviderError>,
+        key_refused: &mut bool,
+    ) -> Event {
+        let store = lock(&self.store);
+        let id = e.id;
+        let logged = |r: rusqlite::Result<()>| {
+            if let Err(err) = r {
+                tracing::error!(error = %err, "cannot record outbox entry {id}");
+            }
+        };
+        match result {
+            Ok(what) => {
+                logged(store.record(id, EntryState::Done, None, 0));
+                // The local audit log keeps every landed review with its text and author,
+                // noting where the vendor could not keep the text itself.
+                let caps = client.capabilities_for(e.submission.target());
+                let kept = caps.vendor_keeps_text(&e.submission);
+                logged(store.audit(caps.vendor.title(), &e, &what, kept));
+                Event::Landed {
+                    id,
+                    what,
+                    case: e.case.clone(),
+                }
+            }
+            Err(error @ ProviderError::Api { status: 401, .. }) => {
+                *key_refused = true;
+                // Still pending, due at once: the next start with an accepted key sends it.
+                logged(store.record(id, EntryState::Pending, Some(&error), 0));
+                Event::KeyRefused { id, error }
+            }
+            Err(error) if error.is_transient() => {
+                let wait = backoff.delay(e.attempts, &error);
+                let at = jiff::Timestamp::now().as_millisecond() + wait.as_millis() as i64;
+                logged(store.record(id, EntryState::Pending, Some(&error), at));
+                Event::Retrying {
+                    id,
+                    attempts: e.attempts + 1,
+                    error,
+                    retry_in: wait,
+                }
+            }
+            Err(error) => {
+                logged(store.record(id, EntryState::Failed, Some(&error), 0));
+                Event::Failed { id, error }
+            }
+        }
+    }
+}
+
+fn event_id(e: &Event) -> i64 {
+    match e {
+        Event::Landed { id, .. }
+        | Event::Failed { id, .. }
+        | Event::Retrying { id, .. }
+        | Event::KeyRefused { id, .. } => *id,
+        Event::Counts(_) => 0,
     }
 }
 

@@ -1,11 +1,13 @@
-//! The local store: one SQLite file in the platform state directory holding the outbox and the
-//! drafts. Writes are synchronous to disk before anything relies on them.
+//! The local store: one SQLite file in the platform state directory holding the outbox, the
+//! drafts, the read cache and the local audit log, each entry filed under the identity that
+//! wrote it. Writes are synchronous to disk before anything relies on them.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::app::flow::Submission;
+use super::identity::{Author, Identity};
+use crate::domain::review::{Submission, Target};
 use crate::provider::ProviderError;
 
 const SCHEMA: &str = r#"
@@ -20,7 +22,13 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error TEXT,
     created_at INTEGER NOT NULL,
     next_attempt_at INTEGER NOT NULL,
-    done_at INTEGER
+    done_at INTEGER,
+    -- Who wrote it: the key's fingerprint (never the key) and the user the API named.
+    key_fp TEXT NOT NULL DEFAULT '',
+    author_id TEXT,
+    author_name TEXT,
+    -- The case it was written on, when known: orders it against the case's other entries.
+    case_token TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(profile, state, next_attempt_at);
 CREATE TABLE IF NOT EXISTS cache (
@@ -40,22 +48,82 @@ CREATE TABLE IF NOT EXISTS local_audit (
     title TEXT NOT NULL,
     submission TEXT NOT NULL,
     outcome TEXT NOT NULL,
-    text_kept INTEGER NOT NULL
+    text_kept INTEGER NOT NULL,
+    key_fp TEXT NOT NULL DEFAULT '',
+    author_id TEXT,
+    author_name TEXT
 );
 CREATE TABLE IF NOT EXISTS drafts (
     profile TEXT NOT NULL,
+    key_fp TEXT NOT NULL DEFAULT '',
     target TEXT NOT NULL,
     text TEXT NOT NULL,
     conditions TEXT NOT NULL DEFAULT '',
     updated_at INTEGER NOT NULL,
-    PRIMARY KEY (profile, target)
+    PRIMARY KEY (profile, key_fp, target)
 );
 "#;
+
+/// Brings a store written by an older docket up to date: authors on the outbox and the audit
+/// log, drafts filed by key. Entries from before keep an empty author, so nobody sends them;
+/// drafts from before go to the first identity that opens the profile (they never left this
+/// machine, and hold only text).
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version >= 1 {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let has = |table: &str, col: &str| -> rusqlite::Result<bool> {
+        tx.query_row(
+            "SELECT COUNT(*) FROM pragma_table_info(?1) WHERE name = ?2",
+            [table, col],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+    };
+    if !has("outbox", "key_fp")? {
+        tx.execute_batch(
+            "ALTER TABLE outbox ADD COLUMN key_fp TEXT NOT NULL DEFAULT '';
+             ALTER TABLE outbox ADD COLUMN author_id TEXT;
+             ALTER TABLE outbox ADD COLUMN author_name TEXT;
+             ALTER TABLE outbox ADD COLUMN case_token TEXT;",
+        )?;
+    }
+    if !has("local_audit", "key_fp")? {
+        tx.execute_batch(
+            "ALTER TABLE local_audit ADD COLUMN key_fp TEXT NOT NULL DEFAULT '';
+             ALTER TABLE local_audit ADD COLUMN author_id TEXT;
+             ALTER TABLE local_audit ADD COLUMN author_name TEXT;",
+        )?;
+    }
+    if !has("drafts", "key_fp")? {
+        tx.execute_batch(
+            "CREATE TABLE drafts_v1 (
+                 profile TEXT NOT NULL,
+                 key_fp TEXT NOT NULL DEFAULT '',
+                 target TEXT NOT NULL,
+                 text TEXT NOT NULL,
+                 conditions TEXT NOT NULL DEFAULT '',
+                 updated_at INTEGER NOT NULL,
+                 PRIMARY KEY (profile, key_fp, target)
+             );
+             INSERT INTO drafts_v1 (profile, key_fp, target, text, conditions, updated_at)
+                 SELECT profile, '', target, text, conditions, updated_at FROM drafts;
+             DROP TABLE drafts;
+             ALTER TABLE drafts_v1 RENAME TO drafts;",
+        )?;
+    }
+    tx.execute_batch("PRAGMA user_version = 1")?;
+    tx.commit()
+}
 
 /// One review in the local audit log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditRecord {
     pub profile: String,
+    /// Who wrote it (empty for reviews logged by an older docket).
+    pub author: Author,
     pub at_ms: i64,
     pub vendor: String,
     pub title: String,
@@ -106,12 +174,40 @@ pub struct Entry {
     pub last_error: Option<ProviderError>,
     pub created_at: i64,
     pub next_attempt_at_ms: i64,
+    /// Who wrote it; only this identity sends it.
+    pub author: Author,
+    /// The case it was written on, when known.
+    pub case: Option<String>,
 }
 
-/// The store, for one profile.
+impl Entry {
+    /// What orders it against other entries (see [`Submission::order_keys`]).
+    pub fn order_keys(&self) -> Vec<Target> {
+        self.submission.order_keys(self.case.as_deref())
+    }
+}
+
+/// Entries not yet landed, by whom.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// This identity's, waiting to be sent.
+    pub pending: u32,
+    /// This identity's, refused by the API.
+    pub failed: u32,
+    /// Other identities' entries (held: only their author's key sends them), by author.
+    pub held: Vec<(String, u32)>,
+}
+
+impl Counts {
+    pub fn held_total(&self) -> u32 {
+        self.held.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// The store, for one profile and the identity it is opened as.
 pub struct Store {
     conn: Connection,
-    profile: String,
+    identity: Identity,
     pub path: PathBuf,
 }
 
@@ -136,17 +232,23 @@ fn now_ms() -> i64 {
 }
 
 impl Store {
-    /// Opens (creating) the store at `path` for `profile`.
-    pub fn open(path: &Path, profile: &str) -> rusqlite::Result<Store> {
+    /// Opens (creating) the store at `path` as `identity`.
+    pub fn open(path: &Path, identity: &Identity) -> rusqlite::Result<Store> {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let conn = Connection::open(path)?;
+        let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: an entry is on disk before its request leaves.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
+        migrate(&mut conn)?;
+        // Drafts an older docket kept for the profile become this identity's.
+        conn.execute(
+            "UPDATE OR IGNORE drafts SET key_fp = ?2 WHERE profile = ?1 AND key_fp = ''",
+            params![identity.profile, identity.key_fp],
+        )?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -154,57 +256,108 @@ impl Store {
         }
         Ok(Store {
             conn,
-            profile: profile.to_string(),
+            identity: identity.clone(),
             path: path.to_path_buf(),
         })
     }
 
-    /// Records a review that landed in the local audit log.
+    /// The identity the store was opened as, with the user once known.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// Records which user the key belongs to (from the API, when it says).
+    pub fn set_user(&mut self, user: Option<&crate::domain::model::User>) {
+        self.identity = self.identity.clone().with_user(user);
+    }
+
+    /// Records a review that landed in the local audit log, with its author.
     pub fn audit(
         &self,
         vendor: &str,
-        title: &str,
-        submission: &Submission,
+        entry: &Entry,
         outcome: &str,
         text_kept: bool,
     ) -> rusqlite::Result<()> {
-        let json = serde_json::to_string(submission).unwrap_or_default();
+        let json = serde_json::to_string(&entry.submission)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         self.conn.execute(
-            "INSERT INTO local_audit (profile, at, vendor, title, submission, outcome, text_kept) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO local_audit (profile, at, vendor, title, submission, outcome, text_kept, \
+             key_fp, author_id, author_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
-                self.profile,
+                self.identity.profile,
                 now_ms(),
                 vendor,
-                title,
+                entry.title,
                 json,
                 outcome,
-                text_kept
+                text_kept,
+                entry.author.key_fp,
+                entry.author.user_id,
+                entry.author.user_name,
             ],
         )?;
         Ok(())
     }
 
-    /// How many reviews of this profile landed since `since_ms`.
+    /// How many reviews this identity landed since `since_ms`.
     pub fn landed_since(&self, since_ms: i64) -> rusqlite::Result<u32> {
         self.conn.query_row(
-            "SELECT COUNT(*) FROM local_audit WHERE profile = ?1 AND at >= ?2",
-            params![self.profile, since_ms],
+            "SELECT COUNT(*) FROM local_audit WHERE profile = ?1 AND key_fp = ?2 AND at >= ?3",
+            params![self.identity.profile, self.identity.key_fp, since_ms],
             |r| r.get(0),
         )
+    }
+
+    /// The submissions this identity wrote on `case` that have not landed, or landed since
+    /// `since_ms`: the changes to the case it made itself since then.
+    pub fn own_since(&self, case: &str, since_ms: i64) -> rusqlite::Result<Vec<Submission>> {
+        let mut out = Vec::new();
+        let rows = self
+            .conn
+            .prepare(
+                "SELECT submission, key_fp, author_id, author_name FROM outbox \
+                 WHERE profile = ?1 AND case_token = ?2 AND (done_at IS NULL OR done_at >= ?3) \
+                 ORDER BY id",
+            )?
+            .query_map(params![self.identity.profile, case, since_ms], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Author {
+                        key_fp: r.get(1)?,
+                        user_id: r.get(2)?,
+                        user_name: r.get(3)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (json, author) in rows {
+            if self.identity.owns(&author)
+                && let Ok(s) = serde_json::from_str(&json)
+            {
+                out.push(s);
+            }
+        }
+        Ok(out)
     }
 
     /// The newest `limit` entries of the local audit log, of this profile or (`all`) every one.
     pub fn audit_log(&self, all: bool, limit: usize) -> rusqlite::Result<Vec<AuditRecord>> {
         self.conn
             .prepare(
-                "SELECT profile, at, vendor, title, submission, outcome, text_kept FROM local_audit \
+                "SELECT profile, at, vendor, title, submission, outcome, text_kept, key_fp, \
+                 author_id, author_name FROM local_audit \
                  WHERE ?1 OR profile = ?2 ORDER BY id DESC LIMIT ?3",
             )?
-            .query_map(params![all, self.profile, limit as i64], |r| {
+            .query_map(params![all, self.identity.profile, limit as i64], |r| {
                 let json: String = r.get(4)?;
                 Ok(AuditRecord {
                     profile: r.get(0)?,
+                    author: Author {
+                        key_fp: r.get(7)?,
+                        user_id: r.get(8)?,
+                        user_name: r.get(9)?,
+                    },
                     at_ms: r.get(1)?,
                     vendor: r.get(2)?,
                     title: r.get(3)?,
@@ -216,20 +369,34 @@ impl Store {
             .collect()
     }
 
-    /// Adds a submission, committed, with the key every attempt will carry.
+    /// Adds a submission written by this identity on `case`, committed, with the key every
+    /// attempt will carry.
     pub fn enqueue(
         &self,
         title: &str,
         submission: &Submission,
+        case: Option<&str>,
         key: &str,
     ) -> rusqlite::Result<i64> {
         let json = serde_json::to_string(submission)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let now = now_ms();
+        let i = &self.identity;
         self.conn.execute(
-            "INSERT INTO outbox (profile, idempotency_key, title, submission, state, created_at, next_attempt_at) \
-             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
-            params![self.profile, key, title, json, now],
+            "INSERT INTO outbox (profile, idempotency_key, title, submission, state, created_at, \
+             next_attempt_at, key_fp, author_id, author_name, case_token) \
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                i.profile,
+                key,
+                title,
+                json,
+                now,
+                i.key_fp,
+                i.user_id,
+                i.user_name,
+                case.filter(|c| !c.is_empty()),
+            ],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -253,19 +420,27 @@ impl Store {
             last_error: err.and_then(|e| serde_json::from_str(&e).ok()),
             created_at: r.get(7)?,
             next_attempt_at_ms: r.get(8)?,
+            author: Author {
+                key_fp: r.get(9)?,
+                user_id: r.get(10)?,
+                user_name: r.get(11)?,
+            },
+            case: r.get(12)?,
         })
     }
 
-    const COLS: &'static str = "id, idempotency_key, title, submission, state, attempts, last_error, created_at, next_attempt_at";
+    const COLS: &'static str = "id, idempotency_key, title, submission, state, attempts, \
+        last_error, created_at, next_attempt_at, key_fp, author_id, author_name, case_token";
 
-    /// Entries not yet landed (pending and failed), oldest first.
+    /// Entries of the profile not yet landed (pending and failed), every author's, oldest
+    /// first.
     pub fn open_entries(&self) -> rusqlite::Result<Vec<Entry>> {
         self.conn
             .prepare(&format!(
                 "SELECT {} FROM outbox WHERE profile = ?1 AND state != 'done' ORDER BY id",
                 Self::COLS
             ))?
-            .query_map([&self.profile], Self::row)?
+            .query_map([&self.identity.profile], Self::row)?
             .collect()
     }
 
@@ -315,13 +490,25 @@ impl Store {
         Ok(())
     }
 
-    /// (pending, failed) counts.
-    pub fn counts(&self) -> rusqlite::Result<(u32, u32)> {
-        self.conn.query_row(
-            "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'failed'), 0) FROM outbox WHERE profile = ?1",
-            [&self.profile],
-            |r| Ok((r.get::<_, i64>(0)? as u32, r.get::<_, i64>(1)? as u32)),
-        )
+    /// What waits: this identity's pending and failed entries, and other authors' held ones.
+    pub fn counts(&self) -> rusqlite::Result<Counts> {
+        let mut c = Counts::default();
+        for e in self.open_entries()? {
+            if self.identity.owns(&e.author) {
+                match e.state {
+                    EntryState::Pending => c.pending += 1,
+                    EntryState::Failed => c.failed += 1,
+                    EntryState::Done => {}
+                }
+            } else {
+                let who = e.author.display();
+                match c.held.iter_mut().find(|(w, _)| *w == who) {
+                    Some((_, n)) => *n += 1,
+                    None => c.held.push((who, 1)),
+                }
+            }
+        }
+        Ok(c)
     }
 
     /// Keeps the last known copy of something read from the API.
@@ -329,7 +516,7 @@ impl Store {
         self.conn.execute(
             "INSERT INTO cache (profile, key, json, at) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT(profile, key) DO UPDATE SET json = excluded.json, at = excluded.at",
-            params![self.profile, key, json, at_ms],
+            params![self.identity.profile, key, json, at_ms],
         )?;
         Ok(())
     }
@@ -339,7 +526,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT json, at FROM cache WHERE profile = ?1 AND key = ?2",
-                params![self.profile, key],
+                params![self.identity.profile, key],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
@@ -351,26 +538,38 @@ impl Store {
             return self.delete_draft(target);
         }
         self.conn.execute(
-            "INSERT INTO drafts (profile, target, text, conditions, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) \
-             ON CONFLICT(profile, target) DO UPDATE SET text = excluded.text, conditions = excluded.conditions, updated_at = excluded.updated_at",
-            params![self.profile, target, text, conditions, now_ms()],
+            "INSERT INTO drafts (profile, key_fp, target, text, conditions, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(profile, key_fp, target) DO UPDATE SET \
+             text = excluded.text, conditions = excluded.conditions, updated_at = excluded.updated_at",
+            params![
+                self.identity.profile,
+                self.identity.key_fp,
+                target,
+                text,
+                conditions,
+                now_ms()
+            ],
         )?;
         Ok(())
     }
 
     pub fn delete_draft(&self, target: &str) -> rusqlite::Result<()> {
         self.conn.execute(
-            "DELETE FROM drafts WHERE profile = ?1 AND target = ?2",
-            params![self.profile, target],
+            "DELETE FROM drafts WHERE profile = ?1 AND key_fp = ?2 AND target = ?3",
+            params![self.identity.profile, self.identity.key_fp, target],
         )?;
         Ok(())
     }
 
-    /// Every draft of this profile: target → (text, conditions).
+    /// Every draft of this identity: target → (text, conditions).
     pub fn drafts(&self) -> rusqlite::Result<Vec<(String, String, String)>> {
         self.conn
-            .prepare("SELECT target, text, conditions FROM drafts WHERE profile = ?1")?
-            .query_map([&self.profile], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .prepare(
+                "SELECT target, text, conditions FROM drafts WHERE profile = ?1 AND key_fp = ?2",
+            )?
+            .query_map(params![self.identity.profile, self.identity.key_fp], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
             .collect()
     }
 }
