@@ -351,6 +351,9 @@ pub struct Opened {
     pub label: String,
     /// The user id to act as, from the profile, for APIs that cannot say.
     pub user: Option<String>,
+    /// The fingerprint of the key (of every key, merged): the identity the local store files
+    /// outbox entries and drafts under.
+    pub key_fp: String,
     /// The embedded sandbox, when one was started; shut it down when done.
     pub sandbox: Option<Sandbox>,
     /// A warning to show (a key in a file others can read).
@@ -373,6 +376,7 @@ pub async fn open(
     let path = path.to_path_buf();
     let profile = profile.cloned();
     let mut notice = None;
+    let key_fp: String;
     let (provider, label, user, sandbox) = match (&args.api_url, &profile) {
         (Some(url), _) => {
             let key = std::env::var(&args.api_key_env).map_err(|_| {
@@ -389,6 +393,7 @@ pub async fn open(
                 .into());
             }
             let mut c = Connect::new(Vendor::Zenoo, url, ApiKey::new(key.trim()));
+            key_fp = c.key.fingerprint();
             if let Some(p) = &profile {
                 c.transport = p.transport(&path);
             }
@@ -403,12 +408,14 @@ pub async fn open(
         (None, Some(_)) if args.profile.len() > 1 => {
             let mut sources = Vec::new();
             let mut warnings = Vec::new();
+            let mut fps = Vec::new();
             for name in &args.profile {
                 let p = file
                     .profiles
                     .get(name)
                     .ok_or_else(|| eyre!("no profile {name:?} in {}", path.display()))?;
                 let (mut c, source) = p.connect(name, &path).map_err(UserError::msg)?;
+                fps.push(format!("{name}={}", c.key.fingerprint()));
                 warnings.extend(source.warning);
                 args.apply(&mut c.transport);
                 let provider = crate::provider::connect(c)
@@ -419,6 +426,9 @@ pub async fn open(
                 tracing::warn!("{w}");
             }
             notice = warnings.into_iter().next();
+            key_fp = crate::provider::fingerprint_of(
+                &fps.iter().map(String::as_str).collect::<Vec<_>>(),
+            );
             let merged = crate::provider::merged::Merged::new(sources)?;
             let label = args.profile.join("+");
             let user = profile.as_ref().and_then(|p| p.user.clone());
@@ -432,6 +442,7 @@ pub async fn open(
         (None, Some(p)) => {
             let name = profile_name.clone().unwrap_or_default();
             let (mut c, source) = p.connect(&name, &path).map_err(UserError::msg)?;
+            key_fp = c.key.fingerprint();
             if let Some(w) = &source.warning {
                 tracing::warn!("{w}");
             }
@@ -449,6 +460,7 @@ pub async fn open(
                 .credential(crate::domain::UserRole::Analyst)
                 .map(|c| c.key.clone())
                 .ok_or_else(|| eyre!("the sandbox has no analyst"))?;
+            key_fp = ApiKey::new(key.clone()).fingerprint();
             let provider =
                 crate::provider::connect(Connect::new(Vendor::Zenoo, &sb.url(), ApiKey::new(key)))?;
             (provider, "sandbox".to_string(), None, Some(sb))
@@ -472,6 +484,7 @@ pub async fn open(
         provider,
         label,
         user,
+        key_fp,
         sandbox,
         notice,
         dashboard_urls,
@@ -528,6 +541,7 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         provider: client,
         label,
         user,
+        key_fp,
         sandbox,
         notice,
         dashboard_urls,
@@ -538,6 +552,7 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         .ok_or_else(|| eyre!("cannot find the platform state directory"))?;
     let result = crate::tui::run(crate::tui::Options {
         profile: label,
+        key_fp,
         client,
         read_only,
         poll: Duration::from_secs(poll),
@@ -630,9 +645,19 @@ pub fn audit_log(args: &ConsoleArgs, all: bool, limit: usize) -> Result<()> {
         .map(PathBuf::from)
         .or_else(crate::sync::store::default_path)
         .ok_or_else(|| eyre!("cannot find the platform state directory"))?;
-    let outbox = crate::sync::outbox::Outbox::open(&store, &label)
-        .wrap_err_with(|| format!("cannot open the local store {}", store.display()))?;
-    let rows = outbox.audit_log(all, limit);
+    // Reading the log needs no key: the identity only names the profile.
+    let outbox = crate::sync::outbox::Outbox::open(
+        &store,
+        &crate::sync::identity::Identity::new(&label, ""),
+    )
+    .wrap_err_with(|| format!("cannot open the local store {}", store.display()))?;
+    // A log that cannot be read is an error, never an empty log.
+    let rows = outbox.audit_log(all, limit).map_err(|e| {
+        eyre!(
+            "cannot read the local audit log in {}: {e}",
+            store.display()
+        )
+    })?;
     if rows.is_empty() {
         println!("No landed reviews for {label} in {}.", store.display());
     }
@@ -647,6 +672,7 @@ pub fn audit_log(args: &ConsoleArgs, all: bool, limit: usize) -> Result<()> {
             clean(&r.vendor),
             clean(&r.title)
         );
+        println!("    by: {}", clean(&r.author.display()));
         println!("    landed: {}", clean(&r.outcome));
         if let Some(text) = r.submission.as_ref().and_then(|s| s.text())
             && !text.is_empty()

@@ -396,6 +396,8 @@ struct Ctx {
     label: String,
     /// The profile's user id, for APIs that cannot say who the key belongs to.
     user: Option<String>,
+    /// The key's fingerprint: the identity the outbox files this command's review under.
+    key_fp: String,
 }
 
 /// Runs one scriptable command and returns its exit code. Results go to stdout, errors to
@@ -443,6 +445,7 @@ async fn execute(args: &ConsoleArgs, script: &mut Script) -> Result<(), Failure>
         provider,
         label,
         user,
+        key_fp,
         sandbox,
         notice,
         ..
@@ -463,6 +466,7 @@ async fn execute(args: &ConsoleArgs, script: &mut Script) -> Result<(), Failure>
         provider,
         label,
         user,
+        key_fp,
     };
     let result = dispatch(&ctx, script).await;
     if let Some(sb) = sandbox

@@ -428,8 +428,49 @@ fn store_path() -> Result<PathBuf, Failure> {
         .ok_or_else(|| Failure::other("cannot find the platform state directory"))
 }
 
-/// Writes the submission to the outbox, starts the sender, and waits for that entry to land or
-/// be refused, at most `--wait-secs`.
+/// Who this command writes as: the key's identity and, where the API says, its user. A key the
+/// API says cannot write is refused here, before anything is queued.
+async fn author(ctx: &Ctx, outbox: &Outbox) -> Result<(), Failure> {
+    let cache_key = format!("me:{}", ctx.key_fp);
+    let me = match ctx.provider.me().await {
+        Ok(Some(u)) => {
+            outbox.cache_put(&cache_key, &u);
+            Some(u)
+        }
+        Ok(None) => None,
+        // Offline: as last known for this key.
+        Err(_) => outbox
+            .cache_get::<crate::domain::model::User>(&cache_key)
+            .map(|(u, _)| u),
+    };
+    if let Some(u) = &me
+        && !u.can_write
+    {
+        return Err(Failure::usage(
+            "read_only",
+            format!(
+                "read-only: the API says the key of {} ({}) cannot write; nothing was queued",
+                c(&u.name),
+                c(u.role.as_deref().unwrap_or("no role"))
+            ),
+        ));
+    }
+    let me = me.or_else(|| {
+        ctx.user.as_ref().map(|id| crate::domain::model::User {
+            id: id.clone(),
+            name: id.clone(),
+            email: None,
+            role: None,
+            can_write: true,
+        })
+    });
+    outbox.set_user(me.as_ref());
+    Ok(())
+}
+
+/// Writes the submission to the outbox as this identity, starts the sender, and waits for that
+/// entry to land or be refused, at most `--wait-secs`. Entries other keys left are held, never
+/// sent with this one.
 async fn deliver(
     ctx: &Ctx,
     title: &str,
@@ -437,15 +478,33 @@ async fn deliver(
     send: &SendArgs,
 ) -> Result<(), Failure> {
     let store = store_path()?;
-    let outbox = Outbox::open(&store, &ctx.label).map_err(|e| {
+    let identity = crate::sync::identity::Identity::new(&ctx.label, &ctx.key_fp);
+    let outbox = Outbox::open(&store, &identity).map_err(|e| {
         Failure::other(format!(
             "cannot open the local store {}: {e}",
             store.display()
         ))
     })?;
+    author(ctx, &outbox).await?;
+    // The case it acts on, when it names one: it orders the entry behind the case's others.
+    let case = submission.targets().into_iter().find_map(|t| match t {
+        crate::domain::review::Target::Case(c) => Some(c),
+        _ => None,
+    });
     let id = outbox
-        .enqueue(title, submission)
+        .enqueue(title, submission, case.as_deref())
         .map_err(|e| Failure::other(e.to_string()))?;
+    if let Ok(counts) = outbox.counts() {
+        for (who, n) in &counts.held {
+            eprintln!(
+                "docket: {} by {} {} held in the outbox: only their key sends {} (see the console's outbox, Ctrl-O)",
+                plural(*n as usize, "review"),
+                c(who),
+                if *n == 1 { "is" } else { "are" },
+                if *n == 1 { "it" } else { "them" },
+            );
+        }
+    }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     // One at a time, oldest first: entries an earlier run left go out before this one, and none
     // is cut off in flight when this one settles.
@@ -503,6 +562,16 @@ async fn deliver(
             f.entry = Some(id);
             Err(f)
         }
+        Outcome::KeyRefused(error) => {
+            let mut f = Failure::provider(&format!("{title}: the API refused the key"), error);
+            f.message = format!(
+                "{}; check the key with `docket doctor`. The review stays queued as entry {id} and is sent by the next docket run whose key the API accepts",
+                f.message
+            );
+            f.entry = Some(id);
+            f.queued = true;
+            Err(f)
+        }
         Outcome::Discarded => Err(Failure {
             entry: Some(id),
             ..Failure::other(format!(
@@ -538,6 +607,8 @@ async fn deliver(
 enum Outcome {
     Landed(String),
     Refused(ProviderError),
+    /// The API refused the key (401); the entry stays queued.
+    KeyRefused(ProviderError),
     /// Someone discarded it from the outbox before it was sent.
     Discarded,
     /// Still queued.
@@ -548,8 +619,9 @@ enum Outcome {
 /// and the fate of entries an earlier run left pending, are told on stderr.
 fn on_event(event: Event, id: i64, last: &mut Option<ProviderError>) -> Option<Outcome> {
     match event {
-        Event::Landed { id: e, what } if e == id => return Some(Outcome::Landed(what)),
+        Event::Landed { id: e, what, .. } if e == id => return Some(Outcome::Landed(what)),
         Event::Failed { id: e, error } if e == id => return Some(Outcome::Refused(error)),
+        Event::KeyRefused { error, .. } => return Some(Outcome::KeyRefused(error)),
         Event::Retrying {
             id: e,
             error,
@@ -563,7 +635,7 @@ fn on_event(event: Event, id: i64, last: &mut Option<ProviderError>) -> Option<O
             );
             *last = Some(error);
         }
-        Event::Landed { id: e, what } => {
+        Event::Landed { id: e, what, .. } => {
             eprintln!(
                 "docket: outbox entry {e} from an earlier run landed: {}",
                 c(&what)
@@ -582,7 +654,7 @@ fn on_event(event: Event, id: i64, last: &mut Option<ProviderError>) -> Option<O
 
 /// The entry's outcome when another sender on the same store (a console) settled it.
 fn settled_elsewhere(outbox: &Outbox, id: i64, submission: &Submission) -> Option<Outcome> {
-    match outbox.entries().into_iter().find(|e| e.id == id) {
+    match outbox.entries().ok()?.into_iter().find(|e| e.id == id) {
         Some(e) if e.state == EntryState::Failed => Some(Outcome::Refused(
             e.last_error
                 .unwrap_or_else(|| ProviderError::Invalid("refused".into())),
@@ -592,6 +664,7 @@ fn settled_elsewhere(outbox: &Outbox, id: i64, submission: &Submission) -> Optio
         None => Some(
             outbox
                 .audit_log(false, 50)
+                .ok()?
                 .into_iter()
                 .find(|r| r.submission.as_ref() == Some(submission))
                 .map_or(Outcome::Discarded, |r| Outcome::Landed(r.outcome)),
