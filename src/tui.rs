@@ -31,6 +31,8 @@ use crate::ui::{Theme, view};
 /// How the console was started.
 pub struct Options {
     pub profile: String,
+    /// The key's fingerprint: with the profile, the identity outbox entries and drafts belong to.
+    pub key_fp: String,
     pub client: Arc<dyn Provider>,
     /// Shown in the status line at start (a warning about the key's file, say).
     pub notice: Option<String>,
@@ -118,16 +120,14 @@ pub async fn run(opts: Options) -> Result<()> {
     let mut last: Option<Buffer> = None;
     draw(&mut term, &state, &theme, &mut last)?;
 
-    let outbox = Outbox::open(&opts.store, &opts.profile).map_err(|e| {
+    let identity = crate::sync::identity::Identity::new(&opts.profile, &opts.key_fp);
+    let outbox = Outbox::open(&opts.store, &identity).map_err(|e| {
         color_eyre::eyre::eyre!("cannot open the local store {}: {e}", opts.store.display())
     })?;
-    // Reviews that landed since local midnight, by this and earlier sessions.
-    let midnight = jiff::Zoned::now()
-        .start_of_day()
-        .map(|z| z.timestamp().as_millisecond())
-        .unwrap_or(0);
-    state.stats.today = outbox.landed_since(midnight);
     let (tx, mut rx) = unbounded_channel::<Action>();
+    // The outbox's sender starts once the console knows who the key is and that it may write
+    // (see `Effect::StartSender`); until then nothing is sent.
+    let (otx, mut orx) = unbounded_channel::<OutboxEvent>();
     let runner = Runner {
         client: opts.client.clone(),
         tx: tx.clone(),
@@ -135,11 +135,12 @@ pub async fn run(opts: Options) -> Result<()> {
         outbox: outbox.clone(),
         flows: Arc::new(std::sync::Mutex::new(Default::default())),
         drafts: Arc::new(std::sync::Mutex::new(Default::default())),
+        sender: Arc::new(std::sync::Mutex::new(None)),
+        outbox_events: otx,
     };
+    runner.today();
     update(&mut state, Action::DraftsLoaded(outbox.drafts()));
-    // The outbox sends what this run and earlier ones left pending.
-    let (otx, mut orx) = unbounded_channel::<OutboxEvent>();
-    let sender = outbox.start(opts.client.clone(), otx, Backoff::default(), 4);
+    runner.relist();
     draw(&mut term, &state, &theme, &mut last)?;
 
     // Then the last known queue, marked with its age, while the API is asked (read off the
@@ -154,6 +155,7 @@ pub async fn run(opts: Options) -> Result<()> {
     }
     runner.load_user(opts.user.clone());
     runner.run(Effect::LoadQueue);
+    // Outbox news arrive as actions (the sender itself starts on `Effect::StartSender`).
 
     let mut events = EventStream::new();
     // The queue is already loading; the next poll comes one interval after it answers, or
@@ -177,6 +179,10 @@ pub async fn run(opts: Options) -> Result<()> {
                     Action::QueueLoaded { .. } | Action::QueueUnchanged { .. } => {
                         backoff = None;
                         next_poll = tokio::time::Instant::now() + opts.poll;
+                    }
+                    // A refused key is not retried: waiting will not make it valid.
+                    Action::QueueFailed(e) if e.is_key_refused() => {
+                        next_poll = tokio::time::Instant::now() + Duration::from_secs(365 * 24 * 3600);
                     }
                     Action::QueueFailed(e) => {
                         let wait = match e {
@@ -216,7 +222,14 @@ pub async fn run(opts: Options) -> Result<()> {
     }
     // Nothing typed is lost on the way out.
     runner.flush_drafts();
-    sender.abort();
+    if let Some(sender) = runner
+        .sender
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take()
+    {
+        sender.abort();
+    }
     Ok(())
 }
 
@@ -254,7 +267,14 @@ struct Runner {
     flows: Arc<std::sync::Mutex<crate::sync::outbox::FlowIndex>>,
     /// Drafts typed but not yet written: key → (text, conditions).
     drafts: Arc<std::sync::Mutex<std::collections::HashMap<String, (String, String)>>>,
+    /// The outbox's sender, once started.
+    sender: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
+    outbox_events: UnboundedSender<OutboxEvent>,
 }
+
+/// How far before a flow's copy of a case was read this identity's own landed writes still
+/// count as its own (a poll answered a moment after a write landed may not show it yet).
+const SEEN_MARGIN_MS: i64 = 60_000;
 
 /// How long typing must pause before a draft is written.
 const DRAFT_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -285,35 +305,74 @@ impl Runner {
         }
     }
 
+    /// Reviews this identity landed since local midnight, by this and earlier sessions.
+    fn today(&self) {
+        let midnight = jiff::Zoned::now()
+            .start_of_day()
+            .map(|z| z.timestamp().as_millisecond())
+            .unwrap_or(0);
+        let _ = self
+            .tx
+            .send(Action::Today(self.outbox.landed_since(midnight)));
+    }
+
+    /// Sends the outbox's rows and counts to the console.
+    fn relist(&self) {
+        match self.outbox.counts() {
+            Ok(c) => self.outbox_event(OutboxEvent::Counts(c)),
+            Err(e) => {
+                let _ = self.tx.send(Action::OutboxNews(format!("✖ {e}")));
+            }
+        }
+    }
+
     /// Turns the outbox's events into actions for the flows (or the status bar).
     fn outbox_event(&self, e: OutboxEvent) {
         let flow_of = |id: i64| lock_index(&self.flows).get(&id).copied();
         let action = match e {
-            OutboxEvent::Counts { pending, failed } => {
-                let rows = self
-                    .outbox
-                    .entries()
+            OutboxEvent::Counts(counts) => {
+                let entries = match self.outbox.entries() {
+                    Ok(e) => e,
+                    Err(e) => {
+                        let _ = self.tx.send(Action::OutboxNews(format!("✖ {e}")));
+                        return;
+                    }
+                };
+                let identity = self.outbox.identity();
+                let waits = crate::sync::outbox::waiting_for(&entries, |a| identity.owns(a));
+                let rows = entries
                     .into_iter()
                     .map(|e| crate::app::state::OutboxRow {
                         id: e.id,
-                        title: e.title,
                         failed: e.state == crate::sync::store::EntryState::Failed,
                         attempts: e.attempts,
                         last_error: e.last_error.map(|e| e.to_string()),
+                        mine: identity.owns(&e.author),
+                        author: e.author.display(),
+                        waits_for: waits.get(&e.id).copied(),
+                        case: e.case,
+                        title: e.title,
                         submission: e.submission,
                     })
                     .collect();
                 let _ = self.tx.send(Action::OutboxEntries(rows));
-                Action::OutboxCounts { pending, failed }
+                Action::OutboxCounts(counts)
             }
-            OutboxEvent::Landed { id, what } => match flow_of(id) {
-                Some(flow) => Action::EntryDone {
-                    flow,
-                    entry: id,
-                    result: Ok(what),
-                },
-                None => Action::OutboxNews(format!("✓ Sent from the outbox: {what}")),
-            },
+            OutboxEvent::Landed { id, what, case } => {
+                self.today();
+                // The row of the case changed shows the change now, not at the next poll.
+                if let Some(case) = case {
+                    self.run(Effect::RefreshCase(case));
+                }
+                match flow_of(id) {
+                    Some(flow) => Action::EntryDone {
+                        flow,
+                        entry: id,
+                        result: Ok(what),
+                    },
+                    None => Action::OutboxNews(format!("✓ Sent from the outbox: {what}")),
+                }
+            }
             OutboxEvent::Failed { id, error } => match flow_of(id) {
                 Some(flow) => Action::EntryDone {
                     flow,
@@ -322,6 +381,7 @@ impl Runner {
                 },
                 None => Action::OutboxNews(format!("✖ An outbox entry was refused: {error}")),
             },
+            OutboxEvent::KeyRefused { error, .. } => Action::KeyRefused(error),
             OutboxEvent::Retrying {
                 id,
                 attempts,
@@ -339,9 +399,12 @@ impl Runner {
         let _ = self.tx.send(action);
     }
 
+    /// Asks the API who the key belongs to (remembered per key, for offline starts), tells the
+    /// outbox, then the console: `MeLoaded` decides whether the sender may start.
     fn load_user(&self, configured: Option<String>) {
         let (client, tx, outbox) = (self.client.clone(), self.tx.clone(), self.outbox.clone());
         tokio::spawn(async move {
+            let me_key = format!("me:{}", outbox.identity().key_fp);
             // Live when the API answers (and remembered), else as last known.
             let users = match client.users().await {
                 Ok(Some(u)) => {
@@ -355,16 +418,20 @@ impl Runner {
             };
             let me = match client.me().await {
                 Ok(Some(me)) => {
-                    outbox.cache_put("me", &me);
+                    outbox.cache_put(&me_key, &me);
                     Some(me)
+                }
+                Err(e) if e.is_key_refused() => {
+                    let _ = tx.send(Action::KeyRefused(e));
+                    None
                 }
                 Err(_)
                     if outbox
-                        .cache_get::<crate::domain::model::User>("me")
+                        .cache_get::<crate::domain::model::User>(&me_key)
                         .is_some() =>
                 {
                     outbox
-                        .cache_get::<crate::domain::model::User>("me")
+                        .cache_get::<crate::domain::model::User>(&me_key)
                         .map(|(u, _)| u)
                 }
                 // A plain Zenoo API has no /v1/me: act as the profile's user.
@@ -384,6 +451,7 @@ impl Runner {
             if let Some(users) = users {
                 let _ = tx.send(Action::UsersLoaded(users));
             }
+            outbox.set_user(me.as_ref());
             let _ = tx.send(Action::MeLoaded(me));
         });
     }
@@ -506,25 +574,51 @@ impl Runner {
             }
             Effect::Submit {
                 flow,
+                case,
                 title,
                 submission,
                 expect,
+                replace,
             } => {
                 let this = self.clone();
                 tokio::spawn(async move {
+                    // Replacing earlier entries: they go first, or nothing is written (one
+                    // already on its way cannot be taken back).
+                    let replace_was_empty = replace.is_empty();
+                    for earlier in replace {
+                        if let Err(e) = this.outbox.discard(earlier) {
+                            let _ = this.tx.send(Action::Submitted {
+                                flow,
+                                result: Err(e),
+                            });
+                            return;
+                        }
+                    }
+                    if !replace_was_empty {
+                        this.relist();
+                    }
                     // Stale? Say so before sending. If the API cannot be reached, the check
                     // cannot be made and the outbox takes the review.
-                    if let Some((case, seen)) = expect
-                        && let Ok(now) = this.client.case(&case).await
+                    //
+                    // Only changes by others count: what this identity itself landed or queued
+                    // on the case since the flow's copy was read is expected.
+                    if let Some((case, seen)) = &expect
+                        && let Ok(now) = this.client.case(case).await
                     {
-                        let changes = seen.changes(&crate::app::flow::Seen::of(&now));
+                        let mine = this
+                            .outbox
+                            .own_since(case, seen.read_at_ms - SEEN_MARGIN_MS);
+                        let changes = seen.changes_by_others(
+                            &crate::app::flow::Seen::of(&now, seen.read_at_ms),
+                            &mine,
+                        );
                         if !changes.is_empty() {
                             let _ = this.tx.send(Action::Conflict { flow, changes });
                             return;
                         }
                     }
                     // On disk, with its key, before any request leaves.
-                    match this.outbox.enqueue(&title, &submission) {
+                    match this.outbox.enqueue(&title, &submission, Some(&case)) {
                         Ok(entry) => {
                             lock_index(&this.flows).insert(entry, flow);
                             let _ = this.tx.send(Action::Enqueued { flow, entry });
@@ -542,7 +636,8 @@ impl Runner {
                 // Each case its own outbox entry, written before anything is sent; each lands
                 // (or is refused) on its own, and the drawer shows each result.
                 for (title, submission) in items {
-                    match self.outbox.enqueue(&title, &submission) {
+                    let case = submission.target().to_string();
+                    match self.outbox.enqueue(&title, &submission, Some(&case)) {
                         Ok(entry) => {
                             lock_index(&self.flows).insert(entry, flow);
                             let _ = self.tx.send(Action::Enqueued { flow, entry });
@@ -595,9 +690,77 @@ impl Runner {
                 if let Err(e) = self.outbox.discard(entry) {
                     let _ = self.tx.send(Action::OutboxNews(format!("✖ {e}")));
                 }
-                // Recount and relist.
-                let (pending, failed) = self.outbox.counts();
-                self.outbox_event(OutboxEvent::Counts { pending, failed });
+                self.relist();
+            }
+            Effect::ExportHeld => {
+                let dir = self.outbox.state_dir().unwrap_or_else(std::env::temp_dir);
+                let news = match self.outbox.export_held(&dir) {
+                    Ok((path, n)) => format!(
+                        "Exported {n} held {} to {}",
+                        if n == 1 { "entry" } else { "entries" },
+                        path.display()
+                    ),
+                    Err(e) => format!("✖ {e}"),
+                };
+                let _ = self.tx.send(Action::Flash(news));
+            }
+            Effect::StartSender => {
+                let mut slot = self.sender.lock().unwrap_or_else(|p| p.into_inner());
+                if slot.is_none() {
+                    *slot = Some(self.outbox.start(
+                        self.client.clone(),
+                        self.outbox_events.clone(),
+                        Backoff::default(),
+                        4,
+                    ));
+                }
+            }
+            Effect::RefreshCase(token) => {
+                let (client, tx) = (self.client.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    if let Ok(case) = client.case(&token).await {
+                        let _ = tx.send(Action::CaseRefreshed(Box::new(case)));
+                    }
+                });
+            }
+            Effect::Recheck { request, case } => {
+                let (client, tx) = (self.client.clone(), self.tx.clone());
+                let caps = self.client.capabilities_for(&case);
+                tokio::spawn(async move {
+                    let (alerts, risk, reviewers) = tokio::join!(
+                        async {
+                            if caps.alerts {
+                                Some(client.alerts(&case).await)
+                            } else {
+                                None
+                            }
+                        },
+                        async {
+                            if caps.risk {
+                                Some(client.risk(&case).await)
+                            } else {
+                                None
+                            }
+                        },
+                        async {
+                            if caps.reviewers {
+                                Some(client.reviewers(&case).await)
+                            } else {
+                                None
+                            }
+                        },
+                    );
+                    let mut parts = Vec::new();
+                    parts.extend(alerts.map(CasePart::Alerts));
+                    parts.extend(risk.map(|r| CasePart::Risk(r.map(|a| a.map(Box::new)))));
+                    parts.extend(reviewers.map(CasePart::Reviewers));
+                    let _ = tx.send(Action::Rechecked {
+                        request,
+                        case,
+                        parts,
+                        at: now(),
+                    });
+                });
             }
             Effect::DeleteDraft { key } => {
                 lock_drafts(&self.drafts).remove(&key);

@@ -1,5 +1,7 @@
 //! Review flows in the reducer: key → drawer → submission, errors in place, preconditions.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use docket::app::flow::{FlowKind, Step, Submission};
 use docket::app::state::Tab;
@@ -157,7 +159,7 @@ fn open(status: CaseStatus, alerts: Vec<Alert>, risk: Assessment) -> State {
 }
 
 fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    common::reducer::step(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
@@ -217,6 +219,7 @@ fn approve_an_alert_with_a_rationale() {
             title,
             submission,
             expect,
+            ..
         },
     ] = effects.as_slice()
     else {
@@ -713,10 +716,10 @@ fn quitting_with_pending_reviews_asks_first() {
     let mut s = two_open();
     update(
         &mut s,
-        Action::OutboxCounts {
+        Action::OutboxCounts(docket::sync::store::Counts {
             pending: 2,
-            failed: 0,
-        },
+            ..Default::default()
+        }),
     );
     key(&mut s, KeyCode::Esc); // back to the queue
     key(&mut s, KeyCode::Char('q'));
@@ -775,6 +778,7 @@ fn a_stale_case_is_reported_and_sending_anyway_is_a_choice() {
 fn what_changed_is_said_in_words() {
     use docket::app::flow::Seen;
     let before = Seen {
+        read_at_ms: 0,
         version: Some(3),
         updated_at: None,
         status: "In Progress".into(),
@@ -814,6 +818,10 @@ fn the_outbox_view_resends_edits_and_discards() {
             attempts: 1,
             last_error: Some("CASE_CLOSED".into()),
             submission: resolve.clone(),
+            mine: true,
+            author: "Amara Okafor".into(),
+            waits_for: None,
+            case: Some("cas_1".into()),
         },
         OutboxRow {
             id: 8,
@@ -824,6 +832,10 @@ fn the_outbox_view_resends_edits_and_discards() {
             submission: Submission::Acknowledge {
                 tokens: vec!["alt_2".into()],
             },
+            mine: true,
+            author: "Amara Okafor".into(),
+            waits_for: None,
+            case: Some("cas_1".into()),
         },
     ];
     update(&mut s, Action::OutboxEntries(rows));
@@ -1248,6 +1260,9 @@ fn the_status_bar_counts_reviews_and_their_median_time() {
             result: Ok("Comment added".into()),
         },
     );
+    // The count comes from the local audit log, which the runtime reads when a review lands
+    // (from a drawer or from the outbox alike).
+    update(&mut s, Action::Today(3));
     assert_eq!(s.stats.today, 3);
     assert_eq!(s.stats.line().unwrap(), "3 today · ~2m10s each");
 }

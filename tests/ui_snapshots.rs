@@ -1,5 +1,7 @@
 //! Every pane and state drawn into a TestBackend at 80x24 and 160x48, and a resize sweep.
 
+mod common;
+
 use docket::app::state::{Connection, Focus, Loadable, Mode, Tab};
 use docket::app::update::CasePart;
 use docket::app::{Action, State, update};
@@ -526,7 +528,7 @@ fn detail_tabs() {
 fn review_drawer() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let key = |s: &mut State, code: KeyCode, m: KeyModifiers| {
-        update(s, Action::Key(KeyEvent::new(code, m)));
+        common::reducer::step(s, Action::Key(KeyEvent::new(code, m)));
     };
     let mut s = loaded();
     update(&mut s, Action::Command(docket::app::update::Command::Down));
@@ -599,10 +601,11 @@ fn outbox_view() {
     let mut s = loaded();
     update(
         &mut s,
-        Action::OutboxCounts {
+        Action::OutboxCounts(docket::sync::store::Counts {
             pending: 1,
             failed: 1,
-        },
+            held: vec![("Lukas Brandt".into(), 1)],
+        }),
     );
     update(&mut s, Action::OutboxEntries(vec![
         OutboxRow {
@@ -612,6 +615,10 @@ fn outbox_view() {
             attempts: 1,
             last_error: Some("CASE_CLOSED (HTTP 422): Alert alt_1 belongs to CAS-000002, which is Closed. (request req_9Zx)".into()),
             submission: Submission::Acknowledge { tokens: vec!["alt_1".into()] },
+            mine: true,
+            author: "Amara Okafor".into(),
+            waits_for: None,
+            case: Some("cas_0002".into()),
         },
         OutboxRow {
             id: 8,
@@ -620,6 +627,23 @@ fn outbox_view() {
             attempts: 3,
             last_error: Some("POST /v1/cases/cas_0004/comments: cannot connect".into()),
             submission: Submission::Acknowledge { tokens: vec!["alt_2".into()] },
+            mine: true,
+            author: "Amara Okafor".into(),
+            waits_for: None,
+            case: Some("cas_0004".into()),
+        },
+        // Another analyst's, left in this state directory: held, never sent with this key.
+        OutboxRow {
+            id: 9,
+            title: "Acknowledge 1 alert".into(),
+            failed: false,
+            attempts: 1,
+            last_error: None,
+            submission: Submission::Acknowledge { tokens: vec!["alt_3".into()] },
+            mine: false,
+            author: "Lukas Brandt".into(),
+            waits_for: None,
+            case: None,
         },
     ]));
     s.mode = Mode::Outbox;
@@ -700,7 +724,7 @@ fn merged_queue_and_a_vendor_case() {
     update(&mut s, Action::Command(docket::app::update::Command::Down));
     update(&mut s, Action::Command(docket::app::update::Command::Open));
     both("vendor_case_tabs", &s);
-    update(
+    common::reducer::step(
         &mut s,
         Action::Key(crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Char('C'),
@@ -715,7 +739,7 @@ fn merged_queue_and_a_vendor_case() {
 fn power_user_views() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let key = |s: &mut State, code: KeyCode, m: KeyModifiers| {
-        update(s, Action::Key(KeyEvent::new(code, m)));
+        common::reducer::step(s, Action::Key(KeyEvent::new(code, m)));
     };
     let typed = |s: &mut State, text: &str| {
         for c in text.chars() {

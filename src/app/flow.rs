@@ -86,11 +86,17 @@ pub enum Step {
     Failed(ProviderError),
     /// The case changed on the server since the flow opened: what changed.
     Conflict(Vec<String>),
+    /// Reviews of the same target written earlier are still waiting to be sent: each entry's
+    /// id and a line saying what it is. Replace them, queue behind them, or go back.
+    Behind(Vec<(i64, String)>),
 }
 
 /// What the analyst saw of a case when a flow opened, to detect that it changed since.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Seen {
+    /// When this copy of the case was read from the API (ms): changes this identity made after
+    /// it are its own, not conflicts.
+    pub read_at_ms: i64,
     pub version: Option<i64>,
     pub updated_at: Option<jiff::Timestamp>,
     pub status: String,
@@ -100,8 +106,10 @@ pub struct Seen {
 }
 
 impl Seen {
-    pub fn of(c: &crate::domain::model::Case) -> Seen {
+    /// The case `c` as read at `read_at_ms`.
+    pub fn of(c: &crate::domain::model::Case, read_at_ms: i64) -> Seen {
         Seen {
+            read_at_ms,
             version: c.version,
             updated_at: c.updated_at,
             status: c.status.as_str().to_string(),
@@ -109,6 +117,53 @@ impl Seen {
             open_alerts: c.open_alerts,
             risk_tier: c.risk_tier.as_ref().map(|t| t.as_str().to_string()),
         }
+    }
+
+    /// What others changed: what differs in `now` and is not explained by `mine`, the reviews
+    /// this identity wrote on the case (landed, or still waiting) since this copy was read. A
+    /// warning that fires on the analyst's own work trains people to ignore the real one.
+    pub fn changes_by_others(&self, now: &Seen, mine: &[Submission]) -> Vec<String> {
+        if mine.is_empty() {
+            return self.changes(now);
+        }
+        // What the case would look like with only this identity's changes applied.
+        let mut expected = self.clone();
+        let mut resolved = 0u32;
+        for s in mine {
+            match s {
+                Submission::Status { to, .. } => expected.status = to.as_str().to_string(),
+                Submission::SetStatus { status, .. } => expected.status = status.clone(),
+                Submission::Close { .. } => expected.status = "Closed".into(),
+                Submission::EscalateCase { .. } => expected.status = "Escalated".into(),
+                Submission::Assign { user, .. } => expected.assignee = user.clone(),
+                Submission::OverrideRisk { tier, .. } => {
+                    expected.risk_tier = Some(tier.as_str().to_string())
+                }
+                Submission::Resolve { tokens, .. } | Submission::Acknowledge { tokens } => {
+                    resolved += tokens.len() as u32
+                }
+                Submission::EscalateAlert { .. } => resolved += 1,
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for line in expected.changes(now) {
+            // Alerts this identity settled may lower the open count by up to that many; it
+            // never raises it.
+            if line.starts_with("open alerts:")
+                && let (Some(before), Some(after)) = (self.open_alerts, now.open_alerts)
+                && after <= before
+                && before - after <= resolved
+            {
+                continue;
+            }
+            // The version moves with every write, ours included.
+            if line.starts_with("updated on the server") {
+                continue;
+            }
+            out.push(line);
+        }
+        out
     }
 
     /// What differs in `now`, in words; empty when nothing changed.
@@ -198,6 +253,12 @@ pub struct Flow {
     pub opened_at: Option<jiff::Timestamp>,
     /// A bulk flow's per-case results, in the order of its cases.
     pub bulk: Vec<BulkResult>,
+    /// The analyst chose to send although earlier reviews of the same target still wait.
+    pub behind_ok: bool,
+    /// Earlier entries this one replaces (discarded before it is written).
+    pub replace: Vec<i64>,
+    /// What the drawer read of the case just before judging its preconditions.
+    pub checked: Option<String>,
 }
 
 /// A canned rationale from the config; `{case}`, `{entity}`, `{category}`, `{score}` and `{me}`
@@ -306,6 +367,9 @@ impl Flow {
             picker: None,
             opened_at: None,
             bulk: Vec::new(),
+            behind_ok: false,
+            replace: Vec::new(),
+            checked: None,
         }
     }
 
@@ -650,6 +714,36 @@ impl Flow {
                     }
                     None => Outcome::Cancel,
                 },
+                _ => {
+                    self.step = if self.kind.needs_text() {
+                        Step::Edit
+                    } else {
+                        Step::Confirm
+                    };
+                    Outcome::Stay
+                }
+            },
+            Step::Behind(earlier) => match key.code {
+                // Replace: the earlier entries are discarded, then this one is written.
+                KeyCode::Char('r') => match self.submission() {
+                    Some(s) => {
+                        self.replace = earlier.iter().map(|(id, _)| *id).collect();
+                        self.behind_ok = true;
+                        self.step = Step::Submitting;
+                        Outcome::Submit(s)
+                    }
+                    None => Outcome::Cancel,
+                },
+                // Queue behind: sent after them, in the order written.
+                KeyCode::Char('q') | KeyCode::Enter => match self.submission() {
+                    Some(s) => {
+                        self.behind_ok = true;
+                        self.step = Step::Submitting;
+                        Outcome::Submit(s)
+                    }
+                    None => Outcome::Cancel,
+                },
+                // Anything else: back, the text kept.
                 _ => {
                     self.step = if self.kind.needs_text() {
                         Step::Edit

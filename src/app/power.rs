@@ -229,7 +229,7 @@ pub fn pull_next(state: &mut State) -> Vec<Effect> {
     }
     let mut effects = Vec::new();
     if state.detail.as_ref().map(|d| d.token.as_str()) != Some(case.token.as_str()) {
-        state.detail = Some(Detail::new(case.token.clone()));
+        state.detail = Some(Detail::for_caps(case.token.clone(), state.caps_of(&case)));
         effects.push(Effect::LoadCase(case.token.clone()));
     }
     state.focus = Focus::Detail;
@@ -245,19 +245,21 @@ pub fn pull_next(state: &mut State) -> Vec<Effect> {
             label: me.name.clone(),
         }],
     );
-    let seen = flow::Seen::of(&case);
+    let seen = flow::Seen::of(&case, state.last_sync.unwrap_or(state.now).as_millisecond());
     f.seen = Some(seen.clone());
     f.step = flow::Step::Submitting;
     let title = f.title();
     state.flow = Some(f);
     effects.push(Effect::Submit {
         flow: id,
+        case: case.token.clone(),
+        replace: vec![],
         title,
         submission: Submission::Assign {
             case: case.token.clone(),
             user: Some(me.id),
         },
-        expect: Some((case.token, seen)),
+        expect: Some((case.token, Box::new(seen))),
     });
     effects
 }

@@ -152,6 +152,17 @@ impl Queue {
         self.refilter(me, row);
     }
 
+    /// Puts one case read again in place of its row (or adds it), keeping the selection. Used
+    /// when a review of it lands: the row shows the change at once, not at the next poll.
+    pub fn upsert(&mut self, case: Case, me: Option<&str>) {
+        let mut cases = self.cases.clone();
+        match self.index.get(&case.token) {
+            Some(&i) if i < cases.len() => cases[i] = case,
+            _ => cases.push(case),
+        }
+        self.set_cases(cases, me);
+    }
+
     /// A loaded case by token.
     pub fn get(&self, token: &str) -> Option<&Case> {
         self.index.get(token).map(|&i| &self.cases[i])

@@ -20,6 +20,8 @@ pub enum Loadable<T> {
     Loading,
     Ready(T),
     Failed(ProviderError),
+    /// The provider cannot read this part: said once, never a spinner.
+    Unavailable(String),
 }
 
 /// The link to the API.
@@ -114,6 +116,36 @@ pub struct Detail {
 }
 
 impl Detail {
+    /// The detail of a case whose provider can do `caps`: parts it cannot read are marked so
+    /// from the start, and never shown as loading.
+    pub fn for_caps(token: String, caps: &Capabilities) -> Detail {
+        let mut d = Detail::new(token);
+        let why = |what: &str| format!("{}'s API has no {what}.", caps.vendor.title());
+        if !caps.alerts {
+            d.alerts = Loadable::Unavailable(why("alerts"));
+        }
+        if !caps.entities {
+            d.entities = Loadable::Unavailable(why("entities"));
+        }
+        if !caps.risk {
+            d.risk = Loadable::Unavailable(why("risk assessment"));
+        }
+        if !caps.checks {
+            d.checks = Loadable::Unavailable(why("checks"));
+        }
+        if !caps.timeline {
+            d.timeline = Loadable::Unavailable(why("timeline"));
+        }
+        if !caps.comments {
+            d.comments = Loadable::Unavailable(why("comments"));
+        }
+        if !caps.reviewers {
+            // `None`: the API has no reviewers; the summary leaves the section out.
+            d.reviewers = Loadable::Ready(None);
+        }
+        d
+    }
+
     pub fn new(token: String) -> Detail {
         Detail {
             token,
@@ -155,7 +187,14 @@ pub struct State {
     pub focus: Focus,
     pub mode: Mode,
     pub detail: Option<Detail>,
+    /// Nothing may be written: started with `--read-only` (or the profile's `read_only`), or
+    /// the API says the key cannot write. `read_only_why` says which, for the status bar.
     pub read_only: bool,
+    pub read_only_why: Option<String>,
+    /// The API refused the key (401): polling and sending stop until docket is restarted.
+    pub key_refused: Option<ProviderError>,
+    /// A drawer with preconditions waits for a fresh read of the case: (request, command).
+    pub rechecking: Option<(u64, super::update::Command)>,
     pub should_quit: bool,
     /// The review drawer, when a flow is open.
     pub flow: Option<Flow>,
@@ -172,8 +211,11 @@ pub struct State {
     pub frozen: bool,
     /// When the queue will be tried again after a failure.
     pub retry_at: Option<Timestamp>,
-    /// Outbox entries (pending, failed).
-    pub outbox: (u32, u32),
+    /// Outbox entries: this identity's pending and failed ones, other authors' held ones.
+    pub outbox: crate::sync::store::Counts,
+    /// What this identity's entries not yet landed touch: the queue row, the alert row and the
+    /// case header carry a pending mark until they land.
+    pub pending: std::collections::HashSet<crate::domain::review::Target>,
     /// Saved drafts: flow key → (text, conditions).
     pub drafts: std::collections::HashMap<String, (String, String)>,
     /// Quit was asked with reviews still pending: the next quit confirms.
@@ -216,6 +258,21 @@ pub struct OutboxRow {
     pub attempts: u32,
     pub last_error: Option<String>,
     pub submission: super::flow::Submission,
+    /// Written by this identity: only then is it sent from here.
+    pub mine: bool,
+    /// Who wrote it, for people.
+    pub author: String,
+    /// The earlier entry of the same target it waits for.
+    pub waits_for: Option<i64>,
+    /// The case it was written on, when known.
+    pub case: Option<String>,
+}
+
+impl OutboxRow {
+    /// Whether it still waits on this identity to be sent (or acted on, once refused).
+    pub fn touches(&self) -> Vec<crate::domain::review::Target> {
+        self.submission.order_keys(self.case.as_deref())
+    }
 }
 
 impl State {
@@ -232,6 +289,9 @@ impl State {
             mode: Mode::Normal,
             detail: None,
             read_only: false,
+            read_only_why: None,
+            key_refused: None,
+            rechecking: None,
             should_quit: false,
             flow: None,
             next_flow: 1,
@@ -242,7 +302,8 @@ impl State {
             view_counts: vec![],
             frozen: false,
             retry_at: None,
-            outbox: (0, 0),
+            outbox: Default::default(),
+            pending: Default::default(),
             drafts: std::collections::HashMap::new(),
             confirm_quit: false,
             outbox_rows: Vec::new(),
@@ -301,5 +362,17 @@ impl State {
     /// The calling user's id.
     pub fn me_id(&self) -> Option<&str> {
         self.me.as_ref().map(|u| u.id.as_str())
+    }
+
+    /// Whether a review of this identity on the case (or one of its alerts) has not landed.
+    pub fn case_pending(&self, token: &str) -> bool {
+        self.pending
+            .contains(&crate::domain::review::Target::Case(token.to_string()))
+    }
+
+    /// Whether a review of this identity on the alert has not landed.
+    pub fn alert_pending(&self, token: &str) -> bool {
+        self.pending
+            .contains(&crate::domain::review::Target::Alert(token.to_string()))
     }
 }

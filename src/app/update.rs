@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use super::flow::{self, Choice, Flow, FlowKind, Outcome, Submission};
 use super::keymap::Context;
 use super::power;
-use super::state::{Connection, Detail, Focus, Loadable, Mode, State, Tab};
+use super::state::{Connection, Detail, Focus, Loadable, Mode, OutboxRow, State, Tab};
 use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
 };
@@ -36,6 +36,19 @@ impl CasePart {
             CasePart::Timeline(_) => "timeline",
             CasePart::Comments(_) => "comments",
             CasePart::Reviewers(_) => "reviewers",
+        }
+    }
+
+    /// Why the part could not be read, if it could not.
+    pub fn error(&self) -> Option<&ProviderError> {
+        match self {
+            CasePart::Alerts(r) => r.as_ref().err(),
+            CasePart::Entities(r) => r.as_ref().err(),
+            CasePart::Risk(r) => r.as_ref().err(),
+            CasePart::Checks(r) => r.as_ref().err(),
+            CasePart::Timeline(r) => r.as_ref().err(),
+            CasePart::Comments(r) => r.as_ref().err(),
+            CasePart::Reviewers(r) => r.as_ref().err(),
         }
     }
 
@@ -120,9 +133,24 @@ pub enum Action {
     },
     /// An entry from an earlier run landed or failed.
     OutboxNews(String),
-    OutboxCounts {
-        pending: u32,
-        failed: u32,
+    /// A line for the status bar.
+    Flash(String),
+    OutboxCounts(crate::sync::store::Counts),
+    /// Reviews this identity landed today (from the local audit log).
+    Today(u32),
+    /// The API refused the key (401): stop, say so, point to `docket doctor`.
+    KeyRefused(ProviderError),
+    /// The outbox reached the API: it answers again.
+    ApiAnswered,
+    /// One case read again (after a review of it landed).
+    CaseRefreshed(Box<Case>),
+    /// The parts a drawer's preconditions depend on, read again just now (`request` is the
+    /// number of the `Effect::Recheck`).
+    Rechecked {
+        request: u64,
+        case: String,
+        parts: Vec<CasePart>,
+        at: Timestamp,
     },
     /// The entries not yet landed.
     OutboxEntries(Vec<super::state::OutboxRow>),
@@ -204,12 +232,27 @@ pub enum Command {
 pub enum Effect {
     LoadQueue,
     LoadCase(String),
-    /// Write to the outbox and send; with `expect`, first check the case did not change since.
+    /// Write to the outbox and send; with `expect`, first check the case did not change since
+    /// (by others). `replace`: earlier entries to discard first (refused if one is in flight).
     Submit {
         flow: u64,
+        /// The case it is written on.
+        case: String,
         title: String,
         submission: Submission,
-        expect: Option<(String, flow::Seen)>,
+        expect: Option<(String, Box<flow::Seen>)>,
+        replace: Vec<i64>,
+    },
+    /// Start sending the outbox: the key's user is known and may write.
+    StartSender,
+    /// Write the entries other authors left to a file.
+    ExportHeld,
+    /// Read one case again and update its queue row.
+    RefreshCase(String),
+    /// Read again what a drawer's preconditions depend on (alerts, risk, reviewers).
+    Recheck {
+        request: u64,
+        case: String,
     },
     /// Send a refused outbox entry again.
     Resend {
@@ -313,8 +356,61 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let me = state.me.as_ref().map(|u| u.id.clone());
             state.queue.rebuild(me.as_deref());
             state.recount();
+            // A key the API says cannot write makes the console read-only, like the flag.
+            if let Some(u) = state.me.as_ref().filter(|u| !u.can_write) {
+                state.read_only = true;
+                state.read_only_why = Some(format!(
+                    "the API says {} ({}) cannot write",
+                    u.name,
+                    u.role.as_deref().unwrap_or("no role")
+                ));
+            }
+            // Only now may the outbox send: it knows whose entries are whose, and that this
+            // key may write. Read-only sends nothing, by any path.
+            if state.read_only || state.key_refused.is_some() {
+                vec![]
+            } else {
+                vec![Effect::StartSender]
+            }
+        }
+        Action::Today(n) => {
+            state.stats.today = n;
             vec![]
         }
+        Action::Flash(text) => {
+            state.flash = Some(text);
+            vec![]
+        }
+        Action::KeyRefused(e) => {
+            state.flash = Some(format!(
+                "✖ The API refused the key ({e}): check it with `docket doctor`; nothing more is sent or polled until docket restarts."
+            ));
+            state.key_refused = Some(e.clone());
+            state.connection = Connection::Failed(e);
+            state.retry_at = None;
+            vec![]
+        }
+        Action::ApiAnswered => {
+            // The outbox just reached the API: the queue is tried now, not at the next backoff.
+            if matches!(state.connection, Connection::Failed(_)) && state.key_refused.is_none() {
+                state.connection = Connection::Connecting;
+                state.retry_at = None;
+                return vec![Effect::LoadQueue];
+            }
+            vec![]
+        }
+        Action::CaseRefreshed(case) => {
+            let me = state.me.as_ref().map(|u| u.id.clone());
+            state.queue.upsert(*case, me.as_deref());
+            state.recount();
+            vec![]
+        }
+        Action::Rechecked {
+            request,
+            case,
+            parts,
+            at,
+        } => rechecked(state, request, case, parts, at),
         Action::UsersLoaded(users) => {
             state.users = users.into_iter().map(|u| (u.id.clone(), u)).collect();
             vec![]
@@ -392,6 +488,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::QueueFailed(e) => {
+            if e.is_key_refused() {
+                return update(state, Action::KeyRefused(e));
+            }
             state.connection = Connection::Failed(e);
             vec![]
         }
@@ -485,7 +584,6 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                         f.title()
                     )
                 });
-                state.stats.today += ok as u32;
                 state.queue_marks.clear();
                 return vec![Effect::LoadQueue];
             }
@@ -516,8 +614,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.flash = Some(text);
             vec![Effect::LoadQueue]
         }
-        Action::OutboxCounts { pending, failed } => {
-            state.outbox = (pending, failed);
+        Action::OutboxCounts(counts) => {
+            // Said once in words when other authors' reviews are found waiting here.
+            if state.outbox.held.is_empty()
+                && let Some((who, n)) = counts.held.first()
+            {
+                state.flash = Some(format!(
+                    "{n} {} by {who} {} for their author's key: Ctrl-O to export or discard.",
+                    if *n == 1 { "review" } else { "reviews" },
+                    if *n == 1 { "waits" } else { "wait" },
+                ));
+            }
+            state.outbox = counts;
             vec![]
         }
         Action::DraftSaved {
@@ -537,6 +645,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::OutboxEntries(rows) => {
             state.outbox_row = state.outbox_row.min(rows.len().saturating_sub(1));
+            state.pending = rows
+                .iter()
+                .filter(|r| r.mine)
+                .flat_map(OutboxRow::touches)
+                .collect();
             state.outbox_rows = rows;
             vec![]
         }
@@ -552,7 +665,6 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Ok(what) => {
                     let case = f.case_token.clone();
                     let key = f.draft_key();
-                    state.stats.today += 1;
                     if let Some(opened) = f.opened_at {
                         state
                             .stats
@@ -662,6 +774,15 @@ fn flow_outcome(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             state.flash = Some("Draft discarded.".into());
             vec![Effect::DeleteDraft { key }]
         }
+        // Read-only may have been learnt after the drawer opened: nothing is written, the text
+        // stays.
+        Outcome::Submit(_) if state.read_only => {
+            let why = read_only_why(state);
+            if let Some(f) = state.flow.as_mut() {
+                f.step = flow::Step::Failed(ProviderError::Invalid(format!("Read-only: {why}.")));
+            }
+            vec![]
+        }
         Outcome::Submit(submission) => match f.entry {
             // Sent before and refused: send the same entry again (same key if unchanged).
             Some(entry) => vec![Effect::Resend {
@@ -669,16 +790,52 @@ fn flow_outcome(state: &mut State, outcome: Outcome) -> Vec<Effect> {
                 entry,
                 submission,
             }],
-            None => vec![Effect::Submit {
-                flow: f.id,
-                title: f.title(),
-                submission,
-                expect: if f.force {
-                    None
-                } else {
-                    f.seen.clone().map(|s| (f.case_token.clone(), s))
-                },
-            }],
+            None => {
+                // Reviews of the same target still waiting: say so before writing another.
+                if !f.behind_ok {
+                    let targets = submission.targets();
+                    let earlier: Vec<(i64, String)> = state
+                        .outbox_rows
+                        .iter()
+                        .filter(|r| {
+                            r.mine && r.submission.targets().iter().any(|t| targets.contains(t))
+                        })
+                        .map(|r| {
+                            let noun = r
+                                .submission
+                                .targets()
+                                .into_iter()
+                                .find(|t| targets.contains(t))
+                                .map_or("target", |t| t.noun());
+                            let state_word = if r.failed {
+                                "was refused and waits for you (Ctrl-O)"
+                            } else {
+                                "is still waiting to be sent"
+                            };
+                            (
+                                r.id,
+                                format!("a {} of this {noun} {state_word}", r.submission.verb()),
+                            )
+                        })
+                        .collect();
+                    if !earlier.is_empty() {
+                        f.step = flow::Step::Behind(earlier);
+                        return vec![];
+                    }
+                }
+                vec![Effect::Submit {
+                    flow: f.id,
+                    case: f.case_token.clone(),
+                    title: f.title(),
+                    submission,
+                    expect: if f.force {
+                        None
+                    } else {
+                        f.seen.clone().map(|s| (f.case_token.clone(), Box::new(s)))
+                    },
+                    replace: std::mem::take(&mut f.replace),
+                }]
+            }
         },
     }
 }
@@ -692,6 +849,29 @@ fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.outbox_row = (state.outbox_row + 1).min(n.saturating_sub(1))
         }
         KeyCode::Char('k') | KeyCode::Up => state.outbox_row = state.outbox_row.saturating_sub(1),
+        KeyCode::Char('x') => {
+            if state.outbox.held.is_empty() {
+                state.flash = Some("No entries of other authors to export.".into());
+            } else {
+                return vec![Effect::ExportHeld];
+            }
+        }
+        KeyCode::Char('s' | 'e')
+            if state
+                .outbox_rows
+                .get(state.outbox_row)
+                .is_some_and(|r| !r.mine) =>
+        {
+            if let Some(r) = state.outbox_rows.get(state.outbox_row) {
+                state.flash = Some(format!(
+                    "Entry {} was written by {}: only their key sends it. x exports it, d d discards it.",
+                    r.id, r.author
+                ));
+            }
+        }
+        KeyCode::Char('s' | 'e') if state.read_only => {
+            state.flash = Some(format!("Read-only: {}.", read_only_why(state)));
+        }
         KeyCode::Char('s') => {
             if let Some(r) = state.outbox_rows.get(state.outbox_row) {
                 state.flash = Some(format!("Sending entry {} again.", r.id));
@@ -830,7 +1010,11 @@ fn open(state: &mut State) -> Vec<Effect> {
         state.focus = Focus::Detail;
         return vec![];
     }
-    state.detail = Some(Detail::new(token.clone()));
+    let caps = state
+        .queue
+        .get(&token)
+        .map_or_else(|| state.caps.clone(), |c| state.caps_of(c).clone());
+    state.detail = Some(Detail::for_caps(token.clone(), &caps));
     state.focus = Focus::Detail;
     vec![Effect::LoadCase(token)]
 }
@@ -843,8 +1027,8 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
         state.focus == Focus::Detail && state.detail.as_ref().is_some_and(|d| d.tab == Tab::Alerts);
     match c {
         Quit => {
-            let pending = state.outbox.0;
-            if pending > 0 {
+            let pending = state.outbox.pending;
+            if pending > 0 && !state.read_only && state.key_refused.is_none() {
                 state.confirm_quit = true;
                 state.flash = Some(format!(
                     "{pending} review(s) not sent yet: they will go out at the next start. Quit again to quit, any other key to stay."
@@ -996,17 +1180,143 @@ fn command(state: &mut State, c: Command) -> Vec<Effect> {
         PullNext => return power::pull_next(state),
         Palette => power::open_palette(state),
         CopyName | CopyToken | CopyLink | OpenInBrowser => return power::copy_or_open(state, c),
-        _ => start_flow(state, c),
+        _ => return start_flow(state, c, None),
     }
     vec![]
 }
 
-/// Opens the drawer for an action, or says why it cannot open.
-fn start_flow(state: &mut State, c: Command) {
+/// Why nothing may be written, in words.
+pub(crate) fn read_only_why(state: &State) -> String {
+    state
+        .read_only_why
+        .clone()
+        .unwrap_or_else(|| "docket was started with --read-only".into())
+}
+
+/// Whether a command's drawer judges preconditions on what the provider can read (Zenoo's
+/// close rules: alerts settled, risk approved, four eyes; an approvable assessment; a pending
+/// review of mine): the case is read again before they are judged.
+fn has_preconditions(caps: &Capabilities, c: Command) -> bool {
+    match c {
+        Command::Close => caps.vendor == Vendor::Zenoo,
+        Command::ApproveRisk => caps.risk,
+        Command::ApproveReview | Command::RejectReview => caps.reviewers,
+        _ => false,
+    }
+}
+
+/// The parts read again for a drawer arrived: judge its preconditions on them.
+fn rechecked(
+    state: &mut State,
+    request: u64,
+    case: String,
+    parts: Vec<CasePart>,
+    at: Timestamp,
+) -> Vec<Effect> {
+    let Some((asked, c)) = state.rechecking else {
+        return vec![];
+    };
+    if asked != request {
+        return vec![];
+    }
+    state.rechecking = None;
+    let failed: Vec<String> = parts
+        .iter()
+        .filter_map(CasePart::error)
+        .map(|e| e.to_string())
+        .collect();
+    for part in parts {
+        update(
+            state,
+            Action::CaseLoaded {
+                token: case.clone(),
+                part: Box::new(part),
+            },
+        );
+    }
+    // Only if the analyst is still on that case and has not opened something else meanwhile.
+    if state.flow.is_some() || state.detail.as_ref().is_none_or(|d| d.token != case) {
+        return vec![];
+    }
+    // Said as of the moment it was read; the status bar clock is the same clock.
+    let ago = (state.now.as_second() - at.as_second()).max(0);
+    let when = if ago < 5 {
+        "just now".to_string()
+    } else {
+        format!("{ago}s ago")
+    };
+    let said = match failed.first() {
+        None => format!("Read {when}: {}", read_summary(state)),
+        Some(e) => format!(
+            "Could not read the case again ({e}); judged from what was loaded: {}",
+            read_summary(state)
+        ),
+    };
+    let effects = start_flow(state, c, Some(said.clone()));
+    if state.flow.is_none()
+        && let Some(why) = state.flash.take()
+    {
+        state.flash = Some(format!("{why} ({said})"));
+    }
+    effects
+}
+
+/// What the open case's alerts, risk and reviewers say, in one line.
+fn read_summary(state: &State) -> String {
+    let Some(d) = state.detail.as_ref() else {
+        return String::new();
+    };
+    let mut out = Vec::new();
+    if let Loadable::Ready(list) = &d.alerts {
+        let open = list.iter().filter(|a| !settled(a)).count();
+        out.push(format!("{} alerts, {open} open", list.len()));
+    }
+    match &d.risk {
+        Loadable::Ready(Some(a)) => out.push(format!(
+            "risk {}{}",
+            a.status,
+            a.effective_tier
+                .as_ref()
+                .or(a.tier.as_ref())
+                .map(|t| format!(", {t}"))
+                .unwrap_or_default()
+        )),
+        Loadable::Ready(None) => out.push("no risk assessment".into()),
+        _ => {}
+    }
+    if let Loadable::Ready(Some(list)) = &d.reviewers {
+        let approved: Vec<&str> = list
+            .iter()
+            .filter(|r| r.status.known() == Some(ReviewerStatus::Approved))
+            .map(|r| r.user.name.as_deref().unwrap_or(r.user.id.as_str()))
+            .collect();
+        out.push(if approved.is_empty() {
+            "no approval yet".into()
+        } else {
+            format!("approved by {}", approved.join(", "))
+        });
+    }
+    out.join(" · ")
+}
+
+/// Opens the drawer for an action, or says why it cannot open. A drawer with preconditions
+/// first reads the case again (`checked` is what that read said, once it has).
+fn start_flow(state: &mut State, c: Command, checked: Option<String>) -> Vec<Effect> {
     use Command::*;
     if state.read_only {
-        state.flash = Some("Read-only: docket was started with --read-only.".into());
-        return;
+        state.flash = Some(format!("Read-only: {}.", read_only_why(state)));
+        return vec![];
+    }
+    if checked.is_none()
+        && let Some(case) = state.detail.as_ref().map(|d| d.token.clone())
+        && let Some(rec) = state.queue.get(&case)
+        && has_preconditions(state.caps_of(rec), c)
+    {
+        let request = state.next_flow;
+        state.next_flow += 1;
+        state.rechecking = Some((request, c));
+        state.flash = Some("Reading the case again before judging…".into());
+        return vec![Effect::Recheck { request, case }];
     }
     if state.focus == Focus::Queue
         && !state.queue_marks.is_empty()
@@ -1016,7 +1326,7 @@ fn start_flow(state: &mut State, c: Command) {
             Ok(f) => state.flow = Some(f),
             Err(why) => state.flash = Some(why),
         }
-        return;
+        return vec![];
     }
     let Some(case) = state
         .detail
@@ -1024,20 +1334,20 @@ fn start_flow(state: &mut State, c: Command) {
         .map(|d| d.token.clone())
         .or_else(|| state.queue.selected.clone())
     else {
-        return;
+        return vec![];
     };
     let Some(c_rec) = state.queue.get(&case).cloned() else {
-        return;
+        return vec![];
     };
     if c_rec.status.known() == Some(CaseStatus::Closed) && !matches!(c, Comment) {
         state.flash = Some(format!("{} is closed.", c_rec.name));
-        return;
+        return vec![];
     }
     // What the provider cannot do is refused here, with the reason, never sent to fail.
     let caps = state.caps_of(&c_rec).clone();
     if let Some(why) = unsupported(&caps, c) {
         state.flash = Some(format!("{why}."));
-        return;
+        return vec![];
     }
     let me = state.me.clone();
     let detail = state.detail.as_ref().filter(|d| d.token == case);
@@ -1169,14 +1479,18 @@ fn start_flow(state: &mut State, c: Command) {
             }
         }
         Close => close_flow(detail, me.as_ref()),
-        _ => return,
+        _ => return vec![],
     };
     match kind_and_choices {
         Ok((kind, choices)) => {
             let id = state.next_flow;
             state.next_flow += 1;
             let mut f = Flow::new(id, &case, &c_rec.name, kind, choices);
-            f.seen = Some(flow::Seen::of(&c_rec));
+            f.seen = Some(flow::Seen::of(
+                &c_rec,
+                state.last_sync.unwrap_or(state.now).as_millisecond(),
+            ));
+            f.checked = checked;
             f.opened_at = Some(state.now);
             f.snippets = state.snippets.clone();
             let alert = detail.and_then(|d| d.current_alert());
@@ -1221,10 +1535,14 @@ fn start_flow(state: &mut State, c: Command) {
                     (None, true) => None,
                 };
             }
+            if state.flash.as_deref() == Some("Reading the case again before judging…") {
+                state.flash = None;
+            }
             state.flow = Some(f);
         }
         Err(why) => state.flash = Some(why),
     }
+    vec![]
 }
 
 /// The users a case can be assigned to, by name, as picker choices.
@@ -1449,6 +1767,8 @@ fn close_check(
             ]);
         }
         Loadable::Failed(e) => return Err(vec![format!("The alerts could not be loaded: {e}")]),
+        // The provider has no alerts: its own rules apply.
+        Loadable::Unavailable(_) => return Ok(()),
     };
     let risk = match &d.risk {
         Loadable::Ready(r) => r,
@@ -1462,6 +1782,7 @@ fn close_check(
                 "The risk assessment could not be loaded: {e}"
             )]);
         }
+        Loadable::Unavailable(_) => return Ok(()),
     };
     let open: Vec<(String, AlertStatus)> = alerts
         .iter()

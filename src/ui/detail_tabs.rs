@@ -32,6 +32,7 @@ fn pending<T>(l: &Loadable<T>, what: &str, theme: &Theme) -> Option<Line<'static
             format!("Could not load the {what}: {}", clean(&e.to_string())),
             theme.error,
         )),
+        Loadable::Unavailable(why) => Some(Line::styled(clean(why).into_owned(), theme.muted)),
         Loadable::Ready(_) => None,
     }
 }

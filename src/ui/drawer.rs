@@ -54,6 +54,7 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
         Step::Submitting => "submitting…",
         Step::Blocked(_) => "any key closes",
         Step::Conflict(_) => "Enter send anyway · any other key back (your text is kept)",
+        Step::Behind(_) => "q/Enter queue behind · r replace · any other key back (text kept)",
         Step::Failed(_) => "any key edits again (your text is kept) · Esc cancel",
     };
     let saved = if flow.draft_saved && flow.step == Step::Edit {
@@ -71,6 +72,19 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
         hint,
     );
 
+    // What the drawer read of the case before judging its preconditions.
+    let body = match &flow.checked {
+        Some(line) if body.height > 3 => {
+            let [n, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+            frame.render_widget(
+                Paragraph::new(format!("↻ {}", clean(line))).style(theme.muted),
+                n,
+            );
+            rest
+        }
+        _ => body,
+    };
     // What the vendor will not keep, said before anything is typed or sent.
     let body = match &flow.note {
         Some(note) if !matches!(flow.step, Step::Blocked(_)) && body.height > 4 => {
@@ -202,6 +216,21 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
             lines.extend(changes.iter().map(|c| Line::raw(format!("• {}", clean(c)))));
             lines.push(Line::raw(
                 "Nothing was sent. Review the change, then send anyway or go back.",
+            ));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        }
+        Step::Behind(earlier) => {
+            let mut lines = vec![Line::styled(
+                "Earlier reviews of the same target are still waiting to be sent:",
+                theme.warning,
+            )];
+            lines.extend(
+                earlier
+                    .iter()
+                    .map(|(id, what)| Line::raw(format!("⟳ #{id} {}", clean(what)))),
+            );
+            lines.push(Line::raw(
+                "q queues this one behind them (sent after, in order) · r replaces them with this one",
             ));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
         }

@@ -300,7 +300,12 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                     sla_style(theme, sla),
                 ),
                 Span::raw(clean(&c.name).into_owned()),
-                Span::raw(clean(c.status.as_str()).into_owned()),
+                // A review of this case not landed yet: marked until it lands.
+                Span::raw(if state.case_pending(&c.token) {
+                    format!("⟳ {}", clean(c.status.as_str()))
+                } else {
+                    clean(c.status.as_str()).into_owned()
+                }),
                 Span::styled(
                     c.risk_tier
                         .as_ref()
@@ -354,9 +359,15 @@ fn case_of<'a>(state: &'a State, token: &str) -> Option<&'a Case> {
 
 fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
     let case = case_of(state, &d.token);
+    // A review of this case not landed yet is said in the header until it lands.
     let title = format!(
-        " {} ",
-        case.map_or(d.token.clone(), |c| clean(&c.name).into_owned())
+        " {}{} ",
+        case.map_or(d.token.clone(), |c| clean(&c.name).into_owned()),
+        if state.case_pending(&d.token) {
+            " · ⟳ review pending"
+        } else {
+            ""
+        }
     );
     let block = pane(title, state.focus == Focus::Detail, theme);
     let inner = block.inner(area);
@@ -382,7 +393,7 @@ fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rec
     match d.tab {
         Tab::Summary => summary(state, d, case, theme, frame, body),
         Tab::Entities => detail_tabs::entities(&d.entities, theme, frame, body),
-        Tab::Alerts => alerts(d, theme, frame, body),
+        Tab::Alerts => alerts(state, d, theme, frame, body),
         Tab::Risk => detail_tabs::risk(&d.risk, theme, frame, body),
         Tab::Checks => detail_tabs::checks(&d.checks, theme, frame, body),
         Tab::Activity => {
@@ -504,10 +515,17 @@ fn summary(state: &State, d: &Detail, c: &Case, theme: &Theme, frame: &mut Frame
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-fn alerts(d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn alerts(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
     let list = match &d.alerts {
         Loadable::Loading => {
             frame.render_widget(Paragraph::new("Loading alerts…").style(theme.muted), area);
+            return;
+        }
+        Loadable::Unavailable(why) => {
+            frame.render_widget(
+                Paragraph::new(clean(why).into_owned()).style(theme.muted),
+                area,
+            );
             return;
         }
         Loadable::Failed(e) => {
@@ -575,7 +593,13 @@ fn alerts(d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
                 Span::raw(a.match_score.map_or("—".into(), |m| format!("{m:.0}%"))),
                 Span::raw(format!(
                     "{}{}",
-                    if settled { "✓ " } else { "" },
+                    if state.alert_pending(&a.token) {
+                        "⟳ "
+                    } else if settled {
+                        "✓ "
+                    } else {
+                        ""
+                    },
                     clean(a.status.as_str())
                 )),
             ])
@@ -656,6 +680,9 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (conn, conn_style) = match &state.connection {
         Connection::Connecting => ("○ connecting".to_string(), theme.muted),
         Connection::Online => ("● online".to_string(), theme.ok),
+        Connection::Failed(e) if e.is_key_refused() => {
+            ("✖ key refused · docket doctor".to_string(), theme.error)
+        }
         Connection::Failed(e) => (format!("✖ {}", e.code().unwrap_or("offline")), theme.error),
     };
     let mut synced = state.last_sync.map_or("never".into(), |t| {
@@ -673,12 +700,16 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if state.frozen {
         synced.push_str(" · ❄ frozen");
     }
-    let (pending, failed) = state.outbox;
+    let (pending, failed) = (state.outbox.pending, state.outbox.failed);
     if pending > 0 {
         synced.push_str(&format!(" · ⟳ {pending} pending"));
     }
     if failed > 0 {
         synced.push_str(&format!(" · ✖ {failed} failed"));
+    }
+    // Other authors' entries: held, never sent with this key.
+    for (who, n) in &state.outbox.held {
+        synced.push_str(&format!(" · ⏸ {n} held for {}", clean(who)));
     }
     let user = state
         .me
@@ -689,7 +720,7 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let keys = match state.mode {
         _ if state.flow.is_some() => "drawer open",
         Mode::Filter => "type to filter · Enter keep · Esc clear",
-        Mode::Outbox => "s send again · e edit · d d discard · Esc close",
+        Mode::Outbox => "s send again · e edit · d d discard · x export held · Esc close",
         Mode::Help => "any key closes help",
         Mode::Palette => "type to search · ↑↓ choose · Enter run · Esc close",
         Mode::Normal if on_alerts && !state.read_only => "a/x/t/e resolve · space mark · ? help",
@@ -711,10 +742,10 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         (None, Some(m)) => m,
         (None, None) => keys.to_string(),
     };
-    let read_only = if state.read_only {
-        " │ read-only"
-    } else {
-        ""
+    let read_only = match (&state.read_only_why, state.read_only) {
+        (Some(why), true) => format!(" │ read-only: {}", clean(why)),
+        (None, true) => " │ read-only".to_string(),
+        _ => String::new(),
     };
     let stats = state
         .stats
@@ -974,8 +1005,13 @@ fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, rect);
     let block = pane(
         format!(
-            " Outbox: {} pending, {} failed ",
-            state.outbox.0, state.outbox.1
+            " Outbox: {} pending, {} failed{} ",
+            state.outbox.pending,
+            state.outbox.failed,
+            match state.outbox.held_total() {
+                0 => String::new(),
+                n => format!(", {n} held (other authors)"),
+            }
         ),
         true,
         theme,
@@ -992,7 +1028,9 @@ fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     for (i, r) in state.outbox_rows.iter().enumerate() {
         let selected = i == state.outbox_row;
-        let (mark, style) = if r.failed {
+        let (mark, style) = if !r.mine {
+            ("⏸ held   ", theme.muted)
+        } else if r.failed {
             ("✖ failed ", theme.error)
         } else {
             ("⟳ pending", theme.warning)
@@ -1014,6 +1052,20 @@ fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 },
             ),
         ]));
+        if !r.mine {
+            lines.push(Line::styled(
+                format!(
+                    "     written by {}: only their key sends it (x export, d d discard)",
+                    clean(&r.author)
+                ),
+                theme.muted,
+            ));
+        } else if let Some(before) = r.waits_for {
+            lines.push(Line::styled(
+                format!("     waits for #{before}: same target, written earlier"),
+                theme.muted,
+            ));
+        }
         if let Some(e) = &r.last_error {
             lines.push(Line::styled(format!("     {}", clean(e)), theme.muted));
         }

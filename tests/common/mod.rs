@@ -1,6 +1,9 @@
 //! Shared helpers for tests that talk to a real sandbox over HTTP.
 #![allow(dead_code)]
 
+pub mod records;
+pub mod reducer;
+
 use std::path::PathBuf;
 
 use docket::domain::UserRole;
