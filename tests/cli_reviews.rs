@@ -6,7 +6,6 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::process::Stdio;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,93 +13,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{any, bearer_token, body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use common::cli::{Home, docket};
 use common::s;
-
-/// A home of its own: state, data and config directories, the local store, a config file.
-struct Home {
-    dir: tempfile::TempDir,
-    env: Vec<(String, String)>,
-}
-
-impl Home {
-    fn new(key: &str) -> Home {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        let env = [
-            ("HOME", d.to_path_buf()),
-            ("XDG_STATE_HOME", d.join("state")),
-            ("XDG_DATA_HOME", d.join("data")),
-            ("XDG_CONFIG_HOME", d.join("config")),
-            ("DOCKET_STATE_DB", d.join("local.db")),
-            ("DOCKET_CONFIG", d.join("config.toml")),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.display().to_string()))
-        .chain([
-            ("DOCKET_API_KEY".to_string(), key.to_string()),
-            ("LANG".to_string(), "C.UTF-8".to_string()),
-        ])
-        .collect();
-        Home { dir, env }
-    }
-
-    /// Writes the config file with `profiles` and sets `vars` for every run.
-    fn config(&mut self, profiles: &str, vars: &[(&str, &str)]) {
-        std::fs::write(self.dir.path().join("config.toml"), profiles).unwrap();
-        self.env
-            .extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    #[track_caller]
-    fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim()).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-
-    #[track_caller]
-    fn expect(self, code: i32) -> Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
-
-/// Runs `docket ARGS` in `home`, stdin closed (not a terminal).
-async fn docket(home: &Home, args: &[&str]) -> Run {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_docket"));
-    cmd.args(args)
-        .envs(home.env.iter().map(|(k, v)| (k, v)))
-        .env_remove("DOCKET_LOG")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let out = tokio::time::timeout(Duration::from_secs(30), cmd.output())
-        .await
-        .expect("docket exits within 30 s")
-        .unwrap();
-    Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Bulk alert actions
@@ -155,6 +69,7 @@ async fn a_bulk_resolve_reports_each_alert_and_exits_3_when_one_was_refused() {
             why,
             "--json",
         ],
+        None,
     )
     .await
     .expect(3);
@@ -198,6 +113,7 @@ async fn a_bulk_resolve_reports_each_alert_and_exits_3_when_one_was_refused() {
     let r = docket(
         &home,
         &["--api-url", &url, "alerts", "acknowledge", a, open, b],
+        None,
     )
     .await
     .expect(3);
@@ -224,6 +140,7 @@ async fn a_bulk_resolve_reports_each_alert_and_exits_3_when_one_was_refused() {
     let r = docket(
         &home,
         &["--api-url", &url, "alerts", "acknowledge", a, b, "--json"],
+        None,
     )
     .await
     .expect(3);
@@ -256,6 +173,7 @@ async fn a_bulk_resolve_reports_each_alert_and_exits_3_when_one_was_refused() {
             "--rationale",
             "Name match only.",
         ],
+        None,
     )
     .await
     .expect(0);
@@ -373,7 +291,7 @@ async fn a_karmacheck_decline_shows_the_candidates_text_and_needs_yes() {
     };
 
     // No terminal to ask on and no --yes: refused with exit 2, the text shown, nothing sent.
-    let r = docket(&home, &close(&[])).await.expect(2);
+    let r = docket(&home, &close(&[]), None).await.expect(2);
     assert!(
         r.stderr.contains("the candidate will see this text:"),
         "{}",
@@ -386,7 +304,7 @@ async fn a_karmacheck_decline_shows_the_candidates_text_and_needs_yes() {
     );
     assert!(r.stderr.contains("cannot be undone"), "{}", r.stderr);
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
-    let r = docket(&home, &close(&["--json"])).await.expect(2);
+    let r = docket(&home, &close(&["--json"]), None).await.expect(2);
     assert_eq!(r.json()["error"]["kind"], "not_confirmed", "{}", r.stdout);
     assert_eq!(sent_to(&server, &preadverse).await, 0);
 
@@ -404,13 +322,14 @@ async fn a_karmacheck_decline_shows_the_candidates_text_and_needs_yes() {
             "--summary",
             "All clear.",
         ],
+        None,
     )
     .await
     .expect(0);
     assert!(r.stdout.contains("placed"), "{}", r.stdout);
 
     // With --yes it is sent, once, with the text shown.
-    let r = docket(&home, &close(&["--yes"])).await.expect(0);
+    let r = docket(&home, &close(&["--yes"]), None).await.expect(0);
     assert!(
         r.stderr.contains(&format!("    {REASON}\n")),
         "{}",
@@ -609,6 +528,7 @@ async fn an_amiqus_case_changes_status_from_the_command_line() {
             "--to",
             "on-hold",
         ],
+        None,
     )
     .await
     .expect(0);
@@ -631,6 +551,7 @@ async fn an_amiqus_case_changes_status_from_the_command_line() {
             "--to",
             "approved",
         ],
+        None,
     )
     .await
     .expect(2);

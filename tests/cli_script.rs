@@ -4,126 +4,16 @@
 
 mod common;
 
+use common::cli::{Home, Run, docket, label};
+
 use std::collections::HashSet;
-use std::process::Stdio;
 
 use docket::domain::review::Submission;
-use docket::sync::outbox::Outbox;
 use docket::sync::store::EntryState;
 use serde_json::Value;
-use tokio::io::AsyncWriteExt;
-
-/// A home of its own for each test: state, data and config directories, the local store.
-struct Home {
-    dir: tempfile::TempDir,
-    key: String,
-}
-
-impl Home {
-    fn new(key: &str) -> Home {
-        Home {
-            dir: tempfile::tempdir().unwrap(),
-            key: key.to_string(),
-        }
-    }
-
-    fn state_db(&self) -> std::path::PathBuf {
-        self.dir.path().join("local.db")
-    }
-
-    /// The outbox the binary used for `label` (the API's host:port).
-    fn outbox(&self, label: &str) -> Outbox {
-        // Reading needs no key: every author's entries of the profile are listed.
-        Outbox::open(
-            &self.state_db(),
-            &docket::sync::identity::Identity::new(label, ""),
-        )
-        .unwrap()
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    #[track_caller]
-    fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim()).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-
-    #[track_caller]
-    fn expect(self, code: i32) -> Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
-
-/// Runs `docket ARGS` with `stdin`, in `home`, with the key in `DOCKET_API_KEY`.
-async fn docket(home: &Home, args: &[&str], stdin: Option<&str>) -> Run {
-    let d = home.dir.path();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_docket"));
-    cmd.args(args)
-        .env("HOME", d)
-        .env("XDG_STATE_HOME", d.join("state"))
-        .env("XDG_DATA_HOME", d.join("data"))
-        .env("XDG_CONFIG_HOME", d.join("config"))
-        .env("DOCKET_STATE_DB", home.state_db())
-        .env("DOCKET_CONFIG", d.join("config.toml"))
-        .env("DOCKET_API_KEY", &home.key)
-        .env("LANG", "C.UTF-8")
-        .env_remove("DOCKET_LOG")
-        .env_remove("NO_COLOR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = cmd.spawn().expect("docket starts");
-    if let Some(text) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(text.as_bytes()).await.unwrap();
-        drop(pipe);
-    }
-    let out = tokio::time::timeout(std::time::Duration::from_secs(20), child.wait_with_output())
-        .await
-        .expect("docket exits within 20 s")
-        .unwrap();
-    let run = Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stdout.contains(&home.key) && !run.stderr.contains(&home.key),
-        "the API key was printed:\n{}\n{}",
-        run.stdout,
-        run.stderr
-    );
-    run
-}
 
 fn s(v: &Value) -> &str {
     v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
-}
-
-/// The host:port the outbox files an `--api-url` under.
-fn label(url: &str) -> String {
-    url.trim_start_matches("http://").to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 //! Shared helpers for tests that talk to a real sandbox over HTTP.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod records;
 pub mod reducer;
 
