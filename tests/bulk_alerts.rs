@@ -185,3 +185,63 @@ async fn a_bulk_acknowledge_refused_for_every_alert_keeps_each_reason_in_the_out
     assert_eq!(entry.state, EntryState::Failed);
     assert_eq!(entry.last_error.as_ref(), Some(&failed));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_that_lands_in_part_leaves_only_the_refused_alerts_in_the_outbox() {
+    let env = common::start(30).await;
+    let (done, open) = two_open_alerts(&env).await;
+    env.post(
+        &format!("/v1/alerts/{done}/resolve"),
+        json!({ "action": "Approve", "rationale": "Not the same person.", "is_false_positive": false }),
+    )
+    .await
+    .ok();
+    let store = env.dir.path().join("local.db");
+    let me = Identity::new("sandbox", ApiKey::new(env.analyst()).fingerprint());
+    let outbox = Outbox::open(&store, &me).unwrap();
+    let id = outbox
+        .enqueue("Decline 2 alerts", &resolve(&[&done, &open]), None)
+        .unwrap();
+    let key_before = outbox.entries().unwrap()[0].idempotency_key.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let sender = outbox.start(
+        provider(&env),
+        tx,
+        Backoff {
+            base: Duration::from_millis(20),
+            max: Duration::from_millis(200),
+        },
+        2,
+    );
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), rx.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            Event::Failed { id: got, .. } => {
+                assert_eq!(got, id);
+                break;
+            }
+            Event::Landed { .. } => panic!("one alert was refused"),
+            _ => {}
+        }
+    }
+    sender.abort();
+    // What is left to do is the refused alert alone, under a new key: resending or editing it
+    // never sends the landed one again.
+    let left = &outbox.entries().unwrap()[0];
+    assert_eq!(left.state, EntryState::Failed);
+    assert_eq!(left.submission.targets().len(), 1);
+    assert!(
+        matches!(&left.submission, Submission::Resolve { tokens, .. } if tokens.as_slice() == std::slice::from_ref(&done))
+    );
+    assert_ne!(left.idempotency_key, key_before);
+    // The landed one is in the local audit log, with its author.
+    let log = outbox.audit_log(false, 5).unwrap();
+    assert!(
+        matches!(&log[0].submission, Some(Submission::Resolve { tokens, .. }) if tokens.as_slice() == std::slice::from_ref(&open)),
+        "{log:?}"
+    );
+    assert_eq!(log[0].author.key_fp, me.key_fp);
+}

@@ -369,6 +369,10 @@ impl Outbox {
         };
         // After a 401 nothing more is sent: the key will not be accepted by waiting.
         let mut key_refused = false;
+        // What an earlier run left in its backoff is tried now.
+        if let Err(e) = lock(&self.store).due_now() {
+            tracing::warn!(error = %e, "cannot read the outbox");
+        }
         count(self);
         loop {
             let now = jiff::Timestamp::now().as_millisecond();
@@ -483,10 +487,63 @@ impl Outbox {
                 }
             }
             Err(error) => {
+                // A bulk whose other items landed: those are done (and logged); the entry keeps
+                // only what is left, so a resend or an edit never sends a landed item again.
+                if let ProviderError::Bulk { items, .. } = &error
+                    && let Some((landed, left)) = split_bulk(&e.submission, items)
+                {
+                    let caps = client.capabilities_for(e.submission.target());
+                    let done = Entry {
+                        submission: landed,
+                        ..e.clone()
+                    };
+                    let n = done.submission.targets().len();
+                    logged(store.audit(
+                        caps.vendor.title(),
+                        &done,
+                        &format!("{n} of the bulk landed; the rest was refused"),
+                        caps.vendor_keeps_text(&done.submission),
+                    ));
+                    logged(store.narrow(id, &left, &new_key()));
+                }
                 logged(store.record(id, EntryState::Failed, Some(&error), 0));
                 Event::Failed { id, error }
             }
         }
+    }
+}
+
+/// A bulk submission split by a per-item answer: (what landed, what is left), or `None` when
+/// nothing landed (or it is not a bulk of alerts).
+fn split_bulk(
+    s: &Submission,
+    items: &[crate::provider::ItemResult],
+) -> Option<(Submission, Submission)> {
+    let landed: Vec<String> = items
+        .iter()
+        .filter(|i| i.landed())
+        .map(|i| i.token.clone())
+        .collect();
+    if landed.is_empty() {
+        return None;
+    }
+    let with = |s: &Submission, keep: &dyn Fn(&String) -> bool| {
+        let mut s = s.clone();
+        if let Submission::Resolve { tokens, .. } | Submission::Acknowledge { tokens } = &mut s {
+            tokens.retain(|t| keep(t));
+        }
+        s
+    };
+    match s {
+        Submission::Resolve { tokens, .. } | Submission::Acknowledge { tokens }
+            if tokens.iter().any(|t| !landed.contains(t)) =>
+        {
+            Some((
+                with(s, &|t| landed.contains(t)),
+                with(s, &|t| !landed.contains(t)),
+            ))
+        }
+        _ => None,
     }
 }
 

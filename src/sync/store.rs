@@ -483,6 +483,37 @@ impl Store {
         Ok(())
     }
 
+    /// Makes this identity's pending entries due now: a new run tries what an earlier one left
+    /// waiting in its backoff.
+    pub fn due_now(&self) -> rusqlite::Result<()> {
+        let mine: Vec<i64> = self
+            .open_entries()?
+            .into_iter()
+            .filter(|e| e.state == EntryState::Pending && self.identity.owns(&e.author))
+            .map(|e| e.id)
+            .collect();
+        let now = now_ms();
+        for id in mine {
+            self.conn.execute(
+                "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1 AND next_attempt_at > ?2",
+                params![id, now],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Narrows an entry to what is left to do (the refused part of a bulk whose other items
+    /// landed), with a fresh Idempotency-Key: the old one belongs to the larger request.
+    pub fn narrow(&self, id: i64, submission: &Submission, key: &str) -> rusqlite::Result<()> {
+        let json = serde_json::to_string(submission)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        self.conn.execute(
+            "UPDATE outbox SET submission = ?2, idempotency_key = ?3 WHERE id = ?1",
+            params![id, json, key],
+        )?;
+        Ok(())
+    }
+
     /// Drops an entry the analyst discarded.
     pub fn discard(&self, id: i64) -> rusqlite::Result<()> {
         self.conn
