@@ -438,6 +438,15 @@ async fn author(ctx: &Ctx, outbox: &Outbox) -> Result<(), Failure> {
             Some(u)
         }
         Ok(None) => None,
+        // The key itself refused: nothing would ever go out with it.
+        Err(e) if e.is_key_refused() => {
+            let mut f = Failure::provider("the API refused the key", e);
+            f.message = format!(
+                "{}; check the key with `docket doctor`. Nothing was queued",
+                f.message
+            );
+            return Err(f);
+        }
         // Offline: as last known for this key.
         Err(_) => outbox
             .cache_get::<crate::domain::model::User>(&cache_key)
