@@ -57,9 +57,10 @@ Exit codes of `docket cases`, `docket alerts` and `docket risk`:
   0  success
   1  anything else (an unexpected answer, a local store that cannot be opened)
   2  usage or validation error: bad arguments, an unknown case, an action the provider
-     cannot do, --read-only, a decision that cannot be undone sent without --yes or a
-     confirmation
-  3  the API refused the request (4xx); --json prints its code, message and request id.
+     cannot do, --read-only or a key the API says cannot write, a decision that cannot be
+     undone sent without --yes or a confirmation
+  3  the API refused the request (4xx), or the key itself (401: see `docket doctor`);
+     --json prints its code, message and request id.
      For several alerts: the API refused any of them (the others landed); each alert's
      result is a line on stdout, or in `results` with --json
   4  the API could not be reached or is unavailable, or the review is still queued in the

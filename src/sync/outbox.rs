@@ -559,3 +559,44 @@ fn event_id(e: &Event) -> i64 {
 
 /// Entry ids mapped to the drawer flows that created them in this run.
 pub type FlowIndex = HashMap<i64, u64>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: i64, alert: &str, state: EntryState, key_fp: &str) -> Entry {
+        Entry {
+            id,
+            idempotency_key: format!("k{id}"),
+            title: String::new(),
+            submission: Submission::Acknowledge {
+                tokens: vec![alert.into()],
+            },
+            state,
+            attempts: 0,
+            last_error: None,
+            created_at: 0,
+            next_attempt_at_ms: 0,
+            author: Author {
+                key_fp: key_fp.into(),
+                ..Author::default()
+            },
+            case: Some("cas_1".into()),
+        }
+    }
+
+    #[test]
+    fn a_refused_entry_holds_back_what_was_written_after_it_on_its_target() {
+        let me = Identity::new("eu", "me");
+        let entries = [
+            entry(1, "alt_1", EntryState::Failed, "me"),
+            entry(2, "alt_2", EntryState::Pending, "me"),
+            entry(3, "alt_3", EntryState::Pending, "other"),
+        ];
+        // Same case: 2 waits for the refused 1; another author's entry orders nothing of mine.
+        let waits = waiting_for(&entries, |a| me.owns(a));
+        assert_eq!(waits, HashMap::from([(2, 1)]));
+        // Once 1 is discarded (gone from the list), 2 is free.
+        assert!(waiting_for(&entries[1..], |a| me.owns(a)).is_empty());
+    }
+}
