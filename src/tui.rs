@@ -359,6 +359,8 @@ impl Runner {
                 Action::OutboxCounts(counts)
             }
             OutboxEvent::Landed { id, what, case } => {
+                // The API answers again: offline ends now, not at the next backoff.
+                let _ = self.tx.send(Action::ApiAnswered);
                 self.today();
                 // The row of the case changed shows the change now, not at the next poll.
                 if let Some(case) = case {
@@ -373,14 +375,18 @@ impl Runner {
                     None => Action::OutboxNews(format!("✓ Sent from the outbox: {what}")),
                 }
             }
-            OutboxEvent::Failed { id, error } => match flow_of(id) {
-                Some(flow) => Action::EntryDone {
-                    flow,
-                    entry: id,
-                    result: Err(error),
-                },
-                None => Action::OutboxNews(format!("✖ An outbox entry was refused: {error}")),
-            },
+            OutboxEvent::Failed { id, error } => {
+                // A refusal is an answer too.
+                let _ = self.tx.send(Action::ApiAnswered);
+                match flow_of(id) {
+                    Some(flow) => Action::EntryDone {
+                        flow,
+                        entry: id,
+                        result: Err(error),
+                    },
+                    None => Action::OutboxNews(format!("✖ An outbox entry was refused: {error}")),
+                }
+            }
             OutboxEvent::KeyRefused { error, .. } => Action::KeyRefused(error),
             OutboxEvent::Retrying {
                 id,

@@ -294,6 +294,13 @@ fn pending_work_is_marked_on_the_queue_row_the_alert_and_the_header_until_it_lan
     assert!(screen.contains("⟳ review pending"), "{screen}");
     assert!(screen.contains("⟳ In Prog"), "{screen}");
     assert!(screen.contains("⟳ Open"), "{screen}");
+    // Refused and waiting for the analyst: marked differently, and said in the header.
+    let mut refused = row(12, decline("alt_1"), true);
+    refused.failed = true;
+    update(&mut s, Action::OutboxEntries(vec![refused]));
+    let screen = draw(&s);
+    assert!(screen.contains("✖ review refused (Ctrl-O)"), "{screen}");
+    assert!(screen.contains("✖ Open"), "{screen}");
     update(&mut s, Action::OutboxEntries(vec![]));
     assert!(!draw(&s).contains('⟳'));
 }
@@ -471,7 +478,11 @@ fn a_landed_review_refreshes_its_queue_row_at_once() {
     let mut s = two_open();
     let mut fresh = case(CaseStatus::InReview);
     fresh.open_alerts = Some(0);
-    update(&mut s, Action::CaseRefreshed(Box::new(fresh)));
+    // The open case reloads too.
+    assert_eq!(
+        update(&mut s, Action::CaseRefreshed(Box::new(fresh))),
+        [Effect::LoadCase("cas_1".into())]
+    );
     let row = s.queue.get("cas_1").unwrap();
     assert_eq!(row.status.as_str(), "In Review");
     assert_eq!(row.open_alerts, Some(0));

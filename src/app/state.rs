@@ -216,6 +216,8 @@ pub struct State {
     /// What this identity's entries not yet landed touch: the queue row, the alert row and the
     /// case header carry a pending mark until they land.
     pub pending: std::collections::HashSet<crate::domain::review::Target>,
+    /// What this identity's refused entries (waiting for the analyst) touch.
+    pub refused: std::collections::HashSet<crate::domain::review::Target>,
     /// Saved drafts: flow key → (text, conditions).
     pub drafts: std::collections::HashMap<String, (String, String)>,
     /// Quit was asked with reviews still pending: the next quit confirms.
@@ -304,6 +306,7 @@ impl State {
             retry_at: None,
             outbox: Default::default(),
             pending: Default::default(),
+            refused: Default::default(),
             drafts: std::collections::HashMap::new(),
             confirm_quit: false,
             outbox_rows: Vec::new(),
@@ -366,13 +369,25 @@ impl State {
 
     /// Whether a review of this identity on the case (or one of its alerts) has not landed.
     pub fn case_pending(&self, token: &str) -> bool {
-        self.pending
-            .contains(&crate::domain::review::Target::Case(token.to_string()))
+        self.pending_mark(crate::domain::review::Target::Case(token.to_string()))
+            .is_some()
     }
 
     /// Whether a review of this identity on the alert has not landed.
     pub fn alert_pending(&self, token: &str) -> bool {
-        self.pending
-            .contains(&crate::domain::review::Target::Alert(token.to_string()))
+        self.pending_mark(crate::domain::review::Target::Alert(token.to_string()))
+            .is_some()
+    }
+
+    /// The mark a target carries while a review of it has not landed: `✖` when one was refused
+    /// and waits for the analyst, `⟳` while one waits to be sent.
+    pub fn pending_mark(&self, target: crate::domain::review::Target) -> Option<&'static str> {
+        if self.refused.contains(&target) {
+            Some("✖")
+        } else if self.pending.contains(&target) {
+            Some("⟳")
+        } else {
+            None
+        }
     }
 }

@@ -401,8 +401,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::CaseRefreshed(case) => {
             let me = state.me.as_ref().map(|u| u.id.clone());
+            let token = case.token.clone();
             state.queue.upsert(*case, me.as_deref());
             state.recount();
+            // The open case shows it too.
+            if state.detail.as_ref().is_some_and(|d| d.token == token) {
+                return vec![Effect::LoadCase(token)];
+            }
             vec![]
         }
         Action::Rechecked {
@@ -620,9 +625,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 && let Some((who, n)) = counts.held.first()
             {
                 state.flash = Some(format!(
-                    "{n} {} by {who} {} for their author's key: Ctrl-O to export or discard.",
+                    "{n} {} by {who} held for their key · Ctrl-O to export or discard",
                     if *n == 1 { "review" } else { "reviews" },
-                    if *n == 1 { "waits" } else { "wait" },
                 ));
             }
             state.outbox = counts;
@@ -647,7 +651,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.outbox_row = state.outbox_row.min(rows.len().saturating_sub(1));
             state.pending = rows
                 .iter()
-                .filter(|r| r.mine)
+                .filter(|r| r.mine && !r.failed)
+                .flat_map(OutboxRow::touches)
+                .collect();
+            state.refused = rows
+                .iter()
+                .filter(|r| r.mine && r.failed)
                 .flat_map(OutboxRow::touches)
                 .collect();
             state.outbox_rows = rows;

@@ -17,6 +17,7 @@ use crate::app::State;
 use crate::app::state::{Connection, Detail, Focus, Loadable, Mode, Tab};
 use crate::app::update::Command;
 use crate::domain::model::Case;
+use crate::domain::review::Target;
 use crate::domain::{CaseStatus, Priority, RiskTier, SlaStatus};
 use sanitize::{clean, clean_multiline, fit};
 pub use theme::Theme;
@@ -301,10 +302,9 @@ fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 ),
                 Span::raw(clean(&c.name).into_owned()),
                 // A review of this case not landed yet: marked until it lands.
-                Span::raw(if state.case_pending(&c.token) {
-                    format!("⟳ {}", clean(c.status.as_str()))
-                } else {
-                    clean(c.status.as_str()).into_owned()
+                Span::raw(match state.pending_mark(Target::Case(c.token.clone())) {
+                    Some(mark) => format!("{mark} {}", clean(c.status.as_str())),
+                    None => clean(c.status.as_str()).into_owned(),
                 }),
                 Span::styled(
                     c.risk_tier
@@ -363,10 +363,10 @@ fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rec
     let title = format!(
         " {}{} ",
         case.map_or(d.token.clone(), |c| clean(&c.name).into_owned()),
-        if state.case_pending(&d.token) {
-            " · ⟳ review pending"
-        } else {
-            ""
+        match state.pending_mark(Target::Case(d.token.clone())) {
+            Some("✖") => " · ✖ review refused (Ctrl-O)",
+            Some(_) => " · ⟳ review pending",
+            None => "",
         }
     );
     let block = pane(title, state.focus == Focus::Detail, theme);
@@ -593,8 +593,8 @@ fn alerts(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rec
                 Span::raw(a.match_score.map_or("—".into(), |m| format!("{m:.0}%"))),
                 Span::raw(format!(
                     "{}{}",
-                    if state.alert_pending(&a.token) {
-                        "⟳ "
+                    if let Some(mark) = state.pending_mark(Target::Alert(a.token.clone())) {
+                        if mark == "✖" { "✖ " } else { "⟳ " }
                     } else if settled {
                         "✓ "
                     } else {
@@ -752,16 +752,27 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         .line()
         .map(|l| format!(" │ ✓ {l}"))
         .unwrap_or_default();
+    let head = format!(" {} │ {user} │ ", clean(&state.profile));
+    let mut middle = format!(" │ ↻ {synced}{read_only}{stats}");
+    // A message the analyst must read wins over the sync details when both do not fit (at
+    // 80 columns they rarely do); the details come back with the next key.
+    let wanted = [
+        head.as_str(),
+        conn.as_str(),
+        middle.as_str(),
+        " │ ",
+        keys.as_str(),
+    ]
+    .iter()
+    .map(|s| sanitize::width(s))
+    .sum::<usize>();
+    if state.flash.is_some() && wanted > area.width as usize {
+        middle.clear();
+    }
     let line = Line::from(vec![
-        Span::styled(
-            format!(" {} │ {user} │ ", clean(&state.profile)),
-            theme.status,
-        ),
+        Span::styled(head, theme.status),
         Span::styled(conn, conn_style),
-        Span::styled(
-            format!(" │ ↻ {synced}{read_only}{stats} │ {keys}"),
-            theme.status,
-        ),
+        Span::styled(format!("{middle} │ {keys}"), theme.status),
     ]);
     frame.render_widget(Paragraph::new(line).style(theme.status), area);
 }
