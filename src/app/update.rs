@@ -359,9 +359,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             // A key the API says cannot write makes the console read-only, like the flag.
             if let Some(u) = state.me.as_ref().filter(|u| !u.can_write) {
                 state.read_only = true;
+                // Short enough for the status bar at 80 columns; the user's name is beside it.
                 state.read_only_why = Some(format!(
-                    "the API says {} ({}) cannot write",
-                    u.name,
+                    "the key cannot write ({})",
                     u.role.as_deref().unwrap_or("no role")
                 ));
             }
@@ -439,7 +439,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.connection = Connection::Online;
             state.last_sync = Some(at);
             state.retry_at = None;
-            if state.flash.as_deref() == Some("Loading the rest of the queue…") {
+            if matches!(
+                state.flash.as_deref(),
+                Some(
+                    "Loading the rest of the queue…"
+                        | "Showing the last known queue until the API answers."
+                )
+            ) {
                 state.flash = None;
             }
             let mut effects = power::notifications(state);

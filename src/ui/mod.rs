@@ -753,7 +753,7 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|l| format!(" │ ✓ {l}"))
         .unwrap_or_default();
     let head = format!(" {} │ {user} │ ", clean(&state.profile));
-    let mut middle = format!(" │ ↻ {synced}{read_only}{stats}");
+    let mut middle = format!("{read_only} │ ↻ {synced}{stats}");
     // A message the analyst must read wins over the sync details when both do not fit (at
     // 80 columns they rarely do); the details come back with the next key.
     let wanted = [
