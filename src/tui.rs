@@ -628,6 +628,8 @@ impl Runner {
                         Ok(entry) => {
                             lock_index(&this.flows).insert(entry, flow);
                             let _ = this.tx.send(Action::Enqueued { flow, entry });
+                            // Marked pending (and, if it waits behind another, said so) at once.
+                            this.relist();
                         }
                         Err(e) => {
                             let _ = this.tx.send(Action::Submitted {
@@ -655,6 +657,7 @@ impl Runner {
                         }
                     }
                 }
+                self.relist();
             }
             Effect::Resend {
                 flow,
@@ -668,6 +671,7 @@ impl Runner {
                         result: Err(e),
                     });
                 }
+                self.relist();
             }
             Effect::SaveDraft {
                 key,
@@ -691,6 +695,7 @@ impl Runner {
                 if let Err(e) = self.outbox.resend(entry, &submission) {
                     let _ = self.tx.send(Action::OutboxNews(format!("✖ {e}")));
                 }
+                self.relist();
             }
             Effect::DiscardEntry { entry } => {
                 if let Err(e) = self.outbox.discard(entry) {

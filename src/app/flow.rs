@@ -259,6 +259,8 @@ pub struct Flow {
     pub replace: Vec<i64>,
     /// What the drawer read of the case just before judging its preconditions.
     pub checked: Option<String>,
+    /// The earlier outbox entry this flow's entry waits behind (same target), if any.
+    pub waits_for: Option<i64>,
 }
 
 /// A canned rationale from the config; `{case}`, `{entity}`, `{category}`, `{score}` and `{me}`
@@ -370,6 +372,7 @@ impl Flow {
             behind_ok: false,
             replace: Vec::new(),
             checked: None,
+            waits_for: None,
         }
     }
 

@@ -665,6 +665,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 .filter(|r| r.mine && r.failed)
                 .flat_map(OutboxRow::touches)
                 .collect();
+            if let Some(f) = state.flow.as_mut()
+                && let Some(entry) = f.entry
+            {
+                f.waits_for = rows
+                    .iter()
+                    .find(|r| r.id == entry)
+                    .and_then(|r| r.waits_for);
+            }
             state.outbox_rows = rows;
             vec![]
         }

@@ -104,23 +104,28 @@ fn local(e: rusqlite::Error) -> ProviderError {
     ProviderError::Invalid(format!("the local store: {e}"))
 }
 
-/// For each entry that must wait, the earlier entry it waits for: one of the same author, not
-/// landed, that shares a target with it (see [`Submission::order_keys`]). Entries of one author
-/// that touch the same alert, assessment or case reach the API in the order they were written,
-/// and one refused waits for the analyst before anything written after it on its target goes.
+/// For each entry that must wait, the earlier entry it waits for. Entries of one author go out
+/// in the order written wherever they share what orders them (an alert, an assessment, or the
+/// case they were written on: see [`Submission::order_keys`]) while the earlier one is pending.
+/// One refused waits for the analyst, and holds back only what was written after it on the
+/// same target (the same alert, assessment, or a case-level action on the same case).
 pub fn waiting_for(entries: &[Entry], owns: impl Fn(&Author) -> bool) -> HashMap<i64, i64> {
+    use crate::domain::review::Target;
     let mut out = HashMap::new();
-    let mine: Vec<(&Entry, Vec<crate::domain::review::Target>)> = entries
+    let mine: Vec<(&Entry, Vec<Target>, Vec<Target>)> = entries
         .iter()
         .filter(|e| e.state != EntryState::Done && owns(&e.author))
-        .map(|e| (e, e.order_keys()))
+        .map(|e| (e, e.order_keys(), e.submission.targets()))
         .collect();
-    for (i, (e, keys)) in mine.iter().enumerate() {
-        if let Some((before, _)) = mine[..i]
-            .iter()
-            .rev()
-            .find(|(b, bk)| b.id < e.id && ordered(keys, bk))
-        {
+    for (i, (e, keys, targets)) in mine.iter().enumerate() {
+        let blocker = mine[..i].iter().rev().find(|(b, bk, bt)| {
+            b.id < e.id
+                && match b.state {
+                    EntryState::Pending => ordered(keys, bk),
+                    _ => ordered(targets, bt),
+                }
+        });
+        if let Some((before, _, _)) = blocker {
             out.insert(e.id, before.id);
         }
     }
@@ -591,12 +596,24 @@ mod tests {
         let entries = [
             entry(1, "alt_1", EntryState::Failed, "me"),
             entry(2, "alt_2", EntryState::Pending, "me"),
-            entry(3, "alt_3", EntryState::Pending, "other"),
+            entry(3, "alt_1", EntryState::Pending, "me"),
+            entry(4, "alt_3", EntryState::Pending, "other"),
         ];
-        // Same case: 2 waits for the refused 1; another author's entry orders nothing of mine.
+        // 3 (the same alert) waits for the refused 1; 2 (another alert of the case) goes; another
+        // author's entry orders nothing of mine.
         let waits = waiting_for(&entries, |a| me.owns(a));
-        assert_eq!(waits, HashMap::from([(2, 1)]));
-        // Once 1 is discarded (gone from the list), 2 is free.
-        assert!(waiting_for(&entries[1..], |a| me.owns(a)).is_empty());
+        assert_eq!(
+            waits,
+            HashMap::from([(3, 2)]),
+            "3 waits for 2, the nearest earlier"
+        );
+        // While 1 is pending rather than refused, everything on its case waits in order.
+        let mut pending = entries.clone();
+        pending[0].state = EntryState::Pending;
+        let waits = waiting_for(&pending, |a| me.owns(a));
+        assert_eq!(waits, HashMap::from([(2, 1), (3, 2)]));
+        // Once 1 is discarded (gone from the list), 3 still follows 2, which shares its case.
+        let waits = waiting_for(&entries[1..], |a| me.owns(a));
+        assert_eq!(waits, HashMap::from([(3, 2)]));
     }
 }

@@ -185,9 +185,12 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
             } else if flow.step == Step::Submitting {
                 lines.push(Line::raw(""));
                 lines.push(Line::styled(
-                    match flow.entry {
-                        Some(id) => format!("⟳ Saved as outbox entry {id}; sending…"),
-                        None => "⟳ Saving…".to_string(),
+                    match (flow.entry, flow.waits_for) {
+                        (Some(id), Some(before)) => format!(
+                            "⟳ Saved as outbox entry {id}; queued behind #{before}, written earlier on the same target: it goes once that one lands (Ctrl-O shows both; Esc leaves it to the outbox)."
+                        ),
+                        (Some(id), None) => format!("⟳ Saved as outbox entry {id}; sending…"),
+                        (None, _) => "⟳ Saving…".to_string(),
                     },
                     theme.accent,
                 ));
