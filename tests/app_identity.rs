@@ -160,7 +160,7 @@ fn the_sender_starts_only_once_the_key_is_known_to_write() {
     assert!(s.read_only);
     let why = s.read_only_why.clone().unwrap();
     assert!(
-        why.contains("Ines Auditor") && why.contains("cannot write"),
+        why.contains("auditor") && why.contains("cannot write"),
         "{why}"
     );
     key(&mut s, KeyCode::Char('a'));
@@ -245,6 +245,20 @@ fn a_second_review_of_a_target_still_waiting_asks_first() {
     key(&mut s, KeyCode::Esc);
     assert_eq!(*step(&s), Step::Edit);
     assert_eq!(s.flow.as_ref().unwrap().body(), "Cleared after call.");
+
+    // A comment waiting on the case does not make a decision ask, nor a comment on it.
+    let mut s = two_open();
+    let note = Submission::Comment {
+        case: "cas_1".into(),
+        body: "Called the client.".into(),
+    };
+    update(&mut s, Action::OutboxEntries(vec![row(11, note, true)]));
+    s.detail.as_mut().unwrap().tab = Tab::Summary;
+    key(&mut s, KeyCode::Char('n'));
+    typed(&mut s, "Second note.");
+    ctrl(&mut s, 's');
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(matches!(&effects[..], [Effect::Submit { .. }]), "{effects:?}");
 
     // Another author's entry, or one on another alert, does not ask.
     let mut s = two_open();

@@ -815,13 +815,15 @@ fn flow_outcome(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             }],
             None => {
                 // Reviews of the same target still waiting: say so before writing another.
-                if !f.behind_ok {
+                if !f.behind_ok && !submission.is_additive() {
                     let targets = submission.targets();
                     let earlier: Vec<(i64, String)> = state
                         .outbox_rows
                         .iter()
                         .filter(|r| {
-                            r.mine && r.submission.targets().iter().any(|t| targets.contains(t))
+                            r.mine
+                                && !r.submission.is_additive()
+                                && r.submission.targets().iter().any(|t| targets.contains(t))
                         })
                         .map(|r| {
                             let noun = r

@@ -169,6 +169,12 @@ impl Submission {
         keys
     }
 
+    /// Whether it only adds to the record (a comment): another one written while it waits
+    /// neither contradicts nor replaces it, so the drawer does not ask (order still holds).
+    pub fn is_additive(&self) -> bool {
+        matches!(self, Submission::Comment { .. })
+    }
+
     /// A short name of what it does, for "a Decline of this alert is still waiting".
     pub fn verb(&self) -> String {
         match self {

@@ -700,16 +700,18 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if state.frozen {
         synced.push_str(" · ❄ frozen");
     }
+    // What waits in the outbox: never dropped for room.
+    let mut counts = String::new();
     let (pending, failed) = (state.outbox.pending, state.outbox.failed);
     if pending > 0 {
-        synced.push_str(&format!(" · ⟳ {pending} pending"));
+        counts.push_str(&format!(" · ⟳ {pending} pending"));
     }
     if failed > 0 {
-        synced.push_str(&format!(" · ✖ {failed} failed"));
+        counts.push_str(&format!(" · ✖ {failed} failed"));
     }
     // Other authors' entries: held, never sent with this key.
     for (who, n) in &state.outbox.held {
-        synced.push_str(&format!(" · ⏸ {n} held for {}", clean(who)));
+        counts.push_str(&format!(" · ⏸ {n} held for {}", clean(who)));
     }
     let user = state
         .me
@@ -753,9 +755,10 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|l| format!(" │ ✓ {l}"))
         .unwrap_or_default();
     let head = format!(" {} │ {user} │ ", clean(&state.profile));
-    let mut middle = format!("{read_only} │ ↻ {synced}{stats}");
-    // A message the analyst must read wins over the sync details when both do not fit (at
-    // 80 columns they rarely do); the details come back with the next key.
+    let mut middle = format!("{read_only} │ ↻ {synced}{counts}{stats}");
+    // A message the analyst must read wins over the sync age and the day's stats when both do
+    // not fit (at 80 columns they rarely do); those come back with the next key. What waits
+    // in the outbox always shows.
     let wanted = [
         head.as_str(),
         conn.as_str(),
@@ -767,7 +770,18 @@ fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     .map(|s| sanitize::width(s))
     .sum::<usize>();
     if state.flash.is_some() && wanted > area.width as usize {
-        middle.clear();
+        let mut short = String::new();
+        if pending > 0 {
+            short.push_str(&format!(" · ⟳ {pending} pending"));
+        }
+        if failed > 0 {
+            short.push_str(&format!(" · ✖ {failed} failed"));
+        }
+        let held = state.outbox.held_total();
+        if held > 0 {
+            short.push_str(&format!(" · ⏸ {held} held"));
+        }
+        middle = format!("{read_only}{}", short.replacen(" · ", " │ ", 1));
     }
     let line = Line::from(vec![
         Span::styled(head, theme.status),
