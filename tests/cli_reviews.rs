@@ -185,6 +185,32 @@ async fn a_bulk_resolve_reports_each_alert_and_exits_3_when_one_was_refused() {
         "{}",
         r.stdout
     );
+    // With --json, one result per alert there too.
+    let last = open_alerts(&env, 2).await;
+    let r = docket(
+        &home,
+        &[
+            "--api-url",
+            &url,
+            "alerts",
+            "acknowledge",
+            &last[0],
+            &last[1],
+            "--json",
+        ],
+        None,
+    )
+    .await
+    .expect(0);
+    let out = r.json();
+    let results = out["results"].as_array().expect("results");
+    assert_eq!(results.len(), 2, "{out}");
+    for (res, t) in results.iter().zip(&last) {
+        assert_eq!(
+            (s(&res["alert"]), &res["landed"]),
+            (t.as_str(), &Value::Bool(true))
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ struct Landed<'a> {
     ok: bool,
     entry: i64,
     landed: &'a str,
+    /// For alert actions, one per alert, as when some are refused.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    results: Vec<serde_json::Value>,
 }
 
 pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> {
@@ -551,10 +554,20 @@ async fn deliver(
     match outcome {
         Outcome::Landed(what) => {
             if send.json {
+                let results = match submission {
+                    Submission::Resolve { tokens, .. } | Submission::Acknowledge { tokens } => {
+                        tokens
+                            .iter()
+                            .map(|t| serde_json::json!({ "alert": t, "landed": true }))
+                            .collect()
+                    }
+                    _ => vec![],
+                };
                 emit(&to_json(&Landed {
                     ok: true,
                     entry: id,
                     landed: &what,
+                    results,
                 }));
             } else {
                 emit(&c(&what));
