@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::cli::{ConsoleArgs, ServeArgs, config_path, select_profile};
 use crate::provider::ApiKey;
 use crate::provider::transport::Transport;
 use crate::provider::zenoo::ZenooClient;
 use crate::sandbox::Sandbox;
+use crate::session::{ConsoleArgs, config_path, embedded_sandbox, select_profile};
 
 /// How a finding went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -39,7 +39,7 @@ impl Report {
         self.0.push(Finding {
             topic,
             level,
-            text: crate::ui::sanitize::clean(&text.into()).into_owned(),
+            text: crate::text::sanitize::clean(&text.into()).into_owned(),
         });
     }
 }
@@ -171,7 +171,7 @@ async fn config_and_key(
                 Level::Ok,
                 "none chosen: docket opens the embedded sandbox",
             );
-            return match Sandbox::start(ServeArgs::default().config().ok()?).await {
+            return match Sandbox::start(embedded_sandbox().ok()?).await {
                 Ok(sb) => {
                     let key = sb
                         .credential(crate::domain::UserRole::Analyst)
@@ -387,7 +387,8 @@ fn terminal(env: &dyn Fn(&str) -> Option<String>, r: &mut Report) {
         "16 colors assumed"
     };
     let _ = write!(text, ", {colors}");
-    let small = size.is_some_and(|(w, h)| w < crate::ui::MIN_WIDTH || h < crate::ui::MIN_HEIGHT);
+    let small =
+        size.is_some_and(|(w, h)| w < crate::text::MIN_WIDTH || h < crate::text::MIN_HEIGHT);
     let level = if term == "dumb" || small {
         text.push_str(if small {
             "; the window is below the 40x8 minimum"

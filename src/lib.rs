@@ -17,6 +17,8 @@ pub mod domain;
 pub mod provider;
 pub mod sandbox;
 pub mod script;
+pub mod session;
 pub mod sync;
+pub mod text;
 pub mod tui;
 pub mod ui;

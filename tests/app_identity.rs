@@ -258,7 +258,10 @@ fn a_second_review_of_a_target_still_waiting_asks_first() {
     typed(&mut s, "Second note.");
     ctrl(&mut s, 's');
     let effects = key(&mut s, KeyCode::Enter);
-    assert!(matches!(&effects[..], [Effect::Submit { .. }]), "{effects:?}");
+    assert!(
+        matches!(&effects[..], [Effect::Submit { .. }]),
+        "{effects:?}"
+    );
 
     // Another author's entry, or one on another alert, does not ask.
     let mut s = two_open();

@@ -212,7 +212,7 @@ pub struct State {
     /// When the queue will be tried again after a failure.
     pub retry_at: Option<Timestamp>,
     /// Outbox entries: this identity's pending and failed ones, other authors' held ones.
-    pub outbox: crate::sync::store::Counts,
+    pub outbox: crate::domain::review::Counts,
     /// What this identity's entries not yet landed touch: the queue row, the alert row and the
     /// case header carry a pending mark until they land.
     pub pending: std::collections::HashSet<crate::domain::review::Target>,

@@ -135,7 +135,7 @@ pub enum Action {
     OutboxNews(String),
     /// A line for the status bar.
     Flash(String),
-    OutboxCounts(crate::sync::store::Counts),
+    OutboxCounts(crate::domain::review::Counts),
     /// Reviews this identity landed today (from the local audit log).
     Today(u32),
     /// The API refused the key (401): stop, say so, point to `docket doctor`.

@@ -216,3 +216,20 @@ impl Submission {
 pub fn ordered(a: &[Target], b: &[Target]) -> bool {
     a.iter().any(|t| b.contains(t))
 }
+
+/// What waits in the outbox, by whom (the status bar and the outbox view show it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// This identity's, waiting to be sent.
+    pub pending: u32,
+    /// This identity's, refused by the API.
+    pub failed: u32,
+    /// Other identities' entries (held: only their author's key sends them), by author.
+    pub held: Vec<(String, u32)>,
+}
+
+impl Counts {
+    pub fn held_total(&self) -> u32 {
+        self.held.iter().map(|(_, n)| n).sum()
+    }
+}

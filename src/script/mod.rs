@@ -10,7 +10,7 @@
 //!
 //! Results go to stdout, errors to stderr, and the exit code says which kind of failure it was
 //! (see [`EXIT_USAGE`] and its neighbours). Every string that came from an API is passed
-//! through [`clean`](crate::ui::sanitize::clean) before it reaches a terminal; JSON output
+//! through [`clean`](crate::text::sanitize::clean) before it reaches a terminal; JSON output
 //! escapes what a terminal would obey (see [`to_json`]).
 //!
 //! - `args`: the clap arguments.
@@ -32,10 +32,10 @@ use serde_json::{Value, json};
 pub use args::*;
 pub use output::to_json;
 
-use crate::cli::{ConsoleArgs, Opened};
 use crate::domain::model::Case;
 use crate::provider::{Capabilities, Feature, ItemOutcome, ItemResult, Provider, ProviderError};
-use crate::ui::sanitize::clean_multiline;
+use crate::session::{ConsoleArgs, Session};
+use crate::text::sanitize::clean_multiline;
 use output::{c, emit};
 
 /// Success.
@@ -416,7 +416,8 @@ pub async fn run(args: &ConsoleArgs, mut script: Script) -> i32 {
 
 async fn execute(args: &ConsoleArgs, script: &mut Script) -> Result<(), Failure> {
     // Everything that can be checked without the network is checked first.
-    let path = crate::cli::config_path(args).map_err(|e| Failure::usage("usage", e.to_string()))?;
+    let path =
+        crate::session::config_path(args).map_err(|e| Failure::usage("usage", e.to_string()))?;
     let (file, _) =
         crate::config::load(&path).map_err(|e| Failure::usage("usage", e.to_string()))?;
     if args.api_url.is_some() && args.profile.len() > 1 {
@@ -425,7 +426,7 @@ async fn execute(args: &ConsoleArgs, script: &mut Script) -> Result<(), Failure>
             "--api-url opens one API; merge several with --profile a --profile b instead",
         ));
     }
-    let (name, profile) = crate::cli::select_profile(args, &file, &path)
+    let (name, profile) = crate::session::select_profile(args, &file, &path)
         .map_err(|e| Failure::usage("usage", e.to_string()))?;
     let read_only = args.read_only
         || profile.as_ref().and_then(|p| p.read_only) == Some(true)
@@ -442,7 +443,7 @@ async fn execute(args: &ConsoleArgs, script: &mut Script) -> Result<(), Failure>
     read_stdin(script)?;
 
     let embedded = args.api_url.is_none() && profile.is_none();
-    let Opened {
+    let Session {
         provider,
         label,
         user,
@@ -450,7 +451,7 @@ async fn execute(args: &ConsoleArgs, script: &mut Script) -> Result<(), Failure>
         sandbox,
         notice,
         ..
-    } = crate::cli::open(args, &file, &path, name, profile.as_ref())
+    } = crate::session::open(args, &file, &path, name, profile.as_ref())
         .await
         .map_err(|e| {
             let text = format!("{e:#}");

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use jiff::Timestamp;
 use serde_json::json;
 
-use crate::ui::sanitize::{clean, fit, width};
+use crate::text::sanitize::{clean, fit, width};
 
 /// Writes one line to stdout; a closed pipe (`| head`) is not an error worth a panic.
 pub(super) fn emit(line: &str) {

@@ -9,7 +9,7 @@ use super::{Ctx, Failure, ListArgs, find_case, me, queue, status_key};
 use crate::domain::CaseStatus;
 use crate::domain::model::{Alert, Assessment, Case, Check, Comment, Entity};
 use crate::provider::ProviderError;
-use crate::ui::sanitize::clean_multiline;
+use crate::text::sanitize::clean_multiline;
 
 /// A case and the parts of it the provider has (`docket cases show --json`).
 #[derive(serde::Serialize)]
@@ -115,8 +115,8 @@ pub(super) async fn list(ctx: &Ctx, a: &ListArgs) -> Result<(), Failure> {
         let mut row = vec![
             format!(
                 "{} {}",
-                crate::ui::sla_symbol(sla),
-                crate::ui::countdown(x.sla_deadline, now, x.sla_paused)
+                crate::text::sla_symbol(sla),
+                crate::text::countdown(x.sla_deadline, now, x.sla_paused)
             ),
             c(&x.name),
             c(x.status.as_str()),
@@ -234,11 +234,11 @@ fn render_detail(d: &Detail, now: Timestamp, max: Option<usize>) -> Vec<String> 
         "sla",
         format!(
             "{}{}{}",
-            match crate::ui::sla_symbol(sla) {
+            match crate::text::sla_symbol(sla) {
                 " " => String::new(),
                 symbol => format!("{symbol} "),
             },
-            crate::ui::countdown(x.sla_deadline, now, x.sla_paused),
+            crate::text::countdown(x.sla_deadline, now, x.sla_paused),
             x.sla_status
                 .as_ref()
                 .map(|s| format!(" ({})", c(s.as_str())))

@@ -2,7 +2,6 @@
 //! land or be refused.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use super::output::{c, emit, to_json};
@@ -15,7 +14,7 @@ use crate::domain::{CaseStatus, Decision, ResolutionAction};
 use crate::provider::{Capabilities, Feature, Irreversible, ProviderError};
 use crate::sync::outbox::{Backoff, Event, Outbox};
 use crate::sync::store::EntryState;
-use crate::ui::sanitize::clean_multiline;
+use crate::text::sanitize::clean_multiline;
 
 /// `--json` for a review that landed.
 #[derive(serde::Serialize)]
@@ -423,14 +422,6 @@ async fn assessment_of(ctx: &Ctx, arg: &str) -> Result<(String, String), Failure
     }
 }
 
-/// Where the local store is: `DOCKET_STATE_DB`, else the platform state directory.
-fn store_path() -> Result<PathBuf, Failure> {
-    std::env::var_os("DOCKET_STATE_DB")
-        .map(PathBuf::from)
-        .or_else(crate::sync::store::default_path)
-        .ok_or_else(|| Failure::other("cannot find the platform state directory"))
-}
-
 /// Who this command writes as: the key's identity and, where the API says, its user. A key the
 /// API says cannot write is refused here, before anything is queued.
 async fn author(ctx: &Ctx, outbox: &Outbox) -> Result<(), Failure> {
@@ -489,7 +480,7 @@ async fn deliver(
     submission: &Submission,
     send: &SendArgs,
 ) -> Result<(), Failure> {
-    let store = store_path()?;
+    let store = crate::session::store_path().map_err(|e| Failure::other(e.to_string()))?;
     let identity = crate::sync::identity::Identity::new(&ctx.label, &ctx.key_fp);
     let outbox = Outbox::open(&store, &identity).map_err(|e| {
         Failure::other(format!(

@@ -187,22 +187,7 @@ impl Entry {
     }
 }
 
-/// Entries not yet landed, by whom.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// This identity's, waiting to be sent.
-    pub pending: u32,
-    /// This identity's, refused by the API.
-    pub failed: u32,
-    /// Other identities' entries (held: only their author's key sends them), by author.
-    pub held: Vec<(String, u32)>,
-}
-
-impl Counts {
-    pub fn held_total(&self) -> u32 {
-        self.held.iter().map(|(_, n)| n).sum()
-    }
-}
+pub use crate::domain::review::Counts;
 
 /// The store, for one profile and the identity it is opened as.
 pub struct Store {

@@ -3,10 +3,8 @@
 
 pub mod detail_tabs;
 pub mod drawer;
-pub mod sanitize;
 pub mod theme;
 
-use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -22,9 +20,7 @@ use crate::domain::{CaseStatus, Priority, RiskTier, SlaStatus};
 use sanitize::{clean, clean_multiline, fit};
 pub use theme::Theme;
 
-/// Smallest terminal the layout is drawn in; below it a message says so.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 8;
+pub use crate::text::{MIN_HEIGHT, MIN_WIDTH, countdown, sanitize, sla_symbol};
 /// From this width the queue and the open case sit side by side.
 pub const SIDE_BY_SIDE: u16 = 100;
 
@@ -82,38 +78,6 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
             .wrap(Wrap { trim: true }),
         area,
     );
-}
-
-/// `2d4h`, `5h12m`, `-3h0m` (overdue), `⏸12d3h` (clock paused in Client Input).
-pub fn countdown(deadline: Option<Timestamp>, now: Timestamp, paused: bool) -> String {
-    let Some(d) = deadline else {
-        return if paused {
-            "paused".into()
-        } else {
-            "—".into()
-        };
-    };
-    let pause = if paused { "⏸" } else { "" };
-    let secs = d.as_second() - now.as_second();
-    let (sign, s) = if secs < 0 { ("-", -secs) } else { ("", secs) };
-    let (days, hours, mins) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
-    if days > 0 {
-        format!("{pause}{sign}{days}d{hours}h")
-    } else if hours > 0 {
-        format!("{pause}{sign}{hours}h{mins:02}m")
-    } else {
-        format!("{pause}{sign}{mins}m")
-    }
-}
-
-/// A symbol that carries the SLA position without color.
-pub fn sla_symbol(status: Option<SlaStatus>) -> &'static str {
-    match status {
-        Some(SlaStatus::Breached) => "✖",
-        Some(SlaStatus::Critical) => "▲",
-        Some(SlaStatus::Warning) => "△",
-        _ => " ",
-    }
 }
 
 fn sla_style(theme: &Theme, status: Option<SlaStatus>) -> Style {
