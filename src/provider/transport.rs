@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::Url;
+use reqwest::header::HeaderMap;
 
 use super::ProviderError;
 
@@ -79,7 +80,14 @@ impl Transport {
 
     /// An HTTP client with these settings.
     pub fn client(&self) -> Result<reqwest::Client, ProviderError> {
+        self.client_with(HeaderMap::new())
+    }
+
+    /// An HTTP client with these settings that sends `headers` with every request: an API's
+    /// fixed headers, its key (marked sensitive) among them.
+    pub fn client_with(&self, headers: HeaderMap) -> Result<reqwest::Client, ProviderError> {
         let mut b = reqwest::Client::builder()
+            .default_headers(headers)
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .user_agent(concat!("docket/", env!("CARGO_PKG_VERSION")))
