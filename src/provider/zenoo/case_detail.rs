@@ -18,6 +18,7 @@ use crate::domain::model::{
     Assessment, AuditEntry, Check, Comment, Entity, Reviewer, RiskDimension, RiskFactor, UserRef,
 };
 use crate::provider::ProviderError;
+use crate::provider::http::Path;
 
 /// The dimensions in the order the model lists them; others follow in the order received.
 const DIMENSION_ORDER: &[&str] = &["customer", "geographic", "product_service", "transaction"];
@@ -237,7 +238,7 @@ impl ZenooClient {
     /// Every item of a list, walking all pages with `query` repeated on each.
     async fn walk<T>(
         &self,
-        path: &str,
+        path: &Path,
         query: &[(&str, String)],
         decode: fn(&Value) -> Result<T, String>,
     ) -> Result<Vec<T>, ProviderError> {
@@ -273,7 +274,7 @@ impl ZenooClient {
     /// Every entity on a case, with its role, ownership and place in the tree.
     pub async fn case_entities(&self, case_token: &str) -> Result<Vec<Entity>, ProviderError> {
         let q = [("case_token", segment(case_token)?.to_string())];
-        self.walk("/v1/entities", &q, entity).await
+        self.walk(&Path::of(&["v1", "entities"]), &q, entity).await
     }
 
     /// The case's current risk assessment, or `None` when it has none.
@@ -281,7 +282,7 @@ impl ZenooClient {
         &self,
         case_token: &str,
     ) -> Result<Option<Assessment>, ProviderError> {
-        let path = format!("/v1/cases/{}/risk-assessment", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?, "risk-assessment"]);
         match self.get_fresh(&path, &[]).await {
             Ok(env) => assessment(&env.data)
                 .map(Some)
@@ -293,19 +294,19 @@ impl ZenooClient {
 
     /// Every check on a case.
     pub async fn case_checks(&self, case_token: &str) -> Result<Vec<Check>, ProviderError> {
-        let path = format!("/v1/cases/{}/checks", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?, "checks"]);
         self.walk(&path, &[], check).await
     }
 
     /// The case's audit trail, oldest first.
     pub async fn case_timeline(&self, case_token: &str) -> Result<Vec<AuditEntry>, ProviderError> {
-        let path = format!("/v1/cases/{}/timeline", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?, "timeline"]);
         self.walk(&path, &[], audit_entry).await
     }
 
     /// Every comment on a case, oldest first.
     pub async fn case_comments(&self, case_token: &str) -> Result<Vec<Comment>, ProviderError> {
-        let path = format!("/v1/cases/{}/comments", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?, "comments"]);
         self.walk(&path, &[], comment).await
     }
 
@@ -315,7 +316,7 @@ impl ZenooClient {
         &self,
         case_token: &str,
     ) -> Result<Option<Vec<Reviewer>>, ProviderError> {
-        let path = format!("/v1/cases/{}/reviewers", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?, "reviewers"]);
         match self.walk(&path, &[], reviewer).await {
             Ok(items) => Ok(Some(items)),
             Err(ProviderError::Api {

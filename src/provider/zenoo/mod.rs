@@ -1,20 +1,21 @@
 //! The client for Zenoo's case-management API (and the embedded sandbox, which speaks it).
 //!
-//! It sends `X-API-KEY`, caps how much of a response it reads, decodes errors in both of
-//! Zenoo's shapes with their request id, and uses the sandbox's extensions (ETag, `sort`, `q`,
-//! `updated_since`, `/v1/me`) only as optimisations: against a plain Zenoo API the same calls
-//! work, with sorting and filtering left to the caller.
+//! It sends `X-API-KEY` through the shared request builder ([`crate::provider::http`], which
+//! also caps how much of a response it reads), decodes errors in both of Zenoo's shapes with
+//! their request id, and uses the sandbox's extensions (ETag, `sort`, `q`, `updated_since`,
+//! `/v1/me`) only as optimisations: against a plain Zenoo API the same calls work, with sorting
+//! and filtering left to the caller.
 
 pub mod case_detail;
 pub mod provider;
 pub mod wire;
 pub mod writes;
 
-use reqwest::header::{ETAG, HeaderMap, IF_NONE_MATCH};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
+use reqwest::header::{ETAG, IF_NONE_MATCH};
 use serde_json::Value;
 
-use super::http::{self, Answer};
+use super::http::{self, Answer, Api, Dialect, ErrorBody, Ids, Path};
 use super::transport::Transport;
 use super::{ApiKey, ProviderError};
 use crate::domain::CaseStatus;
@@ -55,9 +56,28 @@ pub struct Probe {
 /// A connection to one Zenoo-compatible API.
 #[derive(Clone, Debug)]
 pub struct ZenooClient {
-    http: reqwest::Client,
-    base: String,
-    key: ApiKey,
+    api: Api,
+}
+
+/// Zenoo's request id header, and its error bodies (either shape); no status has a name of its
+/// own: a body without a code is `HTTP_<status>`.
+static DIALECT: Dialect = Dialect {
+    vendor: "Zenoo",
+    request_id_headers: &["x-request-id"],
+    named_statuses: &[],
+    error_body,
+};
+
+/// What an error body says, in either of Zenoo's shapes; nothing when it is not JSON (a
+/// proxy's HTML page, say).
+fn error_body(answer: &Answer) -> ErrorBody {
+    let parsed: wire::ErrorBody = serde_json::from_slice(&answer.body).unwrap_or_default();
+    ErrorBody {
+        code: parsed.error,
+        message: parsed.message,
+        request_id: parsed.request_id,
+        retry_after: None,
+    }
 }
 
 impl ZenooClient {
@@ -73,98 +93,50 @@ impl ZenooClient {
         key: ApiKey,
         transport: &Transport,
     ) -> Result<Self, ProviderError> {
-        transport.check_url(base_url)?;
-        let base = base_url.trim_end_matches('/').to_string();
-        let http = transport.client()?;
-        Ok(ZenooClient { http, base, key })
+        let api = Api::builder(transport, base_url, &DIALECT)?
+            .key_header("x-api-key", &key)?
+            .build()?;
+        Ok(ZenooClient { api })
     }
 
     /// The base URL.
     pub fn base_url(&self) -> &str {
-        &self.base
+        self.api.base()
     }
 
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&Value>,
-        headers: &[(&str, String)],
-    ) -> Result<Answer, ProviderError> {
-        let endpoint = format!("{method} {path}");
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("X-API-KEY", self.key.expose())
-            .header("Accept", "application/json");
-        if !query.is_empty() {
-            req = req.query(query);
-        }
-        for (k, v) in headers {
-            req = req.header(*k, v);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        http::send(&endpoint, req, &["x-request-id"]).await
-    }
-
-    /// Turns a non-success answer into the API's error, in either of Zenoo's shapes, or a plain
-    /// description when the body is not JSON (a proxy's HTML page, say).
-    fn error(answer: &Answer) -> ProviderError {
-        let parsed: wire::ErrorBody = serde_json::from_slice(&answer.body).unwrap_or_default();
-        let retry_after = http::retry_after(&answer.headers);
-        let message = parsed
-            .message
-            .unwrap_or_else(|| http::plain_message(answer));
-        ProviderError::Api {
-            status: answer.status.as_u16(),
-            code: parsed
-                .error
-                .unwrap_or_else(|| format!("HTTP_{}", answer.status.as_u16())),
-            message,
-            request_id: request_id(&answer.headers, parsed.request_id),
-            retry_after,
-        }
-    }
-
-    fn decode(endpoint: &str, answer: &Answer) -> Result<Envelope<Value>, ProviderError> {
-        serde_json::from_slice::<Envelope<Value>>(&answer.body).map_err(|e| ProviderError::Decode {
-            endpoint: endpoint.to_string(),
-            message: format!("not the {{data, meta}} JSON expected: {e}"),
-            request_id: request_id(&answer.headers, None),
-        })
+    /// A `{data, meta}` answer.
+    fn decode(answer: &Answer) -> Result<Envelope<Value>, ProviderError> {
+        serde_json::from_slice::<Envelope<Value>>(&answer.body)
+            .map_err(|e| answer.unexpected(format!("not the {{data, meta}} JSON expected: {e}")))
     }
 
     async fn get(
         &self,
-        path: &str,
+        path: &Path,
         query: &[(&str, String)],
         etag: Option<&str>,
     ) -> Result<Fetched<Envelope<Value>>, ProviderError> {
-        let headers: Vec<(&str, String)> = etag
-            .map(|e| vec![(IF_NONE_MATCH.as_str(), e.to_string())])
-            .unwrap_or_default();
-        let answer = self.send(Method::GET, path, query, None, &headers).await?;
+        let mut call = self.api.get(path).query(query);
+        if let Some(e) = etag {
+            call = call.header(IF_NONE_MATCH, e);
+        }
+        let answer = call.answer().await?;
         if answer.status == StatusCode::NOT_MODIFIED {
             return Ok(Fetched::NotModified);
         }
-        if !answer.status.is_success() {
-            return Err(Self::error(&answer));
-        }
+        let answer = self.api.check(answer)?;
         let etag = answer
             .headers
             .get(ETAG)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let value = Self::decode(&format!("GET {path}"), &answer)?;
+        let value = Self::decode(&answer)?;
         Ok(Fetched::Fresh { value, etag })
     }
 
     async fn get_fresh(
         &self,
-        path: &str,
+        path: &Path,
         query: &[(&str, String)],
     ) -> Result<Envelope<Value>, ProviderError> {
         match self.get(path, query, None).await? {
@@ -190,19 +162,14 @@ impl ZenooClient {
     pub async fn probe(&self) -> Result<Probe, ProviderError> {
         let started = std::time::Instant::now();
         let answer = self
-            .send(
-                Method::GET,
-                "/v1/cases",
-                &[("limit", "1".into())],
-                None,
-                &[],
-            )
+            .api
+            .get(&Path::of(&["v1", "cases"]))
+            .query(&[("limit", "1".into())])
+            .answer()
             .await?;
         let elapsed = started.elapsed();
-        if !answer.status.is_success() {
-            return Err(Self::error(&answer));
-        }
-        Self::decode("GET /v1/cases", &answer)?;
+        let answer = self.api.check(answer)?;
+        Self::decode(&answer)?;
         let server_date = answer
             .headers
             .get(reqwest::header::DATE)
@@ -211,7 +178,7 @@ impl ZenooClient {
             .map(|z| z.timestamp());
         Ok(Probe {
             status: answer.status.as_u16(),
-            request_id: request_id(&answer.headers, None),
+            request_id: answer.request_id,
             server_date,
             elapsed,
         })
@@ -219,7 +186,7 @@ impl ZenooClient {
 
     /// The calling user, or `None` where the API has no `/v1/me` (plain Zenoo).
     pub async fn me(&self) -> Result<Option<User>, ProviderError> {
-        match self.get_fresh("/v1/me", &[]).await {
+        match self.get_fresh(&Path::of(&["v1", "me"]), &[]).await {
             Ok(env) => wire::user(&env.data)
                 .map(Some)
                 .map_err(|m| Self::bad("GET /v1/me", &env, m)),
@@ -230,7 +197,7 @@ impl ZenooClient {
 
     /// Every user, or `None` where the API has no `/v1/users` (plain Zenoo).
     pub async fn users(&self) -> Result<Option<Vec<User>>, ProviderError> {
-        match self.get_fresh("/v1/users", &[]).await {
+        match self.get_fresh(&Path::of(&["v1", "users"]), &[]).await {
             Ok(env) => match &env.data {
                 Value::Array(items) => items
                     .iter()
@@ -280,30 +247,33 @@ impl ZenooClient {
         if let Some(c) = cursor {
             q.push(("cursor", c.to_string()));
         }
-        Ok(match self.get("/v1/cases", &q, etag).await? {
-            Fetched::NotModified => Fetched::NotModified,
-            Fetched::Fresh { value, etag } => {
-                let request_id = value.meta.request_id.clone();
-                let page = wire::page(value, wire::case).map_err(|m| ProviderError::Decode {
-                    endpoint: "GET /v1/cases".into(),
-                    message: m,
-                    request_id,
-                })?;
-                Fetched::Fresh { value: page, etag }
-            }
-        })
+        Ok(
+            match self.get(&Path::of(&["v1", "cases"]), &q, etag).await? {
+                Fetched::NotModified => Fetched::NotModified,
+                Fetched::Fresh { value, etag } => {
+                    let request_id = value.meta.request_id.clone();
+                    let page =
+                        wire::page(value, wire::case).map_err(|m| ProviderError::Decode {
+                            endpoint: "GET /v1/cases".into(),
+                            message: m,
+                            request_id,
+                        })?;
+                    Fetched::Fresh { value: page, etag }
+                }
+            },
+        )
     }
 
     /// One case.
     pub async fn case(&self, token: &str) -> Result<Case, ProviderError> {
-        let path = format!("/v1/cases/{}", segment(token)?);
+        let path = Path::of(&["v1", "cases", segment(token)?]);
         let env = self.get_fresh(&path, &[]).await?;
         wire::case(&env.data).map_err(|m| Self::bad(&format!("GET {path}"), &env, m))
     }
 
     /// One alert.
     pub async fn alert(&self, token: &str) -> Result<Alert, ProviderError> {
-        let path = format!("/v1/alerts/{}", segment(token)?);
+        let path = Path::of(&["v1", "alerts", segment(token)?]);
         let env = self.get_fresh(&path, &[]).await?;
         wire::alert(&env.data).map_err(|m| Self::bad(&format!("GET {path}"), &env, m))
     }
@@ -320,7 +290,7 @@ impl ZenooClient {
             if let Some(c) = &cursor {
                 q.push(("cursor", c.clone()));
             }
-            let env = self.get_fresh("/v1/alerts", &q).await?;
+            let env = self.get_fresh(&Path::of(&["v1", "alerts"]), &q).await?;
             let request_id = env.meta.request_id.clone();
             let page = wire::page(env, wire::alert).map_err(|m| ProviderError::Decode {
                 endpoint: "GET /v1/alerts".into(),
@@ -339,25 +309,5 @@ impl ZenooClient {
 
 /// A token safe to put in a path: tokens are short and alphanumeric with `_` or `-`.
 fn segment(token: &str) -> Result<&str, ProviderError> {
-    if !token.is_empty()
-        && token.len() <= 128
-        && token
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        Ok(token)
-    } else {
-        Err(ProviderError::Invalid(format!(
-            "{token:?} is not a valid token"
-        )))
-    }
-}
-
-fn request_id(headers: &HeaderMap, from_body: Option<String>) -> Option<String> {
-    from_body.or_else(|| {
-        headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    })
+    http::segment(token, Ids::Tokens, "a valid token")
 }

@@ -16,13 +16,13 @@ use super::wire::{self, Envelope, count, text};
 use super::{ZenooClient, segment};
 use crate::domain::model::{Alert, Assessment, Case, Comment, Reviewer};
 use crate::domain::{CaseStatus, CommentType, Decision, ResolutionAction, ReviewerRole, RiskTier};
+use crate::provider::http::{Path, check_key};
 use crate::provider::{ItemOutcome, ItemResult, ProviderError};
 
 /// Most alerts one bulk request may carry; longer lists are split.
 pub const BULK_LIMIT: usize = 50;
 
-/// Longest `Idempotency-Key` accepted.
-pub const MAX_IDEMPOTENCY_KEY: usize = 255;
+pub use crate::provider::http::MAX_IDEMPOTENCY_KEY;
 
 /// What a bulk action did, summed over every request it took.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,17 +33,9 @@ pub struct BulkOutcome {
     pub errors: Vec<(String, String, String)>,
 }
 
-/// An idempotency key must be 1 to 255 visible ASCII characters. The message does not repeat it.
-fn check_key(key: &str) -> Result<(), ProviderError> {
-    if key.is_empty()
-        || key.len() > MAX_IDEMPOTENCY_KEY
-        || !key.bytes().all(|b| b.is_ascii_graphic())
-    {
-        return Err(ProviderError::Invalid(format!(
-            "an idempotency key must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters"
-        )));
-    }
-    Ok(())
+/// The path of a bulk alert action (`resolve`, `acknowledge`).
+fn bulk_path(action: &str) -> Path {
+    Path::of(&["v1", "alerts", "bulk", action])
 }
 
 /// `data` of a bulk answer: `{resolved|acknowledged|assigned, failed, errors[]}`.
@@ -167,27 +159,20 @@ impl ZenooClient {
     async fn post_json(
         &self,
         method: Method,
-        path: &str,
+        path: &Path,
         body: &Value,
         key: &str,
     ) -> Result<Envelope<Value>, ProviderError> {
-        check_key(key)?;
-        let endpoint = format!("{method} {path}");
         let answer = self
-            .send(
-                method,
-                path,
-                &[],
-                Some(body),
-                &[("Idempotency-Key", key.to_string())],
-            )
+            .api
+            .call(method, path)
+            .idempotency_key(key)?
+            .json(body)
+            .send()
             .await?;
-        if !answer.status.is_success() {
-            return Err(Self::error(&answer));
-        }
-        let mut env = Self::decode(&endpoint, &answer)?;
+        let mut env = Self::decode(&answer)?;
         if env.meta.request_id.is_none() {
-            env.meta.request_id = super::request_id(&answer.headers, None);
+            env.meta.request_id = answer.request_id;
         }
         Ok(env)
     }
@@ -196,7 +181,7 @@ impl ZenooClient {
     async fn write<T>(
         &self,
         method: Method,
-        path: &str,
+        path: &Path,
         body: Map<String, Value>,
         key: &str,
         decode: fn(&Value) -> Result<T, String>,
@@ -214,7 +199,7 @@ impl ZenooClient {
     /// with the same key and tokens replays the requests that had succeeded and retries the rest.
     async fn bulk(
         &self,
-        path: &str,
+        path: &Path,
         tokens: &[String],
         fields: Map<String, Value>,
         key: &str,
@@ -242,7 +227,7 @@ impl ZenooClient {
     /// When the only request is refused as a whole, that refusal is returned as it came.
     async fn bulk_each(
         &self,
-        path: &str,
+        path: &Path,
         tokens: &[String],
         fields: Map<String, Value>,
         key: &str,
@@ -302,7 +287,7 @@ impl ZenooClient {
         key: &str,
     ) -> Result<Vec<ItemResult>, ProviderError> {
         let fields = resolution(action, rationale, is_false_positive, conditions);
-        self.bulk_each("/v1/alerts/bulk/resolve", tokens, fields, key)
+        self.bulk_each(&bulk_path("resolve"), tokens, fields, key)
             .await
     }
 
@@ -312,7 +297,7 @@ impl ZenooClient {
         tokens: &[String],
         key: &str,
     ) -> Result<Vec<ItemResult>, ProviderError> {
-        self.bulk_each("/v1/alerts/bulk/acknowledge", tokens, Map::new(), key)
+        self.bulk_each(&bulk_path("acknowledge"), tokens, Map::new(), key)
             .await
     }
 
@@ -326,7 +311,7 @@ impl ZenooClient {
         conditions: Option<&str>,
         key: &str,
     ) -> Result<Alert, ProviderError> {
-        let path = format!("/v1/alerts/{}/resolve", segment(alert_token)?);
+        let path = Path::of(&["v1", "alerts", segment(alert_token)?, "resolve"]);
         let body = resolution(action, rationale, is_false_positive, conditions);
         self.write(Method::POST, &path, body, key, wire::alert)
             .await
@@ -340,7 +325,7 @@ impl ZenooClient {
         escalate_to: Option<&str>,
         key: &str,
     ) -> Result<Alert, ProviderError> {
-        let path = format!("/v1/alerts/{}/escalate", segment(alert_token)?);
+        let path = Path::of(&["v1", "alerts", segment(alert_token)?, "escalate"]);
         let mut body = optional("escalate_to", escalate_to);
         body.insert("reason".into(), json!(reason));
         self.write(Method::POST, &path, body, key, wire::alert)
@@ -358,8 +343,7 @@ impl ZenooClient {
         key: &str,
     ) -> Result<BulkOutcome, ProviderError> {
         let fields = resolution(action, rationale, is_false_positive, conditions);
-        self.bulk("/v1/alerts/bulk/resolve", tokens, fields, key)
-            .await
+        self.bulk(&bulk_path("resolve"), tokens, fields, key).await
     }
 
     /// Acknowledges many Open alerts.
@@ -368,7 +352,7 @@ impl ZenooClient {
         tokens: &[String],
         key: &str,
     ) -> Result<BulkOutcome, ProviderError> {
-        self.bulk("/v1/alerts/bulk/acknowledge", tokens, Map::new(), key)
+        self.bulk(&bulk_path("acknowledge"), tokens, Map::new(), key)
             .await
     }
 
@@ -381,7 +365,7 @@ impl ZenooClient {
         assigned_to: Option<Option<&str>>,
         key: &str,
     ) -> Result<Case, ProviderError> {
-        let path = format!("/v1/cases/{}", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?]);
         let mut body = Map::new();
         if let Some(s) = status {
             body.insert("status".into(), json!(s));
@@ -406,7 +390,7 @@ impl ZenooClient {
         escalate_to: Option<&str>,
         key: &str,
     ) -> Result<Case, ProviderError> {
-        let path = format!("/v1/cases/{}/escalate", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?, "escalate"]);
         let mut body = optional("escalate_to", escalate_to);
         body.insert("reason".into(), json!(reason));
         self.write(Method::POST, &path, body, key, wire::case).await
@@ -421,7 +405,7 @@ impl ZenooClient {
         summary: &str,
         key: &str,
     ) -> Result<Case, ProviderError> {
-        let path = format!("/v1/cases/{}/close", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?, "close"]);
         let mut body = Map::new();
         body.insert("decision".into(), json!(decision));
         body.insert("summary".into(), json!(summary));
@@ -436,7 +420,7 @@ impl ZenooClient {
         comment_type: CommentType,
         key: &str,
     ) -> Result<Comment, ProviderError> {
-        let path = format!("/v1/cases/{}/comments", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?, "comments"]);
         let mut fields = Map::new();
         fields.insert("body".into(), json!(body));
         fields.insert("type".into(), json!(comment_type));
@@ -451,7 +435,7 @@ impl ZenooClient {
         user_id: &str,
         key: &str,
     ) -> Result<Reviewer, ProviderError> {
-        let path = format!("/v1/cases/{}/reviewers", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?, "reviewers"]);
         let mut body = Map::new();
         body.insert("user_id".into(), json!(user_id));
         body.insert("role".into(), json!(ReviewerRole::Approver));
@@ -468,12 +452,14 @@ impl ZenooClient {
         notes: Option<&str>,
         key: &str,
     ) -> Result<Reviewer, ProviderError> {
-        let path = format!(
-            "/v1/cases/{}/reviewers/{}/{}",
+        let path = Path::of(&[
+            "v1",
+            "cases",
             segment(case_token)?,
+            "reviewers",
             segment(reviewer_token)?,
-            if approve { "approve" } else { "reject" }
-        );
+            if approve { "approve" } else { "reject" },
+        ]);
         let body = optional("notes", notes);
         self.write(Method::POST, &path, body, key, case_detail::reviewer)
             .await
@@ -486,10 +472,12 @@ impl ZenooClient {
         notes: Option<&str>,
         key: &str,
     ) -> Result<Assessment, ProviderError> {
-        let path = format!(
-            "/v1/risk-assessments/{}/approve",
-            segment(assessment_token)?
-        );
+        let path = Path::of(&[
+            "v1",
+            "risk-assessments",
+            segment(assessment_token)?,
+            "approve",
+        ]);
         let body = optional("notes", notes);
         self.write(Method::POST, &path, body, key, case_detail::assessment)
             .await
@@ -503,10 +491,12 @@ impl ZenooClient {
         justification: &str,
         key: &str,
     ) -> Result<Assessment, ProviderError> {
-        let path = format!(
-            "/v1/risk-assessments/{}/override",
-            segment(assessment_token)?
-        );
+        let path = Path::of(&[
+            "v1",
+            "risk-assessments",
+            segment(assessment_token)?,
+            "override",
+        ]);
         let mut body = Map::new();
         body.insert("tier".into(), json!(tier));
         body.insert("justification".into(), json!(justification));
@@ -520,7 +510,7 @@ impl ZenooClient {
         case_token: &str,
         key: &str,
     ) -> Result<Assessment, ProviderError> {
-        let path = format!("/v1/cases/{}/risk-assessments", segment(case_token)?);
+        let path = Path::of(&["v1", "cases", segment(case_token)?, "risk-assessments"]);
         self.write(
             Method::POST,
             &path,
@@ -620,15 +610,6 @@ mod tests {
                 .all(|o| matches!(o, ItemOutcome::Unknown { .. })),
             "{some:?}"
         );
-    }
-
-    #[test]
-    fn keys_are_checked_without_being_repeated() {
-        assert!(check_key("k-1").is_ok());
-        for bad in ["", "has space", "é", &"x".repeat(256)] {
-            let err = check_key(bad).unwrap_err().to_string();
-            assert!(bad.is_empty() || !err.contains(bad), "{err}");
-        }
     }
 
     #[test]
