@@ -19,13 +19,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use reqwest::header::{ACCEPT, HeaderMap};
+use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use super::http::{self, Answer};
+use super::ProviderError;
+use super::http::{self, Answer, Api, Dialect, ErrorBody, Ids, Path};
 use super::settings::Connect;
-use super::{ApiKey, ProviderError};
 use crate::domain::ResolutionAction;
 use crate::domain::model::{Alert, AuditEntry, Case, Check, Entity, User};
 use crate::domain::review::Submission;
@@ -49,9 +49,7 @@ const QUEUE_EXPAND: &str = "client,assignees";
 /// An Amiqus ID API (`https://id.amiqus.co/api/v2`).
 #[derive(Debug)]
 pub struct AmiqusProvider {
-    http: reqwest::Client,
-    base: String,
-    key: ApiKey,
+    api: Api,
     caps: Capabilities,
     queue_statuses: Vec<String>,
     /// Step reviews that landed, by the idempotency key of the submission that sent them: a
@@ -69,8 +67,9 @@ impl AmiqusProvider {
     /// Opens a connection: checks the URL against the transport rules, builds the client.
     /// Nothing is sent.
     pub fn new(c: Connect) -> Result<Self, ProviderError> {
-        c.transport.check_url(&c.base_url)?;
-        let http = c.transport.client()?;
+        let api = Api::builder(&c.transport, &c.base_url, &DIALECT)?
+            .bearer(&c.key)?
+            .build()?;
         let mut caps = Capabilities::none(Vendor::Amiqus);
         caps.alerts = true;
         caps.resolve_alerts = true;
@@ -83,9 +82,7 @@ impl AmiqusProvider {
         caps.change_status = true;
         caps.vendor_statuses = wire::CHANGE_STATUSES.map(String::from).to_vec();
         Ok(AmiqusProvider {
-            http,
-            base: c.base_url.trim_end_matches('/').to_string(),
-            key: c.key,
+            api,
             caps,
             queue_statuses: c
                 .amiqus
@@ -98,59 +95,27 @@ impl AmiqusProvider {
         })
     }
 
-    /// Sends one request with the bearer token. `path` is appended to the base URL.
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&Value>,
-    ) -> Result<Answer, ProviderError> {
-        let endpoint = format!("{method} {path}");
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(self.key.expose())
-            .header(ACCEPT, "application/json");
-        if !query.is_empty() {
-            req = req.query(query);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        http::send(&endpoint, req, REQUEST_ID_HEADERS).await
-    }
-
     /// A GET whose answer must be JSON.
-    async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Json, ProviderError> {
-        let answer = self.send(Method::GET, path, query, None).await?;
-        if !answer.status.is_success() {
-            return Err(error(&answer));
-        }
-        let request_id = http::header(&answer.headers, REQUEST_ID_HEADERS);
-        let value = serde_json::from_slice(&answer.body).map_err(|e| ProviderError::Decode {
-            endpoint: format!("GET {path}"),
-            message: format!("not JSON: {e}"),
-            request_id: request_id.clone(),
-        })?;
-        Ok(Json { value, request_id })
+    async fn get(&self, path: &Path, query: &[(&str, String)]) -> Result<Json, ProviderError> {
+        let answer = self.api.get(path).query(query).send().await?;
+        Ok(Json {
+            value: answer.json()?,
+            request_id: answer.request_id,
+        })
     }
 
     /// A POST of a JSON body. The answer's body is returned when it is JSON, `null` otherwise:
     /// once Amiqus said 2xx the write landed, and a body we cannot read must not turn that into
     /// a failure (which the outbox would retry).
-    async fn post(&self, path: &str, body: &Value) -> Result<Value, ProviderError> {
-        let answer = self.send(Method::POST, path, &[], Some(body)).await?;
-        if !answer.status.is_success() {
-            return Err(error(&answer));
-        }
+    async fn post(&self, path: &Path, body: &Value) -> Result<Value, ProviderError> {
+        let answer = self.api.call(Method::POST, path).json(body).send().await?;
         Ok(serde_json::from_slice(&answer.body).unwrap_or(Value::Null))
     }
 
     /// Every item of a paginated list, 100 a page, walking pages to the end.
     async fn get_all(
         &self,
-        path: &str,
+        path: &Path,
         query: &[(&str, String)],
     ) -> Result<Vec<Value>, ProviderError> {
         let mut out = Vec::new();
@@ -176,7 +141,7 @@ impl AmiqusProvider {
 
     /// A case as Amiqus sends it, with `expand`.
     async fn case_json(&self, id: &str, expand: &str) -> Result<Json, ProviderError> {
-        self.get(&format!("/cases/{id}"), &[("expand", expand.to_string())])
+        self.get(&Path::of(&["cases", id]), &[("expand", expand.to_string())])
             .await
     }
 
@@ -186,7 +151,7 @@ impl AmiqusProvider {
         let case_id = numeric(case, "case")?;
         let items = self
             .get_all(
-                &format!("/cases/{case_id}/items"),
+                &Path::of(&["cases", case_id, "items"]),
                 &[("expand", "entity".into())],
             )
             .await?;
@@ -210,7 +175,7 @@ impl AmiqusProvider {
             };
             let steps = self
                 .get_all(
-                    &format!("/records/{record_id}/steps"),
+                    &Path::of(&["records", &record_id, "steps"]),
                     &[("expand", "check,review".into())],
                 )
                 .await?;
@@ -244,7 +209,7 @@ impl AmiqusProvider {
         let check_id = numeric(&check_id, "check")?;
         match self
             .get(
-                &format!("/checks/{check_id}"),
+                &Path::of(&["checks", check_id]),
                 &[("expand", "response".into())],
             )
             .await
@@ -271,7 +236,7 @@ impl AmiqusProvider {
         record: &str,
         step: &str,
     ) -> Result<Option<Value>, ProviderError> {
-        let path = format!("/records/{record}/steps/{step}/reviews");
+        let path = Path::of(&["records", record, "steps", step, "reviews"]);
         let got = self
             .get(
                 &path,
@@ -315,13 +280,7 @@ impl AmiqusProvider {
 
 /// An id safe to put in a path: Amiqus ids are integers.
 fn numeric<'a>(token: &'a str, what: &str) -> Result<&'a str, ProviderError> {
-    if !token.is_empty() && token.len() <= 20 && token.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(token)
-    } else {
-        Err(ProviderError::Invalid(format!(
-            "{token:?} is not an Amiqus ID {what} id"
-        )))
-    }
+    http::segment(token, Ids::Integers, format_args!("an Amiqus ID {what} id"))
 }
 
 /// Seconds until `X-RateLimit-Reset` (epoch seconds), for a 429 without `Retry-After`.
@@ -334,37 +293,34 @@ fn until_reset(headers: &HeaderMap) -> Option<u64> {
     u64::try_from(reset - now).ok().map(|s| s.max(1))
 }
 
-/// A non-success answer as [`ProviderError::Api`]: the message from any of Amiqus's error
-/// shapes (or a plain description of a body that is not JSON), a code by status, the wait
-/// asked for on 429 and 503.
-fn error(answer: &Answer) -> ProviderError {
-    let status = answer.status.as_u16();
+/// Amiqus's request ids, the statuses it names, and its error bodies.
+static DIALECT: Dialect = Dialect {
+    vendor: "Amiqus ID",
+    request_id_headers: REQUEST_ID_HEADERS,
+    named_statuses: &[401, 403, 404, 422, 429],
+    error_body,
+};
+
+/// The message from any of Amiqus's error shapes (or a plain description of a body that is not
+/// JSON); on a 429, the rate limit, and the wait until `X-RateLimit-Reset` should there be no
+/// `Retry-After`.
+fn error_body(answer: &Answer) -> ErrorBody {
     let body: Option<Value> = serde_json::from_slice(&answer.body).ok();
     let mut message = body
         .as_ref()
         .and_then(wire::error_message)
         .unwrap_or_else(|| http::plain_message(answer));
-    let code = match answer.status {
-        StatusCode::UNAUTHORIZED => "UNAUTHORIZED".to_string(),
-        StatusCode::FORBIDDEN => "FORBIDDEN".to_string(),
-        StatusCode::NOT_FOUND => "NOT_FOUND".to_string(),
-        StatusCode::UNPROCESSABLE_ENTITY => "VALIDATION_ERROR".to_string(),
-        StatusCode::TOO_MANY_REQUESTS => "RATE_LIMITED".to_string(),
-        s => format!("HTTP_{}", s.as_u16()),
-    };
-    let mut retry_after = http::retry_after(&answer.headers);
+    let mut retry_after = None;
     if answer.status == StatusCode::TOO_MANY_REQUESTS {
-        retry_after = retry_after.or_else(|| until_reset(&answer.headers));
+        retry_after = until_reset(&answer.headers);
         if let Some(limit) = http::header(&answer.headers, &["x-ratelimit-limit"]) {
             message.push_str(&format!(" (rate limit {})", limit.trim()));
         }
     }
-    ProviderError::Api {
-        status,
-        code,
-        message,
-        request_id: http::header(&answer.headers, REQUEST_ID_HEADERS),
+    ErrorBody {
+        message: Some(message),
         retry_after,
+        ..ErrorBody::default()
     }
 }
 
@@ -375,12 +331,12 @@ impl Provider for AmiqusProvider {
     }
 
     fn describe(&self) -> String {
-        crate::provider::http::without_scheme(&self.base)
+        http::without_scheme(self.api.base())
     }
 
     /// `GET /me`: the user the token was issued for.
     async fn me(&self) -> Result<Option<User>, ProviderError> {
-        let got = self.get("/me", &[]).await?;
+        let got = self.get(&Path::of(&["me"]), &[]).await?;
         wire::user(&got.value)
             .map(Some)
             .map_err(|m| ProviderError::Decode {
@@ -392,7 +348,7 @@ impl Provider for AmiqusProvider {
 
     /// `GET /team/members`, every page.
     async fn users(&self) -> Result<Option<Vec<User>>, ProviderError> {
-        let items = self.get_all("/team/members", &[]).await?;
+        let items = self.get_all(&Path::of(&["team", "members"]), &[]).await?;
         items
             .iter()
             .enumerate()
@@ -416,7 +372,7 @@ impl Provider for AmiqusProvider {
         q.push(("expand", QUEUE_EXPAND.into()));
         q.push(("sort_by", "updated_at".into()));
         q.push(("order_by", "desc".into()));
-        let items = self.get_all("/cases", &q).await?;
+        let items = self.get_all(&Path::of(&["cases"]), &q).await?;
         items
             .iter()
             .enumerate()
@@ -468,7 +424,7 @@ impl Provider for AmiqusProvider {
     /// The case's reviews (status changes made by team members), oldest first.
     async fn timeline(&self, case: &str) -> Result<Vec<AuditEntry>, ProviderError> {
         let id = numeric(case, "case")?;
-        let path = format!("/cases/{id}/reviews");
+        let path = Path::of(&["cases", id, "reviews"]);
         let items = self
             .get_all(&path, &[("expand", "reviewed_by".into())])
             .await?;
@@ -496,6 +452,7 @@ impl Provider for AmiqusProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::ApiKey;
 
     #[test]
     fn only_integer_ids_go_into_paths() {

@@ -23,6 +23,7 @@ use crate::domain::ResolutionAction;
 use crate::domain::review::Submission;
 use crate::provider::ProviderError;
 use crate::provider::api::{Feature, Provider};
+use crate::provider::http::Path;
 
 /// Longest step review message Amiqus accepts, in characters.
 pub const MAX_MESSAGE: usize = 1000;
@@ -174,7 +175,7 @@ pub async fn submit(
             let status = wire::decision_status(*decision);
             let answer = p
                 .post(
-                    &format!("/cases/{id}/reviews"),
+                    &Path::of(&["cases", id, "reviews"]),
                     &wire::case_review_body(*decision),
                 )
                 .await?;
@@ -203,8 +204,11 @@ pub async fn submit(
                 if done.contains(*token) {
                     continue;
                 }
-                p.post(&format!("/records/{record}/steps/{step}/reviews"), &body)
-                    .await?;
+                p.post(
+                    &Path::of(&["records", record, "steps", step, "reviews"]),
+                    &body,
+                )
+                .await?;
                 p.mark_landed(key, token);
             }
             p.forget_landed(key);
@@ -220,7 +224,7 @@ pub async fn submit(
             let status = change_status(status)?;
             let answer = p
                 .post(
-                    &format!("/cases/{id}/reviews"),
+                    &Path::of(&["cases", id, "reviews"]),
                     &wire::status_review_body(status),
                 )
                 .await?;
