@@ -28,10 +28,10 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use reqwest::Method;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::HeaderValue;
 use serde_json::{Map, Value, json};
 
-use super::http::{self, Answer};
+use super::http::{self, Answer, Api, Call, Dialect, ErrorBody, Ids, Path, check_key};
 use super::settings::PersonaSettings;
 use super::{Connect, ProviderError};
 use crate::domain::Decision;
@@ -56,9 +56,6 @@ const MAX_PAGES: usize = 1000;
 /// entities), so that opening a case costs one request, not one per pane.
 const DETAIL_TTL: Duration = Duration::from_secs(5);
 
-/// Longest `Idempotency-Key` sent.
-const MAX_IDEMPOTENCY_KEY: usize = 255;
-
 /// One case's detail document, as last fetched.
 struct Cached {
     case: String,
@@ -68,10 +65,7 @@ struct Cached {
 
 /// A connection to Persona's Cases API.
 pub struct PersonaProvider {
-    http: reqwest::Client,
-    base: String,
-    /// `Bearer <key>`, marked sensitive.
-    auth: HeaderValue,
+    api: Api,
     settings: PersonaSettings,
     user: Option<String>,
     caps: Capabilities,
@@ -82,7 +76,7 @@ pub struct PersonaProvider {
 impl fmt::Debug for PersonaProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PersonaProvider")
-            .field("base", &self.base)
+            .field("base", &self.api.base())
             .field("settings", &self.settings)
             .field("user", &self.user)
             .finish_non_exhaustive()
@@ -93,24 +87,21 @@ impl PersonaProvider {
     /// A provider for the profile's base URL (e.g. `https://api.withpersona.com/api/v1`),
     /// checked against the transport rules before anything is sent.
     pub fn new(c: Connect) -> Result<Self, ProviderError> {
-        c.transport.check_url(&c.base_url)?;
-        let base = c.base_url.trim_end_matches('/').to_string();
-        let http = c.transport.client()?;
-        let mut auth =
-            HeaderValue::from_str(&format!("Bearer {}", c.key.expose())).map_err(|_| {
-                ProviderError::Invalid(
-                    "the Persona API key has characters that cannot be sent in a header".into(),
-                )
-            })?;
-        auth.set_sensitive(true);
+        let api = Api::builder(&c.transport, &c.base_url, &DIALECT)?.bearer(&c.key)?;
         let settings = c.persona;
-        if HeaderValue::from_str(&settings.api_version).is_err() || settings.api_version.is_empty()
-        {
-            return Err(ProviderError::Invalid(format!(
-                "persona.api_version {:?} is not a Persona-Version (a date such as 2025-12-08)",
-                settings.api_version
-            )));
-        }
+        let version = HeaderValue::from_str(&settings.api_version)
+            .ok()
+            .filter(|_| !settings.api_version.is_empty())
+            .ok_or_else(|| {
+                ProviderError::Invalid(format!(
+                    "persona.api_version {:?} is not a Persona-Version (a date such as 2025-12-08)",
+                    settings.api_version
+                ))
+            })?;
+        let api = api
+            .header("persona-version", version)
+            .header("key-inflection", HeaderValue::from_static("kebab"))
+            .build()?;
         let mut caps = Capabilities::none(Vendor::Persona);
         caps.checks = true;
         caps.comments = true;
@@ -122,9 +113,7 @@ impl PersonaProvider {
         caps.sla = true;
         caps.idempotency_keys = true;
         let mut provider = PersonaProvider {
-            http,
-            base,
-            auth,
+            api,
             user: c.user.filter(|u| !u.trim().is_empty()),
             caps,
             detail: tokio::sync::Mutex::new(None),
@@ -143,60 +132,15 @@ impl PersonaProvider {
             .filter(|f| !f.is_empty())
     }
 
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&Value>,
-        idempotency_key: Option<&str>,
-    ) -> Result<Answer, ProviderError> {
-        let endpoint = format!("{method} {path}");
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header(AUTHORIZATION, self.auth.clone())
-            .header("Persona-Version", &self.settings.api_version)
-            .header("Key-Inflection", "kebab")
-            .header(ACCEPT, "application/json");
-        if !query.is_empty() {
-            req = req.query(query);
-        }
-        if let Some(k) = idempotency_key {
-            req = req.header("Idempotency-Key", k);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        http::send(&endpoint, req, REQUEST_ID).await
-    }
-
-    /// Sends one request and reads the JSON:API document it answers, or the API's error.
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&Value>,
-        idempotency_key: Option<&str>,
-    ) -> Result<Document, ProviderError> {
-        let endpoint = format!("{method} {path}");
-        let answer = self
-            .send(method, path, query, body, idempotency_key)
-            .await?;
-        if !answer.status.is_success() {
-            return Err(error(&answer));
-        }
-        wire::document(&answer.body).map_err(|message| ProviderError::Decode {
-            endpoint,
-            message,
-            request_id: http::header(&answer.headers, REQUEST_ID),
-        })
+    /// Sends one call and reads the JSON:API document it answers, or the API's error.
+    async fn call(&self, call: Call<'_>) -> Result<Document, ProviderError> {
+        let answer = call.send().await?;
+        wire::document(&answer.body).map_err(|message| answer.unexpected(message))
     }
 
     /// A case's detail document: fresh, or the one fetched for it within [`DETAIL_TTL`].
     async fn detail(&self, case: &str, fresh: bool) -> Result<Arc<Document>, ProviderError> {
-        let path = format!("/cases/{}", segment(case)?);
+        let path = Path::of(&["cases", segment(case)?]);
         let mut slot = self.detail.lock().await;
         if !fresh
             && let Some(c) = slot.as_ref()
@@ -207,11 +151,9 @@ impl PersonaProvider {
         }
         let doc = self
             .call(
-                Method::GET,
-                &path,
-                &[("include", DETAIL_INCLUDE.to_string())],
-                None,
-                None,
+                self.api
+                    .get(&path)
+                    .query(&[("include", DETAIL_INCLUDE.to_string())]),
             )
             .await?;
         if !doc.data.is_object() {
@@ -242,13 +184,13 @@ impl PersonaProvider {
     async fn write(
         &self,
         method: Method,
-        path: &str,
+        path: &Path,
         body: &Value,
         key: &str,
     ) -> Result<Case, ProviderError> {
-        check_key(key)?;
-        let endpoint = format!("{method} {path}");
-        let doc = self.call(method, path, &[], Some(body), Some(key)).await?;
+        let call = self.api.call(method, path).idempotency_key(key)?.json(body);
+        let endpoint = call.endpoint().to_string();
+        let doc = self.call(call).await?;
         wire::case(&doc.data, &doc.included, &self.settings).map_err(|message| {
             ProviderError::Decode {
                 endpoint,
@@ -259,7 +201,7 @@ impl PersonaProvider {
     }
 
     async fn set_status(&self, case: &str, status: &str, key: &str) -> Result<Case, ProviderError> {
-        let path = format!("/cases/{}/set-status", segment(case)?);
+        let path = Path::of(&["cases", segment(case)?, "set-status"]);
         self.write(
             Method::POST,
             &path,
@@ -287,7 +229,7 @@ impl PersonaProvider {
             let mut fields = Map::new();
             fields.insert(field.to_string(), json!(summary));
             let body = json!({ "data": { "attributes": { "fields": fields } } });
-            self.write(Method::PATCH, &format!("/cases/{id}"), &body, &field_key)
+            self.write(Method::PATCH, &Path::of(&["cases", id]), &body, &field_key)
                 .await?;
         }
         let c = self.set_status(id, status, key).await?;
@@ -343,7 +285,7 @@ impl Provider for PersonaProvider {
     }
 
     fn describe(&self) -> String {
-        crate::provider::http::without_scheme(&self.base)
+        http::without_scheme(self.api.base())
     }
 
     /// Persona cannot say who a key belongs to; the profile's `user` (an email) is the answer.
@@ -383,7 +325,9 @@ impl Provider for PersonaProvider {
             if let Some(a) = &after {
                 q.push(("page[after]", a.clone()));
             }
-            let doc = self.call(Method::GET, "/cases", &q, None, None).await?;
+            let doc = self
+                .call(self.api.get(&Path::of(&["cases"])).query(&q))
+                .await?;
             let items = match &doc.data {
                 Value::Array(items) => items,
                 other => {
@@ -468,7 +412,7 @@ impl Provider for PersonaProvider {
                         "Persona assigns cases by email address, and {email:?} is not one"
                     )));
                 }
-                let path = format!("/cases/{}/assign", segment(case)?);
+                let path = Path::of(&["cases", segment(case)?, "assign"]);
                 let body = json!({ "meta": { "user-email-address": email } });
                 let r = self.write(Method::POST, &path, &body, key).await;
                 (case, r.map(|c| format!("{} assigned to {email}", c.name)))
@@ -527,64 +471,29 @@ fn name_of(res: &Value, fallback: &str) -> String {
     wire::text(wire::attributes(res), "name").unwrap_or_else(|| fallback.to_string())
 }
 
-/// An error answer as the API described it, or a plain description when the body is not
-/// Persona's errors JSON (a proxy's HTML page, say).
-fn error(answer: &Answer) -> ProviderError {
-    let status = answer.status.as_u16();
-    let code = match status {
-        400 => "BAD_REQUEST".to_string(),
-        401 => "UNAUTHORIZED".to_string(),
-        403 => "FORBIDDEN".to_string(),
-        404 => "NOT_FOUND".to_string(),
-        409 => "CONFLICT".to_string(),
-        422 => "VALIDATION_ERROR".to_string(),
-        429 => "RATE_LIMITED".to_string(),
-        n => format!("HTTP_{n}"),
-    };
-    ProviderError::Api {
-        status,
-        code,
-        message: wire::error_message(&answer.body).unwrap_or_else(|| http::plain_message(answer)),
-        request_id: http::header(&answer.headers, REQUEST_ID),
-        retry_after: retry_after(status, &answer.headers),
-    }
-}
+/// Persona's request ids, the statuses it names, and its `{"errors": [...]}` bodies.
+static DIALECT: Dialect = Dialect {
+    vendor: "Persona",
+    request_id_headers: REQUEST_ID,
+    named_statuses: &[400, 401, 403, 404, 409, 422, 429],
+    error_body,
+};
 
-/// `Retry-After`; on a 429 without one, `RateLimit-Reset` (seconds until the window resets).
-fn retry_after(status: u16, headers: &HeaderMap) -> Option<u64> {
-    http::retry_after(headers).or_else(|| {
-        (status == 429)
-            .then(|| http::header(headers, &["ratelimit-reset"]))
+/// The message Persona's errors JSON gives (none when the body is not that, a proxy's HTML
+/// page, say); on a 429 without `Retry-After`, `RateLimit-Reset` (seconds until the window
+/// resets).
+fn error_body(answer: &Answer) -> ErrorBody {
+    ErrorBody {
+        message: wire::error_message(&answer.body),
+        retry_after: (answer.status.as_u16() == 429)
+            .then(|| http::header(&answer.headers, &["ratelimit-reset"]))
             .flatten()
-            .and_then(|v| v.trim().parse().ok())
-    })
+            .and_then(|v| v.trim().parse().ok()),
+        ..ErrorBody::default()
+    }
 }
 
 /// An id safe to put in a path: Persona ids are a prefix, `_` and letters and digits.
 fn segment(id: &str) -> Result<&str, ProviderError> {
-    if !id.is_empty()
-        && id.len() <= 128
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        Ok(id)
-    } else {
-        Err(ProviderError::Invalid(format!(
-            "{id:?} is not a Persona id"
-        )))
-    }
-}
-
-/// An idempotency key must be 1 to 255 visible ASCII characters. The message does not repeat it.
-fn check_key(key: &str) -> Result<(), ProviderError> {
-    if key.is_empty()
-        || key.len() > MAX_IDEMPOTENCY_KEY
-        || !key.bytes().all(|b| b.is_ascii_graphic())
-    {
-        return Err(ProviderError::Invalid(format!(
-            "an idempotency key must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters"
-        )));
-    }
-    Ok(())
+    http::segment(id, Ids::Tokens, "a Persona id")
 }
