@@ -353,16 +353,6 @@ impl Call<'_> {
     }
 }
 
-/// Sends `req` and reads the answer: what providers did before [`Call`]; goes once every
-/// provider builds its requests with [`Api::call`].
-pub async fn send(
-    endpoint: &str,
-    req: reqwest::RequestBuilder,
-    request_id_headers: &[&str],
-) -> Result<Answer, ProviderError> {
-    read(endpoint.to_string(), req, request_id_headers).await
-}
-
 /// Sends `req` and reads the answer, at most [`MAX_RESPONSE_BYTES`]. `endpoint` (e.g.
 /// `GET /cases`) names the call in errors; `request_id_headers` are tried in order for the
 /// request id.

@@ -17,11 +17,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use reqwest::header::ACCEPT;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::http::{self, Answer};
+use super::http::{self, Answer, Api, Call, Dialect, ErrorBody, Ids, Path};
 use super::{ApiKey, Connect, ProviderError};
 use crate::domain::Decision;
 use crate::domain::model::{Alert, Case, Check, Entity};
@@ -45,8 +44,7 @@ struct DataCache {
 
 /// A connection to KarmaCheck's API for one group (one client access token).
 pub struct KarmaCheckProvider {
-    http: reqwest::Client,
-    base: String,
+    api: Api,
     key: ApiKey,
     client_token: ApiKey,
     include_archived: bool,
@@ -59,7 +57,7 @@ pub struct KarmaCheckProvider {
 impl fmt::Debug for KarmaCheckProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KarmaCheckProvider")
-            .field("base", &self.base)
+            .field("base", &self.api.base())
             .field("include_archived", &self.include_archived)
             .finish_non_exhaustive()
     }
@@ -87,11 +85,10 @@ impl KarmaCheckProvider {
                         .into(),
                 )
             })?;
-        c.transport.check_url(&c.base_url)?;
-        let http = c.transport.client()?;
+        // No key on the client: the bearer token changes, and goes with each call.
+        let api = Api::builder(&c.transport, &c.base_url, &DIALECT)?.build()?;
         Ok(KarmaCheckProvider {
-            http,
-            base: c.base_url.trim_end_matches('/').to_string(),
+            api,
             key: c.key,
             client_token,
             include_archived: c.karmacheck.include_archived,
@@ -123,49 +120,21 @@ impl KarmaCheckProvider {
 
     /// Exchanges the API key and the client access token for a bearer token.
     async fn exchange(&self) -> Result<ApiKey, ProviderError> {
-        const ENDPOINT: &str = "POST /auth/api";
         let body = json!({
             "apiKey": self.key.expose(),
             "clientAccessToken": self.client_token.expose(),
         });
-        let req = self
-            .http
-            .post(format!("{}/auth/api", self.base))
-            .header(ACCEPT, "application/json")
-            .json(&body);
-        let answer = http::send(ENDPOINT, req, REQUEST_ID_HEADERS).await?;
-        if !answer.status.is_success() {
-            return Err(match error(&answer, None) {
-                ProviderError::Api {
-                    status: status @ (401 | 403),
-                    code,
-                    message,
-                    request_id,
-                    retry_after,
-                } => ProviderError::Api {
-                    status,
-                    code,
-                    message: format!(
-                        "KarmaCheck refused the API key and client access token ({ENDPOINT}): \
-                         {message}"
-                    ),
-                    request_id,
-                    retry_after,
-                },
-                other => other,
-            });
-        }
+        let answer = self
+            .api
+            .call(Method::POST, &Path::of(&["auth", "api"]))
+            .json(&body)
+            .send()
+            .await?;
         // Never quote this body in an error: it carries the token.
-        let v: Value = serde_json::from_slice(&answer.body).map_err(|_| ProviderError::Decode {
-            endpoint: ENDPOINT.into(),
-            message: "not the {id, username, token, groupProfileId} JSON expected".into(),
-            request_id: http::header(&answer.headers, REQUEST_ID_HEADERS),
+        let v: Value = serde_json::from_slice(&answer.body).map_err(|_| {
+            answer.unexpected("not the {id, username, token, groupProfileId} JSON expected".into())
         })?;
-        let token = wire::auth_token(&v).map_err(|message| ProviderError::Decode {
-            endpoint: ENDPOINT.into(),
-            message,
-            request_id: http::header(&answer.headers, REQUEST_ID_HEADERS),
-        })?;
+        let token = wire::auth_token(&v).map_err(|message| answer.unexpected(message))?;
         tracing::debug!("KarmaCheck: exchanged the API key for a bearer token");
         Ok(ApiKey::new(token))
     }
@@ -195,22 +164,19 @@ impl KarmaCheckProvider {
         Ok(t)
     }
 
-    async fn send(
+    /// A call with `token`, and `body` when there is one.
+    fn request(
         &self,
         method: &Method,
-        path: &str,
+        path: &Path,
         body: Option<&Value>,
         token: &ApiKey,
-    ) -> Result<Answer, ProviderError> {
-        let mut req = self
-            .http
-            .request(method.clone(), format!("{}{path}", self.base))
-            .bearer_auth(token.expose())
-            .header(ACCEPT, "application/json");
-        if let Some(b) = body {
-            req = req.json(b);
+    ) -> Call<'_> {
+        let call = self.api.call(method.clone(), path).bearer(token);
+        match body {
+            Some(b) => call.json(b),
+            None => call,
         }
-        http::send(&format!("{method} {path}"), req, REQUEST_ID_HEADERS).await
     }
 
     /// One authenticated call. A 401 or 403 with a token exchanged earlier (it may have been
@@ -218,11 +184,11 @@ impl KarmaCheckProvider {
     async fn call(
         &self,
         method: Method,
-        path: &str,
+        path: &Path,
         body: Option<&Value>,
     ) -> Result<Answer, ProviderError> {
         let (token, fresh) = self.bearer().await?;
-        let answer = self.send(&method, path, body, &token).await?;
+        let answer = self.request(&method, path, body, &token).answer().await?;
         if !fresh
             && matches!(
                 answer.status,
@@ -230,25 +196,22 @@ impl KarmaCheckProvider {
             )
         {
             let token = self.renew(&token).await?;
-            return self.send(&method, path, body, &token).await;
+            return self.request(&method, path, body, &token).answer().await;
         }
         Ok(answer)
     }
 
-    /// A GET's JSON, or the API's error. `case` names the case the path is about.
-    async fn get_json(&self, path: &str, case: Option<&str>) -> Result<Value, ProviderError> {
+    /// A GET's JSON, or the API's error.
+    async fn get_json(&self, path: &Path) -> Result<Value, ProviderError> {
         let answer = self.call(Method::GET, path, None).await?;
-        if !answer.status.is_success() {
-            return Err(error(&answer, case));
-        }
-        json_of(&format!("GET {path}"), &answer)
+        self.api.check(answer)?.json()
     }
 
     /// One case's summary (`GET /case/id/{caseId}` answers `{cases: [one]}`).
     async fn summary(&self, id: &str) -> Result<CaseSummary, ProviderError> {
         let id = segment(id)?;
-        let path = format!("/case/id/{id}");
-        let v = self.get_json(&path, Some(id)).await?;
+        let path = Path::of(&["case", "id", id]);
+        let v = self.get_json(&path).await?;
         let endpoint = format!("GET {path}");
         let list = wire::cases(&v).map_err(|m| decode_error(&endpoint, m))?;
         let only = list.len() == 1;
@@ -264,20 +227,17 @@ impl KarmaCheckProvider {
 
     /// One service type's data; a type the case has none of (404, no body, no `data`) is empty.
     async fn data_of_type(&self, id: &str, ty: &str) -> Result<Vec<CaseData>, ProviderError> {
-        let path = format!("/case/id/{id}/data/{ty}");
+        let path = Path::of(&["case", "id", id, "data", ty]);
         let answer = self.call(Method::GET, &path, None).await?;
         if answer.status == StatusCode::NOT_FOUND {
             return Ok(vec![]);
         }
-        if !answer.status.is_success() {
-            return Err(error(&answer, Some(id)));
-        }
+        let answer = self.api.check(answer)?;
         if answer.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(vec![]);
         }
-        let endpoint = format!("GET {path}");
-        let v = json_of(&endpoint, &answer)?;
-        wire::data_list(&v).map_err(|m| decode_error(&endpoint, m))
+        let v = answer.json()?;
+        wire::data_list(&v).map_err(|m| decode_error(&answer.endpoint, m))
     }
 
     /// Every case data record of a case, all service types read at once; reused for
@@ -311,16 +271,12 @@ impl KarmaCheckProvider {
     async fn write(
         &self,
         method: Method,
-        path: &str,
+        path: &Path,
         body: Option<&Value>,
-        case: &str,
     ) -> Result<(), ProviderError> {
         let answer = self.call(method, path, body).await;
         *self.data.lock().await = None;
-        let answer = answer?;
-        if !answer.status.is_success() {
-            return Err(error(&answer, Some(case)));
-        }
+        self.api.check(answer?)?;
         Ok(())
     }
 
@@ -329,9 +285,8 @@ impl KarmaCheckProvider {
         let id = segment(case)?;
         self.write(
             Method::PUT,
-            &format!("/case/id/{id}/action/place"),
+            &Path::of(&["case", "id", id, "action", "place"]),
             None,
-            id,
         )
         .await?;
         Ok(format!(
@@ -354,9 +309,8 @@ impl KarmaCheckProvider {
         }
         self.write(
             Method::POST,
-            &format!("/case/id/{id}/action/preadverse"),
+            &Path::of(&["case", "id", id, "action", "preadverse"]),
             Some(&json!({ "reason": reason })),
-            id,
         )
         .await?;
         Ok(format!(
@@ -374,18 +328,18 @@ impl Provider for KarmaCheckProvider {
     }
 
     fn describe(&self) -> String {
-        crate::provider::http::without_scheme(&self.base)
+        http::without_scheme(self.api.base())
     }
 
     /// Every case of the group at once (`/case/list`, or `/case/list/all` with archived ones):
     /// KarmaCheck neither pages nor sends ETags.
     async fn queue(&self) -> Result<Option<Vec<Case>>, ProviderError> {
         let path = if self.include_archived {
-            "/case/list/all"
+            Path::of(&["case", "list", "all"])
         } else {
-            "/case/list"
+            Path::of(&["case", "list"])
         };
-        let v = self.get_json(path, None).await?;
+        let v = self.get_json(&path).await?;
         let list = wire::cases(&v).map_err(|m| decode_error(&format!("GET {path}"), m))?;
         Ok(Some(list.iter().map(CaseSummary::to_case).collect()))
     }
@@ -479,22 +433,21 @@ fn unsupported(s: &Submission) -> &'static str {
     }
 }
 
-/// The API's error code for a status.
-fn code(status: u16) -> String {
-    match status {
-        401 => "UNAUTHORIZED".into(),
-        403 => "FORBIDDEN".into(),
-        404 => "NOT_FOUND".into(),
-        409 => "CONFLICT".into(),
-        422 => "VALIDATION_ERROR".into(),
-        n => format!("HTTP_{n}"),
-    }
-}
+/// KarmaCheck's request ids, the statuses it names, and its error bodies.
+static DIALECT: Dialect = Dialect {
+    vendor: "KarmaCheck",
+    request_id_headers: REQUEST_ID_HEADERS,
+    named_statuses: &[401, 403, 404, 409, 422],
+    error_body,
+};
 
-/// A non-success answer as the API's error: `{message, error, statusCode}` (message lists
-/// joined), else the plain-text body. KarmaCheck answers 403 for a case that does not exist, so
-/// a 403 about a case says so.
-fn error(answer: &Answer, case: Option<&str>) -> ProviderError {
+/// The token exchange, as errors name it.
+const EXCHANGE: &str = "POST /auth/api";
+
+/// The message of `{message, error, statusCode}` (message lists joined), else the plain-text
+/// body. A refused exchange says what was refused; KarmaCheck answers 403 for a case that does
+/// not exist, so a 403 about a case (`/case/id/…`) says so.
+fn error_body(answer: &Answer) -> ErrorBody {
     let status = answer.status.as_u16();
     let mut message = match wire::error_body(&answer.body) {
         Some(b) => b.message.or(b.error).unwrap_or_else(|| {
@@ -506,18 +459,19 @@ fn error(answer: &Answer, case: Option<&str>) -> ProviderError {
         }),
         None => http::plain_message(answer),
     };
-    if status == 403 && case.is_some() {
+    if answer.endpoint == EXCHANGE && matches!(status, 401 | 403) {
+        message = format!(
+            "KarmaCheck refused the API key and client access token ({EXCHANGE}): {message}"
+        );
+    } else if status == 403 && answer.endpoint.contains(" /case/id/") {
         message.push_str(
             " (KarmaCheck also answers 403 when the case does not exist or is not in this \
              token's group)",
         );
     }
-    ProviderError::Api {
-        status,
-        code: code(status),
-        message,
-        request_id: http::header(&answer.headers, REQUEST_ID_HEADERS),
-        retry_after: http::retry_after(&answer.headers),
+    ErrorBody {
+        message: Some(message),
+        ..ErrorBody::default()
     }
 }
 
@@ -529,27 +483,7 @@ fn decode_error(endpoint: &str, message: String) -> ProviderError {
     }
 }
 
-/// A success answer's JSON.
-fn json_of(endpoint: &str, answer: &Answer) -> Result<Value, ProviderError> {
-    serde_json::from_slice(&answer.body).map_err(|e| ProviderError::Decode {
-        endpoint: endpoint.to_string(),
-        message: format!("not JSON: {e}"),
-        request_id: http::header(&answer.headers, REQUEST_ID_HEADERS),
-    })
-}
-
 /// An id safe to put in a path: KarmaCheck's are UUIDs or slugs.
 fn segment(id: &str) -> Result<&str, ProviderError> {
-    if !id.is_empty()
-        && id.len() <= 128
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        Ok(id)
-    } else {
-        Err(ProviderError::Invalid(format!(
-            "{id:?} is not a KarmaCheck case id"
-        )))
-    }
+    http::segment(id, Ids::Tokens, "a KarmaCheck case id")
 }
