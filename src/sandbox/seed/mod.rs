@@ -7,6 +7,7 @@
 //! Rows go in through the same `store` functions the API uses, inside one transaction.
 
 pub mod corpus;
+mod draw;
 pub mod hostile;
 
 use rand::rngs::StdRng;
@@ -22,6 +23,7 @@ use crate::domain::{
     VerificationStatus,
 };
 use corpus::{Country, GeoRisk};
+use draw::Gen;
 
 /// A seeded user: id, name, role and title.
 pub struct SeedUser {
@@ -83,114 +85,6 @@ pub struct Stats {
     pub alerts: usize,
     pub checks: usize,
     pub audit: usize,
-}
-
-struct Gen {
-    rng: StdRng,
-    now: i64,
-    stats: Stats,
-}
-
-const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
-impl Gen {
-    fn token(&mut self, prefix: &str) -> String {
-        let mut s = String::with_capacity(prefix.len() + 13);
-        s.push_str(prefix);
-        s.push('_');
-        for _ in 0..12 {
-            s.push(ALPHABET[self.rng.random_range(0..ALPHABET.len())] as char);
-        }
-        s
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.rng.random_range(0..items.len())]
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        self.rng.random_bool(p.clamp(0.0, 1.0))
-    }
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo {
-            lo
-        } else {
-            self.rng.random_range(lo..hi)
-        }
-    }
-    /// Picks by weight.
-    fn weighted<'a, T>(&mut self, items: &'a [(T, u32)]) -> &'a T {
-        let total: u32 = items.iter().map(|(_, w)| w).sum();
-        let mut roll = self.rng.random_range(0..total);
-        for (item, w) in items {
-            if roll < *w {
-                return item;
-            }
-            roll -= w;
-        }
-        &items[items.len() - 1].0
-    }
-
-    fn country(&mut self, bias_high: bool) -> &'static Country {
-        let want = *self.weighted(&[
-            (GeoRisk::Low, if bias_high { 40 } else { 72 }),
-            (GeoRisk::Medium, 20),
-            (GeoRisk::High, if bias_high { 40 } else { 8 }),
-        ]);
-        loop {
-            let c = self.pick(corpus::COUNTRIES);
-            if c.risk == want {
-                return c;
-            }
-        }
-    }
-
-    fn person(&mut self, country: &'static Country) -> (String, String, String) {
-        let first = self.pick(country.given_names).to_string();
-        let last = self.pick(country.family_names).to_string();
-        let wide = |s: &str| s.chars().all(|c| c as u32 >= 0x2E80);
-        let full = if country.family_name_first {
-            if wide(&first) && wide(&last) {
-                format!("{last}{first}")
-            } else {
-                format!("{last} {first}")
-            }
-        } else {
-            format!("{first} {last}")
-        };
-        (first, last, full)
-    }
-
-    fn company(&mut self, country: &'static Country) -> String {
-        let stem = self.pick(country.company_stems);
-        let form = self.pick(country.company_forms);
-        if stem.contains(form) || form.is_empty() {
-            stem.to_string()
-        } else if form.ends_with("会社") {
-            format!("{form}{stem}")
-        } else {
-            format!("{stem} {form}")
-        }
-    }
-
-    fn address(&mut self, country: &'static Country) -> String {
-        json!({
-            "line1": format!("{} {}", self.between(1, 240), self.pick(corpus::STREETS)),
-            "line2": null,
-            "city": self.pick(country.cities),
-            "state": null,
-            "postal_code": format!("{:05}", self.between(1000, 99999)),
-            "country": country.code,
-        })
-        .to_string()
-    }
-
-    fn dob(&mut self) -> String {
-        format!(
-            "{}-{:02}-{:02}",
-            self.between(1948, 2003),
-            self.between(1, 13),
-            self.between(1, 29)
-        )
-    }
 }
 
 /// One entity as generated, with what the risk model needs.
