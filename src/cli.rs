@@ -281,13 +281,11 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         .or_else(|| profile.as_ref().and_then(|p| p.theme.clone()))
         .or_else(|| file.theme.clone())
         .unwrap_or_else(|| "dark".into());
-    let theme = match std::env::var("NO_COLOR") {
-        Ok(v) if !v.is_empty() => crate::ui::Theme::monochrome(),
-        _ => crate::ui::theme::load(
-            &theme_name,
-            path.parent().map(|d| d.join("themes")).as_deref(),
-        )?,
-    };
+    let theme = crate::ui::Theme::chosen(
+        std::env::var("NO_COLOR").ok().as_deref(),
+        &theme_name,
+        path.parent().map(|d| d.join("themes")).as_deref(),
+    )?;
     let poll = args
         .poll_secs
         .or_else(|| profile.as_ref().and_then(|p| p.poll_secs))

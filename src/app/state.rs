@@ -362,10 +362,6 @@ impl State {
         self.view_counts = self.queue.counts(&self.views, me.as_deref());
     }
 
-    /// The calling user's id.
-    pub fn me_id(&self) -> Option<&str> {
-        self.me.as_ref().map(|u| u.id.as_str())
-    }
 
     /// Whether a review of this identity on the case (or one of its alerts) has not landed.
     pub fn case_pending(&self, token: &str) -> bool {

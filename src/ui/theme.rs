@@ -96,11 +96,16 @@ impl Theme {
         MONOCHROME.clone()
     }
 
-    /// The theme for this environment: monochrome when `NO_COLOR` is set and not empty.
-    pub fn from_env(no_color: Option<&str>) -> Self {
+    /// The theme for this environment: monochrome when `NO_COLOR` is set and not empty (the
+    /// value of the variable is `no_color`), else the theme `name` (see [`load`]).
+    pub fn chosen(
+        no_color: Option<&str>,
+        name: &str,
+        user_dir: Option<&Path>,
+    ) -> Result<Self, ThemeError> {
         match no_color {
-            Some(v) if !v.is_empty() => Theme::monochrome(),
-            _ => Theme::dark(),
+            Some(v) if !v.is_empty() => Ok(Theme::monochrome()),
+            _ => load(name, user_dir),
         }
     }
 
@@ -632,15 +637,15 @@ mod tests {
             assert_eq!(was, is, "{name}");
         }
         assert_eq!(Theme::dark(), old_dark());
-        assert_eq!(Theme::from_env(None), old_dark());
-        assert_eq!(Theme::from_env(Some("")), old_dark());
+        assert_eq!(Theme::chosen(None, "dark", None).unwrap(), old_dark());
+        assert_eq!(Theme::chosen(Some(""), "dark", None).unwrap(), old_dark());
     }
 
     #[test]
     fn monochrome_has_no_color_anywhere() {
         let mono = Theme::monochrome();
         assert_eq!(mono, old_monochrome());
-        assert_eq!(Theme::from_env(Some("1")), mono);
+        assert_eq!(Theme::chosen(Some("1"), "light", None).unwrap(), mono);
         for (name, style) in styles(&mono) {
             assert_eq!(
                 (style.fg, style.bg, style.underline_color),
