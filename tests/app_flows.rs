@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::records::{NOW, alert, assessment, case};
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use docket::app::flow::{FlowKind, Step, Submission};
 use docket::app::state::Tab;
@@ -15,92 +17,8 @@ use docket::domain::{
 use docket::provider::ProviderError;
 use jiff::Timestamp;
 
-const NOW: i64 = 1_800_000_000;
-
-fn case(status: CaseStatus) -> Case {
-    Case {
-        token: "cas_1".into(),
-        name: "CAS-000001".into(),
-        case_type: None,
-        status: Wire::Known(status),
-        priority: None,
-        entity_category: None,
-        primary_entity: Some("Nordlicht Logistik GmbH".into()),
-        primary_entity_token: None,
-        assigned_to: None,
-        sla_deadline: Timestamp::from_second(NOW + 3600).ok(),
-        sla_status: None,
-        sla_paused: false,
-        open_alerts: Some(2),
-        total_entities: Some(1),
-        risk_tier: Some(Wire::Known(RiskTier::Low)),
-        risk_score: Some(20.0),
-        decision: None,
-        summary: None,
-        external_reference: None,
-        created_at: None,
-        updated_at: None,
-        closed_at: None,
-        version: None,
-        source: None,
-    }
-}
-
-fn alert(token: &str, status: AlertStatus) -> Alert {
-    Alert {
-        token: token.into(),
-        case_token: Some("cas_1".into()),
-        entity_token: None,
-        entity_name: None,
-        alert_type: None,
-        category: Some("PEP Match".into()),
-        title: None,
-        description: None,
-        status: Wire::Known(status),
-        priority: None,
-        priority_score: None,
-        match_score: Some(80.0),
-        sla_deadline: None,
-        sla_status: None,
-        source_data: None,
-        ai_assessment: None,
-        resolution_action: None,
-        resolution_rationale: None,
-        conditions: None,
-        is_false_positive: false,
-        resolved_by: None,
-        resolved_at: None,
-        assigned_to: None,
-        updated_at: None,
-    }
-}
-
-fn assessment(status: AssessmentStatus, tier: RiskTier) -> Assessment {
-    Assessment {
-        token: "rsk_1".into(),
-        status: Wire::Known(status),
-        overall_score: Some(30.0),
-        tier: Some(Wire::Known(tier)),
-        effective_tier: Some(Wire::Known(tier)),
-        dimensions: vec![],
-        due_diligence_path: None,
-        review_frequency: None,
-        override_tier: None,
-        override_justification: None,
-        overridden_by: None,
-        approved_by: None,
-        approved_at: None,
-    }
-}
-
 fn me() -> User {
-    User {
-        id: "usr_me".into(),
-        name: "Me".into(),
-        email: None,
-        role: Some("analyst".into()),
-        can_write: true,
-    }
+    common::records::user("usr_me", "Me", "analyst")
 }
 
 /// A state with the case open on the alerts tab and everything loaded.

@@ -1,5 +1,7 @@
 //! The console's reducer: key → action → state, no terminal and no network.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use docket::app::state::{Focus, Loadable, Mode, Tab};
 use docket::app::update::CasePart;
@@ -8,38 +10,21 @@ use docket::domain::model::{Case, User, UserRef};
 use docket::domain::{CaseStatus, RiskTier, SlaStatus, Wire};
 use jiff::Timestamp;
 
-const NOW: i64 = 1_800_000_000;
+use common::records::NOW;
 
 fn case(token: &str, name: &str, hours_left: i64, status: CaseStatus) -> Case {
     Case {
         token: token.into(),
         name: name.into(),
-        case_type: None,
-        status: Wire::Known(status),
-        priority: None,
-        entity_category: None,
         primary_entity: Some(format!("{name} Holdings")),
-        primary_entity_token: None,
-        assigned_to: None,
         sla_deadline: Timestamp::from_second(NOW + hours_left * 3600).ok(),
         sla_status: Some(Wire::Known(if hours_left < 0 {
             SlaStatus::Breached
         } else {
             SlaStatus::OnTrack
         })),
-        sla_paused: false,
         open_alerts: Some(0),
-        total_entities: Some(1),
-        risk_tier: Some(Wire::Known(RiskTier::Low)),
-        risk_score: Some(20.0),
-        decision: None,
-        summary: None,
-        external_reference: None,
-        created_at: None,
-        updated_at: None,
-        closed_at: None,
-        version: None,
-        source: None,
+        ..common::records::case(status)
     }
 }
 

@@ -36,7 +36,7 @@ pub fn case(status: CaseStatus) -> Case {
         created_at: None,
         updated_at: None,
         closed_at: None,
-        version: Some(1),
+        version: None,
         source: None,
     }
 }
