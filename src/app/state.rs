@@ -362,7 +362,6 @@ impl State {
         self.view_counts = self.queue.counts(&self.views, me.as_deref());
     }
 
-
     /// Whether a review of this identity on the case (or one of its alerts) has not landed.
     pub fn case_pending(&self, token: &str) -> bool {
         self.pending_mark(crate::domain::review::Target::Case(token.to_string()))
