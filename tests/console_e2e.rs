@@ -108,7 +108,9 @@ impl Console {
             loop {
                 let n = reader.read(&mut buf).unwrap_or(0);
                 let (lock, cv) = &*s2;
-                let mut s = lock.lock().unwrap();
+                // A test that failed while holding the lock poisons it; reading goes on quietly
+                // so that the failure is the test's own message, not this thread's.
+                let mut s = lock.lock().unwrap_or_else(|p| p.into_inner());
                 if n == 0 {
                     s.closed = true;
                     cv.notify_all();
@@ -149,6 +151,19 @@ impl Console {
             );
             s = cv.wait_timeout(s, left).unwrap().0;
         }
+    }
+
+    /// Starts the console in a CLI test home (`common::cli::Home`): the same state, data and
+    /// config directories and local store (`DOCKET_STATE_DB`) the scripting commands use, with
+    /// `key` instead of the home's.
+    fn start_home(url: &str, key: &str, args: &[&str], home: &HomeEnv) -> Console {
+        let envs: Vec<(&str, &str)> = home
+            .env
+            .iter()
+            .filter(|(k, _)| k != "DOCKET_API_KEY")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        Console::start_env(url, key, args, &home.path, None, &envs)
     }
 
     fn bytes_written(&self) -> usize {
@@ -223,6 +238,22 @@ impl Console {
             assert!(Instant::now() < deadline, "the console did not exit");
             // Wait for the pty to close or produce output rather than spinning.
             self.writes_within(Duration::from_millis(100));
+        }
+    }
+}
+
+/// What a console needs of a `common::cli::Home` (which stays with the async side).
+#[derive(Clone)]
+struct HomeEnv {
+    path: std::path::PathBuf,
+    env: Vec<(String, String)>,
+}
+
+impl HomeEnv {
+    fn of(home: &common::cli::Home) -> HomeEnv {
+        HomeEnv {
+            path: home.dir.path().to_path_buf(),
+            env: home.env.clone(),
         }
     }
 }
@@ -1237,4 +1268,672 @@ async fn pull_next_assigns_and_opens_the_most_urgent_case_and_y_copies_its_name(
     rethrow(run);
     let now = env.get(&format!("/v1/cases/{token}")).await.ok();
     assert_eq!(now.data()["assigned_to"], "usr_amara", "{}", now.body);
+}
+
+/// Open alerts on cases that are not closed, each on a case of its own: (alert, case).
+async fn open_alerts_on_open_cases(env: &common::Env, n: usize) -> Vec<(String, String)> {
+    let open = env.walk("/v1/alerts?status=Open", 100).await;
+    let mut out: Vec<(String, String)> = Vec::new();
+    for a in &open {
+        let case = common::s(&a["case_token"]).to_string();
+        if out.iter().any(|(_, c)| *c == case) {
+            continue;
+        }
+        if env.get(&format!("/v1/cases/{case}")).await.ok().data()["status"] != "Closed" {
+            out.push((common::s(&a["token"]).to_string(), case));
+        }
+        if out.len() == n {
+            return out;
+        }
+    }
+    panic!("not enough open alerts on open cases");
+}
+
+/// Who the server's audit trail says did `event_type` to `target`, oldest first.
+async fn actors(env: &common::Env, target: &str, event_type: &str) -> Vec<String> {
+    env.walk(
+        &format!("/v1/audit-logs?target_token={target}&event_type={event_type}"),
+        50,
+    )
+    .await
+    .iter()
+    .map(|e| common::s(&e["actor"]["user_id"]).to_string())
+    .collect()
+}
+
+/// Stops the sandbox, runs `docket --api-url URL alerts acknowledge ALERT` in `home` with each
+/// key (each stays queued, the API being down), and starts the sandbox again on the same
+/// address and database.
+async fn acknowledged_while_down(
+    env: common::Env,
+    cfg: docket::sandbox::Config,
+    home: &mut common::cli::Home,
+    acks: &[(&str, &str)],
+) -> common::Env {
+    let (url, addr) = (env.sandbox.url(), env.sandbox.addr);
+    let common::Env { sandbox, dir, .. } = env;
+    sandbox.shutdown().await.unwrap();
+    for (key, alert) in acks {
+        home.set(&[("DOCKET_API_KEY", key)]);
+        let args = ["--api-url", &url, "alerts", "acknowledge", alert];
+        let r = common::cli::docket(home, &[&args[..], &["--wait-secs", "1"]].concat(), None)
+            .await
+            .expect(4);
+        assert!(r.stderr.contains("stays queued"), "{}", r.stderr);
+    }
+    let mut again = cfg;
+    again.addr = addr;
+    common::start_with(again, dir).await
+}
+
+/// Issue 11: an acknowledgement Lukas queued while the API was down is held, never sent, by a
+/// console started with Amara's key on the same label and store (while hers goes out), and
+/// lands as Lukas once a console runs with his key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_queued_with_another_key_is_held_and_only_its_author_sends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = common::config(&dir, 40);
+    let env = common::start_with(cfg.clone(), dir).await;
+    let alerts = open_alerts_on_open_cases(&env, 2).await;
+    let (his, hers) = (alerts[0].0.clone(), alerts[1].0.clone());
+    let (lukas, amara) = (env.key_of("usr_lukas"), env.key_of("usr_amara"));
+    let lukas_fp = docket::provider::ApiKey::new(lukas.as_str()).fingerprint();
+    let url = env.sandbox.url();
+    let label = common::cli::label(&url);
+    let mut home = common::cli::Home::new(&lukas);
+
+    // While the API is away, each queues an acknowledgement with their own key, same store.
+    let env =
+        acknowledged_while_down(env, cfg, &mut home, &[(&lukas, &his), (&amara, &hers)]).await;
+    assert_eq!(home.outbox(&label).entries().unwrap().len(), 2);
+
+    // Amara's console: her entry goes out, his is held and said to be.
+    let held = format!("⏸ 1 held for key {lukas_fp}");
+    let he = HomeEnv::of(&home);
+    let run = tokio::task::spawn_blocking({
+        let (url, amara, held, lukas_fp) =
+            (url.clone(), amara.clone(), held.clone(), lukas_fp.clone());
+        move || {
+            let mut c = Console::start_home(&url, &amara, &["--poll-secs", "3600"], &he);
+            c.wait_until("her entry sent", Duration::from_secs(30), |s| {
+                s.contains("● online")
+                    && s.contains("Amara Okafor")
+                    && s.contains("✓ Sent from the outbox")
+            });
+            c.keys("\x0f"); // Ctrl-O
+            let outbox = c.wait_until("the outbox view", Duration::from_secs(10), |s| {
+                s.contains("⏸ held") && s.contains("only their key sends it")
+            });
+            assert!(
+                outbox.contains(&format!(
+                    "written by key {lukas_fp}: only their key sends it"
+                )),
+                "{outbox}"
+            );
+            assert!(!outbox.contains("⟳ pending"), "{outbox}");
+            c.keys("\x1b");
+            let screen = c.wait_until("the held count", Duration::from_secs(10), |s| {
+                s.contains(&held) && !s.contains("s send again")
+            });
+            assert!(!screen.contains("pending"), "{screen}");
+            c.keys("q");
+            assert!(c.wait_exit().success());
+        }
+    })
+    .await;
+    rethrow(run);
+    assert_eq!(
+        actors(&env, &hers, "ALERT_ACKNOWLEDGED").await,
+        ["usr_amara"]
+    );
+    assert!(
+        actors(&env, &his, "ALERT_ACKNOWLEDGED").await.is_empty(),
+        "Lukas's review was sent with Amara's key"
+    );
+    let left = home.outbox(&label).entries().unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0].author.key_fp, lukas_fp);
+
+    // Lukas's console sends it, as him.
+    let he = HomeEnv::of(&home);
+    let run = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            let mut c = Console::start_home(&url, &lukas, &["--poll-secs", "3600"], &he);
+            let screen = c.wait_until("his entry sent", Duration::from_secs(30), |s| {
+                s.contains("Lukas Brandt") && s.contains("✓ Sent from the outbox")
+            });
+            assert!(!screen.contains("held for"), "{screen}");
+            c.keys("q");
+            assert!(c.wait_exit().success());
+        }
+    })
+    .await;
+    rethrow(run);
+    assert_eq!(
+        actors(&env, &his, "ALERT_ACKNOWLEDGED").await,
+        ["usr_lukas"]
+    );
+    assert!(home.outbox(&label).entries().unwrap().is_empty());
+}
+
+/// Issue 11: `--read-only` with one of the key's own reviews pending shows the count and
+/// read-only, and sends nothing; the next normal start sends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_shows_its_own_pending_review_and_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = common::config(&dir, 40);
+    let env = common::start_with(cfg.clone(), dir).await;
+    let alert = open_alerts_on_open_cases(&env, 1).await.remove(0).0;
+    let amara = env.key_of("usr_amara");
+    let url = env.sandbox.url();
+    let label = common::cli::label(&url);
+    let mut home = common::cli::Home::new(&amara);
+    let env = acknowledged_while_down(env, cfg, &mut home, &[(&amara, &alert)]).await;
+    let tried = home.outbox(&label).entries().unwrap()[0].attempts;
+
+    let he = HomeEnv::of(&home);
+    let run = tokio::task::spawn_blocking({
+        let (url, amara) = (url.clone(), amara.clone());
+        move || {
+            let args = ["--read-only", "--poll-secs", "3600"];
+            let mut c = Console::start_home(&url, &amara, &args, &he);
+            // Up, online, knowing the user (the sender would start now), and its entry counted.
+            let screen = c.wait_until(
+                "the queue, online, read-only, one pending",
+                Duration::from_secs(20),
+                |s| {
+                    s.contains("● online")
+                        && s.contains("Amara Okafor")
+                        && s.contains("read-only")
+                        && s.contains("⟳ 1 pending")
+                },
+            );
+            assert!(!screen.contains("Sent from the outbox"), "{screen}");
+            // A few more round trips after /v1/me answered: a case opens and loads.
+            c.keys("\r");
+            c.wait_until("a case loaded", Duration::from_secs(10), |s| {
+                s.contains("Open alerts")
+            });
+            c.keys("\x0f"); // Ctrl-O
+            let outbox = c.wait_until("the outbox view", Duration::from_secs(10), |s| {
+                s.contains("⟳ pending") && s.contains(&format!("({tried} attempt(s))"))
+            });
+            assert!(!outbox.contains("⏸ held"), "{outbox}");
+            c.keys("\x1b");
+            let screen = c.wait_until("the outbox closed", Duration::from_secs(10), |s| {
+                !s.contains("s send again")
+            });
+            assert!(
+                screen.contains("⟳ 1 pending") && !screen.contains("Sent from the outbox"),
+                "{screen}"
+            );
+            // Read-only does not ask before quitting: nothing of it would be sent anyway.
+            c.keys("q");
+            assert!(c.wait_exit().success());
+        }
+    })
+    .await;
+    rethrow(run);
+    assert!(
+        actors(&env, &alert, "ALERT_ACKNOWLEDGED").await.is_empty(),
+        "--read-only sent a review"
+    );
+    let left = home.outbox(&label).entries().unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(
+        left[0].attempts, tried,
+        "--read-only tried to send: {left:?}"
+    );
+
+    // A normal start sends it.
+    let he = HomeEnv::of(&home);
+    let run = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            let mut c = Console::start_home(&url, &amara, &["--poll-secs", "3600"], &he);
+            let screen = c.wait_until("the entry sent", Duration::from_secs(30), |s| {
+                s.contains("Amara Okafor") && s.contains("✓ Sent from the outbox")
+            });
+            assert!(!screen.contains("read-only"), "{screen}");
+            c.keys("q");
+            assert!(c.wait_exit().success());
+        }
+    })
+    .await;
+    rethrow(run);
+    assert_eq!(
+        actors(&env, &alert, "ALERT_ACKNOWLEDGED").await,
+        ["usr_amara"]
+    );
+    assert!(home.outbox(&label).entries().unwrap().is_empty());
+}
+
+/// Issue 11: the auditor's key cannot write: the status bar says read-only and why, and a
+/// write key flashes the reason and opens no drawer. Nothing is queued or sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_auditor_key_is_read_only_with_the_reason_and_write_keys_open_nothing() {
+    let env = common::start(30).await;
+    let target = env.walk("/v1/cases?status=In%20Progress", 5).await[0].clone();
+    let (case_token, case_name) = (
+        common::s(&target["token"]).to_string(),
+        common::s(&target["name"]).to_string(),
+    );
+    let ines = env.key_of("usr_ines");
+    let url = env.sandbox.url();
+    let home = common::cli::Home::new(&ines);
+    let he = HomeEnv::of(&home);
+    // The reason, in whatever words: the key cannot write (and, in the status bar, the role
+    // the API gave; the flash beside it is cut at the edge of 120 columns).
+    let says_why = |s: &str, prefix: &str, role: bool| {
+        s.lines().last().is_some_and(|bar| {
+            bar.split(prefix).nth(1).is_some_and(|why| {
+                why.contains("cannot write") && (!role || why.contains("(auditor)"))
+            })
+        })
+    };
+    let run = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            let mut c = Console::start_home(&url, &ines, &["--poll-secs", "3600"], &he);
+            c.wait_until(
+                "the queue, online, read-only with the reason",
+                Duration::from_secs(20),
+                |s| {
+                    s.contains("● online")
+                        && s.contains("Inês Duarte")
+                        && says_why(s, "read-only: ", true)
+                },
+            );
+            c.filter_to(&case_name, &case_name);
+            c.keys("\r\r");
+            c.wait_until("the case open", Duration::from_secs(10), |s| {
+                s.contains("Open alerts") && s.contains(&format!("┌ {case_name} "))
+            });
+            for key in ["n", "C", "m"] {
+                c.keys(key);
+                let screen = c.wait_until("the read-only flash", Duration::from_secs(10), |s| {
+                    says_why(s, "Read-only: ", false)
+                });
+                assert!(
+                    !screen.contains("drawer open") && !screen.contains("Ctrl-S"),
+                    "{key} opened a drawer:\n{screen}"
+                );
+                // The next key must find the flash gone to prove it flashed again.
+                c.keys("]");
+                c.wait_until("the flash cleared", Duration::from_secs(10), |s| {
+                    !s.contains("Read-only: ")
+                });
+            }
+            c.keys("q");
+            assert!(c.wait_exit().success());
+        }
+    })
+    .await;
+    rethrow(run);
+    assert!(
+        home.outbox(&common::cli::label(&url))
+            .entries()
+            .unwrap()
+            .is_empty()
+    );
+    let by_ines: Vec<serde_json::Value> = env
+        .walk(&format!("/v1/cases/{case_token}/timeline"), 100)
+        .await
+        .into_iter()
+        .filter(|e| e["actor"]["user_id"] == "usr_ines")
+        .collect();
+    assert!(by_ines.is_empty(), "{by_ines:?}");
+}
+
+/// A case's alerts in the order the console lists them: grouped by entity, most urgent first
+/// within each.
+async fn alerts_as_listed(env: &common::Env, case_token: &str) -> Vec<serde_json::Value> {
+    let mut list = env
+        .walk(&format!("/v1/alerts?case_token={case_token}"), 50)
+        .await;
+    list.sort_by(|a, b| {
+        a["entity_name"]
+            .as_str()
+            .cmp(&b["entity_name"].as_str())
+            .then(
+                b["priority_score"]
+                    .as_f64()
+                    .unwrap_or(0.0)
+                    .total_cmp(&a["priority_score"].as_f64().unwrap_or(0.0)),
+            )
+    });
+    list
+}
+
+/// Issue 11: two alerts declined together land, and a comment written right after on the same
+/// case is not taken for someone else's change: it lands with no conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn own_bulk_decline_is_not_a_conflict_for_the_next_comment() {
+    let env = common::start(40).await;
+    // An open case with at least two open alerts.
+    let cases = env
+        .walk("/v1/cases?status=In%20Progress&sort=-open_alerts_count", 20)
+        .await;
+    let case = cases
+        .iter()
+        .find(|c| c["open_alerts_count"].as_u64().unwrap_or(0) >= 2)
+        .expect("a case with two open alerts")
+        .clone();
+    let (case_token, case_name) = (
+        common::s(&case["token"]).to_string(),
+        common::s(&case["name"]).to_string(),
+    );
+    let listed = alerts_as_listed(&env, &case_token).await;
+    let open: Vec<(usize, String)> = listed
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a["status"] == "Open" || a["status"] == "Acknowledged")
+        .map(|(i, a)| (i, common::s(&a["token"]).to_string()))
+        .take(2)
+        .collect();
+    assert_eq!(open.len(), 2, "{listed:?}");
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    let (first, second) = (open[0].0, open[1].0);
+    let run = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
+        go_to_alert(&mut c, &case_name, first);
+        c.keys(" ");
+        c.keys(&"j".repeat(second - first));
+        c.keys(" ");
+        c.keys("x");
+        c.wait_until("the decline editor", Duration::from_secs(10), |s| {
+            s.contains("Rationale")
+        });
+        c.type_and_review("Both hits confirmed against the registry: declined.");
+        c.keys("\r");
+        // The drawer closes by itself once both land, the alerts shown settled.
+        c.wait_until("both declines to land", Duration::from_secs(20), |s| {
+            s.contains("✓ 2 alerts resolved with Decline")
+                && !s.contains("drawer open")
+                && !s.contains("pending")
+                && s.matches("✓ Resolved").count() >= 2
+        });
+        c.keys("n");
+        c.wait_until("the comment editor", Duration::from_secs(10), |s| {
+            s.contains("Comment ◀")
+        });
+        c.type_and_review("Declined both hits; file goes to the approver.");
+        c.keys("y");
+        let screen = c.wait_until(
+            "the comment to land, or a conflict",
+            Duration::from_secs(20),
+            |s| {
+                s.contains("changed on the server")
+                    || (s.contains("✓ Comment added") && !s.contains("drawer open"))
+            },
+        );
+        assert!(!screen.contains("changed on the server"), "{screen}");
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    })
+    .await;
+    rethrow(run);
+    for (_, token) in &open {
+        let a = env.get(&format!("/v1/alerts/{token}")).await.ok();
+        assert_eq!(a.data()["status"], "Resolved", "{}", a.body);
+        assert_eq!(a.data()["resolution_action"], "Decline", "{}", a.body);
+        assert_eq!(a.data()["resolved_by"], "usr_amara", "{}", a.body);
+    }
+    let comments = env
+        .walk(&format!("/v1/cases/{case_token}/comments"), 50)
+        .await;
+    assert_eq!(
+        comments
+            .iter()
+            .filter(|c| c["body"] == "Declined both hits; file goes to the approver.")
+            .count(),
+        1
+    );
+}
+
+/// Issue 11: the approver's decision lands over HTTP while the analyst has the case open, and
+/// `C` pressed right after reads the case again before judging: the decision picker (not
+/// "Cannot proceed yet") and the line saying what was read, and the close then lands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_reads_the_case_again_and_sees_the_approvers_fresh_decision() {
+    use serde_json::json;
+    let env = common::start(30).await;
+    // A case that needs four eyes: High (overridden by Lukas, approved by Sofía), in
+    // progress, no alerts, Sofía invited as approver and not yet decided.
+    let fresh = env.company_case("DE", "Software and IT services").await;
+    let (token, name) = (
+        common::s(&fresh["token"]).to_string(),
+        common::s(&fresh["name"]).to_string(),
+    );
+    env.patch(
+        &format!("/v1/cases/{token}"),
+        json!({ "status": "In Progress" }),
+    )
+    .await
+    .ok();
+    let risk = env
+        .get(&format!("/v1/cases/{token}/risk-assessment"))
+        .await
+        .ok();
+    let rt = common::s(&risk.data()["token"]).to_string();
+    let (lukas, sofia) = (env.key_of("usr_lukas"), env.key_of("usr_sofia"));
+    env.post_as(
+        &lukas,
+        &format!("/v1/risk-assessments/{rt}/override"),
+        json!({ "tier": "High", "justification": "Ownership chain through a high-risk jurisdiction." }),
+    )
+    .await
+    .ok();
+    env.post_as(
+        &sofia,
+        &format!("/v1/risk-assessments/{rt}/approve"),
+        json!({}),
+    )
+    .await
+    .ok();
+    let reviewer = env
+        .post(
+            &format!("/v1/cases/{token}/reviewers"),
+            json!({ "user_id": "usr_sofia", "message": "Four eyes, please." }),
+        )
+        .await
+        .ok();
+    let rev = common::s(&reviewer.data()["token"]).to_string();
+
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    let (tx_ready, rx_ready) = std::sync::mpsc::channel::<()>();
+    let (tx_done, rx_done) = std::sync::mpsc::channel::<()>();
+    let console = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
+        c.wait_until("the queue", Duration::from_secs(20), |s| {
+            s.contains("● online") && s.contains("Amara Okafor")
+        });
+        c.filter_to(&name, &name);
+        c.keys("\r\r");
+        c.wait_until("the case with its reviewer", Duration::from_secs(10), |s| {
+            s.contains(&format!("┌ {name} ")) && s.contains("Sofía Hernández")
+        });
+        // Before the approver decides, closing is refused, with what was read.
+        c.keys("C");
+        let blocked = c.wait_until("the preconditions", Duration::from_secs(10), |s| {
+            s.contains("Cannot proceed yet")
+        });
+        assert!(
+            blocked.contains("↻ Read just now:") && blocked.contains("no approval yet"),
+            "{blocked}"
+        );
+        c.keys("\x1b");
+        c.wait_until("the drawer closed", Duration::from_secs(10), |s| {
+            !s.contains("drawer open") && !s.contains("Cannot proceed yet")
+        });
+        // Sofía approves over HTTP; the console has not polled since (one poll an hour).
+        tx_ready.send(()).unwrap();
+        rx_done.recv().unwrap();
+        c.keys("C");
+        let drawer = c.wait_until(
+            "the decision picker, or the refusal",
+            Duration::from_secs(10),
+            |s| s.contains("▶ Approve") || s.contains("Cannot proceed yet"),
+        );
+        assert!(!drawer.contains("Cannot proceed yet"), "{drawer}");
+        let read = drawer
+            .lines()
+            .find(|l| l.contains("↻ Read just now:"))
+            .unwrap_or_else(|| panic!("no read line:\n{drawer}"));
+        assert!(
+            read.contains("0 alerts, 0 open")
+                && read.contains("risk Approved, High")
+                && read.contains("approved by Sofía Hernández"),
+            "{read}"
+        );
+        // And the close it allows lands: the drawer itself read the approval just now, so it
+        // is no change "since you opened the drawer".
+        c.keys("\r");
+        c.type_and_review("High risk, approved by the second pair of eyes.");
+        c.keys("\r");
+        let end = c.wait_until(
+            "the close to land, or a conflict",
+            Duration::from_secs(20),
+            |s| s.contains("closed: Approve") || s.contains("changed on the server"),
+        );
+        assert!(
+            !end.contains("changed on the server"),
+            "what the drawer read just now was called a change since it opened:\n{end}"
+        );
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    });
+    let _ = tokio::task::spawn_blocking(move || rx_ready.recv()).await;
+    env.post_as(
+        &sofia,
+        &format!("/v1/cases/{token}/reviewers/{rev}/approve"),
+        json!({ "notes": "Agreed." }),
+    )
+    .await
+    .ok();
+    tx_done.send(()).unwrap();
+    rethrow(console.await);
+    let closed = env.get(&format!("/v1/cases/{token}")).await.ok();
+    assert_eq!(closed.data()["status"], "Closed", "{}", closed.body);
+    assert_eq!(closed.data()["decision"], "Approve", "{}", closed.body);
+}
+
+/// Issue 11: offline, a Decline then an Approve of the same alert: the second drawer says the
+/// first is still waiting, `q` queues behind it; when the API is back the Decline lands first
+/// and the Approve is refused (ALERT_ALREADY_RESOLVED), kept in the outbox with the API's code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_review_of_the_same_alert_queues_behind_the_first_and_is_refused_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = common::config(&dir, 40);
+    let env = common::start_with(cfg.clone(), dir).await;
+    let (alert, case_name, position) = alert_target(&env).await;
+    let (url, key, addr) = (env.sandbox.url(), env.analyst(), env.sandbox.addr);
+    let (tx_open, rx_open) = std::sync::mpsc::channel::<()>();
+    let (tx_gone, rx_gone) = std::sync::mpsc::channel::<()>();
+    let (tx_queued, rx_queued) = std::sync::mpsc::channel::<()>();
+    let console = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
+        go_to_alert(&mut c, &case_name, position);
+        // The API goes away with the alert under the cursor.
+        tx_open.send(()).unwrap();
+        rx_gone.recv().unwrap();
+        c.keys("x");
+        c.wait_until("the decline editor", Duration::from_secs(10), |s| {
+            s.contains("Rationale")
+        });
+        c.type_and_review("Confirmed match: decline.");
+        c.keys("y");
+        c.wait_until("the decline waiting", Duration::from_secs(20), |s| {
+            s.contains("Saved as outbox entry") && s.contains("Not landed yet")
+        });
+        c.keys("\x1b");
+        c.wait_until(
+            "the drawer closed, one pending",
+            Duration::from_secs(10),
+            |s| s.contains("⟳ 1 pending") && !s.contains("drawer open"),
+        );
+        c.keys("a");
+        c.wait_until("the approve editor", Duration::from_secs(10), |s| {
+            s.contains("Rationale") && s.contains("drawer open")
+        });
+        c.type_and_review("Second thoughts: approve.");
+        c.keys("y");
+        let behind = c.wait_until("the still-waiting step", Duration::from_secs(10), |s| {
+            s.contains("Earlier reviews of the same target are still waiting to be sent")
+        });
+        assert!(
+            behind.lines().any(|l| l.contains("⟳ #")
+                && l.contains("a Decline of this alert is still waiting to be sent")),
+            "{behind}"
+        );
+        c.keys("q");
+        c.wait_until("the approve queued behind", Duration::from_secs(10), |s| {
+            s.contains("queued behind #")
+        });
+        c.keys("\x1b");
+        let marked = c.wait_until("two pending", Duration::from_secs(10), |s| {
+            s.contains("⟳ 2 pending") && !s.contains("drawer open")
+        });
+        // Marked pending where they will land: the case pane, its queue row, the alert row.
+        assert!(marked.contains("· ⟳ review pending"), "{marked}");
+        let selected: Vec<&str> = marked.lines().filter(|l| l.contains('▶')).collect();
+        assert!(
+            selected.iter().any(|l| l.contains("⟳ Open")),
+            "the alert row:\n{marked}"
+        );
+        assert!(
+            selected
+                .iter()
+                .any(|l| l.contains("CAS-") && l.contains('⟳')),
+            "the queue row:\n{marked}"
+        );
+        c.keys("\x0f"); // Ctrl-O
+        let outbox = c.wait_until("the outbox view", Duration::from_secs(10), |s| {
+            s.contains("waits for #")
+        });
+        assert_eq!(outbox.matches("⟳ pending").count(), 2, "{outbox}");
+        c.keys("\x1b");
+        c.wait_until("the outbox closed", Duration::from_secs(10), |s| {
+            !s.contains("s send again")
+        });
+        tx_queued.send(()).unwrap();
+        // Once the API is back: the decline lands, then the approve is refused.
+        let screen = c.wait_until(
+            "the decline landed and the approve refused",
+            Duration::from_secs(90),
+            |s| s.contains("✖ 1 failed") && !s.contains("pending"),
+        );
+        assert!(screen.contains("· ✖ review refused"), "{screen}");
+        c.keys("\x0f");
+        let outbox = c.wait_until("the refusal in the outbox", Duration::from_secs(10), |s| {
+            s.contains("✖ failed")
+        });
+        assert!(outbox.contains("ALERT_ALREADY_RESOLVED"), "{outbox}");
+        assert!(!outbox.contains("⟳ pending"), "{outbox}");
+        c.keys("\x1b");
+        c.wait_until("the outbox closed", Duration::from_secs(10), |s| {
+            !s.contains("s send again")
+        });
+        c.keys("q");
+        c.wait_exit()
+    });
+    let _ = tokio::task::spawn_blocking(move || rx_open.recv()).await;
+    let common::Env { sandbox, dir, .. } = env;
+    sandbox.shutdown().await.unwrap();
+    tx_gone.send(()).unwrap();
+    let _ = tokio::task::spawn_blocking(move || rx_queued.recv()).await;
+    let mut again = cfg;
+    again.addr = addr;
+    let env = common::start_with(again, dir).await;
+    let status = rethrow(console.await);
+    assert!(status.success(), "{status:?}");
+    let a = env.get(&format!("/v1/alerts/{alert}")).await.ok();
+    assert_eq!(a.data()["status"], "Resolved", "{}", a.body);
+    assert_eq!(a.data()["resolution_action"], "Decline", "{}", a.body);
+    assert_eq!(
+        a.data()["resolution_rationale"],
+        "Confirmed match: decline."
+    );
+    assert_eq!(actors(&env, &alert, "ALERT_RESOLVED").await, ["usr_amara"]);
 }
