@@ -15,8 +15,6 @@ use docket::sync::outbox::{Backoff, Event, Outbox};
 use docket::sync::store::EntryState;
 use serde_json::json;
 
-use common::s;
-
 fn provider(env: &common::Env) -> Arc<dyn Provider> {
     docket::provider::connect(Connect::new(
         Vendor::Zenoo,
@@ -28,21 +26,9 @@ fn provider(env: &common::Env) -> Arc<dyn Provider> {
 
 /// Two Open alerts on cases that are not Closed.
 async fn two_open_alerts(env: &common::Env) -> (String, String) {
-    let closed: Vec<String> = env
-        .walk("/v1/cases?status=Closed", 100)
-        .await
-        .iter()
-        .map(|c| s(&c["token"]).to_string())
-        .collect();
-    let open: Vec<String> = env
-        .walk("/v1/alerts?status=Open", 100)
-        .await
-        .iter()
-        .filter(|a| !closed.iter().any(|c| c == s(&a["case_token"])))
-        .map(|a| s(&a["token"]).to_string())
-        .collect();
-    assert!(open.len() >= 2, "need two open alerts, got {}", open.len());
-    (open[0].clone(), open[1].clone())
+    let mut open = env.open_alerts(2).await;
+    let second = open.pop().unwrap();
+    (open.pop().unwrap(), second)
 }
 
 fn resolve(tokens: &[&str]) -> Submission {

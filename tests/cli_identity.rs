@@ -20,25 +20,6 @@ fn profile(home: &mut Home, url: &str) {
     home.config(&format!("[profiles.eu]\nbase_url = \"{url}\"\n"), &[]);
 }
 
-async fn open_alerts(env: &common::Env, n: usize) -> Vec<String> {
-    let open = env.walk("/v1/alerts?status=Open", 50).await;
-    let mut out = Vec::new();
-    for a in &open {
-        let case = env
-            .get(&format!("/v1/cases/{}", common::s(&a["case_token"])))
-            .await
-            .ok();
-        if case.data()["status"] != "Closed" {
-            out.push(common::s(&a["token"]).to_string());
-        }
-        if out.len() == n {
-            break;
-        }
-    }
-    assert_eq!(out.len(), n, "not enough open alerts");
-    out
-}
-
 /// Who the server says acknowledged `alert`, in order.
 async fn acknowledged_by(env: &common::Env, alert: &str) -> Vec<String> {
     env.walk(&format!("/v1/audit-logs?target_token={alert}"), 50)
@@ -52,7 +33,7 @@ async fn acknowledged_by(env: &common::Env, alert: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_review_queued_with_one_key_is_never_sent_with_another() {
     let env = common::start(40).await;
-    let alerts = open_alerts(&env, 3).await;
+    let alerts = env.open_alerts(3).await;
     let (lukas, amara) = (env.key_of("usr_lukas"), env.key_of("usr_amara"));
 
     // Lukas acknowledges an alert while the API is down: it stays queued.
@@ -152,7 +133,7 @@ async fn a_review_queued_with_one_key_is_never_sent_with_another() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_that_cannot_write_queues_nothing() {
     let env = common::start(30).await;
-    let alert = open_alerts(&env, 1).await.remove(0);
+    let alert = env.open_alerts(1).await.remove(0);
     let home = Home::new(&env.key_of("usr_ines"));
     let url = env.sandbox.url();
     let r = docket(
@@ -181,7 +162,7 @@ async fn a_key_that_cannot_write_queues_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_key_is_said_once_with_where_to_look() {
     let env = common::start(30).await;
-    let alert = open_alerts(&env, 1).await.remove(0);
+    let alert = env.open_alerts(1).await.remove(0);
     let home = Home::new("dk_not_a_key_at_all");
     let url = env.sandbox.url();
     let r = docket(

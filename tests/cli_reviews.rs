@@ -19,32 +19,12 @@ use common::s;
 // ---------------------------------------------------------------------------------------------
 // Bulk alert actions
 
-/// Open alerts on cases that are not Closed.
-async fn open_alerts(env: &common::Env, n: usize) -> Vec<String> {
-    let closed: Vec<String> = env
-        .walk("/v1/cases?status=Closed", 100)
-        .await
-        .iter()
-        .map(|c| s(&c["token"]).to_string())
-        .collect();
-    let open: Vec<String> = env
-        .walk("/v1/alerts?status=Open", 100)
-        .await
-        .iter()
-        .filter(|a| !closed.iter().any(|c| c == s(&a["case_token"])))
-        .map(|a| s(&a["token"]).to_string())
-        .take(n)
-        .collect();
-    assert_eq!(open.len(), n, "not enough open alerts");
-    open
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bulk_resolve_reports_each_alert_and_exits_3_when_one_was_refused() {
     let env = common::start(40).await;
     let url = env.sandbox.url();
     let home = Home::new(&env.analyst());
-    let alerts = open_alerts(&env, 4).await;
+    let alerts = env.open_alerts(4).await;
     let (done, open) = (&alerts[0], &alerts[1]);
     env.post(
         &format!("/v1/alerts/{done}/resolve"),
@@ -158,7 +138,7 @@ async fn a_bulk_resolve_reports_each_alert_and_exits_3_when_one_was_refused() {
     }
 
     // All landing exits 0 and names each alert.
-    let more = open_alerts(&env, 2).await;
+    let more = env.open_alerts(2).await;
     let r = docket(
         &home,
         &[
@@ -186,7 +166,7 @@ async fn a_bulk_resolve_reports_each_alert_and_exits_3_when_one_was_refused() {
         r.stdout
     );
     // With --json, one result per alert there too.
-    let last = open_alerts(&env, 2).await;
+    let last = env.open_alerts(2).await;
     let r = docket(
         &home,
         &[

@@ -695,6 +695,27 @@ impl Flow {
         Outcome::Edited
     }
 
+    /// Sends after a warning the analyst read (a conflict, reviews still waiting).
+    fn send_anyway(&mut self) -> Outcome {
+        match self.submission() {
+            Some(s) => {
+                self.step = Step::Submitting;
+                Outcome::Submit(s)
+            }
+            None => Outcome::Cancel,
+        }
+    }
+
+    /// Back to where the text (or the read-back) is, intact.
+    fn back_to_text(&mut self) -> Outcome {
+        self.step = if self.kind.needs_text() {
+            Step::Edit
+        } else {
+            Step::Confirm
+        };
+        Outcome::Stay
+    }
+
     /// Handles a key; returns what the drawer wants to happen.
     pub fn key(&mut self, key: KeyEvent) -> Outcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -709,64 +730,31 @@ impl Flow {
             Step::Submitting => Outcome::Stay,
             Step::Blocked(_) => Outcome::Cancel,
             Step::Conflict(_) => match key.code {
-                KeyCode::Enter | KeyCode::Char('y') => match self.submission() {
-                    Some(s) => {
-                        self.force = true;
-                        self.step = Step::Submitting;
-                        Outcome::Submit(s)
-                    }
-                    None => Outcome::Cancel,
-                },
-                _ => {
-                    self.step = if self.kind.needs_text() {
-                        Step::Edit
-                    } else {
-                        Step::Confirm
-                    };
-                    Outcome::Stay
+                KeyCode::Enter | KeyCode::Char('y') => {
+                    self.force = true;
+                    self.send_anyway()
                 }
+                _ => self.back_to_text(),
             },
             Step::Behind(earlier) => match key.code {
                 // Replace: the earlier entries are discarded, then this one is written.
-                KeyCode::Char('r') => match self.submission() {
-                    Some(s) => {
-                        self.replace = earlier.iter().map(|(id, _)| *id).collect();
-                        self.behind_ok = true;
-                        self.step = Step::Submitting;
-                        Outcome::Submit(s)
-                    }
-                    None => Outcome::Cancel,
-                },
-                // Queue behind: sent after them, in the order written.
-                KeyCode::Char('q') | KeyCode::Enter => match self.submission() {
-                    Some(s) => {
-                        self.behind_ok = true;
-                        self.step = Step::Submitting;
-                        Outcome::Submit(s)
-                    }
-                    None => Outcome::Cancel,
-                },
-                // Anything else: back, the text kept.
-                _ => {
-                    self.step = if self.kind.needs_text() {
-                        Step::Edit
-                    } else {
-                        Step::Confirm
-                    };
-                    Outcome::Stay
+                KeyCode::Char('r') => {
+                    self.replace = earlier.iter().map(|(id, _)| *id).collect();
+                    self.behind_ok = true;
+                    self.send_anyway()
                 }
+                // Queue behind: sent after them, in the order written.
+                KeyCode::Char('q') | KeyCode::Enter => {
+                    self.behind_ok = true;
+                    self.send_anyway()
+                }
+                // Anything else: back, the text kept.
+                _ => self.back_to_text(),
             },
             Step::Failed(_) => match key.code {
                 KeyCode::Esc => Outcome::Cancel,
                 // Back to the text, intact, to fix and send again.
-                _ => {
-                    self.step = if self.kind.needs_text() {
-                        Step::Edit
-                    } else {
-                        Step::Confirm
-                    };
-                    Outcome::Stay
-                }
+                _ => self.back_to_text(),
             },
             Step::Pick => {
                 match key.code {
@@ -775,13 +763,7 @@ impl Flow {
                         self.picked = (self.picked + 1).min(self.choices.len().saturating_sub(1))
                     }
                     KeyCode::Char('k') | KeyCode::Up => self.picked = self.picked.saturating_sub(1),
-                    KeyCode::Enter => {
-                        self.step = if self.kind.needs_text() {
-                            Step::Edit
-                        } else {
-                            Step::Confirm
-                        };
-                    }
+                    KeyCode::Enter => return self.back_to_text(),
                     _ => {}
                 }
                 Outcome::Stay

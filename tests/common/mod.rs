@@ -106,6 +106,26 @@ impl Env {
             .clone()
     }
 
+    /// The first `n` Open alerts on cases that are not Closed (asserting there are that many).
+    pub async fn open_alerts(&self, n: usize) -> Vec<String> {
+        let closed: Vec<String> = self
+            .walk("/v1/cases?status=Closed", 100)
+            .await
+            .iter()
+            .map(|c| s(&c["token"]).to_string())
+            .collect();
+        let open: Vec<String> = self
+            .walk("/v1/alerts?status=Open", 100)
+            .await
+            .iter()
+            .filter(|a| !closed.iter().any(|c| c == s(&a["case_token"])))
+            .map(|a| s(&a["token"]).to_string())
+            .take(n)
+            .collect();
+        assert_eq!(open.len(), n, "not enough open alerts");
+        open
+    }
+
     pub fn analyst(&self) -> String {
         self.key(UserRole::Analyst)
     }
