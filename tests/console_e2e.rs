@@ -1937,3 +1937,117 @@ async fn a_second_review_of_the_same_alert_queues_behind_the_first_and_is_refuse
     );
     assert_eq!(actors(&env, &alert, "ALERT_RESOLVED").await, ["usr_amara"]);
 }
+
+/// Issue 11: a false positive of mine that moves the case's risk tier is my own change, not
+/// someone else's: a comment opened while it was on its way and sent after it landed goes out
+/// with no conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn own_review_that_moves_the_risk_tier_is_not_a_conflict() {
+    use serde_json::json;
+    // Which alert moves its case's tier when settled as a false positive: tried on a twin
+    // sandbox (the same seed seeds the same tokens), so the one under test is untouched.
+    let twin = common::start(40).await;
+    let mut found = None;
+    for a in twin.walk("/v1/alerts?status=Open", 100).await {
+        let case = common::s(&a["case_token"]).to_string();
+        let before = twin.get(&format!("/v1/cases/{case}")).await.ok();
+        let risk = twin.get(&format!("/v1/cases/{case}/risk-assessment")).await;
+        if before.data()["status"] == "Closed" || risk.data()["status"] != "Active" {
+            continue;
+        }
+        let token = common::s(&a["token"]).to_string();
+        twin.post(
+            &format!("/v1/alerts/{token}/resolve"),
+            json!({ "action": "Approve", "rationale": "probe", "is_false_positive": true }),
+        )
+        .await
+        .ok();
+        let after = twin.get(&format!("/v1/cases/{case}")).await.ok();
+        if after.data()["risk_tier"] != before.data()["risk_tier"] {
+            found = Some((token, case, before.data()["risk_tier"].clone()));
+            break;
+        }
+    }
+    let (alert, case, tier) = found.expect("an alert whose false positive moves the tier");
+    drop(twin);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = common::config(&dir, 40);
+    // Writes take a moment: the comment drawer opens while the false positive is on its way.
+    cfg.faults.write_latency = Duration::from_secs(2);
+    let env = common::start_with(cfg, dir).await;
+    let here = env.get(&format!("/v1/cases/{case}")).await.ok();
+    assert_eq!(here.data()["risk_tier"], tier, "the twin differs");
+    let case_name = common::s(&here.data()["name"]).to_string();
+    let position = alerts_as_listed(&env, &case)
+        .await
+        .iter()
+        .position(|a| a["token"] == alert.as_str())
+        .expect("the alert on its case");
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    let body = "False positive settled; nothing else on file.";
+    let run = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
+        go_to_alert(&mut c, &case_name, position);
+        c.keys("t");
+        c.wait_until("the false-positive editor", Duration::from_secs(10), |s| {
+            s.contains("Rationale")
+        });
+        c.type_and_review("Different person: date of birth and nationality differ.");
+        c.keys("y");
+        c.wait_until("the entry on its way", Duration::from_secs(10), |s| {
+            s.contains("Saved as outbox entry")
+        });
+        c.keys("\x1b"); // the outbox takes it from here
+        c.wait_until("the drawer closed", Duration::from_secs(10), |s| {
+            s.contains("⟳ 1 pending") && !s.contains("drawer open")
+        });
+        c.keys("n");
+        c.wait_until("the comment editor", Duration::from_secs(10), |s| {
+            s.contains("Comment ◀")
+        });
+        c.type_and_review(body);
+        c.wait_until("the false positive landed", Duration::from_secs(20), |s| {
+            !s.contains("pending") && s.contains("Enter/y submit")
+        });
+        c.keys("y");
+        let end = c.wait_until(
+            "the comment to land, or a conflict",
+            Duration::from_secs(20),
+            |s| {
+                s.contains("changed on the server")
+                    || (s.contains("✓ Comment added") && !s.contains("drawer open"))
+            },
+        );
+        assert!(
+            !end.contains("changed on the server"),
+            "my own false positive was called a change by others:\n{end}"
+        );
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    })
+    .await;
+    // The server files the rescore under the false positive's author, in the same request
+    // (the seeded first score, with no "before", is the system's).
+    let rescored: Vec<serde_json::Value> = env
+        .walk(
+            &format!("/v1/cases/{case}/timeline?event_type=RISK_SCORE_CALCULATED"),
+            50,
+        )
+        .await
+        .into_iter()
+        .filter(|e| e["details"]["before"].is_object())
+        .collect();
+    assert!(
+        !rescored.is_empty()
+            && rescored
+                .iter()
+                .all(|e| e["actor"]["user_id"] == "usr_amara"),
+        "{rescored:?}"
+    );
+    rethrow(run);
+    let now = env.get(&format!("/v1/cases/{case}")).await.ok();
+    assert_ne!(now.data()["risk_tier"], tier, "the tier did not move");
+    let comments = env.walk(&format!("/v1/cases/{case}/comments"), 50).await;
+    assert_eq!(comments.iter().filter(|c| c["body"] == body).count(), 1);
+}
