@@ -2,6 +2,8 @@
 //! [`State`] and returns the [`Effect`]s (network work) the runtime should start; it does no I/O
 //! itself, so every flow is tested as key → action → state.
 
+pub mod action;
+pub mod command;
 pub mod flow;
 pub mod keymap;
 pub mod power;
@@ -9,5 +11,6 @@ pub mod queue;
 pub mod state;
 pub mod update;
 
+pub use action::{Action, Effect};
 pub use state::State;
-pub use update::{Action, Effect, update};
+pub use update::update;

@@ -1,0 +1,165 @@
+//! Keys in the outbox view, the command palette and the filter line.
+
+use super::*;
+
+pub(super) fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let n = state.outbox_rows.len();
+    let confirm = state.confirm_discard.take();
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => state.mode = Mode::Normal,
+        KeyCode::Char('j') | KeyCode::Down => {
+            state.outbox_row = (state.outbox_row + 1).min(n.saturating_sub(1))
+        }
+        KeyCode::Char('k') | KeyCode::Up => state.outbox_row = state.outbox_row.saturating_sub(1),
+        KeyCode::Char('x') => {
+            if state.outbox.held.is_empty() {
+                state.flash = Some("No entries of other authors to export.".into());
+            } else {
+                return vec![Effect::ExportHeld];
+            }
+        }
+        KeyCode::Char('s' | 'e')
+            if state
+                .outbox_rows
+                .get(state.outbox_row)
+                .is_some_and(|r| !r.mine) =>
+        {
+            if let Some(r) = state.outbox_rows.get(state.outbox_row) {
+                state.flash = Some(format!(
+                    "Entry {} was written by {}: only their key sends it. x exports it, d d discards it.",
+                    r.id, r.author
+                ));
+            }
+        }
+        KeyCode::Char('s' | 'e') if state.read_only => {
+            state.flash = Some(format!("Read-only: {}.", read_only_why(state)));
+        }
+        KeyCode::Char('s') => {
+            if let Some(r) = state.outbox_rows.get(state.outbox_row) {
+                state.flash = Some(format!("Sending entry {} again.", r.id));
+                return vec![Effect::ResendEntry {
+                    entry: r.id,
+                    submission: r.submission.clone(),
+                }];
+            }
+        }
+        KeyCode::Char('d') => {
+            if let Some(r) = state.outbox_rows.get(state.outbox_row) {
+                if confirm == Some(r.id) {
+                    state.flash = Some(format!("Discarded entry {}.", r.id));
+                    return vec![Effect::DiscardEntry { entry: r.id }];
+                }
+                state.confirm_discard = Some(r.id);
+                state.flash = Some(format!(
+                    "Press d again to discard entry {} ({}).",
+                    r.id, r.title
+                ));
+            }
+        }
+        KeyCode::Char('e') => {
+            if let Some(r) = state.outbox_rows.get(state.outbox_row).cloned() {
+                match Flow::from_entry(state.next_flow, r.id, &r.title, &r.submission) {
+                    Some(f) => {
+                        state.next_flow += 1;
+                        state.flow = Some(f);
+                        state.mode = Mode::Normal;
+                    }
+                    None => {
+                        state.flash = Some(
+                            "This entry has no text to edit; send it again or discard it.".into(),
+                        )
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Keys in the command palette: type to narrow, arrows to move, Enter runs, Esc closes.
+pub(super) fn palette_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let n = power::palette_items(state).len();
+    let Some(p) = state.palette.as_mut() else {
+        state.mode = Mode::Normal;
+        return vec![];
+    };
+    match key.code {
+        KeyCode::Esc => {
+            state.palette = None;
+            state.mode = Mode::Normal;
+        }
+        KeyCode::Char('c') if ctrl => state.should_quit = true,
+        KeyCode::Down | KeyCode::Tab => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
+        KeyCode::Char('n') if ctrl => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
+        KeyCode::Up | KeyCode::BackTab => p.selected = p.selected.saturating_sub(1),
+        KeyCode::Char('p') if ctrl => p.selected = p.selected.saturating_sub(1),
+        KeyCode::Char('u') if ctrl => {
+            p.query.clear();
+            p.selected = 0;
+        }
+        KeyCode::Backspace => {
+            p.query.pop();
+            p.selected = 0;
+        }
+        KeyCode::Char(c) if !ctrl => {
+            if p.query.chars().count() < 60 {
+                p.query.push(c);
+            }
+            p.selected = 0;
+        }
+        KeyCode::Enter => {
+            let chosen = power::palette_items(state)
+                .get(state.palette.as_ref().map_or(0, |p| p.selected))
+                .map(|i| i.command);
+            state.palette = None;
+            state.mode = Mode::Normal;
+            if let Some(c) = chosen {
+                power::remember(state, c);
+                return command(state, c);
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let me = state.me.as_ref().map(|u| u.id.clone());
+    match key.code {
+        KeyCode::Esc => {
+            state.queue.filter.clear();
+            state.mode = Mode::Normal;
+        }
+        KeyCode::Enter => state.mode = Mode::Normal,
+        KeyCode::Backspace => {
+            state.queue.filter.pop();
+        }
+        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            state.should_quit = true;
+            return vec![];
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            state.queue.filter.clear();
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            if state.queue.filter.chars().count() < 100 {
+                state.queue.filter.push(c);
+            }
+        }
+        KeyCode::Down => {
+            state.queue.move_by(1);
+            return vec![];
+        }
+        KeyCode::Up => {
+            state.queue.move_by(-1);
+            return vec![];
+        }
+        _ => return vec![],
+    }
+    state.queue.rebuild(me.as_deref());
+    // While typing, the best match is the one selected (as in fzf).
+    state.queue.select_row(0);
+    vec![]
+}
