@@ -1270,25 +1270,6 @@ async fn pull_next_assigns_and_opens_the_most_urgent_case_and_y_copies_its_name(
     assert_eq!(now.data()["assigned_to"], "usr_amara", "{}", now.body);
 }
 
-/// Open alerts on cases that are not closed, each on a case of its own: (alert, case).
-async fn open_alerts_on_open_cases(env: &common::Env, n: usize) -> Vec<(String, String)> {
-    let open = env.walk("/v1/alerts?status=Open", 100).await;
-    let mut out: Vec<(String, String)> = Vec::new();
-    for a in &open {
-        let case = common::s(&a["case_token"]).to_string();
-        if out.iter().any(|(_, c)| *c == case) {
-            continue;
-        }
-        if env.get(&format!("/v1/cases/{case}")).await.ok().data()["status"] != "Closed" {
-            out.push((common::s(&a["token"]).to_string(), case));
-        }
-        if out.len() == n {
-            return out;
-        }
-    }
-    panic!("not enough open alerts on open cases");
-}
-
 /// Who the server's audit trail says did `event_type` to `target`, oldest first.
 async fn actors(env: &common::Env, target: &str, event_type: &str) -> Vec<String> {
     env.walk(
@@ -1334,8 +1315,8 @@ async fn a_review_queued_with_another_key_is_held_and_only_its_author_sends_it()
     let dir = tempfile::tempdir().unwrap();
     let cfg = common::config(&dir, 40);
     let env = common::start_with(cfg.clone(), dir).await;
-    let alerts = open_alerts_on_open_cases(&env, 2).await;
-    let (his, hers) = (alerts[0].0.clone(), alerts[1].0.clone());
+    let alerts = env.open_alerts(2).await;
+    let (his, hers) = (alerts[0].clone(), alerts[1].clone());
     let (lukas, amara) = (env.key_of("usr_lukas"), env.key_of("usr_amara"));
     let lukas_fp = docket::provider::ApiKey::new(lukas.as_str()).fingerprint();
     let url = env.sandbox.url();
@@ -1424,7 +1405,7 @@ async fn read_only_shows_its_own_pending_review_and_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = common::config(&dir, 40);
     let env = common::start_with(cfg.clone(), dir).await;
-    let alert = open_alerts_on_open_cases(&env, 1).await.remove(0).0;
+    let alert = env.open_alerts(1).await.remove(0);
     let amara = env.key_of("usr_amara");
     let url = env.sandbox.url();
     let label = common::cli::label(&url);
