@@ -1,0 +1,310 @@
+//! What opens over the panes: help, the command palette and the outbox view.
+
+use super::*;
+
+/// Help rows: the commands (their keys come from the keymap in force, so remapped keys show
+/// as remapped), what they do, and whether they write (hidden under --read-only).
+const HELP: &[(&[Command], &str, bool)] = {
+    use crate::domain::ResolutionAction as R;
+    use Command::*;
+    &[
+        (&[Down, Up], "move", false),
+        (&[Top, Bottom], "top, bottom", false),
+        (&[PageDown, PageUp], "page", false),
+        (&[Open], "open case", false),
+        (&[Back], "back", false),
+        (&[SwitchFocus], "switch pane", false),
+        (&[PrevTab, NextTab], "detail tabs", false),
+        (
+            &[StartFilter],
+            "filter (fuzzy: name, entity, reference)",
+            false,
+        ),
+        (
+            &[ToggleMine, ToggleUnassigned, ToggleBreached, ToggleHighRisk],
+            "mine, unassigned, breached, high risk",
+            false,
+        ),
+        (
+            &[ToggleClosed, ClearFilters],
+            "show closed cases, clear filters",
+            false,
+        ),
+        (&[NextView], "next saved view", false),
+        (&[Refresh, Freeze], "refresh now, freeze updates", false),
+        (
+            &[ShowOutbox],
+            "outbox: reviews pending or refused (send again, edit, discard)",
+            false,
+        ),
+        (
+            &[Palette],
+            "command palette: search every action here",
+            false,
+        ),
+        (
+            &[PullNext],
+            "pull next: take the most urgent unassigned case and open it",
+            true,
+        ),
+        (
+            &[CopyName, CopyToken, CopyLink, OpenInBrowser],
+            "copy name, token, dashboard link (OSC 52); open in the dashboard",
+            false,
+        ),
+        (
+            &[Mark, MarkRange],
+            "mark (alerts, or queue cases for assign/status/escalate); mark a range",
+            true,
+        ),
+        (
+            &[
+                Resolve(R::Approve),
+                Resolve(R::Decline),
+                Resolve(R::RequestDocument),
+                Resolve(R::ApproveWithConditions),
+                FalsePositive,
+            ],
+            "approve, decline, request document, with conditions, false positive",
+            true,
+        ),
+        (
+            &[EscalateAlert, Acknowledge],
+            "escalate alert, acknowledge",
+            true,
+        ),
+        (
+            &[ChangeStatus, AssignToMe, Assign],
+            "change status, assign to me, assign",
+            true,
+        ),
+        (
+            &[EscalateCase, Close, Comment],
+            "escalate case, close, comment",
+            true,
+        ),
+        (
+            &[ApproveRisk, OverrideRisk],
+            "approve risk, override risk tier",
+            true,
+        ),
+        (
+            &[RequestApprover, ApproveReview, RejectReview],
+            "request approver; approve, reject a review",
+            true,
+        ),
+        (
+            &[ToggleHelp],
+            "this help (Ctrl-S in a drawer: review before submitting)",
+            false,
+        ),
+        (&[Quit], "quit", false),
+    ]
+};
+
+/// The command palette: a query line and the commands that match, with their keys.
+pub(super) fn palette(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let items = crate::app::power::palette_items(state);
+    let (query, selected) = state
+        .palette
+        .as_ref()
+        .map_or(("", 0), |p| (p.query.as_str(), p.selected));
+    let width = 60.min(area.width);
+    let height = (items.len() as u16 + 3).clamp(4, 16).min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + area.height.saturating_sub(height) / 3,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(" Commands ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [q, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(format!(":{}▏", clean(query))).style(theme.accent),
+        q,
+    );
+    if items.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No command matches.").style(theme.muted),
+            list,
+        );
+        return;
+    }
+    let rows = list.height as usize;
+    let skip = selected.saturating_sub(rows.saturating_sub(1));
+    let key_width = 10usize;
+    let label_width = (inner.width as usize).saturating_sub(key_width + 3);
+    let lines: Vec<Line> = items
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(rows)
+        .map(|(i, it)| {
+            let mark = if i == selected { "▶ " } else { "  " };
+            let style = if i == selected {
+                theme.selection
+            } else {
+                theme.text
+            };
+            Line::from(vec![
+                Span::styled(format!("{mark}{}", fit(&it.label, label_width)), style),
+                Span::styled(
+                    format!(" {}", fit(&clean(&it.keys), key_width)),
+                    theme.muted,
+                ),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}
+
+pub(super) fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rows: Vec<(String, &str)> = HELP
+        .iter()
+        .filter(|(_, _, write)| !(state.read_only && *write))
+        .map(|(cmds, what, _)| {
+            let keys: Vec<String> = cmds
+                .iter()
+                .map(|c| {
+                    let k = state.keymap.keys_for(*c);
+                    if k.is_empty() {
+                        "—".to_string()
+                    } else {
+                        k.join("/")
+                    }
+                })
+                .collect();
+            (keys.join(" "), *what)
+        })
+        .collect();
+    let key_width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(30);
+    let width = 100.min(area.width);
+    let height = (rows.len() as u16 + 2).min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    // What does not fit is one palette away: say so rather than cut it off silently.
+    let room = height.saturating_sub(2) as usize;
+    let total = rows.len();
+    let shown = if total > room {
+        room.saturating_sub(1)
+    } else {
+        total
+    };
+    let mut lines: Vec<Line> = rows
+        .into_iter()
+        .take(shown)
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{} ", fit(&k, key_width)), theme.accent),
+                Span::raw(what),
+            ])
+        })
+        .collect();
+    if shown < total {
+        lines.push(Line::styled(
+            format!("… {} more: : searches every command", total - shown),
+            theme.muted,
+        ));
+    }
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(pane(" Keys ".into(), true, theme)),
+        rect,
+    );
+}
+
+/// The outbox: every entry not yet landed, its state, attempts and last error.
+pub(super) fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).max(1);
+    let height = area.height.saturating_sub(2).max(1);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, rect);
+    let block = pane(
+        format!(
+            " Outbox: {} pending, {} failed{} ",
+            state.outbox.pending,
+            state.outbox.failed,
+            match state.outbox.held_total() {
+                0 => String::new(),
+                n => format!(", {n} held (other authors)"),
+            }
+        ),
+        true,
+        theme,
+    );
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    if state.outbox_rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new("Nothing waiting: every review has landed.").style(theme.muted),
+            inner,
+        );
+        return;
+    }
+    let mut lines = Vec::new();
+    for (i, r) in state.outbox_rows.iter().enumerate() {
+        let selected = i == state.outbox_row;
+        let (mark, style) = if !r.mine {
+            ("⏸ held   ", theme.muted)
+        } else if r.failed {
+            ("✖ failed ", theme.error)
+        } else {
+            ("⟳ pending", theme.warning)
+        };
+        lines.push(Line::from(vec![
+            Span::raw(if selected { "▶ " } else { "  " }),
+            Span::styled(mark, style),
+            Span::styled(
+                format!(
+                    "  #{}  {}  ({} attempt(s))",
+                    r.id,
+                    clean(&r.title),
+                    r.attempts
+                ),
+                if selected {
+                    theme.selection
+                } else {
+                    theme.text
+                },
+            ),
+        ]));
+        if !r.mine {
+            lines.push(Line::styled(
+                format!(
+                    "     written by {}: only their key sends it (x export, d d discard)",
+                    clean(&r.author)
+                ),
+                theme.muted,
+            ));
+        } else if let Some(before) = r.waits_for {
+            lines.push(Line::styled(
+                format!("     waits for #{before}: same target, written earlier"),
+                theme.muted,
+            ));
+        }
+        if let Some(e) = &r.last_error {
+            lines.push(Line::styled(format!("     {}", clean(e)), theme.muted));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
