@@ -738,6 +738,8 @@ impl Runner {
                 let (client, tx) = (self.client.clone(), self.tx.clone());
                 let caps = self.client.capabilities_for(&case);
                 tokio::spawn(async move {
+                    // The record first: what changes after it shows as a conflict later.
+                    let record = client.case(&case).await.ok().map(Box::new);
                     let (alerts, risk, reviewers) = tokio::join!(
                         async {
                             if caps.alerts {
@@ -768,6 +770,7 @@ impl Runner {
                     let _ = tx.send(Action::Rechecked {
                         request,
                         case,
+                        record,
                         parts,
                         at: now(),
                     });

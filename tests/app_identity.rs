@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::records::{alert, assessment, case, now, user};
+use common::records::{alert, assessment, case, case as case_record, now, user};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use docket::app::flow::{Seen, Step, Submission};
 use docket::app::state::{Connection, Loadable, Mode, OutboxRow, Tab};
@@ -353,6 +353,10 @@ fn own_changes_are_not_conflicts_but_others_are() {
     now.status = "In Review".into();
     assert!(before.changes(&now).len() == 2, "the old check warned");
     assert!(before.changes_by_others(&now, &mine).is_empty());
+    // Settling alerts rescored the case in the same request: its tier moved with them.
+    let mut rescored = now.clone();
+    rescored.risk_tier = Some("Medium".into());
+    assert!(before.changes_by_others(&rescored, &mine).is_empty());
 
     // Someone else assigned it, and settled one more alert: both said.
     now.assignee = Some("usr_lukas".into());
@@ -387,11 +391,16 @@ fn the_close_drawer_judges_what_it_reads_again() {
     };
     assert!(s.flow.is_none(), "nothing judged before the read");
     // Meanwhile the approver approved: the fresh read says so, and the drawer opens.
+    // The approval moved the case's version: the record read with it is the drawer's copy,
+    // so the approval is not later called a change by someone else.
+    let mut record = case_record(CaseStatus::InProgress);
+    record.version = Some(9);
     update(
         &mut s,
         Action::Rechecked {
             request: *request,
             case: case.clone(),
+            record: Some(Box::new(record)),
             parts: vec![
                 CasePart::Alerts(Ok(vec![alert("alt_1", AlertStatus::Resolved)])),
                 CasePart::Risk(Ok(Some(Box::new(assessment(
@@ -408,6 +417,10 @@ fn the_close_drawer_judges_what_it_reads_again() {
         Step::Pick,
         "{:?}",
         s.flow.as_ref().map(|f| &f.step)
+    );
+    assert_eq!(
+        s.flow.as_ref().unwrap().seen.as_ref().unwrap().version,
+        Some(9)
     );
     let checked = s.flow.as_ref().unwrap().checked.clone().unwrap();
     assert!(
@@ -435,6 +448,7 @@ fn the_close_drawer_judges_what_it_reads_again() {
         Action::Rechecked {
             request: *request,
             case: case.clone(),
+            record: None,
             parts: vec![CasePart::Reviewers(Err(offline))],
             at: now(),
         },

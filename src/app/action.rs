@@ -150,6 +150,9 @@ pub enum Action {
     Rechecked {
         request: u64,
         case: String,
+        /// The case record as read just before its parts: the drawer's copy to detect later
+        /// changes against (`None` when it could not be read).
+        record: Option<Box<Case>>,
         parts: Vec<CasePart>,
         at: Timestamp,
     },

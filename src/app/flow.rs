@@ -146,6 +146,9 @@ impl Seen {
                 _ => {}
             }
         }
+        // Settling alerts rescores the case in the same request (Zenoo recalculates an active
+        // assessment): a tier that moved then is the analyst's own doing.
+        let rescored = resolved > 0;
         let mut out = Vec::new();
         for line in expected.changes(now) {
             // Alerts this identity settled may lower the open count by up to that many; it
@@ -159,6 +162,9 @@ impl Seen {
             }
             // The version moves with every write, ours included.
             if line.starts_with("updated on the server") {
+                continue;
+            }
+            if rescored && line.starts_with("risk tier:") {
                 continue;
             }
             out.push(line);

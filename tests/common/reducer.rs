@@ -32,6 +32,7 @@ pub fn step(s: &mut State, action: Action) -> Vec<Effect> {
             Action::Rechecked {
                 request,
                 case,
+                record: None,
                 parts,
                 at: s.now,
             },

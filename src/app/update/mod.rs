@@ -153,9 +153,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Rechecked {
             request,
             case,
+            record,
             parts,
             at,
-        } => rechecked(state, request, case, parts, at),
+        } => rechecked(state, request, case, record.map(|r| *r), parts, at),
         Action::UsersLoaded(users) => {
             state.users = users.into_iter().map(|u| (u.id.clone(), u)).collect();
             vec![]

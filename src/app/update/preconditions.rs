@@ -27,6 +27,7 @@ pub(super) fn rechecked(
     state: &mut State,
     request: u64,
     case: String,
+    record: Option<Case>,
     parts: Vec<CasePart>,
     at: Timestamp,
 ) -> Vec<Effect> {
@@ -69,7 +70,21 @@ pub(super) fn rechecked(
             read_summary(state)
         ),
     };
+    // The record read now is the queue row, and the drawer's copy to detect later changes by
+    // others against (changes before it were judged above, not warned about).
+    let fresh = record.filter(|r| r.token == case);
+    let seen = fresh
+        .as_ref()
+        .map(|r| flow::Seen::of(r, at.as_millisecond()));
+    if let Some(fresh) = fresh {
+        let me = state.me.as_ref().map(|u| u.id.clone());
+        state.queue.upsert(fresh, me.as_deref());
+        state.recount();
+    }
     let effects = start_flow(state, c, Some(said.clone()));
+    if let (Some(f), Some(seen)) = (state.flow.as_mut(), seen) {
+        f.seen = Some(seen);
+    }
     if state.flow.is_none()
         && let Some(why) = state.flash.take()
     {
