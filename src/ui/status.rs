@@ -108,7 +108,13 @@ pub(super) fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: 
         if held > 0 {
             short.push_str(&format!(" · ⏸ {held} held"));
         }
-        middle = format!("{read_only}{}", short.replacen(" · ", " │ ", 1));
+        // The reason is in the message when it is about read-only; the mark stays.
+        let mark = if state.read_only {
+            " │ read-only"
+        } else {
+            ""
+        };
+        middle = format!("{mark}{}", short.replacen(" · ", " │ ", 1));
     }
     let line = Line::from(vec![
         Span::styled(head, theme.status),
