@@ -6,9 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use crate::domain::lifecycle;
-use crate::domain::{
-    AlertStatus, AssessmentStatus, CaseStatus, ResolutionAction, ReviewerStatus, RiskTier,
-};
+use crate::domain::{CaseStatus, ResolutionAction};
 use crate::provider::ProviderError;
 
 /// What the flow does.
@@ -1079,42 +1077,6 @@ pub fn status_choices(from: CaseStatus) -> Vec<Choice> {
             label: s.as_str().into(),
         })
         .collect()
-}
-
-/// Why a case cannot close, from what the console knows of it.
-pub fn close_blockers(
-    open_alerts: &[(String, AlertStatus)],
-    assessment: Option<(AssessmentStatus, Option<RiskTier>)>,
-    approvers: &[(String, ReviewerStatus)],
-    me: Option<&str>,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    if !open_alerts.is_empty() {
-        out.push(format!(
-            "{} not resolved or marked false positive.",
-            plural(open_alerts.len(), "alert")
-                + if open_alerts.len() == 1 {
-                    " is"
-                } else {
-                    " are"
-                }
-        ));
-    }
-    match assessment {
-        None => out.push("The case has no risk assessment.".into()),
-        Some((s, _)) if s != AssessmentStatus::Approved => {
-            out.push(format!("The risk assessment is {s}, not Approved."))
-        }
-        _ => {}
-    }
-    if let Some((_, Some(RiskTier::High))) = assessment
-        && !approvers
-            .iter()
-            .any(|(u, s)| *s == ReviewerStatus::Approved && Some(u.as_str()) != me)
-    {
-        out.push("A High-risk case needs an approval from an Approver other than you.".into());
-    }
-    out
 }
 
 /// Pasted text with what a terminal would obey removed: ESC-introduced sequences (CSI, OSC,

@@ -236,3 +236,116 @@ mod tests {
         assert_eq!((p.due_days, p.warning_days), (45, 10));
     }
 }
+
+/// Why a case cannot close yet: one of Zenoo's close preconditions, unmet. The sandbox refuses
+/// a close with these (as `CLOSE_PRECONDITIONS_UNMET`) and the console lists them instead of
+/// sending a close that would fail: both call [`close_blockers`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CloseBlocker {
+    /// Alerts neither resolved nor marked false positive: (token, status) each.
+    OpenAlerts(Vec<(String, super::AlertStatus)>),
+    /// The current risk assessment is not Approved (`None`: the case has none).
+    RiskNotApproved {
+        assessment: Option<(String, super::AssessmentStatus)>,
+    },
+    /// A High-risk case needs an approval from an Approver other than the person closing it.
+    ApproverRequired,
+}
+
+impl CloseBlocker {
+    /// The API's code for it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CloseBlocker::OpenAlerts(_) => "open_alerts",
+            CloseBlocker::RiskNotApproved { .. } => "risk_not_approved",
+            CloseBlocker::ApproverRequired => "approver_required",
+        }
+    }
+
+    /// In words; `closer` names who closes ("you" in the console).
+    pub fn message(&self, closer: &str) -> String {
+        match self {
+            CloseBlocker::OpenAlerts(open) => match open.len() {
+                1 => "1 alert is not resolved or marked false positive.".into(),
+                n => format!("{n} alerts are not resolved or marked false positive."),
+            },
+            CloseBlocker::RiskNotApproved {
+                assessment: Some((_, s)),
+            } => format!("The risk assessment is {s}, not Approved."),
+            CloseBlocker::RiskNotApproved { assessment: None } => {
+                "The case has no risk assessment.".into()
+            }
+            CloseBlocker::ApproverRequired => {
+                format!("A High-risk case needs an approval from an Approver other than {closer}.")
+            }
+        }
+    }
+}
+
+/// Zenoo's close preconditions, judged on what is known of the case: its alerts not yet settled,
+/// its current assessment (token and status), its effective risk tier, and the users whose
+/// approval as Approver stands. Empty when it may close.
+pub fn close_blockers(
+    open_alerts: Vec<(String, super::AlertStatus)>,
+    assessment: Option<(String, super::AssessmentStatus)>,
+    tier: Option<super::RiskTier>,
+    approved_by: &[&str],
+    closer: Option<&str>,
+) -> Vec<CloseBlocker> {
+    let mut out = Vec::new();
+    if !open_alerts.is_empty() {
+        out.push(CloseBlocker::OpenAlerts(open_alerts));
+    }
+    if !matches!(assessment, Some((_, super::AssessmentStatus::Approved))) {
+        out.push(CloseBlocker::RiskNotApproved { assessment });
+    }
+    if tier == Some(super::RiskTier::High) && !approved_by.iter().any(|u| Some(*u) != closer) {
+        out.push(CloseBlocker::ApproverRequired);
+    }
+    out
+}
+
+#[cfg(test)]
+mod close_tests {
+    use super::*;
+    use crate::domain::{AlertStatus, AssessmentStatus, RiskTier};
+
+    #[test]
+    fn a_high_risk_case_needs_someone_elses_approval_and_every_rule_is_named() {
+        let open = vec![("alt_1".to_string(), AlertStatus::Open)];
+        let active = Some(("rsk_1".to_string(), AssessmentStatus::Active));
+        let approved = Some(("rsk_1".to_string(), AssessmentStatus::Approved));
+        let all = close_blockers(
+            open,
+            active,
+            Some(RiskTier::High),
+            &["usr_me"],
+            Some("usr_me"),
+        );
+        let codes: Vec<&str> = all.iter().map(CloseBlocker::code).collect();
+        assert_eq!(
+            codes,
+            ["open_alerts", "risk_not_approved", "approver_required"]
+        );
+        assert_eq!(
+            all[0].message("you"),
+            "1 alert is not resolved or marked false positive."
+        );
+        assert!(all[2].message("you").ends_with("other than you."));
+        // Approved by someone else: it may close.
+        let ok = close_blockers(
+            vec![],
+            approved.clone(),
+            Some(RiskTier::High),
+            &["usr_ap"],
+            Some("usr_me"),
+        );
+        assert!(ok.is_empty());
+        // Low risk needs no second approval; no assessment at all is named.
+        assert!(close_blockers(vec![], approved, Some(RiskTier::Low), &[], None).is_empty());
+        assert_eq!(
+            close_blockers(vec![], None, None, &[], None)[0].message("you"),
+            "The case has no risk assessment."
+        );
+    }
+}

@@ -502,21 +502,34 @@ pub(super) fn close_check(
         .collect();
     let assessment = risk.as_ref().map(|a| {
         (
+            a.token.clone(),
             a.status.known().unwrap_or(AssessmentStatus::Draft),
-            a.effective_tier
-                .as_ref()
-                .or(a.tier.as_ref())
-                .and_then(|t| t.known()),
         )
     });
-    let approvers: Vec<(String, ReviewerStatus)> = match &d.reviewers {
+    let tier = risk.as_ref().and_then(|a| {
+        a.effective_tier
+            .as_ref()
+            .or(a.tier.as_ref())
+            .and_then(|t| t.known())
+    });
+    let approved_by: Vec<&str> = match &d.reviewers {
         Loadable::Ready(Some(list)) => list
             .iter()
-            .filter_map(|r| Some((r.user.id.clone(), r.status.known()?)))
+            .filter(|r| r.status.known() == Some(ReviewerStatus::Approved))
+            .map(|r| r.user.id.as_str())
             .collect(),
         _ => vec![],
     };
-    let blockers = flow::close_blockers(&open, assessment, &approvers, me.map(|u| u.id.as_str()));
+    let blockers: Vec<String> = crate::domain::lifecycle::close_blockers(
+        open,
+        assessment,
+        tier,
+        &approved_by,
+        me.map(|u| u.id.as_str()),
+    )
+    .iter()
+    .map(|b| b.message("you"))
+    .collect();
     if blockers.is_empty() {
         Ok(())
     } else {

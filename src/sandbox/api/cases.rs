@@ -792,59 +792,63 @@ pub struct CloseCase {
     pub summary: Option<String>,
 }
 
-/// Why a case cannot close yet: each unmet precondition, named.
+/// Why a case cannot close yet: each unmet precondition, named (the rule itself is
+/// [`lifecycle::close_blockers`](crate::domain::lifecycle::close_blockers), which the console
+/// applies too).
 pub fn close_blockers(
     conn: &Connection,
     c: &CaseState,
     closer: &str,
 ) -> Result<Vec<Value>, ApiError> {
-    let mut unmet = Vec::new();
+    use crate::domain::lifecycle::{self, CloseBlocker};
+    use crate::domain::{AlertStatus, AssessmentStatus};
     let open: Vec<(String, String)> = conn
         .prepare_cached(
             "SELECT token, status FROM alerts WHERE case_id = ?1 AND status NOT IN ('Resolved', 'False Positive') ORDER BY id",
         )?
-        .query_map([c.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    if !open.is_empty() {
-        unmet.push(json!({
-            "code": "open_alerts",
-            "message": format!("{} alert(s) are not resolved or marked false positive.", open.len()),
-            "alert_tokens": open.iter().map(|(t, _)| t).collect::<Vec<_>>(),
-            "alert_statuses": open.iter().map(|(_, s)| s).collect::<Vec<_>>(),
-        }));
-    }
+        .query_map([c.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .and_then(Iterator::collect)?;
     let risk: Option<(String, String)> = conn
         .prepare_cached(
             "SELECT token, status FROM risk_assessments WHERE case_id = ?1 AND status != 'Superseded' ORDER BY id DESC LIMIT 1",
         )?
         .query_row([c.id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    match &risk {
-        Some((_, s)) if s == "Approved" => {}
-        Some((t, s)) => unmet.push(json!({
-            "code": "risk_not_approved",
-            "message": format!("The current risk assessment is {s}, not Approved."),
-            "assessment_token": t,
-        })),
-        None => unmet.push(json!({
-            "code": "risk_not_approved",
-            "message": "The case has no risk assessment.",
-        })),
-    }
-    if c.risk_tier == Some(RiskTier::High) {
-        let approved: i64 = conn
-            .prepare_cached(
-                "SELECT COUNT(*) FROM reviewers WHERE case_id = ?1 AND role = 'Approver' AND status = 'Approved' AND user_id != ?2",
-            )?
-            .query_row(params![c.id, closer], |r| r.get(0))?;
-        if approved == 0 {
-            unmet.push(json!({
-                "code": "approver_required",
-                "message": "A High-risk case needs an approval from an Approver other than the person closing it.",
-            }));
-        }
-    }
-    Ok(unmet)
+    let approved_by: Vec<String> = conn
+        .prepare_cached(
+            "SELECT user_id FROM reviewers WHERE case_id = ?1 AND role = 'Approver' AND status = 'Approved'",
+        )?
+        .query_map([c.id], |r| r.get(0))
+        .and_then(Iterator::collect)?;
+    let approved_by: Vec<&str> = approved_by.iter().map(String::as_str).collect();
+    let blockers = lifecycle::close_blockers(
+        open.iter()
+            .map(|(t, s)| (t.clone(), s.parse().unwrap_or(AlertStatus::Open)))
+            .collect(),
+        risk.as_ref()
+            .map(|(t, s)| (t.clone(), s.parse().unwrap_or(AssessmentStatus::Draft))),
+        c.risk_tier,
+        &approved_by,
+        Some(closer),
+    );
+    Ok(blockers
+        .iter()
+        .map(|b| {
+            let message = b.message("the person closing it");
+            match b {
+                CloseBlocker::OpenAlerts(open) => json!({
+                    "code": b.code(),
+                    "message": message,
+                    "alert_tokens": open.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+                    "alert_statuses": open.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(),
+                }),
+                CloseBlocker::RiskNotApproved {
+                    assessment: Some((t, _)),
+                } => json!({ "code": b.code(), "message": message, "assessment_token": t }),
+                _ => json!({ "code": b.code(), "message": message }),
+            }
+        })
+        .collect())
 }
 
 pub async fn close(
