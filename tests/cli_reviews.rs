@@ -422,7 +422,13 @@ fn docket_at_a_terminal(home: &Home, args: &[&str], answer: &str) -> (u32, Strin
         let s = lock.lock().unwrap();
         let _ = cv.wait_timeout(s, Duration::from_millis(50)).unwrap();
     };
-    let text = lock.lock().unwrap().text.clone();
+    // Everything it wrote before exiting is read once the pty closes.
+    let text = cv
+        .wait_timeout_while(lock.lock().unwrap(), Duration::from_secs(10), |s| !s.closed)
+        .unwrap()
+        .0
+        .text
+        .clone();
     (status.exit_code(), text)
 }
 
