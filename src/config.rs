@@ -207,9 +207,13 @@ pub fn keymap_of(file: &File, text: &str, path: &Path) -> Result<Keymap, ConfigE
                     path: path.to_path_buf(),
                     line: Some(line_of(text, cmd.span().start)),
                     message: format!(
-                        "unknown command {name:?}; expected \"none\" or one of: {}",
-                        keymap::COMMANDS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-                    ),
+                            "unknown command {name:?}; expected \"none\" or one of: {}",
+                            crate::app::command::COMMANDS
+                                .iter()
+                                .map(|s| s.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                 })?),
             };
             km.bind(context, k, c);

@@ -64,3 +64,365 @@ pub enum Command {
     /// Mark every case from the last marked one to the cursor (a visual range).
     MarkRange,
 }
+
+/// What a command needs to act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Nothing: it works anywhere.
+    Anywhere,
+    /// A case: the open one, or the one under the cursor.
+    Case,
+    /// The open case (its tabs).
+    OpenCase,
+    /// The open case's alerts: the marked ones, or the one under the cursor.
+    Alerts,
+}
+
+/// Where a command's line in `?` help stands: it starts a row with its words, or joins the row
+/// above (its keys listed there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Help {
+    Row(&'static str),
+    Same,
+}
+
+/// Everything about one command, declared once: its name in config files and the palette, its
+/// default keys, its line in help, whether it writes (refused and hidden under read-only),
+/// what it acts on, and the capability it needs. The keymap, help, the palette and the
+/// read-only and capability refusals all read this table.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    pub command: Command,
+    pub name: &'static str,
+    pub keys: &'static [&'static str],
+    pub help: Help,
+    pub writes: bool,
+    pub target: Target,
+    /// What the provider must be able to do (alert resolutions are checked per action).
+    pub feature: Option<crate::provider::Feature>,
+}
+
+const fn spec(
+    command: Command,
+    name: &'static str,
+    keys: &'static [&'static str],
+    help: Help,
+) -> Spec {
+    Spec {
+        command,
+        name,
+        keys,
+        help,
+        writes: false,
+        target: Target::Anywhere,
+        feature: None,
+    }
+}
+
+impl Spec {
+    const fn on(mut self, target: Target) -> Spec {
+        self.target = target;
+        self
+    }
+    const fn writes(mut self, feature: Option<crate::provider::Feature>) -> Spec {
+        self.writes = true;
+        self.feature = feature;
+        self
+    }
+}
+
+/// Every command, in the order help and the palette list them.
+pub const COMMANDS: &[Spec] = {
+    use crate::provider::Feature as F;
+    use Command::*;
+    use Help::{Row, Same};
+    use ResolutionAction as R;
+    use Target::*;
+    &[
+        spec(Down, "down", &["j", "down"], Row("move")),
+        spec(Up, "up", &["k", "up"], Same),
+        spec(Top, "top", &["g", "home"], Row("top, bottom")),
+        spec(Bottom, "bottom", &["G", "end"], Same),
+        spec(PageDown, "page_down", &["pgdn", "ctrl-d"], Row("page")),
+        spec(PageUp, "page_up", &["pgup", "ctrl-u"], Same),
+        spec(Open, "open", &["enter", "l", "right"], Row("open case")).on(Case),
+        spec(Back, "back", &["esc", "h", "left"], Row("back")),
+        spec(SwitchFocus, "switch_focus", &["tab"], Row("switch pane")),
+        spec(PrevTab, "prev_tab", &["[", "backtab"], Row("detail tabs")).on(OpenCase),
+        spec(NextTab, "next_tab", &["]"], Same).on(OpenCase),
+        spec(
+            StartFilter,
+            "filter",
+            &["/"],
+            Row("filter (fuzzy: name, entity, reference)"),
+        ),
+        spec(
+            ToggleMine,
+            "toggle_mine",
+            &["1"],
+            Row("mine, unassigned, breached, high risk"),
+        ),
+        spec(ToggleUnassigned, "toggle_unassigned", &["2"], Same),
+        spec(ToggleBreached, "toggle_breached", &["3"], Same),
+        spec(ToggleHighRisk, "toggle_high_risk", &["4"], Same),
+        spec(
+            ToggleClosed,
+            "toggle_closed",
+            &["c"],
+            Row("show closed cases, clear filters"),
+        ),
+        spec(ClearFilters, "clear_filters", &["0"], Same),
+        spec(NextView, "next_view", &["v"], Row("next saved view")),
+        spec(
+            Refresh,
+            "refresh",
+            &["r"],
+            Row("refresh now, freeze updates"),
+        ),
+        spec(Freeze, "freeze", &["f"], Same),
+        spec(
+            ShowOutbox,
+            "outbox",
+            &["ctrl-o"],
+            Row("outbox: pending, refused or held reviews (resend, edit, discard, export)"),
+        ),
+        spec(
+            Palette,
+            "palette",
+            &[":"],
+            Row("command palette: search every action here"),
+        ),
+        spec(
+            PullNext,
+            "pull_next",
+            &["P"],
+            Row("pull next: take the most urgent unassigned case and open it"),
+        )
+        .writes(Some(F::Assign)),
+        spec(
+            CopyName,
+            "copy_name",
+            &["y"],
+            Row("copy name, token, dashboard link (OSC 52); open in the dashboard"),
+        )
+        .on(Case),
+        spec(CopyToken, "copy_token", &["Y"], Same).on(Case),
+        spec(CopyLink, "copy_link", &["ctrl-y"], Same).on(Case),
+        spec(OpenInBrowser, "open_in_browser", &["B"], Same).on(Case),
+        spec(
+            Mark,
+            "mark",
+            &["space"],
+            Row("mark (alerts, or queue cases for assign/status/escalate); mark a range"),
+        )
+        .on(Alerts),
+        spec(MarkRange, "mark_range", &["M"], Same),
+        spec(
+            Resolve(R::Approve),
+            "approve_alert",
+            &["a"],
+            Row("approve, decline, request document, with conditions, false positive"),
+        )
+        .on(Alerts)
+        .writes(None),
+        spec(Resolve(R::Decline), "decline_alert", &["x"], Same)
+            .on(Alerts)
+            .writes(None),
+        spec(
+            Resolve(R::RequestDocument),
+            "request_document",
+            &["o"],
+            Same,
+        )
+        .on(Alerts)
+        .writes(None),
+        spec(
+            Resolve(R::ApproveWithConditions),
+            "approve_with_conditions",
+            &["w"],
+            Same,
+        )
+        .on(Alerts)
+        .writes(None),
+        spec(FalsePositive, "false_positive", &["t"], Same)
+            .on(Alerts)
+            .writes(None),
+        spec(
+            EscalateAlert,
+            "escalate_alert",
+            &["e"],
+            Row("escalate alert, acknowledge"),
+        )
+        .on(Alerts)
+        .writes(Some(F::EscalateAlerts)),
+        spec(Acknowledge, "acknowledge", &["A"], Same)
+            .on(Alerts)
+            .writes(Some(F::AcknowledgeAlerts)),
+        spec(
+            ChangeStatus,
+            "change_status",
+            &["s"],
+            Row("change status, assign to me, assign"),
+        )
+        .on(Case)
+        .writes(Some(F::ChangeStatus)),
+        spec(AssignToMe, "assign_to_me", &["m"], Same)
+            .on(Case)
+            .writes(Some(F::Assign)),
+        spec(Assign, "assign", &["u"], Same)
+            .on(Case)
+            .writes(Some(F::Assign)),
+        spec(
+            EscalateCase,
+            "escalate_case",
+            &["E"],
+            Row("escalate case, close, comment"),
+        )
+        .on(Case)
+        .writes(Some(F::EscalateCase)),
+        spec(Close, "close_case", &["C"], Same)
+            .on(Case)
+            .writes(Some(F::Close)),
+        spec(Comment, "comment", &["n"], Same)
+            .on(Case)
+            .writes(Some(F::AddComment)),
+        spec(
+            ApproveRisk,
+            "approve_risk",
+            &["R"],
+            Row("approve risk, override risk tier"),
+        )
+        .on(Case)
+        .writes(Some(F::Risk)),
+        spec(OverrideRisk, "override_risk", &["O"], Same)
+            .on(Case)
+            .writes(Some(F::Risk)),
+        spec(
+            RequestApprover,
+            "request_approver",
+            &["p"],
+            Row("request approver; approve, reject a review"),
+        )
+        .on(Case)
+        .writes(Some(F::Reviewers)),
+        spec(ApproveReview, "approve_review", &["V"], Same)
+            .on(Case)
+            .writes(Some(F::Reviewers)),
+        spec(RejectReview, "reject_review", &["X"], Same)
+            .on(Case)
+            .writes(Some(F::Reviewers)),
+        spec(
+            ToggleHelp,
+            "help",
+            &["?"],
+            Row("this help (Ctrl-S in a drawer: review before submitting)"),
+        ),
+        spec(Quit, "quit", &["q", "ctrl-c"], Row("quit")),
+    ]
+};
+
+/// The declaration of a command.
+pub fn spec_of(c: Command) -> &'static Spec {
+    COMMANDS
+        .iter()
+        .find(|s| s.command == c)
+        .expect("every command is declared in COMMANDS")
+}
+
+/// A command by its config name.
+pub fn named(name: &str) -> Option<Command> {
+    COMMANDS.iter().find(|s| s.name == name).map(|s| s.command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command, once. The `match` below stops compiling when a variant is added, until it
+    /// is listed here too; the test then fails until it is declared in [`COMMANDS`].
+    fn every() -> Vec<Command> {
+        use Command::*;
+        let all = vec![
+            Quit,
+            Down,
+            Up,
+            PageDown,
+            PageUp,
+            Top,
+            Bottom,
+            Open,
+            Back,
+            SwitchFocus,
+            NextTab,
+            PrevTab,
+            StartFilter,
+            Refresh,
+            Freeze,
+            NextView,
+            ShowOutbox,
+            ToggleHelp,
+            ToggleMine,
+            ToggleUnassigned,
+            ToggleBreached,
+            ToggleHighRisk,
+            ToggleClosed,
+            ClearFilters,
+            Mark,
+            FalsePositive,
+            EscalateAlert,
+            Acknowledge,
+            ChangeStatus,
+            AssignToMe,
+            Assign,
+            EscalateCase,
+            ApproveRisk,
+            OverrideRisk,
+            Comment,
+            RequestApprover,
+            ApproveReview,
+            RejectReview,
+            Close,
+            PullNext,
+            Palette,
+            CopyName,
+            CopyToken,
+            CopyLink,
+            OpenInBrowser,
+            MarkRange,
+        ];
+        for c in &all {
+            match c {
+                Quit | Down | Up | PageDown | PageUp | Top | Bottom | Open | Back | SwitchFocus
+                | NextTab | PrevTab | StartFilter | Refresh | Freeze | NextView | ShowOutbox
+                | ToggleHelp | ToggleMine | ToggleUnassigned | ToggleBreached | ToggleHighRisk
+                | ToggleClosed | ClearFilters | Mark | Resolve(_) | FalsePositive
+                | EscalateAlert | Acknowledge | ChangeStatus | AssignToMe | Assign
+                | EscalateCase | ApproveRisk | OverrideRisk | Comment | RequestApprover
+                | ApproveReview | RejectReview | Close | PullNext | Palette | CopyName
+                | CopyToken | CopyLink | OpenInBrowser | MarkRange => {}
+            }
+        }
+        let mut all = all;
+        // Escalating an alert is its own command (`EscalateAlert`), with a reason.
+        all.extend(
+            ResolutionAction::ALL
+                .iter()
+                .filter(|a| **a != ResolutionAction::Escalate)
+                .map(|a| Resolve(*a)),
+        );
+        all
+    }
+
+    #[test]
+    fn every_command_is_declared_once() {
+        for c in every() {
+            let n = COMMANDS.iter().filter(|s| s.command == c).count();
+            assert_eq!(n, 1, "{c:?} is declared {n} times");
+        }
+        assert_eq!(COMMANDS.len(), every().len());
+        let mut names: Vec<&str> = COMMANDS.iter().map(|s| s.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), COMMANDS.len(), "a name is used twice");
+    }
+}

@@ -7,8 +7,7 @@ use std::str::FromStr;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::update::Command;
-use crate::domain::ResolutionAction;
+use super::command::Command;
 
 /// Where the keyboard is: lookups try the specific context, then `normal`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -125,146 +124,14 @@ impl fmt::Display for Key {
     }
 }
 
-/// Every command with its config name.
-pub const COMMANDS: &[(&str, Command)] = {
-    use Command::*;
-    &[
-        ("quit", Quit),
-        ("down", Down),
-        ("up", Up),
-        ("page_down", PageDown),
-        ("page_up", PageUp),
-        ("top", Top),
-        ("bottom", Bottom),
-        ("open", Open),
-        ("back", Back),
-        ("switch_focus", SwitchFocus),
-        ("next_tab", NextTab),
-        ("prev_tab", PrevTab),
-        ("next_view", NextView),
-        ("outbox", ShowOutbox),
-        ("filter", StartFilter),
-        ("refresh", Refresh),
-        ("freeze", Freeze),
-        ("help", ToggleHelp),
-        ("toggle_mine", ToggleMine),
-        ("toggle_unassigned", ToggleUnassigned),
-        ("toggle_breached", ToggleBreached),
-        ("toggle_high_risk", ToggleHighRisk),
-        ("toggle_closed", ToggleClosed),
-        ("clear_filters", ClearFilters),
-        ("mark", Mark),
-        ("approve_alert", Resolve(ResolutionAction::Approve)),
-        ("decline_alert", Resolve(ResolutionAction::Decline)),
-        (
-            "request_document",
-            Resolve(ResolutionAction::RequestDocument),
-        ),
-        (
-            "approve_with_conditions",
-            Resolve(ResolutionAction::ApproveWithConditions),
-        ),
-        ("false_positive", FalsePositive),
-        ("escalate_alert", EscalateAlert),
-        ("acknowledge", Acknowledge),
-        ("change_status", ChangeStatus),
-        ("assign_to_me", AssignToMe),
-        ("assign", Assign),
-        ("escalate_case", EscalateCase),
-        ("approve_risk", ApproveRisk),
-        ("override_risk", OverrideRisk),
-        ("comment", Comment),
-        ("request_approver", RequestApprover),
-        ("approve_review", ApproveReview),
-        ("reject_review", RejectReview),
-        ("close_case", Close),
-        ("pull_next", PullNext),
-        ("palette", Palette),
-        ("copy_name", CopyName),
-        ("copy_token", CopyToken),
-        ("copy_link", CopyLink),
-        ("open_in_browser", OpenInBrowser),
-        ("mark_range", MarkRange),
-    ]
-};
-
-/// The default bindings of the normal context.
-const DEFAULTS: &[(&str, &str)] = &[
-    ("q", "quit"),
-    ("ctrl-c", "quit"),
-    ("j", "down"),
-    ("down", "down"),
-    ("k", "up"),
-    ("up", "up"),
-    ("pgdn", "page_down"),
-    ("ctrl-d", "page_down"),
-    ("pgup", "page_up"),
-    ("ctrl-u", "page_up"),
-    ("g", "top"),
-    ("home", "top"),
-    ("G", "bottom"),
-    ("end", "bottom"),
-    ("enter", "open"),
-    ("l", "open"),
-    ("right", "open"),
-    ("esc", "back"),
-    ("h", "back"),
-    ("left", "back"),
-    ("tab", "switch_focus"),
-    ("]", "next_tab"),
-    ("[", "prev_tab"),
-    ("backtab", "prev_tab"),
-    ("v", "next_view"),
-    ("ctrl-o", "outbox"),
-    ("/", "filter"),
-    ("r", "refresh"),
-    ("f", "freeze"),
-    ("?", "help"),
-    ("1", "toggle_mine"),
-    ("2", "toggle_unassigned"),
-    ("3", "toggle_breached"),
-    ("4", "toggle_high_risk"),
-    ("c", "toggle_closed"),
-    ("0", "clear_filters"),
-    ("space", "mark"),
-    ("a", "approve_alert"),
-    ("x", "decline_alert"),
-    ("o", "request_document"),
-    ("w", "approve_with_conditions"),
-    ("t", "false_positive"),
-    ("e", "escalate_alert"),
-    ("A", "acknowledge"),
-    ("s", "change_status"),
-    ("m", "assign_to_me"),
-    ("u", "assign"),
-    ("E", "escalate_case"),
-    ("R", "approve_risk"),
-    ("O", "override_risk"),
-    ("n", "comment"),
-    ("p", "request_approver"),
-    ("V", "approve_review"),
-    ("X", "reject_review"),
-    ("C", "close_case"),
-    ("P", "pull_next"),
-    (":", "palette"),
-    ("y", "copy_name"),
-    ("Y", "copy_token"),
-    ("ctrl-y", "copy_link"),
-    ("B", "open_in_browser"),
-    ("M", "mark_range"),
-];
-
 /// Looks up a command by its config name.
 pub fn command_named(name: &str) -> Option<Command> {
-    COMMANDS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+    super::command::named(name)
 }
 
 /// The name of a command.
 pub fn name_of(c: Command) -> &'static str {
-    COMMANDS
-        .iter()
-        .find(|(_, x)| *x == c)
-        .map_or("?", |(n, _)| n)
+    super::command::spec_of(c).name
 }
 
 /// Bindings per context. `None` unbinds a key that a less specific context binds.
@@ -276,9 +143,11 @@ pub struct Keymap {
 impl Default for Keymap {
     fn default() -> Self {
         let mut normal = HashMap::new();
-        for (k, c) in DEFAULTS {
-            if let (Ok(key), Some(cmd)) = (k.parse::<Key>(), command_named(c)) {
-                normal.insert(key, Some(cmd));
+        for spec in super::command::COMMANDS {
+            for k in spec.keys {
+                if let Ok(key) = k.parse::<Key>() {
+                    normal.insert(key, Some(spec.command));
+                }
             }
         }
         let mut maps = HashMap::new();
@@ -333,9 +202,18 @@ mod tests {
 
     #[test]
     fn defaults_cover_every_binding_and_parse() {
-        for (k, c) in DEFAULTS {
-            assert!(k.parse::<Key>().is_ok(), "{k}");
-            assert!(command_named(c).is_some(), "{c}");
+        let mut seen = std::collections::HashSet::new();
+        for spec in super::super::command::COMMANDS {
+            assert_eq!(
+                command_named(spec.name),
+                Some(spec.command),
+                "{}",
+                spec.name
+            );
+            for k in spec.keys {
+                let key = k.parse::<Key>().unwrap_or_else(|e| panic!("{k}: {e}"));
+                assert!(seen.insert(key), "{k} is bound twice");
+            }
         }
         let km = Keymap::default();
         assert_eq!(

@@ -4,8 +4,9 @@
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
+use super::command::COMMANDS;
 use super::flow::{self, Choice, Flow, FlowKind, Submission};
-use super::keymap::{self, COMMANDS};
+use super::keymap;
 use super::state::{Detail, Focus, Mode, State};
 use super::update::{Command, Effect};
 use crate::domain::CaseStatus;
@@ -31,59 +32,35 @@ pub struct PaletteItem {
 
 /// Whether a command writes (refused under --read-only).
 pub fn writes(c: Command) -> bool {
-    use Command::*;
-    matches!(
-        c,
-        Resolve(_)
-            | FalsePositive
-            | EscalateAlert
-            | Acknowledge
-            | ChangeStatus
-            | AssignToMe
-            | Assign
-            | EscalateCase
-            | ApproveRisk
-            | OverrideRisk
-            | Comment
-            | RequestApprover
-            | ApproveReview
-            | RejectReview
-            | Close
-            | PullNext
-    )
+    super::command::spec_of(c).writes
 }
 
-/// Commands that act on the open case's alerts.
-fn on_alerts(c: Command) -> bool {
-    use Command::*;
-    matches!(
-        c,
-        Mark | Resolve(_) | FalsePositive | EscalateAlert | Acknowledge
-    )
-}
-
-/// Commands that need a case: the open one or the one under the cursor.
-fn on_a_case(c: Command) -> bool {
-    use Command::*;
-    matches!(
-        c,
-        ChangeStatus
-            | AssignToMe
-            | Assign
-            | EscalateCase
-            | ApproveRisk
-            | OverrideRisk
-            | Comment
-            | RequestApprover
-            | ApproveReview
-            | RejectReview
-            | Close
-            | CopyName
-            | CopyToken
-            | CopyLink
-            | OpenInBrowser
-            | Open
-    )
+/// The rows of `?` help, from the command table: each row's keys (from the keymap in force,
+/// so remapped keys show as remapped; `—` for an unbound command) and words. Commands that
+/// write are left out under read-only, as the palette leaves them out.
+pub fn help_rows(state: &State) -> Vec<(String, &'static str)> {
+    use super::command::Help;
+    let mut rows: Vec<(Vec<String>, &'static str)> = Vec::new();
+    // Whether the row being filled is shown (a row of writes is left out under read-only).
+    let mut open = false;
+    for spec in COMMANDS {
+        let shown = !(state.read_only && spec.writes);
+        if let Help::Row(words) = spec.help {
+            open = shown;
+            if shown {
+                rows.push((Vec::new(), words));
+            }
+        }
+        if let (true, true, Some((keys, _))) = (shown, open, rows.last_mut()) {
+            let bound = state.keymap.keys_for(spec.command);
+            keys.push(if bound.is_empty() {
+                "—".to_string()
+            } else {
+                bound.join("/")
+            });
+        }
+    }
+    rows.into_iter().map(|(k, w)| (k.join(" "), w)).collect()
 }
 
 /// The commands the palette offers here, recent ones first, then in the keymap's order;
@@ -93,11 +70,15 @@ pub fn palette_items(state: &State) -> Vec<PaletteItem> {
     let caps = case.map_or(&state.caps, |c| state.caps_of(c));
     let open = state.detail.is_some();
     let available = |c: Command| {
+        use super::command::Target;
+        let spec = super::command::spec_of(c);
         c != Command::Palette
-            && !(state.read_only && writes(c))
-            && (!on_alerts(c) || open)
-            && (!matches!(c, Command::NextTab | Command::PrevTab) || open)
-            && !(on_a_case(c) && case.is_none())
+            && !(state.read_only && spec.writes)
+            && match spec.target {
+                Target::Anywhere => true,
+                Target::Alerts | Target::OpenCase => open,
+                Target::Case => case.is_some(),
+            }
             && super::update::unsupported(caps, c).is_none()
     };
     let item = |c: Command| PaletteItem {
@@ -112,9 +93,10 @@ pub fn palette_items(state: &State) -> Vec<PaletteItem> {
         .filter(|c| available(*c))
         .map(item)
         .collect();
-    for (_, c) in COMMANDS {
-        if available(*c) && !state.recent.contains(c) {
-            items.push(item(*c));
+    for spec in COMMANDS {
+        let c = spec.command;
+        if available(c) && !state.recent.contains(&c) {
+            items.push(item(c));
         }
     }
     let Some(p) = &state.palette else {

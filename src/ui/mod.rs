@@ -22,7 +22,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Tabs, Wrap}
 
 use crate::app::State;
 use crate::app::state::{Connection, Detail, Focus, Loadable, Mode, Tab};
-use crate::app::update::Command;
 use crate::domain::model::Case;
 use crate::domain::review::Target;
 use crate::domain::{CaseStatus, Priority, RiskTier, SlaStatus};

@@ -2,106 +2,6 @@
 
 use super::*;
 
-/// Help rows: the commands (their keys come from the keymap in force, so remapped keys show
-/// as remapped), what they do, and whether they write (hidden under --read-only).
-const HELP: &[(&[Command], &str, bool)] = {
-    use crate::domain::ResolutionAction as R;
-    use Command::*;
-    &[
-        (&[Down, Up], "move", false),
-        (&[Top, Bottom], "top, bottom", false),
-        (&[PageDown, PageUp], "page", false),
-        (&[Open], "open case", false),
-        (&[Back], "back", false),
-        (&[SwitchFocus], "switch pane", false),
-        (&[PrevTab, NextTab], "detail tabs", false),
-        (
-            &[StartFilter],
-            "filter (fuzzy: name, entity, reference)",
-            false,
-        ),
-        (
-            &[ToggleMine, ToggleUnassigned, ToggleBreached, ToggleHighRisk],
-            "mine, unassigned, breached, high risk",
-            false,
-        ),
-        (
-            &[ToggleClosed, ClearFilters],
-            "show closed cases, clear filters",
-            false,
-        ),
-        (&[NextView], "next saved view", false),
-        (&[Refresh, Freeze], "refresh now, freeze updates", false),
-        (
-            &[ShowOutbox],
-            "outbox: reviews pending or refused (send again, edit, discard)",
-            false,
-        ),
-        (
-            &[Palette],
-            "command palette: search every action here",
-            false,
-        ),
-        (
-            &[PullNext],
-            "pull next: take the most urgent unassigned case and open it",
-            true,
-        ),
-        (
-            &[CopyName, CopyToken, CopyLink, OpenInBrowser],
-            "copy name, token, dashboard link (OSC 52); open in the dashboard",
-            false,
-        ),
-        (
-            &[Mark, MarkRange],
-            "mark (alerts, or queue cases for assign/status/escalate); mark a range",
-            true,
-        ),
-        (
-            &[
-                Resolve(R::Approve),
-                Resolve(R::Decline),
-                Resolve(R::RequestDocument),
-                Resolve(R::ApproveWithConditions),
-                FalsePositive,
-            ],
-            "approve, decline, request document, with conditions, false positive",
-            true,
-        ),
-        (
-            &[EscalateAlert, Acknowledge],
-            "escalate alert, acknowledge",
-            true,
-        ),
-        (
-            &[ChangeStatus, AssignToMe, Assign],
-            "change status, assign to me, assign",
-            true,
-        ),
-        (
-            &[EscalateCase, Close, Comment],
-            "escalate case, close, comment",
-            true,
-        ),
-        (
-            &[ApproveRisk, OverrideRisk],
-            "approve risk, override risk tier",
-            true,
-        ),
-        (
-            &[RequestApprover, ApproveReview, RejectReview],
-            "request approver; approve, reject a review",
-            true,
-        ),
-        (
-            &[ToggleHelp],
-            "this help (Ctrl-S in a drawer: review before submitting)",
-            false,
-        ),
-        (&[Quit], "quit", false),
-    ]
-};
-
 /// The command palette: a query line and the commands that match, with their keys.
 pub(super) fn palette(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let items = crate::app::power::palette_items(state);
@@ -165,24 +65,7 @@ pub(super) fn palette(state: &State, theme: &Theme, frame: &mut Frame, area: Rec
 }
 
 pub(super) fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let rows: Vec<(String, &str)> = HELP
-        .iter()
-        .filter(|(_, _, write)| !(state.read_only && *write))
-        .map(|(cmds, what, _)| {
-            let keys: Vec<String> = cmds
-                .iter()
-                .map(|c| {
-                    let k = state.keymap.keys_for(*c);
-                    if k.is_empty() {
-                        "—".to_string()
-                    } else {
-                        k.join("/")
-                    }
-                })
-                .collect();
-            (keys.join(" "), *what)
-        })
-        .collect();
+    let rows = crate::app::power::help_rows(state);
     let key_width = rows
         .iter()
         .map(|(k, _)| k.chars().count())

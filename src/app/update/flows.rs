@@ -375,16 +375,8 @@ pub(crate) fn unsupported(caps: &Capabilities, c: Command) -> Option<String> {
                 )
             });
         }
-        EscalateAlert => Feature::EscalateAlerts,
-        Acknowledge => Feature::AcknowledgeAlerts,
-        ChangeStatus => Feature::ChangeStatus,
-        AssignToMe | Assign => Feature::Assign,
-        EscalateCase => Feature::EscalateCase,
-        ApproveRisk | OverrideRisk => Feature::Risk,
-        Comment => Feature::AddComment,
-        RequestApprover | ApproveReview | RejectReview => Feature::Reviewers,
-        Close => Feature::Close,
-        _ => return None,
+        // The rest: the capability the command table declares.
+        other => super::super::command::spec_of(other).feature?,
     };
     caps.why_not(feature)
 }
