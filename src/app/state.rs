@@ -271,7 +271,7 @@ pub struct OutboxRow {
 }
 
 impl OutboxRow {
-    /// Whether it still waits on this identity to be sent (or acted on, once refused).
+    /// What it orders against and marks as pending: its targets and the case it was written on.
     pub fn touches(&self) -> Vec<crate::domain::review::Target> {
         self.submission.order_keys(self.case.as_deref())
     }
