@@ -191,8 +191,13 @@ pub fn keymap_of(file: &File, text: &str, path: &Path) -> Result<Keymap, ConfigE
                 path: path.to_path_buf(),
                 line: Some(line_of(text, ctx.span().start)),
                 message: format!(
-                    "unknown keymap context {:?}; expected normal, queue, detail or alerts",
-                    ctx.get_ref()
+                    "unknown keymap context {:?}; expected one of: {}",
+                    ctx.get_ref(),
+                    Context::ALL
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             })?;
         for (key, cmd) in binds {
@@ -822,14 +827,18 @@ text = "{category} hit on {entity} confirmed ({score}% match): escalating {case}
 # bell = true
 # desktop = "osc9"
 
-# Key changes, per context (normal applies everywhere; queue, detail, alerts override it).
-# Values are command names, or "none" to unbind.
+# Key changes, per context (normal applies everywhere; queue, detail, alerts override it;
+# outbox, filter, palette and editor are the keys of those modes). Values are command names
+# (`?` lists every command and its keys), or "none" to unbind.
 [keymap.normal]
 # "ctrl-n" = "down"
 # "ctrl-p" = "up"
 
 [keymap.alerts]
 # "y" = "approve_alert"
+
+[keymap.editor]
+# "ctrl-enter" = "review"
 "#;
 
 #[cfg(test)]
@@ -1052,6 +1061,23 @@ mod tests {
             lines[1].starts_with("config.toml:6: profile p: persona.api_version \"\""),
             "{lines:#?}"
         );
+    }
+
+    #[test]
+    fn a_mode_key_is_remapped_like_any_other() {
+        use crate::app::command::Command;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let f = parse(
+            p(),
+            "[keymap.editor]\n\"ctrl-g\" = \"review\"\n[keymap.outbox]\n\"r\" = \"outbox_resend\"\n",
+        )
+        .unwrap();
+        let km = keymap_of(&f, "", p()).unwrap();
+        let g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
+        assert_eq!(km.lookup(Context::Editor, &g), Some(Command::Review));
+        let r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE);
+        assert_eq!(km.lookup(Context::Outbox, &r), Some(Command::OutboxResend));
+        assert!(km.keys_for(Command::Review).contains(&"ctrl-g".to_string()));
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod common;
 use common::records::{alert, assessment, case, now, user};
 use docket::app::command::{COMMANDS, Command};
 use docket::app::keymap::{Context, Key, Keymap};
-use docket::app::power::{help_rows, palette_items};
+use docket::app::power::{help_table, palette_items};
 use docket::app::update::CasePart;
 use docket::app::{Action, State, update};
 use docket::domain::{AlertStatus, AssessmentStatus, CaseStatus, RiskTier};
@@ -53,36 +53,40 @@ fn keys_of(km: &Keymap, c: Command) -> String {
 fn every_command_is_bound_helped_and_offered_once_from_the_table() {
     let s = open_case(false);
     let km = Keymap::default();
-    let help = help_rows(&s);
+    let help = help_table(&s);
     let palette = palette_items(&s);
     for spec in COMMANDS {
-        // The keymap binds each default key to it, and only to it.
+        // The keymap binds each default key to it where it is declared, and only to it.
         for k in spec.keys {
             let key: Key = k.parse().unwrap();
-            let ev = crossterm::event::KeyEvent::new(
-                key.code,
-                if key.ctrl {
-                    crossterm::event::KeyModifiers::CONTROL
-                } else {
-                    crossterm::event::KeyModifiers::NONE
-                },
-            );
-            assert_eq!(km.lookup(Context::Normal, &ev), Some(spec.command), "{k}");
+            let mut mods = crossterm::event::KeyModifiers::NONE;
+            if key.ctrl {
+                mods |= crossterm::event::KeyModifiers::CONTROL;
+            }
+            if key.alt {
+                mods |= crossterm::event::KeyModifiers::ALT;
+            }
+            let ev = crossterm::event::KeyEvent::new(key.code, mods);
+            assert_eq!(km.lookup(spec.context, &ev), Some(spec.command), "{k}");
         }
-        let keys = keys_of(&km, spec.command);
-        assert!(!keys.is_empty(), "{} has no key", spec.name);
-        // Help lists its keys in exactly one row.
+        assert!(
+            !keys_of(&km, spec.command).is_empty(),
+            "{} has no key",
+            spec.name
+        );
+        // Help lists it in exactly one row.
         let rows = help
             .iter()
-            .filter(|(k, _)| k.split(' ').any(|one| one == keys))
+            .filter(|(cs, _)| cs.contains(&spec.command))
             .count();
-        assert_eq!(rows, 1, "{} ({keys}) in {rows} help rows", spec.name);
-        // The palette offers it once (the palette itself aside), with the same keys.
-        if spec.command != Command::Palette {
-            let found: Vec<_> = palette
-                .iter()
-                .filter(|i| i.command == spec.command)
-                .collect();
+        assert_eq!(rows, 1, "{} in {rows} help rows", spec.name);
+        // The palette offers the console's commands once (the palette itself aside), with the
+        // same keys; a mode's own keys act in that mode only.
+        let found: Vec<_> = palette
+            .iter()
+            .filter(|i| i.command == spec.command)
+            .collect();
+        if spec.context == Context::Normal && spec.command != Command::Palette {
             assert_eq!(
                 found.len(),
                 1,
@@ -90,30 +94,91 @@ fn every_command_is_bound_helped_and_offered_once_from_the_table() {
                 spec.name,
                 found.len()
             );
-            assert_eq!(found[0].keys.replace(' ', "/"), keys, "{}", spec.name);
+            assert_eq!(found[0].keys.replace(' ', "/"), keys_of(&km, spec.command));
             assert_eq!(found[0].label, spec.name.replace('_', " "));
+        } else {
+            assert!(found.is_empty(), "{} offered in the palette", spec.name);
         }
     }
     // Nothing in help that the table does not declare.
-    let declared: usize = help.iter().map(|(k, _)| k.split(' ').count()).sum();
-    assert_eq!(declared, COMMANDS.len());
+    let listed: usize = help.iter().map(|(cs, _)| cs.len()).sum();
+    assert_eq!(listed, COMMANDS.len());
 }
 
 #[test]
 fn read_only_leaves_out_exactly_the_writes_in_help_and_palette_alike() {
     let s = open_case(true);
-    let km = Keymap::default();
-    let help = help_rows(&s);
+    let help = help_table(&s);
     let palette = palette_items(&s);
     for spec in COMMANDS {
-        let keys = keys_of(&km, spec.command);
-        let in_help = help
-            .iter()
-            .any(|(k, _)| k.split(' ').any(|one| one == keys));
-        let in_palette = palette.iter().any(|i| i.command == spec.command);
+        let in_help = help.iter().any(|(cs, _)| cs.contains(&spec.command));
         assert_eq!(in_help, !spec.writes, "help: {}", spec.name);
-        if spec.command != Command::Palette {
+        if spec.context == Context::Normal && spec.command != Command::Palette {
+            let in_palette = palette.iter().any(|i| i.command == spec.command);
             assert_eq!(in_palette, !spec.writes, "palette: {}", spec.name);
         }
     }
+}
+
+#[test]
+fn a_mode_takes_typed_text_and_its_own_keys_but_no_console_letters() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let km = Keymap::default();
+    let key = |c, m| KeyEvent::new(c, m);
+    // In the filter, `q` and `j` are text; Enter keeps, Esc clears, Ctrl-C still quits.
+    assert_eq!(
+        km.lookup(
+            Context::Filter,
+            &key(KeyCode::Char('q'), KeyModifiers::NONE)
+        ),
+        None
+    );
+    assert_eq!(
+        km.lookup(
+            Context::Filter,
+            &key(KeyCode::Char('j'), KeyModifiers::NONE)
+        ),
+        None
+    );
+    assert_eq!(
+        km.lookup(Context::Filter, &key(KeyCode::Enter, KeyModifiers::NONE)),
+        Some(Command::KeepFilter)
+    );
+    assert_eq!(
+        km.lookup(
+            Context::Filter,
+            &key(KeyCode::Char('c'), KeyModifiers::CONTROL)
+        ),
+        Some(Command::Quit)
+    );
+    // In the outbox view, `q` closes the view and `j` moves, as in the queue.
+    assert_eq!(
+        km.lookup(
+            Context::Outbox,
+            &key(KeyCode::Char('q'), KeyModifiers::NONE)
+        ),
+        Some(Command::CloseOutbox)
+    );
+    assert_eq!(
+        km.lookup(
+            Context::Outbox,
+            &key(KeyCode::Char('j'), KeyModifiers::NONE)
+        ),
+        Some(Command::Down)
+    );
+    // In the editor, Ctrl-S reviews and Ctrl-T inserts a snippet.
+    assert_eq!(
+        km.lookup(
+            Context::Editor,
+            &key(KeyCode::Char('s'), KeyModifiers::CONTROL)
+        ),
+        Some(Command::Review)
+    );
+    assert_eq!(
+        km.lookup(
+            Context::Editor,
+            &key(KeyCode::Char('t'), KeyModifiers::CONTROL)
+        ),
+        Some(Command::InsertSnippet)
+    );
 }

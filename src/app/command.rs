@@ -63,6 +63,27 @@ pub enum Command {
     OpenInBrowser,
     /// Mark every case from the last marked one to the cursor (a visual range).
     MarkRange,
+    // The outbox view.
+    OutboxResend,
+    OutboxEdit,
+    OutboxDiscard,
+    OutboxExport,
+    CloseOutbox,
+    // The filter line.
+    KeepFilter,
+    ClearFilter,
+    FilterClearLine,
+    // The command palette.
+    RunCommand,
+    ClosePalette,
+    NextCommand,
+    PrevCommand,
+    PaletteClearLine,
+    // A drawer's editor.
+    Review,
+    DiscardDraft,
+    InsertSnippet,
+    SwitchField,
 }
 
 /// What a command needs to act on.
@@ -96,6 +117,8 @@ pub struct Spec {
     pub name: &'static str,
     pub keys: &'static [&'static str],
     pub help: Help,
+    /// Where its keys are bound: the console (`Normal`) or one mode.
+    pub context: crate::app::keymap::Context,
     pub writes: bool,
     pub target: Target,
     /// What the provider must be able to do (alert resolutions are checked per action).
@@ -113,6 +136,7 @@ const fn spec(
         name,
         keys,
         help,
+        context: crate::app::keymap::Context::Normal,
         writes: false,
         target: Target::Anywhere,
         feature: None,
@@ -120,6 +144,10 @@ const fn spec(
 }
 
 impl Spec {
+    const fn in_mode(mut self, context: crate::app::keymap::Context) -> Spec {
+        self.context = context;
+        self
+    }
     const fn on(mut self, target: Target) -> Spec {
         self.target = target;
         self
@@ -133,6 +161,7 @@ impl Spec {
 
 /// Every command, in the order help and the palette list them.
 pub const COMMANDS: &[Spec] = {
+    use crate::app::keymap::Context as Ctx;
     use crate::provider::Feature as F;
     use Command::*;
     use Help::{Row, Same};
@@ -184,7 +213,7 @@ pub const COMMANDS: &[Spec] = {
             ShowOutbox,
             "outbox",
             &["ctrl-o"],
-            Row("outbox: pending, refused or held reviews (resend, edit, discard, export)"),
+            Row("outbox: reviews pending, refused or held"),
         ),
         spec(
             Palette,
@@ -311,13 +340,68 @@ pub const COMMANDS: &[Spec] = {
         spec(RejectReview, "reject_review", &["X"], Same)
             .on(Case)
             .writes(Some(F::Reviewers)),
-        spec(
-            ToggleHelp,
-            "help",
-            &["?"],
-            Row("this help (Ctrl-S in a drawer: review before submitting)"),
-        ),
+        spec(ToggleHelp, "help", &["?"], Row("this help")),
         spec(Quit, "quit", &["q", "ctrl-c"], Row("quit")),
+        // The outbox view (j/k move, as in the queue).
+        spec(
+            OutboxDiscard,
+            "outbox_discard",
+            &["d"],
+            Row("outbox: discard (press twice), export held entries, close"),
+        )
+        .in_mode(Ctx::Outbox),
+        spec(OutboxExport, "outbox_export", &["x"], Same).in_mode(Ctx::Outbox),
+        spec(CloseOutbox, "outbox_close", &["esc", "q"], Same).in_mode(Ctx::Outbox),
+        spec(
+            OutboxResend,
+            "outbox_resend",
+            &["s"],
+            Row("outbox: send an entry again, edit a refused one"),
+        )
+        .in_mode(Ctx::Outbox)
+        .writes(None),
+        spec(OutboxEdit, "outbox_edit", &["e"], Same)
+            .in_mode(Ctx::Outbox)
+            .writes(None),
+        // The filter line (arrows move, as in the queue).
+        spec(
+            KeepFilter,
+            "filter_keep",
+            &["enter"],
+            Row("filter: keep, clear, clear the line"),
+        )
+        .in_mode(Ctx::Filter),
+        spec(ClearFilter, "filter_clear", &["esc"], Same).in_mode(Ctx::Filter),
+        spec(FilterClearLine, "filter_clear_line", &["ctrl-u"], Same).in_mode(Ctx::Filter),
+        // The command palette (arrows move).
+        spec(
+            RunCommand,
+            "palette_run",
+            &["enter"],
+            Row("palette: run, close"),
+        )
+        .in_mode(Ctx::Palette),
+        spec(ClosePalette, "palette_close", &["esc"], Same).in_mode(Ctx::Palette),
+        spec(
+            NextCommand,
+            "palette_next",
+            &["tab", "ctrl-n"],
+            Row("palette: next, previous, clear the line"),
+        )
+        .in_mode(Ctx::Palette),
+        spec(PrevCommand, "palette_prev", &["backtab", "ctrl-p"], Same).in_mode(Ctx::Palette),
+        spec(PaletteClearLine, "palette_clear_line", &["ctrl-u"], Same).in_mode(Ctx::Palette),
+        // A drawer's editor.
+        spec(
+            Review,
+            "review",
+            &["ctrl-s", "alt-enter"],
+            Row("editor: review before sending, discard the draft, snippet, next field"),
+        )
+        .in_mode(Ctx::Editor),
+        spec(DiscardDraft, "discard_draft", &["ctrl-x"], Same).in_mode(Ctx::Editor),
+        spec(InsertSnippet, "insert_snippet", &["ctrl-t"], Same).in_mode(Ctx::Editor),
+        spec(SwitchField, "switch_field", &["tab"], Same).in_mode(Ctx::Editor),
     ]
 };
 
@@ -389,6 +473,23 @@ mod tests {
             CopyLink,
             OpenInBrowser,
             MarkRange,
+            OutboxResend,
+            OutboxEdit,
+            OutboxDiscard,
+            OutboxExport,
+            CloseOutbox,
+            KeepFilter,
+            ClearFilter,
+            FilterClearLine,
+            RunCommand,
+            ClosePalette,
+            NextCommand,
+            PrevCommand,
+            PaletteClearLine,
+            Review,
+            DiscardDraft,
+            InsertSnippet,
+            SwitchField,
         ];
         for c in &all {
             match c {
@@ -399,7 +500,10 @@ mod tests {
                 | EscalateAlert | Acknowledge | ChangeStatus | AssignToMe | Assign
                 | EscalateCase | ApproveRisk | OverrideRisk | Comment | RequestApprover
                 | ApproveReview | RejectReview | Close | PullNext | Palette | CopyName
-                | CopyToken | CopyLink | OpenInBrowser | MarkRange => {}
+                | CopyToken | CopyLink | OpenInBrowser | MarkRange | OutboxResend | OutboxEdit
+                | OutboxDiscard | OutboxExport | CloseOutbox | KeepFilter | ClearFilter
+                | FilterClearLine | RunCommand | ClosePalette | NextCommand | PrevCommand
+                | PaletteClearLine | Review | DiscardDraft | InsertSnippet | SwitchField => {}
             }
         }
         let mut all = all;

@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+use super::command::Command;
 use crate::domain::lifecycle;
 use crate::domain::{CaseStatus, ResolutionAction};
 use crate::provider::ProviderError;
@@ -721,8 +722,9 @@ impl Flow {
     }
 
     /// Handles a key; returns what the drawer wants to happen.
-    pub fn key(&mut self, key: KeyEvent) -> Outcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    /// `command` is what the keymap's editor context makes of the key (review, discard the
+    /// draft, insert a snippet, switch field); other keys are typed.
+    pub fn key(&mut self, key: KeyEvent, command: Option<Command>) -> Outcome {
         match &self.step {
             // Already on disk: Esc closes the drawer and leaves it to the outbox.
             Step::Submitting
@@ -773,20 +775,18 @@ impl Flow {
                 Outcome::Stay
             }
             Step::Edit if self.picker.is_some() => self.picker_key(key),
-            Step::Edit if ctrl && key.code == KeyCode::Char('t') && !self.snippets.is_empty() => {
+            Step::Edit if command == Some(Command::InsertSnippet) && !self.snippets.is_empty() => {
                 self.picker = Some(Picker::default());
                 Outcome::Stay
             }
             Step::Edit => {
-                let done = (ctrl && key.code == KeyCode::Char('s'))
-                    || (key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT));
                 if key.code == KeyCode::Esc {
                     return Outcome::Cancel;
                 }
-                if ctrl && key.code == KeyCode::Char('x') {
+                if command == Some(Command::DiscardDraft) {
                     return Outcome::Discard;
                 }
-                if done {
+                if command == Some(Command::Review) {
                     if let Some(problem) = self.text_problem() {
                         self.step = Step::Failed(ProviderError::Invalid(problem));
                     } else {
@@ -794,7 +794,7 @@ impl Flow {
                     }
                     return Outcome::Stay;
                 }
-                if key.code == KeyCode::Tab && self.kind.has_conditions() {
+                if command == Some(Command::SwitchField) && self.kind.has_conditions() {
                     self.on_conditions = !self.on_conditions;
                     return Outcome::Stay;
                 }

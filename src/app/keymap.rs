@@ -16,15 +16,32 @@ pub enum Context {
     Queue,
     Detail,
     Alerts,
+    /// The outbox view.
+    Outbox,
+    /// Typing the queue filter.
+    Filter,
+    /// The command palette.
+    Palette,
+    /// A drawer's text editor.
+    Editor,
 }
 
 impl Context {
-    pub const ALL: [(&'static str, Context); 4] = [
+    pub const ALL: [(&'static str, Context); 8] = [
         ("normal", Context::Normal),
         ("queue", Context::Queue),
         ("detail", Context::Detail),
         ("alerts", Context::Alerts),
+        ("outbox", Context::Outbox),
+        ("filter", Context::Filter),
+        ("palette", Context::Palette),
+        ("editor", Context::Editor),
     ];
+
+    /// Where typing enters text: a plain character is text there, never a command.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Context::Filter | Context::Palette | Context::Editor)
+    }
 }
 
 /// A key with its modifiers, as written in config files: `j`, `G`, `ctrl-d`, `enter`, `space`.
@@ -142,28 +159,32 @@ pub struct Keymap {
 
 impl Default for Keymap {
     fn default() -> Self {
-        let mut normal = HashMap::new();
+        let mut maps: HashMap<Context, HashMap<Key, Option<Command>>> = HashMap::new();
         for spec in super::command::COMMANDS {
             for k in spec.keys {
                 if let Ok(key) = k.parse::<Key>() {
-                    normal.insert(key, Some(spec.command));
+                    maps.entry(spec.context)
+                        .or_default()
+                        .insert(key, Some(spec.command));
                 }
             }
         }
-        let mut maps = HashMap::new();
-        maps.insert(Context::Normal, normal);
         Keymap { maps }
     }
 }
 
 impl Keymap {
-    /// The command for a key in a context (the context's own binding, else the normal one).
+    /// The command for a key in a context: the context's own binding, else the normal one. Where
+    /// the context takes text, a plain character is text, never a normal command.
     pub fn lookup(&self, ctx: Context, key: &KeyEvent) -> Option<Command> {
         let k = Key::from_event(key);
         if ctx != Context::Normal
             && let Some(b) = self.maps.get(&ctx).and_then(|m| m.get(&k))
         {
             return *b;
+        }
+        if ctx.takes_text() && matches!(k.code, KeyCode::Char(_)) && !k.ctrl && !k.alt {
+            return None;
         }
         self.maps
             .get(&Context::Normal)
@@ -177,11 +198,12 @@ impl Keymap {
         self.maps.entry(ctx).or_default().insert(key, command);
     }
 
-    /// The keys bound to a command in the normal context, for help texts.
+    /// The keys bound to a command where the command table declares it, for help texts.
     pub fn keys_for(&self, c: Command) -> Vec<String> {
+        let ctx = super::command::spec_of(c).context;
         let mut keys: Vec<String> = self
             .maps
-            .get(&Context::Normal)
+            .get(&ctx)
             .into_iter()
             .flat_map(|m| m.iter())
             .filter(|(_, b)| **b == Some(c))
@@ -212,7 +234,7 @@ mod tests {
             );
             for k in spec.keys {
                 let key = k.parse::<Key>().unwrap_or_else(|e| panic!("{k}: {e}"));
-                assert!(seen.insert(key), "{k} is bound twice");
+                assert!(seen.insert((spec.context, key)), "{k} is bound twice");
             }
         }
         let km = Keymap::default();

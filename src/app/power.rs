@@ -35,12 +35,11 @@ pub fn writes(c: Command) -> bool {
     super::command::spec_of(c).writes
 }
 
-/// The rows of `?` help, from the command table: each row's keys (from the keymap in force,
-/// so remapped keys show as remapped; `—` for an unbound command) and words. Commands that
+/// The rows of `?` help, from the command table: each row's commands and words. Commands that
 /// write are left out under read-only, as the palette leaves them out.
-pub fn help_rows(state: &State) -> Vec<(String, &'static str)> {
+pub fn help_table(state: &State) -> Vec<(Vec<Command>, &'static str)> {
     use super::command::Help;
-    let mut rows: Vec<(Vec<String>, &'static str)> = Vec::new();
+    let mut rows: Vec<(Vec<Command>, &'static str)> = Vec::new();
     // Whether the row being filled is shown (a row of writes is left out under read-only).
     let mut open = false;
     for spec in COMMANDS {
@@ -51,16 +50,33 @@ pub fn help_rows(state: &State) -> Vec<(String, &'static str)> {
                 rows.push((Vec::new(), words));
             }
         }
-        if let (true, true, Some((keys, _))) = (shown, open, rows.last_mut()) {
-            let bound = state.keymap.keys_for(spec.command);
-            keys.push(if bound.is_empty() {
-                "—".to_string()
-            } else {
-                bound.join("/")
-            });
+        if let (true, true, Some((commands, _))) = (shown, open, rows.last_mut()) {
+            commands.push(spec.command);
         }
     }
-    rows.into_iter().map(|(k, w)| (k.join(" "), w)).collect()
+    rows
+}
+
+/// `?` help as drawn: each row's keys (from the keymap in force, so remapped keys show as
+/// remapped; `—` for an unbound command) and words.
+pub fn help_rows(state: &State) -> Vec<(String, &'static str)> {
+    help_table(state)
+        .into_iter()
+        .map(|(commands, words)| {
+            let keys: Vec<String> = commands
+                .iter()
+                .map(|c| {
+                    let bound = state.keymap.keys_for(*c);
+                    if bound.is_empty() {
+                        "—".to_string()
+                    } else {
+                        bound.join("/")
+                    }
+                })
+                .collect();
+            (keys.join(" "), words)
+        })
+        .collect()
 }
 
 /// The commands the palette offers here, recent ones first, then in the keymap's order;
@@ -73,6 +89,8 @@ pub fn palette_items(state: &State) -> Vec<PaletteItem> {
         use super::command::Target;
         let spec = super::command::spec_of(c);
         c != Command::Palette
+            // A mode's own keys (outbox view, filter, palette, editor) act in that mode only.
+            && spec.context == super::keymap::Context::Normal
             && !(state.read_only && spec.writes)
             && match spec.target {
                 Target::Anywhere => true,

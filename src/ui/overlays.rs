@@ -71,7 +71,7 @@ pub(super) fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0)
-        .min(30);
+        .min(34);
     let width = 100.min(area.width);
     let height = (rows.len() as u16 + 2).min(area.height);
     let rect = Rect {

@@ -7,10 +7,16 @@ pub(super) fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         state.should_quit = true;
         return vec![];
     }
+    // In the editor, the keymap says which keys are commands (review, discard, snippet, field).
+    let command = state
+        .flow
+        .as_ref()
+        .filter(|f| f.step == flow::Step::Edit && f.picker.is_none())
+        .and_then(|_| state.keymap.lookup(Context::Editor, &key));
     let Some(f) = state.flow.as_mut() else {
         return vec![];
     };
-    let outcome = f.key(key);
+    let outcome = f.key(key, command);
     flow_outcome(state, outcome)
 }
 

@@ -3,38 +3,36 @@
 use super::*;
 
 pub(super) fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    use Command::*;
     let n = state.outbox_rows.len();
     let confirm = state.confirm_discard.take();
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('q') => state.mode = Mode::Normal,
-        KeyCode::Char('j') | KeyCode::Down => {
-            state.outbox_row = (state.outbox_row + 1).min(n.saturating_sub(1))
-        }
-        KeyCode::Char('k') | KeyCode::Up => state.outbox_row = state.outbox_row.saturating_sub(1),
-        KeyCode::Char('x') => {
+    let theirs = state
+        .outbox_rows
+        .get(state.outbox_row)
+        .is_some_and(|r| !r.mine);
+    match state.keymap.lookup(Context::Outbox, &key) {
+        Some(CloseOutbox) => state.mode = Mode::Normal,
+        Some(Down) => state.outbox_row = (state.outbox_row + 1).min(n.saturating_sub(1)),
+        Some(Up) => state.outbox_row = state.outbox_row.saturating_sub(1),
+        Some(OutboxExport) => {
             if state.outbox.held.is_empty() {
                 state.flash = Some("No entries of other authors to export.".into());
             } else {
                 return vec![Effect::ExportHeld];
             }
         }
-        KeyCode::Char('s' | 'e')
-            if state
-                .outbox_rows
-                .get(state.outbox_row)
-                .is_some_and(|r| !r.mine) =>
-        {
+        Some(OutboxResend | OutboxEdit) if theirs => {
             if let Some(r) = state.outbox_rows.get(state.outbox_row) {
                 state.flash = Some(format!(
-                    "Entry {} was written by {}: only their key sends it. x exports it, d d discards it.",
+                    "Entry {} was written by {}: only their key sends it. Export or discard it.",
                     r.id, r.author
                 ));
             }
         }
-        KeyCode::Char('s' | 'e') if state.read_only => {
+        Some(OutboxResend | OutboxEdit) if state.read_only => {
             state.flash = Some(format!("Read-only: {}.", read_only_why(state)));
         }
-        KeyCode::Char('s') => {
+        Some(OutboxResend) => {
             if let Some(r) = state.outbox_rows.get(state.outbox_row) {
                 state.flash = Some(format!("Sending entry {} again.", r.id));
                 return vec![Effect::ResendEntry {
@@ -43,7 +41,7 @@ pub(super) fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 }];
             }
         }
-        KeyCode::Char('d') => {
+        Some(OutboxDiscard) => {
             if let Some(r) = state.outbox_rows.get(state.outbox_row) {
                 if confirm == Some(r.id) {
                     state.flash = Some(format!("Discarded entry {}.", r.id));
@@ -51,12 +49,12 @@ pub(super) fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 }
                 state.confirm_discard = Some(r.id);
                 state.flash = Some(format!(
-                    "Press d again to discard entry {} ({}).",
+                    "Press it again to discard entry {} ({}).",
                     r.id, r.title
                 ));
             }
         }
-        KeyCode::Char('e') => {
+        Some(OutboxEdit) => {
             if let Some(r) = state.outbox_rows.get(state.outbox_row).cloned() {
                 match Flow::from_entry(state.next_flow, r.id, &r.title, &r.submission) {
                     Some(f) => {
@@ -79,37 +77,27 @@ pub(super) fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// Keys in the command palette: type to narrow, arrows to move, Enter runs, Esc closes.
 pub(super) fn palette_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    use Command::*;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let n = power::palette_items(state).len();
+    let command_key = state.keymap.lookup(Context::Palette, &key);
     let Some(p) = state.palette.as_mut() else {
         state.mode = Mode::Normal;
         return vec![];
     };
-    match key.code {
-        KeyCode::Esc => {
+    match command_key {
+        Some(ClosePalette) => {
             state.palette = None;
             state.mode = Mode::Normal;
         }
-        KeyCode::Char('c') if ctrl => state.should_quit = true,
-        KeyCode::Down | KeyCode::Tab => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
-        KeyCode::Char('n') if ctrl => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
-        KeyCode::Up | KeyCode::BackTab => p.selected = p.selected.saturating_sub(1),
-        KeyCode::Char('p') if ctrl => p.selected = p.selected.saturating_sub(1),
-        KeyCode::Char('u') if ctrl => {
+        Some(Quit) => state.should_quit = true,
+        Some(NextCommand | Down) => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
+        Some(PrevCommand | Up) => p.selected = p.selected.saturating_sub(1),
+        Some(PaletteClearLine) => {
             p.query.clear();
             p.selected = 0;
         }
-        KeyCode::Backspace => {
-            p.query.pop();
-            p.selected = 0;
-        }
-        KeyCode::Char(c) if !ctrl => {
-            if p.query.chars().count() < 60 {
-                p.query.push(c);
-            }
-            p.selected = 0;
-        }
-        KeyCode::Enter => {
+        Some(RunCommand) => {
             let chosen = power::palette_items(state)
                 .get(state.palette.as_ref().map_or(0, |p| p.selected))
                 .map(|i| i.command);
@@ -120,43 +108,58 @@ pub(super) fn palette_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 return command(state, c);
             }
         }
-        _ => {}
+        // Not a palette command: text.
+        _ => match key.code {
+            KeyCode::Backspace => {
+                p.query.pop();
+                p.selected = 0;
+            }
+            KeyCode::Char(c) if !ctrl => {
+                if p.query.chars().count() < 60 {
+                    p.query.push(c);
+                }
+                p.selected = 0;
+            }
+            _ => {}
+        },
     }
     vec![]
 }
 
 pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    use Command::*;
     let me = state.me.as_ref().map(|u| u.id.clone());
-    match key.code {
-        KeyCode::Esc => {
+    match state.keymap.lookup(Context::Filter, &key) {
+        Some(ClearFilter) => {
             state.queue.filter.clear();
             state.mode = Mode::Normal;
         }
-        KeyCode::Enter => state.mode = Mode::Normal,
-        KeyCode::Backspace => {
-            state.queue.filter.pop();
-        }
-        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+        Some(KeepFilter) => state.mode = Mode::Normal,
+        Some(Quit) => {
             state.should_quit = true;
             return vec![];
         }
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-            state.queue.filter.clear();
-        }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            if state.queue.filter.chars().count() < 100 {
-                state.queue.filter.push(c);
-            }
-        }
-        KeyCode::Down => {
+        Some(FilterClearLine) => state.queue.filter.clear(),
+        Some(Down) => {
             state.queue.move_by(1);
             return vec![];
         }
-        KeyCode::Up => {
+        Some(Up) => {
             state.queue.move_by(-1);
             return vec![];
         }
-        _ => return vec![],
+        // Not a filter command: text.
+        _ => match key.code {
+            KeyCode::Backspace => {
+                state.queue.filter.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if state.queue.filter.chars().count() < 100 {
+                    state.queue.filter.push(c);
+                }
+            }
+            _ => return vec![],
+        },
     }
     state.queue.rebuild(me.as_deref());
     // While typing, the best match is the one selected (as in fzf).
