@@ -1,0 +1,194 @@
+//! What a drawer sends: its submissions, the checks on its text, and the read-back.
+
+use super::*;
+
+impl Flow {
+    /// A bulk flow's submissions, one per case, each with its own title.
+    pub fn bulk_submissions(&self) -> Vec<(String, Submission)> {
+        let FlowKind::Bulk { action, cases } = &self.kind else {
+            return vec![];
+        };
+        let picked = self.picked_value().map(str::to_string);
+        let reason = self.body();
+        cases
+            .iter()
+            .filter_map(|(token, name)| {
+                let case = token.clone();
+                let s = match action {
+                    BulkAction::Assign => Submission::Assign {
+                        case,
+                        user: Some(picked.clone()?),
+                    },
+                    BulkAction::Status => Submission::Status {
+                        case,
+                        to: picked.as_deref()?.parse().ok()?,
+                    },
+                    BulkAction::Escalate => Submission::EscalateCase {
+                        case,
+                        reason: reason.clone(),
+                    },
+                };
+                let title = match action {
+                    BulkAction::Assign => format!("Assign {name}"),
+                    BulkAction::Status => format!("Change status of {name}"),
+                    BulkAction::Escalate => format!("Escalate {name}"),
+                };
+                Some((title, s))
+            })
+            .collect()
+    }
+
+    /// Why the text cannot be sent yet.
+    pub fn text_problem(&self) -> Option<String> {
+        let body = self.body();
+        let n = body.chars().count();
+        if self.kind.text_required() && body.trim().is_empty() {
+            return Some(format!("{} is required.", self.kind.text_label()));
+        }
+        if n > self.limit() {
+            return Some(format!(
+                "{} is {n} characters; the limit is {}.",
+                self.kind.text_label(),
+                self.limit()
+            ));
+        }
+        if self.kind.has_conditions() {
+            let c = self.conditions_text();
+            if c.trim().is_empty() {
+                return Some("Conditions are required for Approve with Conditions.".into());
+            }
+            if c.chars().count() > REASON_MAX {
+                return Some(format!(
+                    "Conditions are limited to {REASON_MAX} characters."
+                ));
+            }
+        }
+        None
+    }
+
+    pub(super) fn picked_value(&self) -> Option<&str> {
+        self.choices.get(self.picked).map(|c| c.value.as_str())
+    }
+
+    /// The request this flow will send, if it is complete.
+    pub fn submission(&self) -> Option<Submission> {
+        let case = self.case_token.clone();
+        let body = self.body();
+        let notes = (!body.trim().is_empty()).then(|| body.clone());
+        Some(match &self.kind {
+            FlowKind::Resolve {
+                tokens,
+                action,
+                false_positive,
+            } => Submission::Resolve {
+                tokens: tokens.clone(),
+                action: *action,
+                rationale: body,
+                false_positive: *false_positive,
+                conditions: self.kind.has_conditions().then(|| self.conditions_text()),
+            },
+            FlowKind::EscalateAlert { token } => Submission::EscalateAlert {
+                token: token.clone(),
+                reason: body,
+            },
+            FlowKind::Acknowledge { tokens } => Submission::Acknowledge {
+                tokens: tokens.clone(),
+            },
+            FlowKind::ChangeStatus => Submission::Status {
+                case,
+                to: self.picked_value()?.parse().ok()?,
+            },
+            FlowKind::SetVendorStatus => Submission::SetStatus {
+                case,
+                status: self.picked_value()?.to_string(),
+            },
+            FlowKind::AssignToMe | FlowKind::Assign => Submission::Assign {
+                case,
+                user: Some(self.picked_value()?.to_string()),
+            },
+            FlowKind::EscalateCase => Submission::EscalateCase { case, reason: body },
+            FlowKind::ApproveRisk { assessment } => Submission::ApproveRisk {
+                assessment: assessment.clone(),
+                notes,
+            },
+            FlowKind::OverrideRisk { assessment } => Submission::OverrideRisk {
+                assessment: assessment.clone(),
+                tier: self.picked_value()?.parse().ok()?,
+                justification: body,
+            },
+            FlowKind::Comment => Submission::Comment { case, body },
+            FlowKind::RequestApprover => Submission::AddReviewer {
+                case,
+                user: self.picked_value()?.to_string(),
+            },
+            FlowKind::DecideReview { reviewer, approve } => Submission::DecideReview {
+                case,
+                reviewer: reviewer.clone(),
+                approve: *approve,
+                notes,
+            },
+            FlowKind::Close => Submission::Close {
+                case,
+                decision: self.picked_value()?.parse().ok()?,
+                summary: body,
+            },
+            FlowKind::Bulk { .. } => return None,
+        })
+    }
+
+    /// The read-back shown on the confirm step.
+    pub fn summary_lines(&self) -> Vec<String> {
+        let mut out = vec![self.title()];
+        if let Some(c) = self
+            .choices
+            .get(self.picked)
+            .filter(|_| !self.choices.is_empty())
+        {
+            out.push(format!("Choice: {}", c.label));
+        }
+        if let FlowKind::Resolve { tokens, .. } | FlowKind::Acknowledge { tokens } = &self.kind {
+            let shown: Vec<&str> = tokens.iter().take(6).map(String::as_str).collect();
+            out.push(format!(
+                "Alerts: {}{}",
+                shown.join(", "),
+                if tokens.len() > 6 {
+                    format!(" and {} more", tokens.len() - 6)
+                } else {
+                    String::new()
+                }
+            ));
+            if tokens.len() > 50 {
+                out.push(format!(
+                    "Sent as {} requests of at most 50.",
+                    tokens.len().div_ceil(50)
+                ));
+            }
+        }
+        if let FlowKind::Bulk { cases, .. } = &self.kind {
+            let shown: Vec<&str> = cases.iter().take(8).map(|(_, n)| n.as_str()).collect();
+            out.push(format!(
+                "Cases: {}{}",
+                shown.join(", "),
+                if cases.len() > 8 {
+                    format!(" and {} more", cases.len() - 8)
+                } else {
+                    String::new()
+                }
+            ));
+        } else {
+            out.push(format!("Case: {}", self.case_name));
+        }
+        if self.kind.needs_text() {
+            let body = self.body();
+            out.push(format!(
+                "{}: {}",
+                self.kind.text_label(),
+                if body.is_empty() { "—".into() } else { body }
+            ));
+        }
+        if self.kind.has_conditions() {
+            out.push(format!("Conditions: {}", self.conditions_text()));
+        }
+        out
+    }
+}
