@@ -533,3 +533,43 @@ fn parts_a_vendor_cannot_read_say_so_instead_of_loading() {
     );
     assert_eq!(d.reviewers, Loadable::Ready(None), "no reviewers: left out");
 }
+
+#[test]
+fn a_late_draft_save_of_a_sent_text_does_not_come_back_in_the_next_drawer() {
+    // Found when five comments were written offline one after another: the debounced save of
+    // the first comment's text arrived after it was in the outbox, and the second drawer
+    // opened with it (the server then got "note 1note 2").
+    let mut s = two_open();
+    s.detail.as_mut().unwrap().tab = Tab::Summary;
+    key(&mut s, KeyCode::Char('n'));
+    typed(&mut s, "Outage note 1 of 5.");
+    ctrl(&mut s, 's');
+    key(&mut s, KeyCode::Enter);
+    let flow = s.flow.as_ref().unwrap().id;
+    let draft_key = s.flow.as_ref().unwrap().draft_key();
+    update(&mut s, Action::Enqueued { flow, entry: 1 });
+    key(&mut s, KeyCode::Esc);
+    // The save that raced the submission arrives now.
+    let effects = update(
+        &mut s,
+        Action::DraftSaved {
+            key: draft_key.clone(),
+            text: "Outage note 1 of 5.".into(),
+            conditions: String::new(),
+        },
+    );
+    assert_eq!(
+        effects,
+        [Effect::DeleteDraftIf {
+            key: draft_key,
+            text: "Outage note 1 of 5.".into()
+        }],
+        "the stale save is taken back on disk too"
+    );
+    key(&mut s, KeyCode::Char('n'));
+    assert_eq!(
+        s.flow.as_ref().unwrap().body(),
+        "",
+        "the next comment starts empty"
+    );
+}

@@ -217,6 +217,11 @@ pub enum Effect {
     DeleteDraft {
         key: String,
     },
+    /// Delete the draft under `key` only if it still holds `text` (a stale save).
+    DeleteDraftIf {
+        key: String,
+        text: String,
+    },
     /// Write several submissions to the outbox and send them (a bulk flow), no conflict check.
     SubmitMany {
         flow: u64,

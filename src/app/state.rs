@@ -218,6 +218,9 @@ pub struct State {
     pub pending: std::collections::HashSet<crate::domain::review::Target>,
     /// What this identity's refused entries (waiting for the analyst) touch.
     pub refused: std::collections::HashSet<crate::domain::review::Target>,
+    /// Texts already written to the outbox, by draft key: a save of the same text that arrives
+    /// afterwards (the debounced write racing the submission) must not bring it back.
+    pub sent_drafts: std::collections::HashMap<String, String>,
     /// Saved drafts: flow key → (text, conditions).
     pub drafts: std::collections::HashMap<String, (String, String)>,
     /// Quit was asked with reviews still pending: the next quit confirms.
@@ -308,6 +311,7 @@ impl State {
             pending: Default::default(),
             refused: Default::default(),
             drafts: std::collections::HashMap::new(),
+            sent_drafts: std::collections::HashMap::new(),
             confirm_quit: false,
             outbox_rows: Vec::new(),
             outbox_row: 0,

@@ -299,6 +299,13 @@ impl Outbox {
         }
     }
 
+    /// Deletes the draft under `target` only if it still holds `text`.
+    pub fn delete_draft_if(&self, target: &str, text: &str) {
+        if let Err(e) = lock(&self.store).delete_draft_if(target, text) {
+            tracing::warn!(error = %e, "cannot delete a draft");
+        }
+    }
+
     pub fn delete_draft(&self, target: &str) {
         let _ = lock(&self.store).delete_draft(target);
     }

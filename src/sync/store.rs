@@ -569,6 +569,15 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes the draft under `target` only if it still holds `text` (a stale save).
+    pub fn delete_draft_if(&self, target: &str, text: &str) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "DELETE FROM drafts WHERE profile = ?1 AND key_fp = ?2 AND target = ?3 AND text = ?4",
+            params![self.identity.profile, self.identity.key_fp, target, text],
+        )?;
+        Ok(())
+    }
+
     pub fn delete_draft(&self, target: &str) -> rusqlite::Result<()> {
         self.conn.execute(
             "DELETE FROM drafts WHERE profile = ?1 AND key_fp = ?2 AND target = ?3",

@@ -347,6 +347,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) {
                 f.entry = Some(entry);
                 let key = f.draft_key();
+                state.sent_drafts.insert(key.clone(), f.body());
                 state.drafts.remove(&key);
                 return vec![Effect::DeleteDraft { key }];
             }
@@ -384,6 +385,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             text,
             conditions,
         } => {
+            // A debounced save of a text the outbox already holds: it must not come back in the
+            // next drawer of the same kind, in memory or on disk.
+            if state.sent_drafts.get(&key) == Some(&text) {
+                return vec![Effect::DeleteDraftIf { key, text }];
+            }
             if let Some(f) = state
                 .flow
                 .as_mut()

@@ -1,275 +1,22 @@
-//! The console's runtime: the terminal, the event loop and the network tasks.
-//!
-//! Events (keys, resizes, task results, the poll timer, signals) become actions; `update`
-//! changes the state; the frame is drawn only when it differs from the last one written, and
-//! then inside a synchronized-output bracket, so an idle console writes nothing at all. The
-//! first frame is drawn before any network call returns.
+//! Starts the network and disk work effects ask for, and sends the results back as actions.
 
-use std::io::{self, Stdout, Write};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
-
-use color_eyre::eyre::Result;
-use crossterm::event::{Event, EventStream};
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use crossterm::{cursor, event, execute, terminal};
-use futures::StreamExt;
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
-use ratatui::buffer::Buffer;
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
-
-use crate::app::update::CasePart;
-use crate::app::{Action, Effect, State, update};
-use crate::domain::model::Case;
-use crate::provider::Provider;
-use crate::provider::ProviderError;
-use crate::sync::outbox::{Backoff, Event as OutboxEvent, Outbox};
-use crate::ui::{Theme, view};
-
-/// How the console was started.
-pub struct Options {
-    pub profile: String,
-    /// The key's fingerprint: with the profile, the identity outbox entries and drafts belong to.
-    pub key_fp: String,
-    pub client: Arc<dyn Provider>,
-    /// Shown in the status line at start (a warning about the key's file, say).
-    pub notice: Option<String>,
-    /// Dashboard URL templates by source (`""` for a single profile).
-    pub dashboard_urls: std::collections::HashMap<String, String>,
-    /// Canned rationales from the config.
-    pub snippets: Vec<crate::app::flow::Snippet>,
-    /// Notifications; `None`: off.
-    pub notify: Option<crate::app::power::Notify>,
-    pub read_only: bool,
-    pub poll: Duration,
-    /// The user id to act as when the API cannot say who the key belongs to.
-    pub user: Option<String>,
-    /// The local store (outbox, drafts, cache), opened after the first frame is drawn: creating
-    /// it syncs to disk, which must not delay the first frame.
-    pub store: std::path::PathBuf,
-    pub theme: Theme,
-    pub keymap: crate::app::keymap::Keymap,
-    pub views: Option<Vec<crate::app::queue::View>>,
-}
-
-/// Puts the terminal back however the console ends: return, error, panic or signal.
-pub fn restore_terminal() {
-    let _ = terminal::disable_raw_mode();
-    let _ = execute!(
-        io::stdout(),
-        event::DisableBracketedPaste,
-        terminal::LeaveAlternateScreen,
-        cursor::Show
-    );
-}
-
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        restore_terminal();
-    }
-}
-
-/// Restores the terminal before any panic message is printed.
-pub fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
-        previous(info);
-    }));
-}
-
-fn now() -> jiff::Timestamp {
-    jiff::Timestamp::now()
-}
-
-/// Runs the console until the user quits or a signal arrives.
-pub async fn run(opts: Options) -> Result<()> {
-    let mut stdout = io::stdout();
-    terminal::enable_raw_mode()?;
-    let _guard = TerminalGuard;
-    // Clear with a plain sequence: ratatui's clear() may ask the terminal where the cursor is,
-    // which a terminal that never answers turns into an error.
-    execute!(
-        stdout,
-        terminal::EnterAlternateScreen,
-        terminal::Clear(terminal::ClearType::All),
-        cursor::Hide,
-        // A paste arrives as one event, not as keys that could trigger commands.
-        event::EnableBracketedPaste
-    )?;
-    let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-
-    let theme = opts.theme.clone();
-    let mut state = State::new(opts.profile.clone(), now());
-    state.read_only = opts.read_only;
-    state.flash = opts.notice.clone();
-    state.caps = opts.client.capabilities().clone();
-    state.source_caps = opts.client.sources().into_iter().collect();
-    state.keymap = opts.keymap.clone();
-    if let Some(views) = &opts.views {
-        state.views = views.clone();
-    }
-    state.dashboard_urls = opts.dashboard_urls.clone();
-    state.snippets = opts.snippets.clone();
-    state.notify = opts.notify.clone();
-    // The first frame first: nothing below may delay it.
-    let mut last: Option<Buffer> = None;
-    draw(&mut term, &state, &theme, &mut last)?;
-
-    let identity = crate::sync::identity::Identity::new(&opts.profile, &opts.key_fp);
-    let outbox = Outbox::open(&opts.store, &identity).map_err(|e| {
-        color_eyre::eyre::eyre!("cannot open the local store {}: {e}", opts.store.display())
-    })?;
-    let (tx, mut rx) = unbounded_channel::<Action>();
-    // The outbox's sender starts once the console knows who the key is and that it may write
-    // (see `Effect::StartSender`); until then nothing is sent.
-    let (otx, mut orx) = unbounded_channel::<OutboxEvent>();
-    let runner = Runner {
-        client: opts.client.clone(),
-        tx: tx.clone(),
-        queue_busy: Arc::new(AtomicBool::new(false)),
-        outbox: outbox.clone(),
-        flows: Arc::new(std::sync::Mutex::new(Default::default())),
-        drafts: Arc::new(std::sync::Mutex::new(Default::default())),
-        sender: Arc::new(std::sync::Mutex::new(None)),
-        outbox_events: otx,
-    };
-    runner.today();
-    update(&mut state, Action::DraftsLoaded(outbox.drafts()));
-    runner.relist();
-    draw(&mut term, &state, &theme, &mut last)?;
-
-    // Then the last known queue, marked with its age, while the API is asked (read off the
-    // first frame's path: a large cache takes a moment to decode).
-    {
-        let (outbox, tx) = (outbox.clone(), tx.clone());
-        tokio::task::spawn_blocking(move || {
-            if let Some((cases, at)) = outbox.cache_get::<Vec<Case>>("queue") {
-                let _ = tx.send(Action::QueueCached { cases, at });
-            }
-        });
-    }
-    runner.load_user(opts.user.clone());
-    runner.run(Effect::LoadQueue);
-    // Outbox news arrive as actions (the sender itself starts on `Effect::StartSender`).
-
-    let mut events = EventStream::new();
-    // The queue is already loading; the next poll comes one interval after it answers, or
-    // later (exponential backoff, honouring Retry-After) while the API fails.
-    let mut next_poll = tokio::time::Instant::now() + opts.poll;
-    let mut backoff: Option<Duration> = None;
-    let mut signals = Signals::new()?;
-
-    loop {
-        let action = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(Event::Key(k))) => Some(Action::Key(k)),
-                Some(Ok(Event::Paste(text))) => Some(Action::Paste(text)),
-                Some(Ok(Event::Resize(..))) => None,
-                Some(Ok(_)) => continue,
-                Some(Err(e)) => return Err(e.into()),
-                None => break,
-            },
-            Some(a) = rx.recv() => {
-                match &a {
-                    Action::QueueLoaded { .. } | Action::QueueUnchanged { .. } => {
-                        backoff = None;
-                        next_poll = tokio::time::Instant::now() + opts.poll;
-                    }
-                    // A refused key is not retried: waiting will not make it valid.
-                    Action::QueueFailed(e) if e.is_key_refused() => {
-                        next_poll = tokio::time::Instant::now() + Duration::from_secs(365 * 24 * 3600);
-                    }
-                    Action::QueueFailed(e) => {
-                        let wait = match e {
-                            ProviderError::Api { retry_after: Some(s), .. } => Duration::from_secs(*s),
-                            _ => Duration::ZERO,
-                        };
-                        let b = backoff.map_or(Duration::from_secs(5), |b| (b * 2).min(Duration::from_secs(300)));
-                        backoff = Some(b);
-                        let delay = b.max(wait).min(opts.poll.max(Duration::from_secs(300)));
-                        next_poll = tokio::time::Instant::now() + delay;
-                        update(&mut state, Action::RetryScheduled { secs: delay.as_secs() });
-                    }
-                    _ => {}
-                }
-                Some(a)
-            }
-            _ = tokio::time::sleep_until(next_poll) => {
-                next_poll = tokio::time::Instant::now() + backoff.unwrap_or(opts.poll);
-                Some(Action::PollDue)
-            }
-            Some(e) = orx.recv() => {
-                runner.outbox_event(e);
-                continue;
-            }
-            _ = signals.recv() => break,
-        };
-        update(&mut state, Action::Clock(now()));
-        if let Some(action) = action {
-            for effect in update(&mut state, action) {
-                runner.run(effect);
-            }
-        }
-        if state.should_quit {
-            break;
-        }
-        draw(&mut term, &state, &theme, &mut last)?;
-    }
-    // Nothing typed is lost on the way out.
-    runner.flush_drafts();
-    if let Some(sender) = runner
-        .sender
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .take()
-    {
-        sender.abort();
-    }
-    Ok(())
-}
-
-/// Draws the state; writes to the terminal only if the frame changed, bracketed by
-/// synchronized-output sequences so the terminal shows it whole.
-fn draw(
-    term: &mut Terminal<CrosstermBackend<Stdout>>,
-    state: &State,
-    theme: &Theme,
-    last: &mut Option<Buffer>,
-) -> Result<()> {
-    term.autoresize()?;
-    let mut frame = term.get_frame();
-    view(state, theme, &mut frame);
-    let current = term.current_buffer_mut().clone();
-    if last.as_ref() != Some(&current) {
-        execute!(io::stdout(), BeginSynchronizedUpdate)?;
-        term.flush()?;
-        execute!(io::stdout(), EndSynchronizedUpdate)?;
-        io::stdout().flush()?;
-        *last = Some(current);
-    }
-    term.swap_buffers();
-    Ok(())
-}
+use super::*;
+use escape::open_url;
 
 /// Starts network work and sends its results back as actions.
 #[derive(Clone)]
-struct Runner {
-    client: Arc<dyn Provider>,
-    tx: UnboundedSender<Action>,
-    queue_busy: Arc<AtomicBool>,
-    outbox: Outbox,
+pub(super) struct Runner {
+    pub(super) client: Arc<dyn Provider>,
+    pub(super) tx: UnboundedSender<Action>,
+    pub(super) queue_busy: Arc<AtomicBool>,
+    pub(super) outbox: Outbox,
     /// Outbox entries created by this run's drafts, and their flows.
-    flows: Arc<std::sync::Mutex<crate::sync::outbox::FlowIndex>>,
+    pub(super) flows: Arc<std::sync::Mutex<crate::sync::outbox::FlowIndex>>,
     /// Drafts typed but not yet written: key → (text, conditions).
-    drafts: Arc<std::sync::Mutex<std::collections::HashMap<String, (String, String)>>>,
+    pub(super) drafts: Arc<std::sync::Mutex<std::collections::HashMap<String, (String, String)>>>,
     /// The outbox's sender, once started.
-    sender: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
-    outbox_events: UnboundedSender<OutboxEvent>,
+    pub(super) sender: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
+    pub(super) outbox_events: UnboundedSender<OutboxEvent>,
 }
 
 /// How far before a flow's copy of a case was read this identity's own landed writes still
@@ -293,7 +40,7 @@ fn lock_drafts(m: &std::sync::Mutex<Drafts>) -> std::sync::MutexGuard<'_, Drafts
 
 impl Runner {
     /// Writes every draft typed since the last write.
-    fn flush_drafts(&self) {
+    pub(super) fn flush_drafts(&self) {
         let pending: Drafts = std::mem::take(&mut *lock_drafts(&self.drafts));
         for (key, (text, conditions)) in pending {
             self.outbox.save_draft(&key, &text, &conditions);
@@ -306,7 +53,7 @@ impl Runner {
     }
 
     /// Reviews this identity landed since local midnight, by this and earlier sessions.
-    fn today(&self) {
+    pub(super) fn today(&self) {
         let midnight = jiff::Zoned::now()
             .start_of_day()
             .map(|z| z.timestamp().as_millisecond())
@@ -317,7 +64,7 @@ impl Runner {
     }
 
     /// Sends the outbox's rows and counts to the console.
-    fn relist(&self) {
+    pub(super) fn relist(&self) {
         match self.outbox.counts() {
             Ok(c) => self.outbox_event(OutboxEvent::Counts(c)),
             Err(e) => {
@@ -327,7 +74,7 @@ impl Runner {
     }
 
     /// Turns the outbox's events into actions for the flows (or the status bar).
-    fn outbox_event(&self, e: OutboxEvent) {
+    pub(super) fn outbox_event(&self, e: OutboxEvent) {
         let flow_of = |id: i64| lock_index(&self.flows).get(&id).copied();
         let action = match e {
             OutboxEvent::Counts(counts) => {
@@ -407,7 +154,7 @@ impl Runner {
 
     /// Asks the API who the key belongs to (remembered per key, for offline starts), tells the
     /// outbox, then the console: `MeLoaded` decides whether the sender may start.
-    fn load_user(&self, configured: Option<String>) {
+    pub(super) fn load_user(&self, configured: Option<String>) {
         let (client, tx, outbox) = (self.client.clone(), self.tx.clone(), self.outbox.clone());
         tokio::spawn(async move {
             let me_key = format!("me:{}", outbox.identity().key_fp);
@@ -462,7 +209,7 @@ impl Runner {
         });
     }
 
-    fn run(&self, effect: Effect) {
+    pub(super) fn run(&self, effect: Effect) {
         match effect {
             Effect::Copy(text) => {
                 // Between frames, straight to the terminal: it (or tmux, with set-clipboard)
@@ -776,6 +523,15 @@ impl Runner {
                     });
                 });
             }
+            Effect::DeleteDraftIf { key, text } => {
+                {
+                    let mut pending = lock_drafts(&self.drafts);
+                    if pending.get(&key).is_some_and(|(t, _)| *t == text) {
+                        pending.remove(&key);
+                    }
+                }
+                self.outbox.delete_draft_if(&key, &text);
+            }
             Effect::DeleteDraft { key } => {
                 lock_drafts(&self.drafts).remove(&key);
                 self.outbox.delete_draft(&key);
@@ -791,137 +547,5 @@ impl Runner {
             let _ = tx.send(Action::QueuePartial { cases });
         };
         self.client.queue_with(&first).await
-    }
-}
-
-/// The OSC 52 sequence that puts `text` on the clipboard ("c"), base64 as the spec wants.
-/// Control characters in `text` are removed first: it must not smuggle a sequence of its own.
-pub fn osc52(text: &str) -> String {
-    use base64::Engine as _;
-    let text: String = text.chars().filter(|c| !c.is_control()).collect();
-    format!(
-        "\x1b]52;c;{}\x07",
-        base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
-    )
-}
-
-/// The bytes that ring the bell and raise a desktop notification (OSC 9 or OSC 777) with
-/// `text`. Inside tmux the notification is wrapped for passthrough (tmux needs
-/// `allow-passthrough on`). Control characters are removed from `text`, and `;` too for
-/// OSC 777, whose fields it separates.
-pub fn notification(
-    text: &str,
-    bell: bool,
-    desktop: crate::app::power::Desktop,
-    tmux: bool,
-) -> String {
-    use crate::app::power::Desktop;
-    let text: String = text.chars().filter(|c| !c.is_control()).collect();
-    let seq = match desktop {
-        Desktop::Osc9 => format!("\x1b]9;{text}\x07"),
-        Desktop::Osc777 => format!("\x1b]777;notify;docket;{}\x07", text.replace(';', ",")),
-        Desktop::None => String::new(),
-    };
-    let seq = if tmux && !seq.is_empty() {
-        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
-    } else {
-        seq
-    };
-    format!("{}{seq}", if bell { "\x07" } else { "" })
-}
-
-/// Opens a URL with the desktop's opener when there is a desktop; over SSH there usually is
-/// not, and the URL is already on screen and on the clipboard. The opener's own output never
-/// reaches the console's terminal.
-fn open_url(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        Some("open")
-    } else if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
-    {
-        Some("xdg-open")
-    } else {
-        None
-    };
-    if let Some(cmd) = opener {
-        let _ = std::process::Command::new(cmd)
-            .arg(url)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
-    }
-}
-
-/// SIGTERM and SIGHUP end the console cleanly (the guard restores the terminal).
-struct Signals {
-    #[cfg(unix)]
-    term: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    hup: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    fn new() -> Result<Self> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Signals {
-                term: signal(SignalKind::terminate())?,
-                hup: signal(SignalKind::hangup())?,
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(Signals {})
-    }
-
-    async fn recv(&mut self) {
-        #[cfg(unix)]
-        tokio::select! {
-            _ = self.term.recv() => {}
-            _ = self.hup.recv() => {}
-        }
-        #[cfg(not(unix))]
-        std::future::pending::<()>().await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use base64::Engine as _;
-
-    #[test]
-    fn osc52_is_well_formed_and_carries_the_text() {
-        let seq = osc52("CAS-000123 Müller");
-        let body = seq
-            .strip_prefix("\x1b]52;c;")
-            .and_then(|r| r.strip_suffix('\x07'))
-            .expect("ESC ] 52 ; c ; <base64> BEL");
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .unwrap();
-        assert_eq!(String::from_utf8(decoded).unwrap(), "CAS-000123 Müller");
-        // Text cannot end the sequence early or start one of its own.
-        let sneaky = osc52("a\x07\x1b]52;c;evil\x07b");
-        assert_eq!(sneaky.matches('\x07').count(), 1);
-        assert_eq!(sneaky.matches('\x1b').count(), 1);
-    }
-
-    #[test]
-    fn notifications_ring_and_notify_and_pass_through_tmux() {
-        use crate::app::power::Desktop;
-        assert_eq!(
-            notification("2 new; look", true, Desktop::Osc9, false),
-            "\x07\x1b]9;2 new; look\x07"
-        );
-        assert_eq!(
-            notification("2 new; look\x1b[2J", false, Desktop::Osc777, false),
-            "\x1b]777;notify;docket;2 new, look[2J\x07"
-        );
-        assert_eq!(notification("x", true, Desktop::None, true), "\x07");
-        assert_eq!(
-            notification("x", false, Desktop::Osc9, true),
-            "\x1bPtmux;\x1b\x1b]9;x\x07\x1b\\"
-        );
     }
 }
