@@ -1376,26 +1376,41 @@ async fn a_review_queued_with_another_key_is_held_and_only_its_author_sends_it()
     assert_eq!(left[0].author.key_fp, lukas_fp);
 
     // Lukas's console sends it, as him.
-    let he = HomeEnv::of(&home);
-    let run = tokio::task::spawn_blocking({
-        let url = url.clone();
-        move || {
-            let mut c = Console::start_home(&url, &lukas, &["--poll-secs", "3600"], &he);
-            let screen = c.wait_until("his entry sent", Duration::from_secs(30), |s| {
-                s.contains("Lukas Brandt") && s.contains("✓ Sent from the outbox")
-            });
-            assert!(!screen.contains("held for"), "{screen}");
-            c.keys("q");
-            assert!(c.wait_exit().success());
-        }
-    })
-    .await;
-    rethrow(run);
+    sends_what_waits(&url, &lukas, &home, "Lukas Brandt", "held for").await;
     assert_eq!(
         actors(&env, &his, "ALERT_ACKNOWLEDGED").await,
         ["usr_lukas"]
     );
     assert!(home.outbox(&label).entries().unwrap().is_empty());
+}
+
+/// Starts a console in `home` with `key` (the user `name`), waits until the outbox sent what
+/// waited there, checks `absent` is not on screen, and quits.
+async fn sends_what_waits(
+    url: &str,
+    key: &str,
+    home: &common::cli::Home,
+    name: &str,
+    absent: &str,
+) {
+    let he = HomeEnv::of(home);
+    let (url, key, name, absent) = (
+        url.to_string(),
+        key.to_string(),
+        name.to_string(),
+        absent.to_string(),
+    );
+    let run = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start_home(&url, &key, &["--poll-secs", "3600"], &he);
+        let screen = c.wait_until("the waiting entry sent", Duration::from_secs(30), |s| {
+            s.contains(&name) && s.contains("✓ Sent from the outbox")
+        });
+        assert!(!screen.contains(&absent), "{screen}");
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    })
+    .await;
+    rethrow(run);
 }
 
 /// Issue 11: `--read-only` with one of the key's own reviews pending shows the count and
@@ -1468,21 +1483,7 @@ async fn read_only_shows_its_own_pending_review_and_sends_nothing() {
     );
 
     // A normal start sends it.
-    let he = HomeEnv::of(&home);
-    let run = tokio::task::spawn_blocking({
-        let url = url.clone();
-        move || {
-            let mut c = Console::start_home(&url, &amara, &["--poll-secs", "3600"], &he);
-            let screen = c.wait_until("the entry sent", Duration::from_secs(30), |s| {
-                s.contains("Amara Okafor") && s.contains("✓ Sent from the outbox")
-            });
-            assert!(!screen.contains("read-only"), "{screen}");
-            c.keys("q");
-            assert!(c.wait_exit().success());
-        }
-    })
-    .await;
-    rethrow(run);
+    sends_what_waits(&url, &amara, &home, "Amara Okafor", "read-only").await;
     assert_eq!(
         actors(&env, &alert, "ALERT_ACKNOWLEDGED").await,
         ["usr_amara"]
