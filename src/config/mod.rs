@@ -1,0 +1,213 @@
+//! The config file: profiles (where and as whom to connect), views, theme and keymap changes.
+//!
+//! TOML in the platform config dir (`~/.config/docket/config.toml` on Linux), or `--config`.
+//! A bad file is reported with its path, the line, and what was expected.
+//!
+//! Here: the file's shape, [`parse`] and [`load`]. `profile` is one API to connect
+//! to, `secrets` where its key comes from, `keymap` the file's key changes, `validate`
+//! everything checked before the console starts, `example` what `docket config init` writes.
+
+mod example;
+mod keymap;
+mod profile;
+mod secrets;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::app::queue::{Quick, View};
+
+pub use example::EXAMPLE;
+pub use keymap::keymap_of;
+pub use profile::Profile;
+use profile::vendor_named;
+pub use secrets::{KeySource, api_key, readable_by_others, secret};
+pub use validate::{Place, Problem, Selection, validate};
+
+/// A config problem: where, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    pub default_profile: Option<String>,
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+    /// Context (`normal`, `queue`, `detail`, `alerts`) → key → command name or `"none"`.
+    #[serde(default)]
+    pub keymap: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
+    #[serde(default)]
+    pub views: Vec<ViewSpec>,
+    /// Canned rationales, inserted in the editor with Ctrl-T.
+    #[serde(default)]
+    pub snippets: Vec<SnippetSpec>,
+    /// The bell and desktop notifications for new Critical or breached cases; off when absent.
+    pub notify: Option<crate::app::power::Notify>,
+}
+
+/// A canned rationale: `{case}`, `{entity}`, `{category}`, `{score}` and `{me}` are filled in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnippetSpec {
+    pub name: String,
+    pub text: String,
+}
+
+impl From<&SnippetSpec> for crate::app::flow::Snippet {
+    fn from(s: &SnippetSpec) -> Self {
+        crate::app::flow::Snippet {
+            name: s.name.clone(),
+            text: s.text.clone(),
+        }
+    }
+}
+
+/// A saved view: a name and its quick filters.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewSpec {
+    pub name: String,
+    #[serde(default)]
+    pub mine: bool,
+    #[serde(default)]
+    pub unassigned: bool,
+    #[serde(default)]
+    pub breached: bool,
+    #[serde(default)]
+    pub high_risk: bool,
+    #[serde(default)]
+    pub closed: bool,
+}
+
+impl From<&ViewSpec> for View {
+    fn from(v: &ViewSpec) -> View {
+        View {
+            name: v.name.clone(),
+            quick: Quick {
+                mine: v.mine,
+                unassigned: v.unassigned,
+                breached: v.breached,
+                high_risk: v.high_risk,
+                closed: v.closed,
+            },
+        }
+    }
+}
+
+/// The default location of the config file.
+pub fn default_path() -> Option<PathBuf> {
+    use etcetera::app_strategy::{AppStrategy, AppStrategyArgs, choose_app_strategy};
+    choose_app_strategy(AppStrategyArgs {
+        top_level_domain: "dev".into(),
+        author: "docket".into(),
+        app_name: "docket".into(),
+    })
+    .ok()
+    .map(|s| s.config_dir().join("config.toml"))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Parses a config file's text; `path` is only for messages.
+pub fn parse(path: &Path, text: &str) -> Result<File, ConfigError> {
+    let file: File = toml::from_str(text).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        line: e.span().map(|s| line_of(text, s.start)),
+        message: e.message().trim().to_string(),
+    })?;
+    // Check what serde cannot: providers, key names, command names.
+    let err = |offset: usize, message: String| ConfigError {
+        path: path.to_path_buf(),
+        line: Some(line_of(text, offset)),
+        message,
+    };
+    for p in file.profiles.values() {
+        if let Some(pv) = &p.provider
+            && vendor_named(pv.get_ref()).is_none()
+        {
+            return Err(err(
+                pv.span().start,
+                format!(
+                    "unknown provider {:?}; expected one of: {}",
+                    pv.get_ref(),
+                    crate::provider::Vendor::ALL
+                        .iter()
+                        .map(|(n, _)| format!("\"{n}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    keymap_of(&file, text, path)?;
+    Ok(file)
+}
+
+/// Reads the config file at `path`; a missing file is an empty config.
+pub fn load(path: &Path) -> Result<(File, String), ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((parse(path, &text)?, text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((File::default(), String::new())),
+        Err(e) => Err(ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            message: format!("cannot read: {e}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("config.toml")
+    }
+
+    #[test]
+    fn errors_name_the_line_and_what_was_expected() {
+        let text =
+            "theme = \"dark\"\n\n[profiles.x]\nbase_url = \"http://h\"\npoll_secs = \"soon\"\n";
+        let e = parse(p(), text).unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        assert!(e.to_string().starts_with("config.toml:5:"), "{e}");
+
+        let e = parse(p(), "[profiles.x]\nbase_urll = \"h\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("base_urll"), "{e}");
+
+        let e = parse(p(), "[keymap.normal]\n\"j\" = \"dwn\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("unknown command \"dwn\""), "{e}");
+
+        let e = parse(p(), "[keymap.sidebar]\n\"j\" = \"down\"\n").unwrap_err();
+        assert!(e.message.contains("unknown keymap context"), "{e}");
+
+        let e = parse(p(), "[profiles.x]\nprovider = \"onfido\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("\"persona\""), "{e}");
+        let e = parse(
+            p(),
+            "[profiles.x]\nprovider = \"persona\"\n[profiles.x.persona]\nstatus = 1\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+
+        let e = parse(p(), "theme = \n").unwrap_err();
+        assert_eq!(e.line, Some(1), "{e}");
+    }
+}
