@@ -182,7 +182,7 @@ fn approve_an_alert_with_a_rationale() {
             Effect::LoadCase("cas_1".into())
         ]
     );
-    assert!(s.flash.as_deref().unwrap().contains("now Resolved"));
+    assert!(s.ui.flash.as_deref().unwrap().contains("now Resolved"));
 }
 
 #[test]
@@ -230,7 +230,7 @@ fn marked_alerts_resolve_together_and_conditions_are_required() {
     key(&mut s, KeyCode::Char(' '));
     key(&mut s, KeyCode::Char('j'));
     key(&mut s, KeyCode::Char(' ')); // a settled alert cannot be marked
-    assert!(s.flash.as_deref().unwrap().contains("already settled"));
+    assert!(s.ui.flash.as_deref().unwrap().contains("already settled"));
     assert_eq!(s.detail.as_ref().unwrap().marked.len(), 2);
     key(&mut s, KeyCode::Char('w'));
     let FlowKind::Resolve { tokens, .. } = &s.flow.as_ref().unwrap().kind else {
@@ -356,15 +356,15 @@ fn closing_lists_exactly_what_is_missing_instead_of_sending() {
 #[test]
 fn read_only_and_missing_preconditions_say_why() {
     let mut s = two_open();
-    s.read_only = true;
+    s.data.read_only = true;
     key(&mut s, KeyCode::Char('a'));
     assert!(s.flow.is_none());
-    assert!(s.flash.as_deref().unwrap().contains("Read-only"));
+    assert!(s.ui.flash.as_deref().unwrap().contains("Read-only"));
 
     let mut s = two_open();
     key(&mut s, KeyCode::Char('V'));
     assert!(s.flow.is_none());
-    assert!(s.flash.as_deref().unwrap().contains("no pending review"));
+    assert!(s.ui.flash.as_deref().unwrap().contains("no pending review"));
 
     // Assign to me: one choice, no text.
     key(&mut s, KeyCode::Char('m'));
@@ -378,7 +378,7 @@ fn read_only_and_missing_preconditions_say_why() {
 /// Opens a flow by key and walks it to its submission; returns the submission.
 fn walk(s: &mut State, open: char, pick_down: usize, text: Option<&str>) -> Submission {
     key(s, KeyCode::Char(open));
-    assert!(s.flow.is_some(), "no drawer for {open:?}: {:?}", s.flash);
+    assert!(s.flow.is_some(), "no drawer for {open:?}: {:?}", s.ui.flash);
     if *step(s) == Step::Pick {
         for _ in 0..pick_down {
             key(s, KeyCode::Char('j'));
@@ -513,7 +513,7 @@ fn a_closed_case_takes_only_comments_and_more_than_fifty_alerts_say_how_they_are
     );
     key(&mut s, KeyCode::Char('s'));
     assert!(s.flow.is_none());
-    assert!(s.flash.as_deref().unwrap().contains("is closed"));
+    assert!(s.ui.flash.as_deref().unwrap().contains("is closed"));
     assert!(matches!(
         walk(&mut s, 'n', 0, Some("Post-closure note")),
         Submission::Comment { .. }
@@ -559,7 +559,7 @@ fn drafts_are_saved_as_typed_kept_on_cancel_and_restored() {
     typed(&mut s, "ame only");
     key(&mut s, KeyCode::Esc);
     assert!(s.flow.is_none());
-    assert!(s.flash.as_deref().unwrap().contains("Draft kept"));
+    assert!(s.ui.flash.as_deref().unwrap().contains("Draft kept"));
 
     // After a crash, the runtime hands the saved drafts back; reopening the flow restores it.
     update(
@@ -572,7 +572,7 @@ fn drafts_are_saved_as_typed_kept_on_cancel_and_restored() {
     );
     key(&mut s, KeyCode::Char('a'));
     assert_eq!(s.flow.as_ref().unwrap().body(), "Name only");
-    assert!(s.flash.as_deref().unwrap().contains("Draft restored"));
+    assert!(s.ui.flash.as_deref().unwrap().contains("Draft restored"));
     // A different action on the same alert starts blank.
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Char('x'));
@@ -641,18 +641,18 @@ fn quitting_with_pending_reviews_asks_first() {
     );
     key(&mut s, KeyCode::Esc); // back to the queue
     key(&mut s, KeyCode::Char('q'));
-    assert!(!s.should_quit);
+    assert!(!s.ui.should_quit);
     assert!(
-        s.flash
+        s.ui.flash
             .as_deref()
             .unwrap()
             .contains("2 review(s) not sent yet")
     );
     key(&mut s, KeyCode::Char('j'));
-    assert!(!s.should_quit, "any other key stays");
+    assert!(!s.ui.should_quit, "any other key stays");
     key(&mut s, KeyCode::Char('q'));
     key(&mut s, KeyCode::Char('q'));
-    assert!(s.should_quit);
+    assert!(s.ui.should_quit);
 }
 
 #[test]
@@ -758,7 +758,7 @@ fn the_outbox_view_resends_edits_and_discards() {
     ];
     update(&mut s, Action::OutboxEntries(rows));
     ctrl(&mut s, 'o');
-    assert_eq!(s.mode, Mode::Outbox);
+    assert_eq!(s.ui.mode, Mode::Outbox);
     assert_eq!(
         key(&mut s, KeyCode::Char('s')),
         [Effect::ResendEntry {
@@ -778,7 +778,7 @@ fn the_outbox_view_resends_edits_and_discards() {
     // Edit the refused one: its text comes back in a drawer, and sending goes to the same entry.
     key(&mut s, KeyCode::Char('k'));
     key(&mut s, KeyCode::Char('e'));
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.ui.mode, Mode::Normal);
     assert_eq!(s.flow.as_ref().unwrap().body(), "First try");
     typed(&mut s, ", corrected");
     ctrl(&mut s, 's');
@@ -841,7 +841,7 @@ fn a_paste_lands_in_the_editor_as_text_and_is_saved_as_a_draft() {
         "{effects:?}"
     );
     // A paste is never a command: 'q' in it did not quit.
-    assert!(!s.should_quit);
+    assert!(!s.ui.should_quit);
 }
 
 #[test]
@@ -849,7 +849,7 @@ fn a_paste_into_the_filter_is_one_line_and_outside_an_editor_does_nothing() {
     let mut s = two_open();
     // No editor and no filter: ignored, not read as keys.
     assert!(update(&mut s, Action::Paste("qqq".into())).is_empty());
-    assert!(!s.should_quit);
+    assert!(!s.ui.should_quit);
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Char('/'));
     update(&mut s, Action::Paste("CAS-\x1b[31m000001\nextra".into()));
@@ -874,7 +874,7 @@ fn amiqus_like() -> docket::provider::Capabilities {
 #[test]
 fn what_a_vendor_cannot_do_is_refused_with_the_reason_and_never_sent() {
     let mut s = two_open();
-    s.caps = amiqus_like();
+    s.settings.caps = amiqus_like();
     for (k, why) in [
         ('s', "Amiqus ID's API cannot change a case's status"),
         ('m', "Amiqus ID's API cannot assign cases"),
@@ -893,7 +893,11 @@ fn what_a_vendor_cannot_do_is_refused_with_the_reason_and_never_sent() {
         let effects = key(&mut s, KeyCode::Char(k));
         assert!(effects.is_empty(), "{k}: {effects:?}");
         assert!(s.flow.is_none(), "{k} opened a drawer");
-        assert_eq!(s.flash.as_deref(), Some(format!("{why}.").as_str()), "{k}");
+        assert_eq!(
+            s.ui.flash.as_deref(),
+            Some(format!("{why}.").as_str()),
+            "{k}"
+        );
     }
     // What it can do still works: approve an alert with a rationale.
     key(&mut s, KeyCode::Char('a'));
@@ -905,7 +909,7 @@ fn tabs_a_vendor_has_no_data_for_are_skipped() {
     let mut s = two_open();
     let mut caps = amiqus_like();
     caps.entities = false;
-    s.caps = caps;
+    s.settings.caps = caps;
     assert_eq!(
         s.tabs(),
         [Tab::Summary, Tab::Alerts, Tab::Checks, Tab::Activity]
@@ -925,7 +929,7 @@ fn tabs_a_vendor_has_no_data_for_are_skipped() {
 fn a_vendor_close_skips_zenoo_preconditions_and_says_the_summary_stays_local() {
     // Open alerts and an unapproved risk would block a Zenoo close; Amiqus has its own rules.
     let mut s = two_open();
-    s.caps = amiqus_like();
+    s.settings.caps = amiqus_like();
     key(&mut s, KeyCode::Char('C'));
     assert_eq!(*step(&s), Step::Pick);
     let note = s.flow.as_ref().unwrap().note.clone().unwrap();
@@ -950,7 +954,7 @@ fn vendor_statuses_are_offered_by_name() {
     let mut caps = Capabilities::none(Vendor::Persona);
     caps.change_status = true;
     caps.vendor_statuses = vec!["Open".into(), "In Progress".into(), "Needs Info".into()];
-    s.caps = caps;
+    s.settings.caps = caps;
     key(&mut s, KeyCode::Char('s'));
     let labels: Vec<String> = s
         .flow
@@ -1026,16 +1030,16 @@ fn pull_next_assigns_the_most_urgent_unassigned_case_to_me_and_opens_it() {
     assert_eq!(*step(&s), Step::Submitting);
     // Read-only: nothing happens but a reason.
     let mut ro = queue_of_four();
-    ro.read_only = true;
+    ro.data.read_only = true;
     assert!(key(&mut ro, KeyCode::Char('P')).is_empty());
-    assert!(ro.flash.as_deref().unwrap().contains("Read-only"));
+    assert!(ro.ui.flash.as_deref().unwrap().contains("Read-only"));
 }
 
 #[test]
 fn the_palette_finds_a_command_runs_it_and_lists_it_first_next_time() {
     let mut s = two_open();
     key(&mut s, KeyCode::Char(':'));
-    assert_eq!(s.mode, docket::app::state::Mode::Palette);
+    assert_eq!(s.ui.mode, docket::app::state::Mode::Palette);
     let all = docket::app::power::palette_items(&s);
     assert!(all.iter().any(|i| i.label == "close case" && i.keys == "C"));
     assert!(!all.iter().any(|i| i.label == "palette"));
@@ -1043,17 +1047,17 @@ fn the_palette_finds_a_command_runs_it_and_lists_it_first_next_time() {
     let found = docket::app::power::palette_items(&s);
     assert_eq!(found[0].label, "close case", "{found:?}");
     key(&mut s, KeyCode::Enter);
-    assert_eq!(s.mode, docket::app::state::Mode::Normal);
+    assert_eq!(s.ui.mode, docket::app::state::Mode::Normal);
     assert_eq!(s.flow.as_ref().unwrap().kind, FlowKind::Close);
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Char(':'));
     assert_eq!(docket::app::power::palette_items(&s)[0].label, "close case");
     key(&mut s, KeyCode::Esc);
-    assert!(s.palette.is_none());
+    assert!(s.ui.palette.is_none());
 
     // Read-only hides every write; a vendor's missing actions are not offered either.
     let mut ro = two_open();
-    ro.read_only = true;
+    ro.data.read_only = true;
     key(&mut ro, KeyCode::Char(':'));
     let labels: Vec<String> = docket::app::power::palette_items(&ro)
         .into_iter()
@@ -1062,7 +1066,7 @@ fn the_palette_finds_a_command_runs_it_and_lists_it_first_next_time() {
     assert!(labels.contains(&"refresh".to_string()));
     assert!(!labels.contains(&"close case".to_string()), "{labels:?}");
     let mut vendor = two_open();
-    vendor.caps = amiqus_like();
+    vendor.settings.caps = amiqus_like();
     key(&mut vendor, KeyCode::Char(':'));
     let labels: Vec<String> = docket::app::power::palette_items(&vendor)
         .into_iter()
@@ -1076,7 +1080,7 @@ fn the_palette_finds_a_command_runs_it_and_lists_it_first_next_time() {
 fn a_snippet_is_found_by_typing_and_inserted_with_its_placeholders_filled() {
     use docket::app::flow::Snippet;
     let mut s = two_open();
-    s.snippets = vec![
+    s.settings.snippets = vec![
         Snippet {
             name: "Name-only match".into(),
             text: "Name-only {category} hit on {entity} ({score}%), {case}; {me}. {nope}".into(),
@@ -1117,8 +1121,8 @@ fn copy_and_open_ask_the_runtime_and_say_what_they_did() {
     );
     // No template: the reason, nothing copied.
     assert!(ctrl(&mut s, 'y').is_empty());
-    assert!(s.flash.as_deref().unwrap().contains("dashboard_url"));
-    s.dashboard_urls.insert(
+    assert!(s.ui.flash.as_deref().unwrap().contains("dashboard_url"));
+    s.settings.dashboard_urls.insert(
         String::new(),
         "https://app.example/cases/{token}?n={name}".into(),
     );
@@ -1136,7 +1140,7 @@ fn a_new_critical_case_in_a_watched_view_notifies_once_and_not_at_start() {
     use docket::domain::Priority;
     let now = Timestamp::from_second(NOW).unwrap();
     let mut s = State::new("sandbox", now);
-    s.notify = Some(Notify {
+    s.settings.notify = Some(Notify {
         views: vec!["Open".into()],
         bell: true,
         desktop: Desktop::Osc777,
@@ -1164,13 +1168,13 @@ fn a_new_critical_case_in_a_watched_view_notifies_once_and_not_at_start() {
 #[test]
 fn the_status_bar_counts_reviews_and_their_median_time() {
     let mut s = two_open();
-    s.stats.today = 2;
+    s.data.stats.today = 2;
     key(&mut s, KeyCode::Char('n'));
     typed(&mut s, "Noted.");
     ctrl(&mut s, 's');
     key(&mut s, KeyCode::Enter);
     let flow = s.flow.as_ref().unwrap().id;
-    s.now = Timestamp::from_second(NOW + 130).unwrap();
+    s.data.now = Timestamp::from_second(NOW + 130).unwrap();
     update(
         &mut s,
         Action::Submitted {
@@ -1181,8 +1185,8 @@ fn the_status_bar_counts_reviews_and_their_median_time() {
     // The count comes from the local audit log, which the runtime reads when a review lands
     // (from a drawer or from the outbox alike).
     update(&mut s, Action::Today(3));
-    assert_eq!(s.stats.today, 3);
-    assert_eq!(s.stats.line().unwrap(), "3 today · ~2m10s each");
+    assert_eq!(s.data.stats.today, 3);
+    assert_eq!(s.data.stats.line().unwrap(), "3 today · ~2m10s each");
 }
 
 #[test]
@@ -1194,7 +1198,7 @@ fn marked_cases_are_assigned_together_with_a_result_per_case() {
     key(&mut s, KeyCode::Char('j'));
     key(&mut s, KeyCode::Char('j'));
     key(&mut s, KeyCode::Char('M'));
-    assert_eq!(s.queue_marks.len(), 3);
+    assert_eq!(s.ui.queue_marks.len(), 3);
     key(&mut s, KeyCode::Char('m'));
     let f = s.flow.as_ref().unwrap();
     assert!(matches!(&f.kind, FlowKind::Bulk { cases, .. } if cases.len() == 3));
@@ -1252,8 +1256,13 @@ fn marked_cases_are_assigned_together_with_a_result_per_case() {
     assert_eq!(effects, [Effect::LoadQueue]);
     let f = s.flow.as_ref().unwrap();
     assert!(matches!(&f.bulk[1].result, Some(Err(e)) if e.contains("INVALID_TRANSITION")));
-    assert!(s.flash.as_deref().unwrap().contains("2 landed, 1 refused"));
-    assert!(s.queue_marks.is_empty());
+    assert!(
+        s.ui.flash
+            .as_deref()
+            .unwrap()
+            .contains("2 landed, 1 refused")
+    );
+    assert!(s.ui.queue_marks.is_empty());
     // The drawer stays to show the results; Esc closes it.
     key(&mut s, KeyCode::Esc);
     assert!(s.flow.is_none());

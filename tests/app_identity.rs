@@ -148,7 +148,7 @@ fn the_sender_starts_only_once_the_key_is_known_to_write() {
 
     // --read-only: nothing is ever sent, whatever waits.
     let mut s = State::new("sandbox", now());
-    s.read_only = true;
+    s.data.read_only = true;
     let me = user("usr_me", "Me", "analyst");
     assert!(update(&mut s, Action::MeLoaded(Some(me))).is_empty());
 
@@ -157,21 +157,21 @@ fn the_sender_starts_only_once_the_key_is_known_to_write() {
     let mut auditor = user("usr_ines", "Ines Auditor", "auditor");
     auditor.can_write = false;
     assert!(update(&mut s, Action::MeLoaded(Some(auditor))).is_empty());
-    assert!(s.read_only);
-    let why = s.read_only_why.clone().unwrap();
+    assert!(s.data.read_only);
+    let why = s.data.read_only_why.clone().unwrap();
     assert!(
         why.contains("auditor") && why.contains("cannot write"),
         "{why}"
     );
     key(&mut s, KeyCode::Char('a'));
     assert!(s.flow.is_none());
-    assert!(s.flash.as_deref().unwrap().contains("cannot write"));
+    assert!(s.ui.flash.as_deref().unwrap().contains("cannot write"));
     // Nor from the outbox view.
     update(
         &mut s,
         Action::OutboxEntries(vec![row(4, decline("alt_1"), true)]),
     );
-    s.mode = Mode::Outbox;
+    s.ui.mode = Mode::Outbox;
     assert!(key(&mut s, KeyCode::Char('s')).is_empty());
     assert!(key(&mut s, KeyCode::Char('e')).is_empty() && s.flow.is_none());
 }
@@ -478,9 +478,9 @@ fn a_refused_key_stops_and_points_to_doctor() {
         retry_after: None,
     };
     update(&mut s, Action::QueueFailed(refused));
-    assert!(s.key_refused.is_some());
-    assert!(s.flash.as_deref().unwrap().contains("docket doctor"));
-    assert!(matches!(s.connection, Connection::Failed(ref e) if e.is_key_refused()));
+    assert!(s.data.key_refused.is_some());
+    assert!(s.ui.flash.as_deref().unwrap().contains("docket doctor"));
+    assert!(matches!(s.data.connection, Connection::Failed(ref e) if e.is_key_refused()));
     // Nothing is sent either.
     let me = user("usr_me", "Me", "analyst");
     assert!(update(&mut s, Action::MeLoaded(Some(me))).is_empty());
@@ -500,8 +500,8 @@ fn the_api_answering_the_outbox_ends_offline_at_once() {
     );
     update(&mut s, Action::RetryScheduled { secs: 27 });
     assert_eq!(update(&mut s, Action::ApiAnswered), [Effect::LoadQueue]);
-    assert_eq!(s.connection, Connection::Connecting);
-    assert!(s.retry_at.is_none());
+    assert_eq!(s.data.connection, Connection::Connecting);
+    assert!(s.data.retry_at.is_none());
 }
 
 #[test]

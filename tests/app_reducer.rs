@@ -139,7 +139,7 @@ fn the_selection_follows_its_case_across_a_refresh() {
 fn slash_filters_fuzzily_and_escape_clears() {
     let mut s = state_with(sample());
     key(&mut s, KeyCode::Char('/'));
-    assert_eq!(s.mode, Mode::Filter);
+    assert_eq!(s.ui.mode, Mode::Filter);
     typed(&mut s, "chr");
     assert_eq!(names(&s), ["Charlie"]);
     assert_eq!(selected(&s), "Charlie");
@@ -149,7 +149,7 @@ fn slash_filters_fuzzily_and_escape_clears() {
     typed(&mut s, "hold");
     assert_eq!(names(&s).len(), 4, "the primary entity is searched too");
     key(&mut s, KeyCode::Enter);
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.ui.mode, Mode::Normal);
     assert_eq!(s.queue.filter, "hold");
     key(&mut s, KeyCode::Char('/'));
     key(&mut s, KeyCode::Esc);
@@ -158,7 +158,7 @@ fn slash_filters_fuzzily_and_escape_clears() {
     // In filter mode, q is text, not quit.
     key(&mut s, KeyCode::Char('/'));
     typed(&mut s, "q");
-    assert!(!s.should_quit);
+    assert!(!s.ui.should_quit);
 }
 
 #[test]
@@ -199,7 +199,7 @@ fn enter_opens_the_case_and_loads_its_alerts() {
     let mut s = state_with(sample());
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(effects, [Effect::LoadCase("cas_b".into())]);
-    assert_eq!(s.focus, Focus::Detail);
+    assert_eq!(s.ui.focus, Focus::Detail);
     assert_eq!(s.detail.as_ref().unwrap().alerts, Loadable::Loading);
     // A late answer for another case is ignored.
     update(
@@ -226,7 +226,7 @@ fn enter_opens_the_case_and_loads_its_alerts() {
     key(&mut s, KeyCode::Char('j'));
     assert_eq!(selected(&s), "Bravo");
     key(&mut s, KeyCode::Esc);
-    assert_eq!(s.focus, Focus::Queue);
+    assert_eq!(s.ui.focus, Focus::Queue);
     key(&mut s, KeyCode::Esc);
     assert!(s.detail.is_none());
     // Refresh reloads the queue (and the open case's alerts).
@@ -241,21 +241,21 @@ fn enter_opens_the_case_and_loads_its_alerts() {
 fn help_and_quit() {
     let mut s = state_with(sample());
     key(&mut s, KeyCode::Char('?'));
-    assert_eq!(s.mode, Mode::Help);
+    assert_eq!(s.ui.mode, Mode::Help);
     key(&mut s, KeyCode::Char('j'));
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.ui.mode, Mode::Normal);
     assert_eq!(
         selected(&s),
         "Bravo",
         "the key that closed help did nothing else"
     );
     key(&mut s, KeyCode::Char('q'));
-    assert!(s.should_quit);
+    assert!(s.ui.should_quit);
     let mut s = state_with(vec![]);
     update(
         &mut s,
         Action::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
     );
-    assert!(s.should_quit);
+    assert!(s.ui.should_quit);
     assert!(s.queue.selected.is_none());
 }

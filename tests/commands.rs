@@ -14,7 +14,7 @@ use docket::domain::{AlertStatus, AssessmentStatus, CaseStatus, RiskTier};
 /// A case open with its alerts loaded: every command has something to act on.
 fn open_case(read_only: bool) -> State {
     let mut s = State::new("sandbox", now());
-    s.read_only = read_only;
+    s.data.read_only = read_only;
     update(
         &mut s,
         Action::MeLoaded(Some(user("usr_me", "Me", "analyst"))),

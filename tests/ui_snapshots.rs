@@ -243,7 +243,7 @@ fn loading() {
 #[test]
 fn load_failed() {
     let mut s = State::new("prod", Timestamp::from_second(NOW).unwrap());
-    s.connection = Connection::Failed(ProviderError::Api {
+    s.data.connection = Connection::Failed(ProviderError::Api {
         status: 401,
         code: "UNAUTHORIZED".into(),
         message: "Invalid API key.".into(),
@@ -278,7 +278,7 @@ fn queue_filtering() {
             )),
         );
     }
-    assert_eq!(s.mode, Mode::Filter);
+    assert_eq!(s.ui.mode, Mode::Filter);
     both("queue_filtering", &s);
 }
 
@@ -287,7 +287,7 @@ fn detail_summary_and_alerts() {
     let mut s = loaded();
     update(&mut s, Action::Command(docket::app::update::Command::Down));
     update(&mut s, Action::Command(docket::app::update::Command::Open));
-    assert_eq!(s.focus, Focus::Detail);
+    assert_eq!(s.ui.focus, Focus::Detail);
     both("detail_loading", &s);
     update(
         &mut s,
@@ -582,10 +582,10 @@ fn review_drawer() {
 #[test]
 fn help() {
     let mut s = loaded();
-    s.mode = Mode::Help;
+    s.ui.mode = Mode::Help;
     both("help", &s);
     // Read-only: the write actions are not offered.
-    s.read_only = true;
+    s.data.read_only = true;
     let screen = draw(&s, 160, 48);
     assert!(
         !screen.contains("approve risk") && screen.contains("read-only"),
@@ -646,7 +646,7 @@ fn outbox_view() {
             case: None,
         },
     ]));
-    s.mode = Mode::Outbox;
+    s.ui.mode = Mode::Outbox;
     both("outbox", &s);
 }
 
@@ -669,7 +669,7 @@ fn no_size_panics() {
     );
     states.push(open);
     let mut help = loaded();
-    help.mode = Mode::Help;
+    help.ui.mode = Mode::Help;
     states.push(help);
     for s in &states {
         // Every small size (where layouts run out of room), then a grid up to 200x60.
@@ -701,7 +701,7 @@ fn merged_queue_and_a_vendor_case() {
     amiqus.checks = true;
     amiqus.entities = true;
     amiqus.close = true;
-    s.source_caps = [
+    s.settings.source_caps = [
         ("zenoo-eu".to_string(), Capabilities::all(Vendor::Zenoo)),
         ("amiqus".to_string(), amiqus),
     ]
@@ -757,7 +757,7 @@ fn power_user_views() {
 
     // The snippet picker over the editor.
     let mut s = loaded();
-    s.snippets = vec![
+    s.settings.snippets = vec![
         docket::app::flow::Snippet {
             name: "Name-only match".into(),
             text: "Name-only match on {entity}; reviewed by {me}.".into(),

@@ -43,7 +43,7 @@ pub fn help_table(state: &State) -> Vec<(Vec<Command>, &'static str)> {
     // Whether the row being filled is shown (a row of writes is left out under read-only).
     let mut open = false;
     for spec in COMMANDS {
-        let shown = !(state.read_only && spec.writes);
+        let shown = !(state.data.read_only && spec.writes);
         if let Help::Row(words) = spec.help {
             open = shown;
             if shown {
@@ -66,7 +66,7 @@ pub fn help_rows(state: &State) -> Vec<(String, &'static str)> {
             let keys: Vec<String> = commands
                 .iter()
                 .map(|c| {
-                    let bound = state.keymap.keys_for(*c);
+                    let bound = state.settings.keymap.keys_for(*c);
                     if bound.is_empty() {
                         "—".to_string()
                     } else {
@@ -83,7 +83,7 @@ pub fn help_rows(state: &State) -> Vec<(String, &'static str)> {
 /// narrowed and ranked by the query when there is one.
 pub fn palette_items(state: &State) -> Vec<PaletteItem> {
     let case = current_case(state);
-    let caps = case.map_or(&state.caps, |c| state.caps_of(c));
+    let caps = case.map_or(&state.settings.caps, |c| state.caps_of(c));
     let open = state.detail.is_some();
     let available = |c: Command| {
         use super::command::Target;
@@ -91,7 +91,7 @@ pub fn palette_items(state: &State) -> Vec<PaletteItem> {
         c != Command::Palette
             // A mode's own keys (outbox view, filter, palette, editor) act in that mode only.
             && spec.context == super::keymap::Context::Normal
-            && !(state.read_only && spec.writes)
+            && !(state.data.read_only && spec.writes)
             && match spec.target {
                 Target::Anywhere => true,
                 Target::Alerts | Target::OpenCase => open,
@@ -102,9 +102,10 @@ pub fn palette_items(state: &State) -> Vec<PaletteItem> {
     let item = |c: Command| PaletteItem {
         command: c,
         label: keymap::name_of(c).replace('_', " "),
-        keys: state.keymap.keys_for(c).join(" "),
+        keys: state.settings.keymap.keys_for(c).join(" "),
     };
     let mut items: Vec<PaletteItem> = state
+        .ui
         .recent
         .iter()
         .copied()
@@ -113,11 +114,11 @@ pub fn palette_items(state: &State) -> Vec<PaletteItem> {
         .collect();
     for spec in COMMANDS {
         let c = spec.command;
-        if available(c) && !state.recent.contains(&c) {
+        if available(c) && !state.ui.recent.contains(&c) {
             items.push(item(c));
         }
     }
-    let Some(p) = &state.palette else {
+    let Some(p) = &state.ui.palette else {
         return items;
     };
     if p.query.trim().is_empty() {
@@ -148,8 +149,8 @@ pub fn palette_items(state: &State) -> Vec<PaletteItem> {
 
 /// Opens the palette.
 pub fn open_palette(state: &mut State) {
-    state.palette = Some(Palette::default());
-    state.mode = Mode::Palette;
+    state.ui.palette = Some(Palette::default());
+    state.ui.mode = Mode::Palette;
 }
 
 /// Remembers a command run from the palette or a key, most recent first.
@@ -160,9 +161,9 @@ pub fn remember(state: &mut State, c: Command) {
     ) {
         return;
     }
-    state.recent.retain(|x| *x != c);
-    state.recent.insert(0, c);
-    state.recent.truncate(RECENT);
+    state.ui.recent.retain(|x| *x != c);
+    state.ui.recent.insert(0, c);
+    state.ui.recent.truncate(RECENT);
 }
 
 /// The case a command would act on: the open one, else the one under the cursor.
@@ -202,20 +203,20 @@ pub fn next_to_pull(state: &State) -> Option<&Case> {
 /// assignment goes through the usual drawer machinery (conflict check, outbox), shown as a
 /// submission in flight.
 pub fn pull_next(state: &mut State) -> Vec<Effect> {
-    if state.read_only {
-        state.flash = Some("Read-only: docket was started with --read-only.".into());
+    if state.data.read_only {
+        state.ui.flash = Some("Read-only: docket was started with --read-only.".into());
         return vec![];
     }
-    let Some(me) = state.me.clone() else {
-        state.flash = Some("Your user id is not known (set `user` in the profile).".into());
+    let Some(me) = state.data.me.clone() else {
+        state.ui.flash = Some("Your user id is not known (set `user` in the profile).".into());
         return vec![];
     };
     let Some(case) = next_to_pull(state).cloned() else {
-        state.flash = Some("No unassigned open case in this view.".into());
+        state.ui.flash = Some("No unassigned open case in this view.".into());
         return vec![];
     };
     if let Some(why) = super::update::unsupported(state.caps_of(&case), Command::AssignToMe) {
-        state.flash = Some(format!("{why}."));
+        state.ui.flash = Some(format!("{why}."));
         return vec![];
     }
     // Select and open it.
@@ -232,9 +233,9 @@ pub fn pull_next(state: &mut State) -> Vec<Effect> {
         state.detail = Some(Detail::for_caps(case.token.clone(), state.caps_of(&case)));
         effects.push(Effect::LoadCase(case.token.clone()));
     }
-    state.focus = Focus::Detail;
-    let id = state.next_flow;
-    state.next_flow += 1;
+    state.ui.focus = Focus::Detail;
+    let id = state.ui.next_flow;
+    state.ui.next_flow += 1;
     let mut f = Flow::new(
         id,
         &case.token,
@@ -245,7 +246,14 @@ pub fn pull_next(state: &mut State) -> Vec<Effect> {
             label: me.name.clone(),
         }],
     );
-    let seen = flow::Seen::of(&case, state.last_sync.unwrap_or(state.now).as_millisecond());
+    let seen = flow::Seen::of(
+        &case,
+        state
+            .data
+            .last_sync
+            .unwrap_or(state.data.now)
+            .as_millisecond(),
+    );
     f.seen = Some(seen.clone());
     f.step = flow::Step::Submitting;
     let title = f.title();
@@ -283,14 +291,14 @@ pub fn dashboard_url(template: &str, c: &Case) -> String {
 /// Copying and opening: what the runtime should do, or why it cannot.
 pub fn copy_or_open(state: &mut State, c: Command) -> Vec<Effect> {
     let Some(case) = current_case(state).cloned() else {
-        state.flash = Some("No case selected.".into());
+        state.ui.flash = Some("No case selected.".into());
         return vec![];
     };
     let url = || -> Result<String, String> {
         let source = case.source.as_deref();
         let template = source
-            .and_then(|s| state.dashboard_urls.get(s))
-            .or(state.dashboard_urls.get(""))
+            .and_then(|s| state.settings.dashboard_urls.get(s))
+            .or(state.settings.dashboard_urls.get(""))
             .ok_or_else(|| {
                 "No dashboard_url in this profile (e.g. \"https://app.example/cases/{token}\")."
                     .to_string()
@@ -299,31 +307,31 @@ pub fn copy_or_open(state: &mut State, c: Command) -> Vec<Effect> {
     };
     match c {
         Command::CopyName => {
-            state.flash = Some(format!("Copied {}.", case.name));
+            state.ui.flash = Some(format!("Copied {}.", case.name));
             vec![Effect::Copy(case.name.clone())]
         }
         Command::CopyToken => {
-            state.flash = Some(format!("Copied {}.", case.token));
+            state.ui.flash = Some(format!("Copied {}.", case.token));
             vec![Effect::Copy(case.token.clone())]
         }
         Command::CopyLink => match url() {
             Ok(u) => {
-                state.flash = Some(format!("Copied {u}"));
+                state.ui.flash = Some(format!("Copied {u}"));
                 vec![Effect::Copy(u)]
             }
             Err(why) => {
-                state.flash = Some(why);
+                state.ui.flash = Some(why);
                 vec![]
             }
         },
         Command::OpenInBrowser => match url() {
             Ok(u) => {
                 // Shown (and copied) as well: over SSH there is rarely a browser to open.
-                state.flash = Some(format!("Opening {u} (also copied)"));
+                state.ui.flash = Some(format!("Opening {u} (also copied)"));
                 vec![Effect::OpenUrl(u.clone()), Effect::Copy(u)]
             }
             Err(why) => {
-                state.flash = Some(why);
+                state.ui.flash = Some(why);
                 vec![]
             }
         },
@@ -364,14 +372,15 @@ fn alarming(c: &Case) -> bool {
 /// After a queue load: the Critical or breached cases in the watched views that were not
 /// there before. The first load only sets the baseline: starting docket is not news.
 pub fn notifications(state: &mut State) -> Vec<Effect> {
-    let Some(n) = state.notify.clone() else {
+    let Some(n) = state.settings.notify.clone() else {
         return vec![];
     };
-    let me = state.me.as_ref().map(|u| u.id.clone());
+    let me = state.data.me.as_ref().map(|u| u.id.clone());
     let watched: Vec<super::queue::Quick> = if n.views.is_empty() {
         vec![super::queue::Quick::default()]
     } else {
         state
+            .settings
             .views
             .iter()
             .filter(|v| n.views.contains(&v.name))
@@ -390,7 +399,7 @@ pub fn notifications(state: &mut State) -> Vec<Effect> {
         })
         .map(|c| c.token.clone())
         .collect();
-    let Some(before) = state.alerting.replace(now.clone()) else {
+    let Some(before) = state.data.alerting.replace(now.clone()) else {
         return vec![];
     };
     let mut new: Vec<&Case> = state
@@ -415,7 +424,7 @@ pub fn notifications(state: &mut State) -> Vec<Effect> {
             String::new()
         }
     );
-    state.flash = Some(format!("⚑ {text}"));
+    state.ui.flash = Some(format!("⚑ {text}"));
     vec![Effect::Notify {
         text,
         bell: n.bell,

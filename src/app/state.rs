@@ -1,10 +1,8 @@
 //! Everything the console knows, in one value the UI draws from.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use jiff::Timestamp;
-
-use std::collections::BTreeSet;
 
 use super::flow::Flow;
 use super::keymap::Keymap;
@@ -171,11 +169,45 @@ impl Detail {
     }
 }
 
-/// The console's whole state.
+/// The console's whole state: how it was set up, what it has learnt, what the analyst is
+/// doing, and the three panes (queue, open case, review drawer), each keeping its own data and
+/// cursor.
 #[derive(Debug)]
 pub struct State {
+    pub settings: Settings,
+    pub data: Data,
+    pub ui: Ui,
+    pub queue: Queue,
+    /// The open case.
+    pub detail: Option<Detail>,
+    /// The review drawer, when a flow is open.
+    pub flow: Option<Flow>,
+}
+
+/// Fixed when the console starts: the profile, what its provider can do, keys, views and the
+/// config's extras.
+#[derive(Debug)]
+pub struct Settings {
     /// Profile name shown in the status bar.
     pub profile: String,
+    pub keymap: Keymap,
+    /// Saved views, shown as tabs over the queue.
+    pub views: Vec<View>,
+    /// What the provider can do; panes and actions it lacks are hidden or refused with why.
+    pub caps: Capabilities,
+    /// Several profiles merged: each source's capabilities, by `Case::source`.
+    pub source_caps: HashMap<String, Capabilities>,
+    /// Dashboard URL templates by source (`""` for a single profile).
+    pub dashboard_urls: HashMap<String, String>,
+    /// Canned rationales from the config.
+    pub snippets: Vec<super::flow::Snippet>,
+    /// Notification settings; `None`: off.
+    pub notify: Option<super::power::Notify>,
+}
+
+/// What the API, the clock and the outbox have said.
+#[derive(Debug)]
+pub struct Data {
     pub me: Option<User>,
     pub users: HashMap<String, User>,
     pub connection: Connection,
@@ -183,75 +215,66 @@ pub struct State {
     pub last_sync: Option<Timestamp>,
     /// The clock the view counts SLAs against; moved forward by the runtime with each action.
     pub now: Timestamp,
-    pub queue: Queue,
-    pub focus: Focus,
-    pub mode: Mode,
-    pub detail: Option<Detail>,
+    /// When the queue will be tried again after a failure.
+    pub retry_at: Option<Timestamp>,
     /// Nothing may be written: started with `--read-only` (or the profile's `read_only`), or
     /// the API says the key cannot write. `read_only_why` says which, for the status bar.
     pub read_only: bool,
     pub read_only_why: Option<String>,
     /// The API refused the key (401): polling and sending stop until docket is restarted.
     pub key_refused: Option<ProviderError>,
-    /// A drawer with preconditions waits for a fresh read of the case: (request, command).
-    pub rechecking: Option<(u64, super::update::Command)>,
-    pub should_quit: bool,
-    /// The review drawer, when a flow is open.
-    pub flow: Option<Flow>,
-    pub next_flow: u64,
-    /// A one-line message for the status bar (last submission, a refusal).
-    pub flash: Option<String>,
-    pub keymap: Keymap,
-    /// Saved views, shown as tabs over the queue; `view` is the current one.
-    pub views: Vec<View>,
-    pub view: usize,
     /// Cases per view, recounted when the cases or the user change.
     pub view_counts: Vec<usize>,
-    /// Polling paused by the user.
-    pub frozen: bool,
-    /// When the queue will be tried again after a failure.
-    pub retry_at: Option<Timestamp>,
     /// Outbox entries: this identity's pending and failed ones, other authors' held ones.
     pub outbox: crate::domain::review::Counts,
-    /// What this identity's entries not yet landed touch: the queue row, the alert row and the
-    /// case header carry a pending mark until they land.
-    pub pending: std::collections::HashSet<crate::domain::review::Target>,
-    /// What this identity's refused entries (waiting for the analyst) touch.
-    pub refused: std::collections::HashSet<crate::domain::review::Target>,
-    /// Texts already written to the outbox, by draft key: a save of the same text that arrives
-    /// afterwards (the debounced write racing the submission) must not bring it back.
-    pub sent_drafts: std::collections::HashMap<String, String>,
-    /// Saved drafts: flow key → (text, conditions).
-    pub drafts: std::collections::HashMap<String, (String, String)>,
-    /// Quit was asked with reviews still pending: the next quit confirms.
-    pub confirm_quit: bool,
     /// Outbox entries not yet landed, for the outbox view.
     pub outbox_rows: Vec<OutboxRow>,
-    pub outbox_row: usize,
-    /// `d` was pressed once on this entry: the next `d` discards it.
-    pub confirm_discard: Option<i64>,
-    /// What the provider can do; panes and actions it lacks are hidden or refused with why.
-    pub caps: Capabilities,
-    /// Several profiles merged: each source's capabilities, by `Case::source`.
-    pub source_caps: HashMap<String, Capabilities>,
+    /// What this identity's entries not yet landed touch: the queue row, the alert row and the
+    /// case header carry a pending mark until they land.
+    pub pending: HashSet<crate::domain::review::Target>,
+    /// What this identity's refused entries (waiting for the analyst) touch.
+    pub refused: HashSet<crate::domain::review::Target>,
+    /// Saved drafts: flow key → (text, conditions).
+    pub drafts: HashMap<String, (String, String)>,
+    /// Texts already written to the outbox, by draft key: a save of the same text that arrives
+    /// afterwards (the debounced write racing the submission) must not bring it back.
+    pub sent_drafts: HashMap<String, String>,
+    /// The cases needing attention as of the last load (`None` before the first).
+    pub alerting: Option<HashSet<String>>,
+    /// Reviews landed today and how long they took.
+    pub stats: super::power::Stats,
+}
+
+/// What the analyst is doing: focus, mode, overlays, marks and pending confirmations.
+#[derive(Debug)]
+pub struct Ui {
+    pub focus: Focus,
+    pub mode: Mode,
+    /// The current saved view (tab over the queue).
+    pub view: usize,
+    /// Polling paused by the user.
+    pub frozen: bool,
+    /// A one-line message for the status bar (last submission, a refusal).
+    pub flash: Option<String>,
     /// The command palette, while open.
     pub palette: Option<super::power::Palette>,
     /// Commands run lately, most recent first (the palette lists them first).
     pub recent: Vec<super::update::Command>,
-    /// Dashboard URL templates by source (`""` for a single profile).
-    pub dashboard_urls: HashMap<String, String>,
-    /// Canned rationales from the config.
-    pub snippets: Vec<super::flow::Snippet>,
-    /// Notification settings; `None`: off.
-    pub notify: Option<super::power::Notify>,
-    /// The cases needing attention as of the last load (`None` before the first).
-    pub alerting: Option<std::collections::HashSet<String>>,
-    /// Reviews landed today and how long they took.
-    pub stats: super::power::Stats,
+    /// Cursor in the outbox view.
+    pub outbox_row: usize,
+    /// `d` was pressed once on this entry: the next `d` discards it.
+    pub confirm_discard: Option<i64>,
+    /// Quit was asked with reviews still pending: the next quit confirms.
+    pub confirm_quit: bool,
     /// Cases marked in the queue for bulk work.
-    pub queue_marks: std::collections::BTreeSet<String>,
+    pub queue_marks: BTreeSet<String>,
     /// The last case marked: where a range mark starts.
     pub mark_anchor: Option<String>,
+    /// A drawer with preconditions waits for a fresh read of the case: (request, command).
+    pub rechecking: Option<(u64, super::update::Command)>,
+    /// The id the next drawer gets.
+    pub next_flow: u64,
+    pub should_quit: bool,
 }
 
 /// One outbox entry as the outbox view shows it.
@@ -283,50 +306,56 @@ impl OutboxRow {
 impl State {
     pub fn new(profile: impl Into<String>, now: Timestamp) -> Self {
         State {
-            profile: profile.into(),
-            me: None,
-            users: HashMap::new(),
-            connection: Connection::Connecting,
-            last_sync: None,
-            now,
+            settings: Settings {
+                profile: profile.into(),
+                keymap: Keymap::default(),
+                views: View::defaults(),
+                caps: Capabilities::all(Vendor::Zenoo),
+                source_caps: HashMap::new(),
+                dashboard_urls: HashMap::new(),
+                snippets: Vec::new(),
+                notify: None,
+            },
+            data: Data {
+                me: None,
+                users: HashMap::new(),
+                connection: Connection::Connecting,
+                last_sync: None,
+                now,
+                retry_at: None,
+                read_only: false,
+                read_only_why: None,
+                key_refused: None,
+                view_counts: vec![],
+                outbox: Default::default(),
+                outbox_rows: Vec::new(),
+                pending: Default::default(),
+                refused: Default::default(),
+                drafts: HashMap::new(),
+                sent_drafts: HashMap::new(),
+                alerting: None,
+                stats: super::power::Stats::default(),
+            },
+            ui: Ui {
+                focus: Focus::Queue,
+                mode: Mode::Normal,
+                view: 0,
+                frozen: false,
+                flash: None,
+                palette: None,
+                recent: Vec::new(),
+                outbox_row: 0,
+                confirm_discard: None,
+                confirm_quit: false,
+                queue_marks: BTreeSet::new(),
+                mark_anchor: None,
+                rechecking: None,
+                next_flow: 1,
+                should_quit: false,
+            },
             queue: Queue::default(),
-            focus: Focus::Queue,
-            mode: Mode::Normal,
             detail: None,
-            read_only: false,
-            read_only_why: None,
-            key_refused: None,
-            rechecking: None,
-            should_quit: false,
             flow: None,
-            next_flow: 1,
-            flash: None,
-            keymap: Keymap::default(),
-            views: View::defaults(),
-            view: 0,
-            view_counts: vec![],
-            frozen: false,
-            retry_at: None,
-            outbox: Default::default(),
-            pending: Default::default(),
-            refused: Default::default(),
-            drafts: std::collections::HashMap::new(),
-            sent_drafts: std::collections::HashMap::new(),
-            confirm_quit: false,
-            outbox_rows: Vec::new(),
-            outbox_row: 0,
-            confirm_discard: None,
-            caps: Capabilities::all(Vendor::Zenoo),
-            source_caps: HashMap::new(),
-            palette: None,
-            recent: Vec::new(),
-            dashboard_urls: HashMap::new(),
-            snippets: Vec::new(),
-            notify: None,
-            alerting: None,
-            stats: super::power::Stats::default(),
-            queue_marks: std::collections::BTreeSet::new(),
-            mark_anchor: None,
         }
     }
 
@@ -334,8 +363,8 @@ impl State {
     pub fn caps_of(&self, case: &Case) -> &Capabilities {
         case.source
             .as_ref()
-            .and_then(|s| self.source_caps.get(s))
-            .unwrap_or(&self.caps)
+            .and_then(|s| self.settings.source_caps.get(s))
+            .unwrap_or(&self.settings.caps)
     }
 
     /// The capabilities for the open case (or the provider's when none is open).
@@ -343,7 +372,7 @@ impl State {
         self.detail
             .as_ref()
             .and_then(|d| self.queue.get(&d.token))
-            .map_or(&self.caps, |c| self.caps_of(c))
+            .map_or(&self.settings.caps, |c| self.caps_of(c))
     }
 
     /// The detail tabs there is data for, in order.
@@ -357,13 +386,13 @@ impl State {
 
     /// A user's display name, falling back to the id.
     pub fn user_name<'a>(&'a self, id: &'a str) -> &'a str {
-        self.users.get(id).map_or(id, |u| u.name.as_str())
+        self.data.users.get(id).map_or(id, |u| u.name.as_str())
     }
 
     /// Recounts the views.
     pub fn recount(&mut self) {
-        let me = self.me.as_ref().map(|u| u.id.clone());
-        self.view_counts = self.queue.counts(&self.views, me.as_deref());
+        let me = self.data.me.as_ref().map(|u| u.id.clone());
+        self.data.view_counts = self.queue.counts(&self.settings.views, me.as_deref());
     }
 
     /// Whether a review of this identity on the case (or one of its alerts) has not landed.
@@ -381,9 +410,9 @@ impl State {
     /// The mark a target carries while a review of it has not landed: `✖` when one was refused
     /// and waits for the analyst, `⟳` while one waits to be sent.
     pub fn pending_mark(&self, target: crate::domain::review::Target) -> Option<&'static str> {
-        if self.refused.contains(&target) {
+        if self.data.refused.contains(&target) {
             Some("✖")
-        } else if self.pending.contains(&target) {
+        } else if self.data.pending.contains(&target) {
             Some("⟳")
         } else {
             None

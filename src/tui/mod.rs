@@ -114,17 +114,17 @@ pub async fn run(opts: Options) -> Result<()> {
 
     let theme = opts.theme.clone();
     let mut state = State::new(opts.profile.clone(), now());
-    state.read_only = opts.read_only;
-    state.flash = opts.notice.clone();
-    state.caps = opts.client.capabilities().clone();
-    state.source_caps = opts.client.sources().into_iter().collect();
-    state.keymap = opts.keymap.clone();
+    state.data.read_only = opts.read_only;
+    state.ui.flash = opts.notice.clone();
+    state.settings.caps = opts.client.capabilities().clone();
+    state.settings.source_caps = opts.client.sources().into_iter().collect();
+    state.settings.keymap = opts.keymap.clone();
     if let Some(views) = &opts.views {
-        state.views = views.clone();
+        state.settings.views = views.clone();
     }
-    state.dashboard_urls = opts.dashboard_urls.clone();
-    state.snippets = opts.snippets.clone();
-    state.notify = opts.notify.clone();
+    state.settings.dashboard_urls = opts.dashboard_urls.clone();
+    state.settings.snippets = opts.snippets.clone();
+    state.settings.notify = opts.notify.clone();
     // The first frame first: nothing below may delay it.
     let mut last: Option<Buffer> = None;
     draw(&mut term, &state, &theme, &mut last)?;
@@ -224,7 +224,7 @@ pub async fn run(opts: Options) -> Result<()> {
                 runner.run(effect);
             }
         }
-        if state.should_quit {
+        if state.ui.should_quit {
             break;
         }
         draw(&mut term, &state, &theme, &mut last)?;

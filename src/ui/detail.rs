@@ -19,7 +19,7 @@ pub(super) fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame
             None => "",
         }
     );
-    let block = pane(title, state.focus == Focus::Detail, theme);
+    let block = pane(title, state.ui.focus == Focus::Detail, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [tabs_area, body] =
@@ -47,7 +47,7 @@ pub(super) fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame
         Tab::Risk => detail_tabs::risk(&d.risk, theme, frame, body),
         Tab::Checks => detail_tabs::checks(&d.checks, theme, frame, body),
         Tab::Activity => {
-            detail_tabs::activity(&d.timeline, &d.comments, state.now, theme, frame, body)
+            detail_tabs::activity(&d.timeline, &d.comments, state.data.now, theme, frame, body)
         }
     }
 }
@@ -116,7 +116,7 @@ pub(super) fn summary(
             format!(
                 "{} {} {}",
                 sla_symbol(sla),
-                countdown(c.sla_deadline, state.now, c.sla_paused),
+                countdown(c.sla_deadline, state.data.now, c.sla_paused),
                 c.sla_status
                     .as_ref()
                     .map(|s| clean(s.as_str()).into_owned())

@@ -48,7 +48,11 @@ fn panes(state: &State, theme: &Theme, frame: &mut Frame) {
     match (&state.detail, area.width >= SIDE_BY_SIDE) {
         (Some(d), true) => {
             // The pane with the keyboard gets the larger share.
-            let queue_share = if state.focus == Focus::Detail { 42 } else { 55 };
+            let queue_share = if state.ui.focus == Focus::Detail {
+                42
+            } else {
+                55
+            };
             let [left, right] = Layout::horizontal([
                 Constraint::Percentage(queue_share),
                 Constraint::Percentage(100 - queue_share),
@@ -57,20 +61,20 @@ fn panes(state: &State, theme: &Theme, frame: &mut Frame) {
             queue(state, theme, frame, left);
             detail(state, d, theme, frame, right);
         }
-        (Some(d), false) if state.focus == Focus::Detail => detail(state, d, theme, frame, main),
+        (Some(d), false) if state.ui.focus == Focus::Detail => detail(state, d, theme, frame, main),
         _ => queue(state, theme, frame, main),
     }
     status_bar(state, theme, frame, status);
     if let Some(flow) = &state.flow {
         drawer::drawer(flow, theme, frame, main);
     }
-    if state.mode == Mode::Help {
+    if state.ui.mode == Mode::Help {
         help(state, theme, frame, main);
     }
-    if state.mode == Mode::Palette {
+    if state.ui.mode == Mode::Palette {
         palette(state, theme, frame, main);
     }
-    if state.mode == Mode::Outbox {
+    if state.ui.mode == Mode::Outbox {
         outbox_view(state, theme, frame, main);
     }
 }

@@ -6,6 +6,7 @@ use super::*;
 pub(super) fn palette(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let items = crate::app::power::palette_items(state);
     let (query, selected) = state
+        .ui
         .palette
         .as_ref()
         .map_or(("", 0), |p| (p.query.as_str(), p.selected));
@@ -125,9 +126,9 @@ pub(super) fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area:
     let block = pane(
         format!(
             " Outbox: {} pending, {} failed{} ",
-            state.outbox.pending,
-            state.outbox.failed,
-            match state.outbox.held_total() {
+            state.data.outbox.pending,
+            state.data.outbox.failed,
+            match state.data.outbox.held_total() {
                 0 => String::new(),
                 n => format!(", {n} held (other authors)"),
             }
@@ -137,7 +138,7 @@ pub(super) fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area:
     );
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    if state.outbox_rows.is_empty() {
+    if state.data.outbox_rows.is_empty() {
         frame.render_widget(
             Paragraph::new("Nothing waiting: every review has landed.").style(theme.muted),
             inner,
@@ -145,8 +146,8 @@ pub(super) fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area:
         return;
     }
     let mut lines = Vec::new();
-    for (i, r) in state.outbox_rows.iter().enumerate() {
-        let selected = i == state.outbox_row;
+    for (i, r) in state.data.outbox_rows.iter().enumerate() {
+        let selected = i == state.ui.outbox_row;
         let (mark, style) = if !r.mine {
             ("⏸ held   ", theme.muted)
         } else if r.failed {

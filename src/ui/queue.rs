@@ -17,13 +17,13 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
             title.push_str(&format!("[{label}] "));
         }
     }
-    let focused = state.focus == Focus::Queue;
+    let focused = state.ui.focus == Focus::Queue;
     let block = pane(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let show_filter = state.mode == Mode::Filter || !q.filter.is_empty();
-    let show_views = !state.views.is_empty() && inner.height > 4;
+    let show_filter = state.ui.mode == Mode::Filter || !q.filter.is_empty();
+    let show_views = !state.settings.views.is_empty() && inner.height > 4;
     let [views_area, filter_area, table_area] = Layout::vertical([
         Constraint::Length(u16::from(show_views)),
         Constraint::Length(u16::from(show_filter)),
@@ -33,12 +33,13 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
     if show_views {
         // Saved views as tabs with counts; the current one is marked by text, not only style.
         let mut spans = Vec::new();
-        for (i, v) in state.views.iter().enumerate() {
+        for (i, v) in state.settings.views.iter().enumerate() {
             let count = state
+                .data
                 .view_counts
                 .get(i)
                 .map_or(String::new(), |n| format!(" {n}"));
-            let current = i == state.view && q.quick == v.quick;
+            let current = i == state.ui.view && q.quick == v.quick;
             let label = format!(
                 "{}{}{}",
                 if current { "▸" } else { " " },
@@ -54,7 +55,7 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
         frame.render_widget(Paragraph::new(Line::from(spans)), views_area);
     }
     if show_filter {
-        let cursor = if state.mode == Mode::Filter {
+        let cursor = if state.ui.mode == Mode::Filter {
             "▏"
         } else {
             ""
@@ -65,7 +66,7 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
         );
     }
     if !q.loaded {
-        let msg = match &state.connection {
+        let msg = match &state.data.connection {
             Connection::Failed(e) => format!("Could not load the queue: {}", clean(&e.to_string())),
             _ => "Loading cases…".into(),
         };
@@ -119,9 +120,10 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
         header.insert(3, "Type");
     }
     // Several profiles merged: each row says where it came from.
-    let merged = !state.source_caps.is_empty();
+    let merged = !state.settings.source_caps.is_empty();
     if merged {
         let w = state
+            .settings
             .source_caps
             .keys()
             .map(|k| sanitize::width(&clean(k)))
@@ -142,7 +144,10 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
             let sla = c.sla_status.as_ref().and_then(|s| s.known());
             let tier = c.risk_tier.as_ref().and_then(|t| t.known());
             let closed = c.status.known() == Some(CaseStatus::Closed);
-            let marker = match (Some(row) == selected, state.queue_marks.contains(&c.token)) {
+            let marker = match (
+                Some(row) == selected,
+                state.ui.queue_marks.contains(&c.token),
+            ) {
                 (true, _) => "▶",
                 (false, true) => "●",
                 (false, false) => " ",
@@ -150,7 +155,7 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
             let countdown_text = if closed {
                 "closed".into()
             } else {
-                countdown(c.sla_deadline, state.now, c.sla_paused)
+                countdown(c.sla_deadline, state.data.now, c.sla_paused)
             };
             let mut cells = vec![
                 Span::styled(

@@ -34,7 +34,7 @@ pub fn step(s: &mut State, action: Action) -> Vec<Effect> {
                 case,
                 record: None,
                 parts,
-                at: s.now,
+                at: s.data.now,
             },
         ));
     }

@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        state.should_quit = true;
+        state.ui.should_quit = true;
         return vec![];
     }
     // In the editor, the keymap says which keys are commands (review, discard, snippet, field).
@@ -12,7 +12,7 @@ pub(super) fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         .flow
         .as_ref()
         .filter(|f| f.step == flow::Step::Edit && f.picker.is_none())
-        .and_then(|_| state.keymap.lookup(Context::Editor, &key));
+        .and_then(|_| state.settings.keymap.lookup(Context::Editor, &key));
     let Some(f) = state.flow.as_mut() else {
         return vec![];
     };
@@ -26,7 +26,7 @@ pub(super) fn paste(state: &mut State, text: &str) -> Vec<Effect> {
         let outcome = f.paste(text);
         return flow_outcome(state, outcome);
     }
-    if state.mode == Mode::Filter {
+    if state.ui.mode == Mode::Filter {
         let room = 100usize.saturating_sub(state.queue.filter.chars().count());
         let line: String = crate::app::flow::plain_paste(text)
             .chars()
@@ -34,7 +34,7 @@ pub(super) fn paste(state: &mut State, text: &str) -> Vec<Effect> {
             .take(room)
             .collect();
         state.queue.filter.push_str(&line);
-        let me = state.me.as_ref().map(|u| u.id.clone());
+        let me = state.data.me.as_ref().map(|u| u.id.clone());
         state.queue.rebuild(me.as_deref());
         state.queue.select_row(0);
     }
@@ -74,20 +74,20 @@ pub(super) fn flow_outcome(state: &mut State, outcome: Outcome) -> Vec<Effect> {
             let keep = f.kind.needs_text() && !f.body().is_empty();
             state.flow = None;
             if keep {
-                state.flash = Some("Draft kept: reopen the same action to continue.".into());
+                state.ui.flash = Some("Draft kept: reopen the same action to continue.".into());
             }
             vec![]
         }
         Outcome::Discard => {
             let key = f.draft_key();
-            state.drafts.remove(&key);
+            state.data.drafts.remove(&key);
             state.flow = None;
-            state.flash = Some("Draft discarded.".into());
+            state.ui.flash = Some("Draft discarded.".into());
             vec![Effect::DeleteDraft { key }]
         }
         // Read-only may have been learnt after the drawer opened: nothing is written, the text
         // stays.
-        Outcome::Submit(_) if state.read_only => {
+        Outcome::Submit(_) if state.data.read_only => {
             let why = read_only_why(state);
             if let Some(f) = state.flow.as_mut() {
                 f.step = flow::Step::Failed(ProviderError::Invalid(format!("Read-only: {why}.")));
@@ -106,6 +106,7 @@ pub(super) fn flow_outcome(state: &mut State, outcome: Outcome) -> Vec<Effect> {
                 if !f.behind_ok && !submission.is_additive() {
                     let targets = submission.targets();
                     let earlier: Vec<(i64, String)> = state
+                        .data
                         .outbox_rows
                         .iter()
                         .filter(|r| {

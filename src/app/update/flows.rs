@@ -6,8 +6,8 @@ use super::*;
 /// first reads the case again (`checked` is what that read said, once it has).
 pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>) -> Vec<Effect> {
     use Command::*;
-    if state.read_only {
-        state.flash = Some(format!("Read-only: {}.", read_only_why(state)));
+    if state.data.read_only {
+        state.ui.flash = Some(format!("Read-only: {}.", read_only_why(state)));
         return vec![];
     }
     if checked.is_none()
@@ -15,19 +15,19 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
         && let Some(rec) = state.queue.get(&case)
         && has_preconditions(state.caps_of(rec), c)
     {
-        let request = state.next_flow;
-        state.next_flow += 1;
-        state.rechecking = Some((request, c));
-        state.flash = Some("Reading the case again before judging…".into());
+        let request = state.ui.next_flow;
+        state.ui.next_flow += 1;
+        state.ui.rechecking = Some((request, c));
+        state.ui.flash = Some("Reading the case again before judging…".into());
         return vec![Effect::Recheck { request, case }];
     }
-    if state.focus == Focus::Queue
-        && !state.queue_marks.is_empty()
+    if state.ui.focus == Focus::Queue
+        && !state.ui.queue_marks.is_empty()
         && matches!(c, AssignToMe | Assign | ChangeStatus | EscalateCase)
     {
         match bulk_flow(state, c) {
             Ok(f) => state.flow = Some(f),
-            Err(why) => state.flash = Some(why),
+            Err(why) => state.ui.flash = Some(why),
         }
         return vec![];
     }
@@ -43,16 +43,16 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
         return vec![];
     };
     if c_rec.status.known() == Some(CaseStatus::Closed) && !matches!(c, Comment) {
-        state.flash = Some(format!("{} is closed.", c_rec.name));
+        state.ui.flash = Some(format!("{} is closed.", c_rec.name));
         return vec![];
     }
     // What the provider cannot do is refused here, with the reason, never sent to fail.
     let caps = state.caps_of(&c_rec).clone();
     if let Some(why) = unsupported(&caps, c) {
-        state.flash = Some(format!("{why}."));
+        state.ui.flash = Some(format!("{why}."));
         return vec![];
     }
-    let me = state.me.clone();
+    let me = state.data.me.clone();
     let detail = state.detail.as_ref().filter(|d| d.token == case);
     let kind_and_choices: Result<(FlowKind, Vec<Choice>), String> = match c {
         Resolve(_) | FalsePositive | EscalateAlert | Acknowledge => alert_flow(detail, c),
@@ -136,6 +136,7 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
         Comment => Ok((FlowKind::Comment, vec![])),
         RequestApprover => {
             let mut approvers: Vec<&User> = state
+                .data
                 .users
                 .values()
                 .filter(|u| u.role.as_deref() == Some("approver"))
@@ -186,16 +187,20 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
     };
     match kind_and_choices {
         Ok((kind, choices)) => {
-            let id = state.next_flow;
-            state.next_flow += 1;
+            let id = state.ui.next_flow;
+            state.ui.next_flow += 1;
             let mut f = Flow::new(id, &case, &c_rec.name, kind, choices);
             f.seen = Some(flow::Seen::of(
                 &c_rec,
-                state.last_sync.unwrap_or(state.now).as_millisecond(),
+                state
+                    .data
+                    .last_sync
+                    .unwrap_or(state.data.now)
+                    .as_millisecond(),
             ));
             f.checked = checked;
-            f.opened_at = Some(state.now);
-            f.snippets = state.snippets.clone();
+            f.opened_at = Some(state.data.now);
+            f.snippets = state.settings.snippets.clone();
             let alert = detail.and_then(|d| d.current_alert());
             f.vars = vec![
                 ("case", c_rec.name.clone()),
@@ -216,9 +221,9 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
                     me.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
                 ),
             ];
-            if let Some((text, conditions)) = state.drafts.get(&f.draft_key()) {
+            if let Some((text, conditions)) = state.data.drafts.get(&f.draft_key()) {
                 f.restore(text, conditions);
-                state.flash = Some("Draft restored.".into());
+                state.ui.flash = Some("Draft restored.".into());
             }
             // Zenoo's close preconditions (alerts settled, risk approved, four eyes); other
             // vendors enforce their own rules.
@@ -238,19 +243,19 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
                     (None, true) => None,
                 };
             }
-            if state.flash.as_deref() == Some("Reading the case again before judging…") {
-                state.flash = None;
+            if state.ui.flash.as_deref() == Some("Reading the case again before judging…") {
+                state.ui.flash = None;
             }
             state.flow = Some(f);
         }
-        Err(why) => state.flash = Some(why),
+        Err(why) => state.ui.flash = Some(why),
     }
     vec![]
 }
 
 /// The users a case can be assigned to, by name, as picker choices.
 pub(super) fn assignees(state: &State) -> Result<Vec<Choice>, String> {
-    let mut users: Vec<&User> = state.users.values().filter(|u| u.can_write).collect();
+    let mut users: Vec<&User> = state.data.users.values().filter(|u| u.can_write).collect();
     users.sort_by(|a, b| a.name.cmp(&b.name));
     if users.is_empty() {
         return Err("No user list from this API.".into());
@@ -274,14 +279,14 @@ pub(super) fn bulk_flow(state: &mut State, c: Command) -> Result<Flow, String> {
         .view
         .iter()
         .map(|&i| &q.cases[i])
-        .filter(|x| state.queue_marks.contains(&x.token))
+        .filter(|x| state.ui.queue_marks.contains(&x.token))
         .collect();
     // Marked, then hidden by a filter: still marked, listed last.
     let hidden: Vec<&Case> = q
         .cases
         .iter()
         .filter(|x| {
-            state.queue_marks.contains(&x.token) && !cases.iter().any(|c| c.token == x.token)
+            state.ui.queue_marks.contains(&x.token) && !cases.iter().any(|c| c.token == x.token)
         })
         .collect();
     cases.extend(hidden);
@@ -302,6 +307,7 @@ pub(super) fn bulk_flow(state: &mut State, c: Command) -> Result<Flow, String> {
     let (action, choices) = match c {
         AssignToMe => {
             let me = state
+                .data
                 .me
                 .as_ref()
                 .ok_or("Your user id is not known (set `user` in the profile).")?;
@@ -344,10 +350,10 @@ pub(super) fn bulk_flow(state: &mut State, c: Command) -> Result<Flow, String> {
             .map(|x| (x.token.clone(), x.name.clone()))
             .collect(),
     };
-    let id = state.next_flow;
-    state.next_flow += 1;
+    let id = state.ui.next_flow;
+    state.ui.next_flow += 1;
     let mut f = Flow::new(id, &first.token, &first.name, kind, choices);
-    f.opened_at = Some(state.now);
+    f.opened_at = Some(state.data.now);
     Ok(f)
 }
 

@@ -38,7 +38,7 @@ pub const PAGE: isize = 10;
 
 /// The keymap context the state is in.
 pub fn context(state: &State) -> Context {
-    match (state.focus, state.detail.as_ref().map(|d| d.tab)) {
+    match (state.ui.focus, state.detail.as_ref().map(|d| d.tab)) {
         (Focus::Detail, Some(Tab::Alerts)) => Context::Alerts,
         (Focus::Detail, _) => Context::Detail,
         _ => Context::Queue,
@@ -56,28 +56,28 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if state.flow.is_some() {
                 return flow_key(state, key);
             }
-            if state.confirm_quit {
-                state.confirm_quit = false;
-                if state.keymap.lookup(context(state), &key) == Some(Command::Quit) {
-                    state.should_quit = true;
+            if state.ui.confirm_quit {
+                state.ui.confirm_quit = false;
+                if state.settings.keymap.lookup(context(state), &key) == Some(Command::Quit) {
+                    state.ui.should_quit = true;
                 } else {
-                    state.flash = Some("Staying.".into());
+                    state.ui.flash = Some("Staying.".into());
                 }
                 return vec![];
             }
-            match state.mode {
+            match state.ui.mode {
                 Mode::Outbox => outbox_key(state, key),
                 Mode::Filter => filter_key(state, key),
                 Mode::Palette => palette_key(state, key),
                 Mode::Help => {
                     // Any key leaves help; quit still quits.
-                    state.mode = Mode::Normal;
-                    if state.keymap.lookup(context(state), &key) == Some(Command::Quit) {
-                        state.should_quit = true;
+                    state.ui.mode = Mode::Normal;
+                    if state.settings.keymap.lookup(context(state), &key) == Some(Command::Quit) {
+                        state.ui.should_quit = true;
                     }
                     vec![]
                 }
-                Mode::Normal => match state.keymap.lookup(context(state), &key) {
+                Mode::Normal => match state.settings.keymap.lookup(context(state), &key) {
                     Some(c) => {
                         power::remember(state, c);
                         command(state, c)
@@ -88,59 +88,61 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Command(c) => command(state, c),
         Action::Clock(now) => {
-            state.now = now;
+            state.data.now = now;
             vec![]
         }
         Action::MeLoaded(me) => {
-            state.me = me;
-            let me = state.me.as_ref().map(|u| u.id.clone());
+            state.data.me = me;
+            let me = state.data.me.as_ref().map(|u| u.id.clone());
             state.queue.rebuild(me.as_deref());
             state.recount();
             // A key the API says cannot write makes the console read-only, like the flag.
-            if let Some(u) = state.me.as_ref().filter(|u| !u.can_write) {
-                state.read_only = true;
+            if let Some(u) = state.data.me.as_ref().filter(|u| !u.can_write) {
+                state.data.read_only = true;
                 // Short enough for the status bar at 80 columns; the user's name is beside it.
-                state.read_only_why = Some(format!(
+                state.data.read_only_why = Some(format!(
                     "the key cannot write ({})",
                     u.role.as_deref().unwrap_or("no role")
                 ));
             }
             // Only now may the outbox send: it knows whose entries are whose, and that this
             // key may write. Read-only sends nothing, by any path.
-            if state.read_only || state.key_refused.is_some() {
+            if state.data.read_only || state.data.key_refused.is_some() {
                 vec![]
             } else {
                 vec![Effect::StartSender]
             }
         }
         Action::Today(n) => {
-            state.stats.today = n;
+            state.data.stats.today = n;
             vec![]
         }
         Action::Flash(text) => {
-            state.flash = Some(text);
+            state.ui.flash = Some(text);
             vec![]
         }
         Action::KeyRefused(e) => {
-            state.flash = Some(format!(
+            state.ui.flash = Some(format!(
                 "✖ The API refused the key ({e}): check it with `docket doctor`; nothing more is sent or polled until docket restarts."
             ));
-            state.key_refused = Some(e.clone());
-            state.connection = Connection::Failed(e);
-            state.retry_at = None;
+            state.data.key_refused = Some(e.clone());
+            state.data.connection = Connection::Failed(e);
+            state.data.retry_at = None;
             vec![]
         }
         Action::ApiAnswered => {
             // The outbox just reached the API: the queue is tried now, not at the next backoff.
-            if matches!(state.connection, Connection::Failed(_)) && state.key_refused.is_none() {
-                state.connection = Connection::Connecting;
-                state.retry_at = None;
+            if matches!(state.data.connection, Connection::Failed(_))
+                && state.data.key_refused.is_none()
+            {
+                state.data.connection = Connection::Connecting;
+                state.data.retry_at = None;
                 return vec![Effect::LoadQueue];
             }
             vec![]
         }
         Action::CaseRefreshed(case) => {
-            let me = state.me.as_ref().map(|u| u.id.clone());
+            let me = state.data.me.as_ref().map(|u| u.id.clone());
             let token = case.token.clone();
             state.queue.upsert(*case, me.as_deref());
             state.recount();
@@ -158,11 +160,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             at,
         } => rechecked(state, request, case, record.map(|r| *r), parts, at),
         Action::UsersLoaded(users) => {
-            state.users = users.into_iter().map(|u| (u.id.clone(), u)).collect();
+            state.data.users = users.into_iter().map(|u| (u.id.clone(), u)).collect();
             vec![]
         }
         Action::QueueLoaded { cases, at } => {
-            let me = state.me.as_ref().map(|u| u.id.clone());
+            let me = state.data.me.as_ref().map(|u| u.id.clone());
             // The open case reloads when the queue says it changed.
             let open = state.detail.as_ref().map(|d| d.token.clone());
             let fingerprint = |cases: &[Case], t: &str| {
@@ -177,17 +179,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let after = open.as_deref().and_then(|t| fingerprint(&cases, t));
             state.queue.set_cases(cases, me.as_deref());
             state.recount();
-            state.connection = Connection::Online;
-            state.last_sync = Some(at);
-            state.retry_at = None;
+            state.data.connection = Connection::Online;
+            state.data.last_sync = Some(at);
+            state.data.retry_at = None;
             if matches!(
-                state.flash.as_deref(),
+                state.ui.flash.as_deref(),
                 Some(
                     "Loading the rest of the queue…"
                         | "Showing the last known queue until the API answers."
                 )
             ) {
-                state.flash = None;
+                state.ui.flash = None;
             }
             let mut effects = power::notifications(state);
             if let Some(t) = open
@@ -202,48 +204,49 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         // the last load) stays until the whole new one is in.
         Action::QueuePartial { cases } => {
             if !state.queue.loaded {
-                let me = state.me.as_ref().map(|u| u.id.clone());
+                let me = state.data.me.as_ref().map(|u| u.id.clone());
                 state.queue.set_cases(cases, me.as_deref());
                 state.recount();
-                state.connection = Connection::Online;
-                state.flash = Some("Loading the rest of the queue…".into());
+                state.data.connection = Connection::Online;
+                state.ui.flash = Some("Loading the rest of the queue…".into());
             }
             vec![]
         }
         Action::RetryScheduled { secs } => {
-            state.retry_at = Some(
-                Timestamp::from_second(state.now.as_second() + secs as i64).unwrap_or(state.now),
+            state.data.retry_at = Some(
+                Timestamp::from_second(state.data.now.as_second() + secs as i64)
+                    .unwrap_or(state.data.now),
             );
             vec![]
         }
         Action::QueueCached { cases, at } => {
             if !state.queue.loaded {
-                let me = state.me.as_ref().map(|u| u.id.clone());
+                let me = state.data.me.as_ref().map(|u| u.id.clone());
                 state.queue.set_cases(cases, me.as_deref());
                 state.recount();
-                state.last_sync = Some(at);
-                state.flash = Some("Showing the last known queue until the API answers.".into());
+                state.data.last_sync = Some(at);
+                state.ui.flash = Some("Showing the last known queue until the API answers.".into());
             }
             vec![]
         }
         Action::PollDue => {
-            if state.frozen {
+            if state.ui.frozen {
                 vec![]
             } else {
                 vec![Effect::LoadQueue]
             }
         }
         Action::QueueUnchanged { at } => {
-            state.retry_at = None;
-            state.connection = Connection::Online;
-            state.last_sync = Some(at);
+            state.data.retry_at = None;
+            state.data.connection = Connection::Online;
+            state.data.last_sync = Some(at);
             vec![]
         }
         Action::QueueFailed(e) => {
             if e.is_key_refused() {
                 return update(state, Action::KeyRefused(e));
             }
-            state.connection = Connection::Failed(e);
+            state.data.connection = Connection::Failed(e);
             vec![]
         }
         Action::CaseLoaded { token, part } => {
@@ -328,7 +331,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     .filter(|b| matches!(b.result, Some(Ok(_))))
                     .count();
                 let refused = f.bulk.len() - ok;
-                state.flash = Some(if refused == 0 {
+                state.ui.flash = Some(if refused == 0 {
                     format!("✓ {}: all {ok} landed", f.title())
                 } else {
                     format!(
@@ -336,7 +339,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                         f.title()
                     )
                 });
-                state.queue_marks.clear();
+                state.ui.queue_marks.clear();
                 return vec![Effect::LoadQueue];
             }
             vec![]
@@ -347,8 +350,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) {
                 f.entry = Some(entry);
                 let key = f.draft_key();
-                state.sent_drafts.insert(key.clone(), f.body());
-                state.drafts.remove(&key);
+                state.data.sent_drafts.insert(key.clone(), f.body());
+                state.data.drafts.remove(&key);
                 return vec![Effect::DeleteDraft { key }];
             }
             vec![]
@@ -364,20 +367,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::OutboxNews(text) => {
-            state.flash = Some(text);
+            state.ui.flash = Some(text);
             vec![Effect::LoadQueue]
         }
         Action::OutboxCounts(counts) => {
             // Said once in words when other authors' reviews are found waiting here.
-            if state.outbox.held.is_empty()
+            if state.data.outbox.held.is_empty()
                 && let Some((who, n)) = counts.held.first()
             {
-                state.flash = Some(format!(
+                state.ui.flash = Some(format!(
                     "{n} {} by {who} held for their key · Ctrl-O to export or discard",
                     if *n == 1 { "review" } else { "reviews" },
                 ));
             }
-            state.outbox = counts;
+            state.data.outbox = counts;
             vec![]
         }
         Action::DraftSaved {
@@ -387,7 +390,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         } => {
             // A debounced save of a text the outbox already holds: it must not come back in the
             // next drawer of the same kind, in memory or on disk.
-            if state.sent_drafts.get(&key) == Some(&text) {
+            if state.data.sent_drafts.get(&key) == Some(&text) {
                 return vec![Effect::DeleteDraftIf { key, text }];
             }
             if let Some(f) = state
@@ -397,17 +400,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 f.draft_saved = true;
             }
-            state.drafts.insert(key, (text, conditions));
+            state.data.drafts.insert(key, (text, conditions));
             vec![]
         }
         Action::OutboxEntries(rows) => {
-            state.outbox_row = state.outbox_row.min(rows.len().saturating_sub(1));
-            state.pending = rows
+            state.ui.outbox_row = state.ui.outbox_row.min(rows.len().saturating_sub(1));
+            state.data.pending = rows
                 .iter()
                 .filter(|r| r.mine && !r.failed)
                 .flat_map(OutboxRow::touches)
                 .collect();
-            state.refused = rows
+            state.data.refused = rows
                 .iter()
                 .filter(|r| r.mine && r.failed)
                 .flat_map(OutboxRow::touches)
@@ -420,11 +423,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     .find(|r| r.id == entry)
                     .and_then(|r| r.waits_for);
             }
-            state.outbox_rows = rows;
+            state.data.outbox_rows = rows;
             vec![]
         }
         Action::DraftsLoaded(list) => {
-            state.drafts = list.into_iter().map(|(k, t, c)| (k, (t, c))).collect();
+            state.data.drafts = list.into_iter().map(|(k, t, c)| (k, (t, c))).collect();
             vec![]
         }
         Action::Submitted { flow: id, result } => {
@@ -437,13 +440,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     let key = f.draft_key();
                     if let Some(opened) = f.opened_at {
                         state
+                            .data
                             .stats
                             .durations
-                            .push(state.now.as_second() - opened.as_second());
+                            .push(state.data.now.as_second() - opened.as_second());
                     }
-                    state.drafts.remove(&key);
+                    state.data.drafts.remove(&key);
                     state.flow = None;
-                    state.flash = Some(format!("✓ {what}"));
+                    state.ui.flash = Some(format!("✓ {what}"));
                     if let Some(d) = state.detail.as_mut() {
                         d.marked.clear();
                     }
@@ -472,34 +476,34 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
         return vec![];
     };
     if state.detail.as_ref().is_some_and(|d| d.token == token) {
-        state.focus = Focus::Detail;
+        state.ui.focus = Focus::Detail;
         return vec![];
     }
     let caps = state
         .queue
         .get(&token)
-        .map_or_else(|| state.caps.clone(), |c| state.caps_of(c).clone());
+        .map_or_else(|| state.settings.caps.clone(), |c| state.caps_of(c).clone());
     state.detail = Some(Detail::for_caps(token.clone(), &caps));
-    state.focus = Focus::Detail;
+    state.ui.focus = Focus::Detail;
     vec![Effect::LoadCase(token)]
 }
 
 pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
     use Command::*;
-    let me = state.me.as_ref().map(|u| u.id.clone());
-    state.flash = None;
-    let on_alerts =
-        state.focus == Focus::Detail && state.detail.as_ref().is_some_and(|d| d.tab == Tab::Alerts);
+    let me = state.data.me.as_ref().map(|u| u.id.clone());
+    state.ui.flash = None;
+    let on_alerts = state.ui.focus == Focus::Detail
+        && state.detail.as_ref().is_some_and(|d| d.tab == Tab::Alerts);
     match c {
         Quit => {
-            let pending = state.outbox.pending;
-            if pending > 0 && !state.read_only && state.key_refused.is_none() {
-                state.confirm_quit = true;
-                state.flash = Some(format!(
+            let pending = state.data.outbox.pending;
+            if pending > 0 && !state.data.read_only && state.data.key_refused.is_none() {
+                state.ui.confirm_quit = true;
+                state.ui.flash = Some(format!(
                     "{pending} review(s) not sent yet: they will go out at the next start. Quit again to quit, any other key to stay."
                 ));
             } else {
-                state.should_quit = true;
+                state.ui.should_quit = true;
             }
         }
         Down | Up | PageDown | PageUp | Top | Bottom if on_alerts => {
@@ -519,7 +523,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
                 .clamp(0, last.max(0)) as usize;
             }
         }
-        Down | Up | PageDown | PageUp | Top | Bottom if state.focus == Focus::Detail => {}
+        Down | Up | PageDown | PageUp | Top | Bottom if state.ui.focus == Focus::Detail => {}
         Down => state.queue.move_by(1),
         Up => state.queue.move_by(-1),
         PageDown => state.queue.move_by(PAGE),
@@ -528,17 +532,17 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
         Bottom => state.queue.select_row(usize::MAX),
         Open => return open(state),
         Back => {
-            if state.focus == Focus::Detail {
-                state.focus = Focus::Queue;
-            } else if !state.queue_marks.is_empty() {
-                state.queue_marks.clear();
-                state.flash = Some("Marks cleared.".into());
+            if state.ui.focus == Focus::Detail {
+                state.ui.focus = Focus::Queue;
+            } else if !state.ui.queue_marks.is_empty() {
+                state.ui.queue_marks.clear();
+                state.ui.flash = Some("Marks cleared.".into());
             } else {
                 state.detail = None;
             }
         }
         SwitchFocus => {
-            state.focus = match state.focus {
+            state.ui.focus = match state.ui.focus {
                 Focus::Queue if state.detail.is_some() => Focus::Detail,
                 _ => Focus::Queue,
             }
@@ -554,12 +558,12 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
                 } else {
                     (i + n - 1) % n
                 }];
-                state.focus = Focus::Detail;
+                state.ui.focus = Focus::Detail;
             }
         }
         StartFilter => {
-            state.mode = Mode::Filter;
-            state.focus = Focus::Queue;
+            state.ui.mode = Mode::Filter;
+            state.ui.focus = Focus::Queue;
         }
         Refresh => {
             let mut effects = vec![Effect::LoadQueue];
@@ -568,23 +572,23 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
             }
             return effects;
         }
-        ToggleHelp => state.mode = Mode::Help,
+        ToggleHelp => state.ui.mode = Mode::Help,
         ShowOutbox => {
-            state.mode = Mode::Outbox;
-            state.confirm_discard = None;
+            state.ui.mode = Mode::Outbox;
+            state.ui.confirm_discard = None;
         }
         Freeze => {
-            state.frozen = !state.frozen;
-            state.flash = Some(if state.frozen {
+            state.ui.frozen = !state.ui.frozen;
+            state.ui.flash = Some(if state.ui.frozen {
                 "Frozen: no updates until f again (r still refreshes).".into()
             } else {
                 "Updates resumed.".into()
             });
         }
         NextView => {
-            if !state.views.is_empty() {
-                state.view = (state.view + 1) % state.views.len();
-                state.queue.quick = state.views[state.view].quick;
+            if !state.settings.views.is_empty() {
+                state.ui.view = (state.ui.view + 1) % state.settings.views.len();
+                state.queue.quick = state.settings.views[state.ui.view].quick;
                 state.queue.rebuild(me.as_deref());
             }
         }
@@ -605,12 +609,12 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
             state.queue.rebuild(me.as_deref());
         }
         // In the queue: mark cases for bulk work.
-        Mark if state.focus == Focus::Queue => {
+        Mark if state.ui.focus == Focus::Queue => {
             if let Some(t) = state.queue.selected.clone() {
-                if !state.queue_marks.remove(&t) {
-                    state.queue_marks.insert(t.clone());
+                if !state.ui.queue_marks.remove(&t) {
+                    state.ui.queue_marks.insert(t.clone());
                 }
-                state.mark_anchor = Some(t);
+                state.ui.mark_anchor = Some(t);
             }
         }
         MarkRange => {
@@ -618,16 +622,17 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
             let row_of = |t: &str| q.view.iter().position(|&i| q.cases[i].token == t);
             if let (Some(cur), Some(anchor)) = (
                 q.selected_row(),
-                state.mark_anchor.as_deref().and_then(row_of),
+                state.ui.mark_anchor.as_deref().and_then(row_of),
             ) {
                 let (a, b) = (cur.min(anchor), cur.max(anchor));
                 let tokens: Vec<String> = q.view[a..=b]
                     .iter()
                     .map(|&i| q.cases[i].token.clone())
                     .collect();
-                state.queue_marks.extend(tokens);
+                state.ui.queue_marks.extend(tokens);
             } else {
-                state.flash = Some("Mark a case with space first, then move and press M.".into());
+                state.ui.flash =
+                    Some("Mark a case with space first, then move and press M.".into());
             }
         }
         Mark => {
@@ -636,7 +641,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
             {
                 let t = a.token.clone();
                 if settled(a) {
-                    state.flash = Some("That alert is already settled.".into());
+                    state.ui.flash = Some("That alert is already settled.".into());
                 } else if !d.marked.remove(&t) {
                     d.marked.insert(t);
                 }

@@ -4,37 +4,38 @@ use super::*;
 
 pub(super) fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     use Command::*;
-    let n = state.outbox_rows.len();
-    let confirm = state.confirm_discard.take();
+    let n = state.data.outbox_rows.len();
+    let confirm = state.ui.confirm_discard.take();
     let theirs = state
+        .data
         .outbox_rows
-        .get(state.outbox_row)
+        .get(state.ui.outbox_row)
         .is_some_and(|r| !r.mine);
-    match state.keymap.lookup(Context::Outbox, &key) {
-        Some(CloseOutbox) => state.mode = Mode::Normal,
-        Some(Down) => state.outbox_row = (state.outbox_row + 1).min(n.saturating_sub(1)),
-        Some(Up) => state.outbox_row = state.outbox_row.saturating_sub(1),
+    match state.settings.keymap.lookup(Context::Outbox, &key) {
+        Some(CloseOutbox) => state.ui.mode = Mode::Normal,
+        Some(Down) => state.ui.outbox_row = (state.ui.outbox_row + 1).min(n.saturating_sub(1)),
+        Some(Up) => state.ui.outbox_row = state.ui.outbox_row.saturating_sub(1),
         Some(OutboxExport) => {
-            if state.outbox.held.is_empty() {
-                state.flash = Some("No entries of other authors to export.".into());
+            if state.data.outbox.held.is_empty() {
+                state.ui.flash = Some("No entries of other authors to export.".into());
             } else {
                 return vec![Effect::ExportHeld];
             }
         }
         Some(OutboxResend | OutboxEdit) if theirs => {
-            if let Some(r) = state.outbox_rows.get(state.outbox_row) {
-                state.flash = Some(format!(
+            if let Some(r) = state.data.outbox_rows.get(state.ui.outbox_row) {
+                state.ui.flash = Some(format!(
                     "Entry {} was written by {}: only their key sends it. Export or discard it.",
                     r.id, r.author
                 ));
             }
         }
-        Some(OutboxResend | OutboxEdit) if state.read_only => {
-            state.flash = Some(format!("Read-only: {}.", read_only_why(state)));
+        Some(OutboxResend | OutboxEdit) if state.data.read_only => {
+            state.ui.flash = Some(format!("Read-only: {}.", read_only_why(state)));
         }
         Some(OutboxResend) => {
-            if let Some(r) = state.outbox_rows.get(state.outbox_row) {
-                state.flash = Some(format!("Sending entry {} again.", r.id));
+            if let Some(r) = state.data.outbox_rows.get(state.ui.outbox_row) {
+                state.ui.flash = Some(format!("Sending entry {} again.", r.id));
                 return vec![Effect::ResendEntry {
                     entry: r.id,
                     submission: r.submission.clone(),
@@ -42,28 +43,28 @@ pub(super) fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         }
         Some(OutboxDiscard) => {
-            if let Some(r) = state.outbox_rows.get(state.outbox_row) {
+            if let Some(r) = state.data.outbox_rows.get(state.ui.outbox_row) {
                 if confirm == Some(r.id) {
-                    state.flash = Some(format!("Discarded entry {}.", r.id));
+                    state.ui.flash = Some(format!("Discarded entry {}.", r.id));
                     return vec![Effect::DiscardEntry { entry: r.id }];
                 }
-                state.confirm_discard = Some(r.id);
-                state.flash = Some(format!(
+                state.ui.confirm_discard = Some(r.id);
+                state.ui.flash = Some(format!(
                     "Press it again to discard entry {} ({}).",
                     r.id, r.title
                 ));
             }
         }
         Some(OutboxEdit) => {
-            if let Some(r) = state.outbox_rows.get(state.outbox_row).cloned() {
-                match Flow::from_entry(state.next_flow, r.id, &r.title, &r.submission) {
+            if let Some(r) = state.data.outbox_rows.get(state.ui.outbox_row).cloned() {
+                match Flow::from_entry(state.ui.next_flow, r.id, &r.title, &r.submission) {
                     Some(f) => {
-                        state.next_flow += 1;
+                        state.ui.next_flow += 1;
                         state.flow = Some(f);
-                        state.mode = Mode::Normal;
+                        state.ui.mode = Mode::Normal;
                     }
                     None => {
-                        state.flash = Some(
+                        state.ui.flash = Some(
                             "This entry has no text to edit; send it again or discard it.".into(),
                         )
                     }
@@ -80,17 +81,17 @@ pub(super) fn palette_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     use Command::*;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let n = power::palette_items(state).len();
-    let command_key = state.keymap.lookup(Context::Palette, &key);
-    let Some(p) = state.palette.as_mut() else {
-        state.mode = Mode::Normal;
+    let command_key = state.settings.keymap.lookup(Context::Palette, &key);
+    let Some(p) = state.ui.palette.as_mut() else {
+        state.ui.mode = Mode::Normal;
         return vec![];
     };
     match command_key {
         Some(ClosePalette) => {
-            state.palette = None;
-            state.mode = Mode::Normal;
+            state.ui.palette = None;
+            state.ui.mode = Mode::Normal;
         }
-        Some(Quit) => state.should_quit = true,
+        Some(Quit) => state.ui.should_quit = true,
         Some(NextCommand | Down) => p.selected = (p.selected + 1).min(n.saturating_sub(1)),
         Some(PrevCommand | Up) => p.selected = p.selected.saturating_sub(1),
         Some(PaletteClearLine) => {
@@ -99,10 +100,10 @@ pub(super) fn palette_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Some(RunCommand) => {
             let chosen = power::palette_items(state)
-                .get(state.palette.as_ref().map_or(0, |p| p.selected))
+                .get(state.ui.palette.as_ref().map_or(0, |p| p.selected))
                 .map(|i| i.command);
-            state.palette = None;
-            state.mode = Mode::Normal;
+            state.ui.palette = None;
+            state.ui.mode = Mode::Normal;
             if let Some(c) = chosen {
                 power::remember(state, c);
                 return command(state, c);
@@ -128,15 +129,15 @@ pub(super) fn palette_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     use Command::*;
-    let me = state.me.as_ref().map(|u| u.id.clone());
-    match state.keymap.lookup(Context::Filter, &key) {
+    let me = state.data.me.as_ref().map(|u| u.id.clone());
+    match state.settings.keymap.lookup(Context::Filter, &key) {
         Some(ClearFilter) => {
             state.queue.filter.clear();
-            state.mode = Mode::Normal;
+            state.ui.mode = Mode::Normal;
         }
-        Some(KeepFilter) => state.mode = Mode::Normal,
+        Some(KeepFilter) => state.ui.mode = Mode::Normal,
         Some(Quit) => {
-            state.should_quit = true;
+            state.ui.should_quit = true;
             return vec![];
         }
         Some(FilterClearLine) => state.queue.filter.clear(),

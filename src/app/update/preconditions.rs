@@ -5,6 +5,7 @@ use super::*;
 /// Why nothing may be written, in words.
 pub(crate) fn read_only_why(state: &State) -> String {
     state
+        .data
         .read_only_why
         .clone()
         .unwrap_or_else(|| "docket was started with --read-only".into())
@@ -31,13 +32,13 @@ pub(super) fn rechecked(
     parts: Vec<CasePart>,
     at: Timestamp,
 ) -> Vec<Effect> {
-    let Some((asked, c)) = state.rechecking else {
+    let Some((asked, c)) = state.ui.rechecking else {
         return vec![];
     };
     if asked != request {
         return vec![];
     }
-    state.rechecking = None;
+    state.ui.rechecking = None;
     let failed: Vec<String> = parts
         .iter()
         .filter_map(CasePart::error)
@@ -57,7 +58,7 @@ pub(super) fn rechecked(
         return vec![];
     }
     // Said as of the moment it was read; the status bar clock is the same clock.
-    let ago = (state.now.as_second() - at.as_second()).max(0);
+    let ago = (state.data.now.as_second() - at.as_second()).max(0);
     let when = if ago < 5 {
         "just now".to_string()
     } else {
@@ -77,7 +78,7 @@ pub(super) fn rechecked(
         .as_ref()
         .map(|r| flow::Seen::of(r, at.as_millisecond()));
     if let Some(fresh) = fresh {
-        let me = state.me.as_ref().map(|u| u.id.clone());
+        let me = state.data.me.as_ref().map(|u| u.id.clone());
         state.queue.upsert(fresh, me.as_deref());
         state.recount();
     }
@@ -86,9 +87,9 @@ pub(super) fn rechecked(
         f.seen = Some(seen);
     }
     if state.flow.is_none()
-        && let Some(why) = state.flash.take()
+        && let Some(why) = state.ui.flash.take()
     {
-        state.flash = Some(format!("{why} ({said})"));
+        state.ui.flash = Some(format!("{why} ({said})"));
     }
     effects
 }
