@@ -2,7 +2,6 @@
 //! string from outside goes through [`sanitize`] first.
 
 mod detail;
-pub mod detail_tabs;
 pub mod drawer;
 mod overlays;
 mod queue;

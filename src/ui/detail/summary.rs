@@ -1,0 +1,158 @@
+//! The Summary tab: the case's fields, its SLA, and its reviewers where the API has them.
+
+use super::*;
+
+pub(in crate::ui) fn summary(
+    state: &State,
+    d: &Detail,
+    c: &Case,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let sla = c.sla_status.as_ref().and_then(|s| s.known());
+    let tier = c.risk_tier.as_ref().and_then(|t| t.known());
+    let opt = |w: Option<String>| w.unwrap_or_else(|| "—".into());
+    let mut lines = vec![
+        field(
+            "Entity",
+            clean(c.primary_entity.as_deref().unwrap_or("—")).into_owned(),
+            theme.text,
+            theme,
+        ),
+        field(
+            "Type",
+            opt(c.case_type.as_ref().map(|t| clean(t.as_str()).into_owned())),
+            theme.text,
+            theme,
+        ),
+        field(
+            "Status",
+            clean(c.status.as_str()).into_owned(),
+            theme.text,
+            theme,
+        ),
+        field(
+            "Priority",
+            opt(c.priority.as_ref().map(|p| clean(p.as_str()).into_owned())),
+            match c.priority.as_ref().and_then(|p| p.known()) {
+                Some(Priority::Critical) => theme.sla_breached,
+                Some(Priority::High) => theme.warning,
+                _ => theme.text,
+            },
+            theme,
+        ),
+        field(
+            "Risk",
+            format!(
+                "{}{}",
+                opt(c.risk_tier.as_ref().map(|t| clean(t.as_str()).into_owned())),
+                c.risk_score
+                    .map(|s| format!(" ({s:.1})"))
+                    .unwrap_or_default()
+            ),
+            risk_style(theme, tier),
+            theme,
+        ),
+        field(
+            "SLA",
+            format!(
+                "{} {} {}",
+                sla_symbol(sla),
+                countdown(c.sla_deadline, state.data.now, c.sla_paused),
+                c.sla_status
+                    .as_ref()
+                    .map(|s| clean(s.as_str()).into_owned())
+                    .unwrap_or_default()
+            ),
+            sla_style(theme, sla),
+            theme,
+        ),
+        field(
+            "Assignee",
+            c.assigned_to.as_ref().map_or("unassigned".into(), |u| {
+                clean(u.name.as_deref().unwrap_or(state.user_name(&u.id))).into_owned()
+            }),
+            theme.text,
+            theme,
+        ),
+        field(
+            "Open alerts",
+            c.open_alerts.map_or("—".into(), |n| n.to_string()),
+            theme.text,
+            theme,
+        ),
+        field(
+            "Entities",
+            c.total_entities.map_or("—".into(), |n| n.to_string()),
+            theme.text,
+            theme,
+        ),
+    ];
+    if let Some(d) = &c.decision {
+        lines.push(field(
+            "Decision",
+            clean(d.as_str()).into_owned(),
+            theme.accent,
+            theme,
+        ));
+    }
+    if let Some(r) = &c.external_reference {
+        lines.push(field("Reference", clean(r).into_owned(), theme.text, theme));
+    }
+    if let Some(s) = &c.summary {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Summary", theme.header));
+        for l in clean_multiline(s).lines() {
+            lines.push(Line::raw(l.to_string()));
+        }
+    }
+    let reviewers = reviewers_lines(&d.reviewers, theme);
+    if !reviewers.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(reviewers);
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn reviewer_status(s: &Wire<ReviewerStatus>, theme: &Theme) -> (&'static str, Style) {
+    match s.known() {
+        Some(ReviewerStatus::Approved) => ("✓", theme.ok),
+        Some(ReviewerStatus::Rejected) => ("✖", theme.error),
+        Some(ReviewerStatus::Reviewing) => ("…", theme.warning),
+        Some(ReviewerStatus::Invited) => ("○", theme.muted),
+        Some(ReviewerStatus::Removed) | None => ("–", theme.muted),
+    }
+}
+
+/// A `Reviewers` section for the summary tab; nothing when the provider has no reviewers
+/// (`Ready(None)`).
+pub(in crate::ui) fn reviewers_lines(
+    list: &Loadable<Option<Vec<Reviewer>>>,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    if matches!(list, Loadable::Ready(None)) {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::raw(""), Line::styled("Reviewers", theme.header)];
+    match ready(list, "reviewers", theme, |v| {
+        v.as_ref().filter(|v| !v.is_empty())
+    }) {
+        Err(msg) => lines.push(msg),
+        Ok(list) => lines.extend(list.iter().map(|r| {
+            let (symbol, style) = reviewer_status(&r.status, theme);
+            let mut spans = vec![
+                Span::styled(format!("{symbol} {}", clean(r.status.as_str())), style),
+                Span::styled(format!("  {}", name_of(Some(&r.user))), theme.text),
+            ];
+            if let Some(role) = &r.role {
+                spans.push(Span::styled(format!("  {}", clean(role)), theme.muted));
+            }
+            if let Some(n) = r.notes.as_deref().map(first_line).filter(|n| !n.is_empty()) {
+                spans.push(Span::styled(format!(" — {n}"), theme.muted));
+            }
+            Line::from(spans)
+        })),
+    }
+    lines
+}
