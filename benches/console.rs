@@ -22,8 +22,10 @@
 //! - `unchanged_poll_wire_bytes`: request plus answer of a conditional poll of the queue's first
 //!   page when nothing changed (the 304), counted on the socket.
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Condvar, Mutex};
+#[path = "../tests/common/pty.rs"]
+mod pty;
+
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -36,7 +38,7 @@ use docket::domain::{
 use docket::sandbox::seed::corpus::COUNTRIES;
 use docket::ui::{Theme, view};
 use jiff::Timestamp;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use pty::Console;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -49,8 +51,6 @@ const ANALYSTS: [(&str, &str); 3] = [
     ("usr_lukas", "Lukas Brandt"),
     ("usr_mei", "Mei Tanaka"),
 ];
-/// Ends every synchronized-output frame (DEC mode 2026 reset).
-const FRAME_END: &[u8] = b"\x1b[?2026l";
 
 fn env_num(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -348,194 +348,9 @@ fn in_memory(n: usize) {
 
 // ------------------------------------------------------------------ the binary in a pty
 
-struct Screen {
-    parser: vt100::Parser,
-    raw: Vec<u8>,
-    closed: bool,
-    /// When the last chunk of output arrived.
-    last_chunk: Instant,
-    /// When the first frame ended, and whether it showed "Loading cases…".
-    first_frame: Option<(Instant, bool)>,
-}
-
-struct Console {
-    shared: Arc<(Mutex<Screen>, Condvar)>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    spawned: Instant,
-}
-
-impl Console {
-    /// Starts the release binary at `cols`x`rows` with its state (cache, outbox) under `home`.
-    fn start(url: &str, key: &str, cols: u16, rows: u16, home: &std::path::Path) -> Console {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_docket"));
-        cmd.args(["--api-url", url, "--poll-secs", "3600"]);
-        cmd.env("DOCKET_API_KEY", key);
-        cmd.env("HOME", home);
-        cmd.env("XDG_STATE_HOME", home);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let shared = Arc::new((
-            Mutex::new(Screen {
-                parser: vt100::Parser::new(
-                    std::num::NonZeroU16::new(rows).unwrap(),
-                    std::num::NonZeroU16::new(cols).unwrap(),
-                    0,
-                ),
-                raw: Vec::new(),
-                closed: false,
-                last_chunk: Instant::now(),
-                first_frame: None,
-            }),
-            Condvar::new(),
-        ));
-        let s2 = shared.clone();
-        let spawned = Instant::now();
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        std::thread::spawn(move || {
-            let _master = pair.master; // keep the pty open while reading
-            let mut buf = [0u8; 16384];
-            loop {
-                let n = reader.read(&mut buf).unwrap_or(0);
-                let at = Instant::now();
-                let (lock, cv) = &*s2;
-                let mut s = lock.lock().unwrap();
-                if n == 0 {
-                    s.closed = true;
-                    cv.notify_all();
-                    break;
-                }
-                s.parser.process(&buf[..n]);
-                // A frame end may straddle two reads: look back over the previous tail.
-                let from = s.raw.len().saturating_sub(FRAME_END.len() - 1);
-                s.raw.extend_from_slice(&buf[..n]);
-                if s.first_frame.is_none() && contains(&s.raw[from..], FRAME_END) {
-                    let loading = s.parser.screen().contents().contains("Loading cases…");
-                    s.first_frame = Some((at, loading));
-                }
-                s.last_chunk = at;
-                cv.notify_all();
-            }
-        });
-        Console {
-            shared,
-            writer,
-            child,
-            spawned,
-        }
-    }
-
-    /// Waits until `pred` holds of the raw output so far; returns when the output that made it
-    /// hold arrived.
-    fn wait_raw(&self, what: &str, limit: Duration, pred: impl Fn(&Screen) -> bool) -> Instant {
-        let (lock, cv) = &*self.shared;
-        let deadline = Instant::now() + limit;
-        let mut s = lock.lock().unwrap();
-        loop {
-            if pred(&s) {
-                return s.last_chunk;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero() && !s.closed,
-                "timed out waiting for {what}; screen:\n{}",
-                s.parser.screen().contents()
-            );
-            s = cv.wait_timeout(s, left).unwrap().0;
-        }
-    }
-
-    /// Like `wait_screen`, but `None` at the deadline instead of a panic, and the last line
-    /// of the screen (the status bar) said on stderr.
-    fn try_wait_screen(
-        &self,
-        what: &str,
-        limit: Duration,
-        pred: impl Fn(&str) -> bool,
-    ) -> Option<Instant> {
-        let (lock, cv) = &*self.shared;
-        let deadline = Instant::now() + limit;
-        let mut s = lock.lock().unwrap();
-        loop {
-            let text = s.parser.screen().contents();
-            if pred(&text) {
-                return Some(s.last_chunk);
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || s.closed {
-                let status = text.lines().last().unwrap_or("").trim().to_string();
-                eprintln!("note: no {what} within {limit:?}; status bar: {status}");
-                return None;
-            }
-            s = cv.wait_timeout(s, left).unwrap().0;
-        }
-    }
-
-    /// Waits until the screen text satisfies `pred`; returns when the deciding output arrived.
-    fn wait_screen(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> Instant {
-        self.wait_raw(what, limit, |s| pred(&s.parser.screen().contents()))
-    }
-
-    fn bytes_written(&self) -> usize {
-        self.shared.0.lock().unwrap().raw.len()
-    }
-
-    /// True if the console wrote anything within `window`.
-    fn writes_within(&self, window: Duration) -> bool {
-        let (lock, cv) = &*self.shared;
-        let s = lock.lock().unwrap();
-        let before = s.raw.len();
-        let (s, _) = cv
-            .wait_timeout_while(s, window, |s| s.raw.len() == before && !s.closed)
-            .unwrap();
-        s.raw.len() != before
-    }
-
-    /// Waits until the console has written nothing for 300 ms.
-    fn settle(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while self.writes_within(Duration::from_millis(300)) {
-            assert!(Instant::now() < deadline, "the console never went quiet");
-        }
-    }
-
-    /// Lets `window` pass, whatever is written meanwhile (or until the pty closes).
-    fn idle_for(&self, window: Duration) {
-        let (lock, cv) = &*self.shared;
-        let s = lock.lock().unwrap();
-        let _ = cv.wait_timeout_while(s, window, |s| !s.closed).unwrap();
-    }
-
-    fn keys(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "the console did not exit");
-            self.writes_within(Duration::from_millis(100));
-        }
-    }
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+/// Starts the release binary at `cols`x`rows` with its state (cache, outbox) under `home`.
+fn start(url: &str, key: &str, cols: u16, rows: u16, home: &std::path::Path) -> Console {
+    Console::start_sized((cols, rows), url, key, &["--poll-secs", "3600"], home, &[])
 }
 
 fn clock_ticks() -> f64 {
@@ -723,13 +538,10 @@ fn load_figures(n: usize) -> (ServedSandbox, String) {
     let home = tempfile::tempdir().unwrap();
     let total = format!("/{n} ");
     for (run, warm) in [("cold", false), ("warm", true)] {
-        let mut c = Console::start(&url, &key, COLS, ROWS, home.path());
+        let mut c = start(&url, &key, COLS, ROWS, home.path());
         let spawned = c.spawned;
         let ms = |t: Instant| t.duration_since(spawned).as_secs_f64() * 1000.0;
-        c.wait_raw("the first frame", Duration::from_secs(30), |s| {
-            s.first_frame.is_some()
-        });
-        let (first_frame, _) = c.shared.0.lock().unwrap().first_frame.unwrap();
+        let first_frame = c.wait_first_frame(Duration::from_secs(30));
         let data = c.wait_screen("a case row", Duration::from_secs(120), |s| {
             s.lines().any(|l| l.contains("CAS-"))
         });
@@ -773,7 +585,7 @@ fn end_to_end() {
 
     // Keystrokes at two sizes, then idle.
     let home = tempfile::tempdir().unwrap();
-    let mut wide = Console::start(&url, &key, 200, 60, home.path());
+    let mut wide = start(&url, &key, 200, 60, home.path());
     wide.wait_screen("cases", Duration::from_secs(60), |s| {
         s.contains("● online") && s.contains("CAS-")
     });
@@ -781,7 +593,7 @@ fn end_to_end() {
     wide.keys("q");
     wide.wait_exit();
 
-    let mut c = Console::start(&url, &key, COLS, ROWS, home.path());
+    let mut c = start(&url, &key, COLS, ROWS, home.path());
     c.wait_screen("cases", Duration::from_secs(60), |s| {
         s.contains("● online") && s.contains("CAS-")
     });

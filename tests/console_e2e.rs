@@ -3,156 +3,12 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use common::pty::{Console, contains};
 
-struct Screen {
-    parser: vt100::Parser,
-    raw: Vec<u8>,
-    closed: bool,
-    /// The screen as of the last complete frame. Frames come in synchronized-output brackets;
-    /// a terminal shows each whole, but the bytes may arrive in pieces, and a condition must not
-    /// be judged on half a frame.
-    stable: String,
-}
-
-fn frame_open(raw: &[u8]) -> bool {
-    let find = |pat: &[u8]| raw.windows(pat.len()).rposition(|w| w == pat);
-    match (find(b"\x1b[?2026h"), find(b"\x1b[?2026l")) {
-        (Some(h), Some(l)) => h > l,
-        (Some(_), None) => true,
-        _ => false,
-    }
-}
-
-struct Console {
-    shared: Arc<(Mutex<Screen>, Condvar)>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    _home: Option<tempfile::TempDir>,
-}
-
+/// What the tests add to the console harness (`tests/common/pty.rs`).
 impl Console {
-    fn start(url: &str, key: &str, args: &[&str]) -> Console {
-        let home = tempfile::tempdir().unwrap();
-        let path = home.path().to_path_buf();
-        Console::start_in(url, key, args, &path, Some(home))
-    }
-
-    /// Starts the console with its state (outbox, drafts, logs) under `home`.
-    fn start_in(
-        url: &str,
-        key: &str,
-        args: &[&str],
-        home_path: &std::path::Path,
-        home: Option<tempfile::TempDir>,
-    ) -> Console {
-        Console::start_env(url, key, args, home_path, home, &[])
-    }
-
-    /// Like `start_in`, with extra environment variables.
-    fn start_env(
-        url: &str,
-        key: &str,
-        args: &[&str],
-        home_path: &std::path::Path,
-        home: Option<tempfile::TempDir>,
-        envs: &[(&str, &str)],
-    ) -> Console {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 40,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_docket"));
-        // No URL: the arguments name a profile instead.
-        if !url.is_empty() {
-            cmd.args(["--api-url", url]);
-        }
-        cmd.args(args);
-        cmd.env("DOCKET_API_KEY", key);
-        cmd.env("HOME", home_path);
-        cmd.env("XDG_STATE_HOME", home_path);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        for (k, v) in envs {
-            cmd.env(k, v);
-        }
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let shared = Arc::new((
-            Mutex::new(Screen {
-                parser: vt100::Parser::new(
-                    std::num::NonZeroU16::new(40).unwrap(),
-                    std::num::NonZeroU16::new(120).unwrap(),
-                    0,
-                ),
-                raw: Vec::new(),
-                closed: false,
-                stable: String::new(),
-            }),
-            Condvar::new(),
-        ));
-        let s2 = shared.clone();
-        std::thread::spawn(move || {
-            let _master = pair.master; // keep the pty open while reading
-            let mut buf = [0u8; 8192];
-            loop {
-                let n = reader.read(&mut buf).unwrap_or(0);
-                let (lock, cv) = &*s2;
-                // A test that failed while holding the lock poisons it; reading goes on quietly
-                // so that the failure is the test's own message, not this thread's.
-                let mut s = lock.lock().unwrap_or_else(|p| p.into_inner());
-                if n == 0 {
-                    s.closed = true;
-                    cv.notify_all();
-                    break;
-                }
-                s.parser.process(&buf[..n]);
-                s.raw.extend_from_slice(&buf[..n]);
-                let tail_from = s.raw.len().saturating_sub(64 * 1024);
-                if !frame_open(&s.raw[tail_from..]) {
-                    s.stable = s.parser.screen().contents();
-                }
-                cv.notify_all();
-            }
-        });
-        Console {
-            shared,
-            writer,
-            child,
-            _home: home,
-        }
-    }
-
-    /// Waits until the screen satisfies `pred`, at most `limit`.
-    #[track_caller]
-    fn wait_until(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
-        let (lock, cv) = &*self.shared;
-        let deadline = Instant::now() + limit;
-        let mut s = lock.lock().unwrap();
-        loop {
-            let text = s.stable.clone();
-            if pred(&text) {
-                return text;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero() && !s.closed,
-                "timed out waiting for {what}; screen:\n{text}"
-            );
-            s = cv.wait_timeout(s, left).unwrap().0;
-        }
-    }
-
     /// Starts the console in a CLI test home (`common::cli::Home`): the same state, data and
     /// config directories and local store (`DOCKET_STATE_DB`) the scripting commands use, with
     /// `key` instead of the home's.
@@ -163,35 +19,7 @@ impl Console {
             .filter(|(k, _)| k != "DOCKET_API_KEY")
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        Console::start_env(url, key, args, &home.path, None, &envs)
-    }
-
-    fn bytes_written(&self) -> usize {
-        self.shared.0.lock().unwrap().raw.len()
-    }
-
-    /// True if the console wrote anything within `window`.
-    fn writes_within(&self, window: Duration) -> bool {
-        let (lock, cv) = &*self.shared;
-        let s = lock.lock().unwrap();
-        let before = s.raw.len();
-        let (s, _) = cv
-            .wait_timeout_while(s, window, |s| s.raw.len() == before && !s.closed)
-            .unwrap();
-        s.raw.len() != before
-    }
-
-    /// Waits until the console has written nothing for a moment (the last frame is complete).
-    fn settle(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.writes_within(Duration::from_millis(300)) {
-            assert!(Instant::now() < deadline, "the console never went quiet");
-        }
-    }
-
-    fn keys(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        Console::start_env(url, key, args, &home.path, &envs)
     }
 
     /// Filters the queue with `query` (clearing an earlier filter) and waits until the
@@ -217,29 +45,6 @@ impl Console {
             s.contains("Enter/y submit")
         });
     }
-
-    fn raw(&self) -> Vec<u8> {
-        self.shared.0.lock().unwrap().raw.clone()
-    }
-
-    #[track_caller]
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Everything it wrote before exiting is read once the pty closes.
-                let (lock, cv) = &*self.shared;
-                let s = lock.lock().unwrap();
-                let left = deadline.saturating_duration_since(Instant::now());
-                let (s, _) = cv.wait_timeout_while(s, left, |s| !s.closed).unwrap();
-                assert!(s.closed, "the pty never closed");
-                return status;
-            }
-            assert!(Instant::now() < deadline, "the console did not exit");
-            // Wait for the pty to close or produce output rather than spinning.
-            self.writes_within(Duration::from_millis(100));
-        }
-    }
 }
 
 /// What a console needs of a `common::cli::Home` (which stays with the async side).
@@ -264,10 +69,6 @@ fn rethrow<T>(r: Result<T, tokio::task::JoinError>) -> T {
         Ok(v) => v,
         Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -554,7 +355,7 @@ async fn a_half_typed_rationale_survives_sigkill() {
     let home = tempfile::tempdir().unwrap();
     let home_path = home.path().to_path_buf();
     let run = tokio::task::spawn_blocking(move || {
-        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path);
         go_to_alert(&mut c, &case_name, position);
         c.keys("a");
         c.wait_until("the editor", Duration::from_secs(10), |s| {
@@ -568,7 +369,7 @@ async fn a_half_typed_rationale_survives_sigkill() {
         );
         kill9(&mut c);
 
-        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path);
         go_to_alert(&mut c, &case_name, position);
         c.keys("a");
         c.wait_until(
@@ -607,7 +408,7 @@ async fn a_review_killed_in_flight_lands_exactly_once_after_restart() {
     let home = tempfile::tempdir().unwrap();
     let home_path = home.path().to_path_buf();
     let run = tokio::task::spawn_blocking(move || {
-        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path);
         go_to_alert(&mut c, &case_name, position);
         c.keys("a");
         c.wait_until("the editor", Duration::from_secs(10), |s| {
@@ -621,7 +422,7 @@ async fn a_review_killed_in_flight_lands_exactly_once_after_restart() {
         kill9(&mut c);
 
         // The next run sends what the last one left pending.
-        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path);
         c.wait_until("the outbox to deliver", Duration::from_secs(30), |s| {
             s.contains("Sent from the outbox")
         });
@@ -738,7 +539,7 @@ async fn offline_the_last_queue_shows_and_reviews_wait_until_the_api_is_back() {
             case_name.clone(),
         );
         move || {
-            let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+            let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path);
             go_to_alert(&mut c, &case_name, position);
             c.keys("q");
             assert!(c.wait_exit().success());
@@ -760,7 +561,7 @@ async fn offline_the_last_queue_shows_and_reviews_wait_until_the_api_is_back() {
             case_name.clone(),
         );
         move || {
-            let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+            let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path);
             // The last known queue, navigable, with the connection shown as failed.
             c.wait_until("the cached queue", Duration::from_secs(20), |s| {
                 s.contains(&case_name) && s.contains("✖")
@@ -834,7 +635,7 @@ async fn five_reviews_written_during_a_30_second_outage_all_land_once() {
     let (tx_down, rx_down) = std::sync::mpsc::channel::<()>();
     let (tx_gone, rx_gone) = std::sync::mpsc::channel::<()>();
     let console = tokio::task::spawn_blocking(move || {
-        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path, None);
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path);
         c.wait_until("the queue", Duration::from_secs(20), |s| {
             s.contains("● online")
         });
@@ -1007,7 +808,7 @@ async fn the_api_key_reaches_no_log_screen_or_error() {
     let (url2, key2) = (url.clone(), key.clone());
     let result = tokio::task::spawn_blocking(move || {
         let trace = [("DOCKET_LOG", "trace")];
-        let mut c = Console::start_env(&url2, &key2, &[], &home_path, None, &trace);
+        let mut c = Console::start_env(&url2, &key2, &[], &home_path, &trace);
         c.wait_until("the queue", Duration::from_secs(20), |s| {
             s.contains("● online") && s.contains("Amara Okafor")
         });
@@ -1023,7 +824,7 @@ async fn the_api_key_reaches_no_log_screen_or_error() {
         );
 
         let wrong = "dk_sbx_THIS-IS-A-SECRET-0123456789";
-        let mut c = Console::start_env(&url2, wrong, &[], &home_path, None, &trace);
+        let mut c = Console::start_env(&url2, wrong, &[], &home_path, &trace);
         c.wait_until("the refusal", Duration::from_secs(20), |s| {
             s.contains("UNAUTHORIZED")
         });
@@ -1154,7 +955,7 @@ async fn an_amiqus_case_is_closed_from_the_console_with_the_request_checked() {
             "--poll-secs",
             "3600",
         ];
-        let mut c = Console::start_in("", TOKEN, &args, &home_path, None);
+        let mut c = Console::start_in("", TOKEN, &args, &home_path);
         c.wait_until("the Amiqus queue", Duration::from_secs(20), |s| {
             s.contains("● online") && s.contains("Eilidh Fraser") && s.contains("on_hold")
         });

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod pty;
 pub mod records;
 pub mod reducer;
 
