@@ -4,6 +4,7 @@
 //! for other vendors map onto these types. Nothing here does I/O.
 
 pub mod enums;
+pub mod form;
 pub mod lifecycle;
 pub mod model;
 pub mod review;
