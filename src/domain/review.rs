@@ -67,6 +67,17 @@ pub enum Submission {
         decision: Decision,
         summary: String,
     },
+    /// Opens a case: `body` is the vendor's create body, drawn from its case form.
+    /// `reference` is its external reference, the vendor's own rule against duplicates.
+    CreateCase {
+        body: serde_json::Value,
+        reference: Option<String>,
+    },
+    /// Adds an entity to a case with a role: `body` drawn from the vendor's entity form.
+    AddEntity {
+        case: String,
+        body: serde_json::Value,
+    },
 }
 
 impl Submission {
@@ -87,7 +98,9 @@ impl Submission {
             | Submission::Status { .. }
             | Submission::SetStatus { .. }
             | Submission::Assign { .. }
-            | Submission::AddReviewer { .. } => None,
+            | Submission::AddReviewer { .. }
+            | Submission::CreateCase { .. }
+            | Submission::AddEntity { .. } => None,
         }
     }
 
@@ -108,7 +121,10 @@ impl Submission {
             | Submission::Comment { case, .. }
             | Submission::AddReviewer { case, .. }
             | Submission::DecideReview { case, .. }
-            | Submission::Close { case, .. } => case,
+            | Submission::Close { case, .. }
+            | Submission::AddEntity { case, .. } => case,
+            // Nothing exists yet: the profile it was written for sends it.
+            Submission::CreateCase { .. } => "",
         }
     }
 }
@@ -120,6 +136,8 @@ pub enum Target {
     Case(String),
     Alert(String),
     Assessment(String),
+    /// A case not opened yet, by its external reference.
+    NewCase(String),
 }
 
 impl Target {
@@ -129,6 +147,7 @@ impl Target {
             Target::Case(_) => "case",
             Target::Alert(_) => "alert",
             Target::Assessment(_) => "risk assessment",
+            Target::NewCase(_) => "new case",
         }
     }
 }
@@ -152,7 +171,13 @@ impl Submission {
             | Submission::Comment { case, .. }
             | Submission::AddReviewer { case, .. }
             | Submission::DecideReview { case, .. }
-            | Submission::Close { case, .. } => vec![Target::Case(case.clone())],
+            | Submission::Close { case, .. }
+            | Submission::AddEntity { case, .. } => vec![Target::Case(case.clone())],
+            // Two creations with one external reference make one case: the second finds the
+            // first, so they go in the order written.
+            Submission::CreateCase { reference, .. } => {
+                reference.iter().cloned().map(Target::NewCase).collect()
+            }
         }
     }
 
@@ -167,6 +192,14 @@ impl Submission {
             }
         }
         keys
+    }
+
+    /// Whether it makes something new (a case, an entity) rather than reviewing what exists.
+    pub fn is_creation(&self) -> bool {
+        matches!(
+            self,
+            Submission::CreateCase { .. } | Submission::AddEntity { .. }
+        )
     }
 
     /// Whether it only adds to the record (a comment): another one written while it waits
@@ -208,6 +241,8 @@ impl Submission {
                 }
             }
             Submission::Close { decision, .. } => format!("Close ({decision})"),
+            Submission::CreateCase { .. } => "New case".into(),
+            Submission::AddEntity { .. } => "New entity".into(),
         }
     }
 }

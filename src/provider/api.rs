@@ -242,6 +242,32 @@ pub enum Feature {
     Close,
 }
 
+/// What a creation made, or found already there: a case opened (or the one its external
+/// reference already names), or an entity added to a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    pub token: String,
+    /// The case's reference (`CAS-000123`) or the entity's name, for people.
+    pub name: String,
+    /// It was there before this request (its external reference named it, or the server
+    /// replayed the answer to a key sent before): nothing new was made by it.
+    pub existing: bool,
+}
+
+impl Created {
+    /// In one line, for the flash message and the CLI.
+    pub fn describe(&self) -> String {
+        if self.existing {
+            format!(
+                "{} already exists ({}): nothing new was made",
+                self.name, self.token
+            )
+        } else {
+            format!("Created {} ({})", self.name, self.token)
+        }
+    }
+}
+
 /// A case-management API, as the console needs it. Every method is one logical read or write;
 /// an adapter may make several HTTP calls for one (walking pages, exchanging a token).
 ///
@@ -320,9 +346,32 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     /// `ProviderError::Invalid` with the reason, without sending anything.
     async fn submit(&self, s: &Submission, idempotency_key: &str) -> Result<String, ProviderError>;
 
+    /// Sends a creation ([`Submission::CreateCase`], [`Submission::AddEntity`]) and says what it
+    /// made. A vendor that cannot answers `ProviderError::Invalid` with the reason, without
+    /// sending anything.
+    async fn create(
+        &self,
+        s: &Submission,
+        _idempotency_key: &str,
+    ) -> Result<Created, ProviderError> {
+        Err(cannot_create(self.capabilities().vendor, s))
+    }
+
     /// Whether a submission's change is already visible on the server (for a retry against an
     /// API without idempotency keys). `None` when it is not, or cannot be told.
     async fn already_applied(&self, _s: &Submission) -> Option<String> {
         None
     }
+}
+
+/// Why a vendor without creation support refuses one, in words.
+pub fn cannot_create(vendor: Vendor, s: &Submission) -> ProviderError {
+    let what = match s {
+        Submission::AddEntity { .. } => "add entities to a case",
+        _ => "open cases",
+    };
+    ProviderError::Invalid(format!(
+        "docket cannot {what} with {}'s API yet",
+        vendor.title()
+    ))
 }

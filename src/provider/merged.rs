@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::api::{Capabilities, Provider, Vendor};
+use super::api::{Capabilities, Created, Provider, Vendor};
 use super::{ItemResult, ProviderError};
 use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
@@ -133,7 +133,10 @@ fn unqualify(s: &Submission, source: &str) -> Result<Submission, ProviderError> 
         | Submission::EscalateCase { case, .. }
         | Submission::Comment { case, .. }
         | Submission::AddReviewer { case, .. }
-        | Submission::Close { case, .. } => *case = own(case)?,
+        | Submission::Close { case, .. }
+        | Submission::AddEntity { case, .. } => *case = own(case)?,
+        // Nothing to translate; which profile opens it is chosen before (see `create`).
+        Submission::CreateCase { .. } => {}
     }
     Ok(out)
 }
@@ -276,6 +279,20 @@ impl Provider for Merged {
         let (n, p, _) = self.route(s.target())?;
         let own = unqualify(s, n)?;
         p.submit(&own, key).await.map_err(|e| in_source(n, e))
+    }
+
+    async fn create(&self, s: &Submission, key: &str) -> Result<Created, ProviderError> {
+        if let Submission::CreateCase { .. } = s {
+            return Err(ProviderError::Invalid(
+                "several profiles are merged: open the case with one of them (--profile NAME)"
+                    .into(),
+            ));
+        }
+        let (n, p, _) = self.route(s.target())?;
+        let own = unqualify(s, n)?;
+        let mut made = p.create(&own, key).await.map_err(|e| in_source(n, e))?;
+        made.token = qualify(n, &made.token);
+        Ok(made)
     }
 
     async fn already_applied(&self, s: &Submission) -> Option<String> {

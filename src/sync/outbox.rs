@@ -22,6 +22,7 @@ use super::store::{Counts, Entry, EntryState, Store};
 use crate::domain::review::{Submission, ordered};
 use crate::provider::Provider;
 use crate::provider::ProviderError;
+use crate::provider::api::Created;
 
 /// What the outbox tells the console.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +32,8 @@ pub enum Event {
         what: String,
         /// The case it was written on, when known: its row can refresh now.
         case: Option<String>,
+        /// What a creation made (the case opened, the entity added), or found already there.
+        created: Option<Created>,
     },
     /// Refused for good: kept as failed.
     Failed {
@@ -371,7 +374,7 @@ impl Outbox {
         backoff: Backoff,
         parallel: usize,
     ) {
-        type Done = (Entry, Result<String, ProviderError>);
+        type Done = (Entry, Result<(String, Option<Created>), ProviderError>);
         let mut tasks: JoinSet<Done> = JoinSet::new();
         let count = |this: &Outbox| match this.counts() {
             Ok(c) => {
@@ -425,9 +428,19 @@ impl Outbox {
                     if e.attempts > 0
                         && let Some(what) = client.already_applied(&e.submission).await
                     {
-                        return (e, Ok(format!("{what} (it had already landed)")));
+                        return (e, Ok((format!("{what} (it had already landed)"), None)));
                     }
-                    let r = client.submit(&e.submission, &e.idempotency_key).await;
+                    let r = if e.submission.is_creation() {
+                        client
+                            .create(&e.submission, &e.idempotency_key)
+                            .await
+                            .map(|made| (made.describe(), Some(made)))
+                    } else {
+                        client
+                            .submit(&e.submission, &e.idempotency_key)
+                            .await
+                            .map(|what| (what, None))
+                    };
                     (e, r)
                 });
             }
@@ -457,7 +470,7 @@ impl Outbox {
         client: &Arc<dyn Provider>,
         backoff: &Backoff,
         e: Entry,
-        result: Result<String, ProviderError>,
+        result: Result<(String, Option<Created>), ProviderError>,
         key_refused: &mut bool,
     ) -> Event {
         let store = lock(&self.store);
@@ -468,7 +481,7 @@ impl Outbox {
             }
         };
         match result {
-            Ok(what) => {
+            Ok((what, created)) => {
                 logged(store.record(id, EntryState::Done, None, 0));
                 // The local audit log keeps every landed review with its text and author,
                 // noting where the vendor could not keep the text itself.
@@ -478,7 +491,12 @@ impl Outbox {
                 Event::Landed {
                     id,
                     what,
-                    case: e.case.clone(),
+                    // A case just opened is the one to show.
+                    case: match (&e.submission, &created) {
+                        (Submission::CreateCase { .. }, Some(made)) => Some(made.token.clone()),
+                        _ => e.case.clone(),
+                    },
+                    created,
                 }
             }
             Err(error @ ProviderError::Api { status: 401, .. }) => {

@@ -105,7 +105,7 @@ impl Runner {
                 let _ = self.tx.send(Action::OutboxEntries(rows));
                 Action::OutboxCounts(counts)
             }
-            OutboxEvent::Landed { id, what, case } => {
+            OutboxEvent::Landed { id, what, case, .. } => {
                 // The API answers again: offline ends now, not at the next backoff.
                 let _ = self.tx.send(Action::ApiAnswered);
                 self.today();

@@ -22,7 +22,7 @@ use super::{AmiqusProvider, numeric, wire};
 use crate::domain::ResolutionAction;
 use crate::domain::review::Submission;
 use crate::provider::ProviderError;
-use crate::provider::api::{Feature, Provider};
+use crate::provider::api::{Feature, Provider, Vendor};
 use crate::provider::http::Path;
 
 /// Longest step review message Amiqus accepts, in characters.
@@ -250,6 +250,9 @@ pub async fn submit(
             Feature::Reviewers,
             "request or give a second approval",
         )),
+        Submission::CreateCase { .. } | Submission::AddEntity { .. } => {
+            Err(crate::provider::api::cannot_create(Vendor::Amiqus, s))
+        }
     }
 }
 

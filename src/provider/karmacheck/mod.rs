@@ -430,6 +430,8 @@ fn unsupported(s: &Submission) -> &'static str {
             "request or give a second approval"
         }
         Submission::Close { .. } => "close a case with that decision",
+        Submission::CreateCase { .. } => "open cases from docket yet",
+        Submission::AddEntity { .. } => "add entities to a case",
     }
 }
 

@@ -7,6 +7,7 @@
 //! and filtering left to the caller.
 
 pub mod case_detail;
+mod create;
 pub mod provider;
 pub mod wire;
 pub mod writes;

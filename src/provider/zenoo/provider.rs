@@ -9,7 +9,7 @@ use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
 };
 use crate::domain::review::Submission;
-use crate::provider::api::{Capabilities, Provider, Vendor};
+use crate::provider::api::{Capabilities, Created, Provider, Vendor};
 use crate::provider::{ItemResult, ProviderError};
 
 /// A Zenoo-compatible API (Zenoo itself, or the embedded sandbox).
@@ -193,6 +193,14 @@ impl Provider for ZenooProvider {
         submit(&self.client, s, idempotency_key).await
     }
 
+    async fn create(
+        &self,
+        s: &Submission,
+        idempotency_key: &str,
+    ) -> Result<Created, ProviderError> {
+        self.client.create(s, idempotency_key).await
+    }
+
     async fn already_applied(&self, s: &Submission) -> Option<String> {
         already_applied(&self.client, s).await
     }
@@ -367,6 +375,9 @@ async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<Strin
         } => {
             let c = client.close_case(case, *decision, summary, key).await?;
             format!("{} closed: {decision}", c.name)
+        }
+        Submission::CreateCase { .. } | Submission::AddEntity { .. } => {
+            client.create(s, key).await?.describe()
         }
     })
 }

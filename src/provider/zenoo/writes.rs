@@ -163,6 +163,19 @@ impl ZenooClient {
         body: &Value,
         key: &str,
     ) -> Result<Envelope<Value>, ProviderError> {
+        Ok(self.post_answer(method, path, body, key).await?.0)
+    }
+
+    /// Like `post_json`, also saying whether the record was there before this request: a
+    /// create answers 200 (not 201) with the record its external reference already names, and
+    /// a server replaying an earlier answer to the same key says `Idempotent-Replayed: true`.
+    pub(super) async fn post_answer(
+        &self,
+        method: Method,
+        path: &Path,
+        body: &Value,
+        key: &str,
+    ) -> Result<(Envelope<Value>, bool), ProviderError> {
         let answer = self
             .api
             .call(method, path)
@@ -174,7 +187,11 @@ impl ZenooClient {
         if env.meta.request_id.is_none() {
             env.meta.request_id = answer.request_id;
         }
-        Ok(env)
+        let replayed = answer
+            .headers
+            .get("idempotent-replayed")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
+        Ok((env, replayed || answer.status == reqwest::StatusCode::OK))
     }
 
     /// A write whose answer is one record.
