@@ -18,7 +18,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
 
 use super::identity::{Author, Identity};
-use super::store::{Counts, Entry, EntryState, Store};
+use super::store::{Counts, Entry, EntryState, Filed, Keyed, Store};
 use crate::domain::review::{Submission, ordered};
 use crate::provider::Provider;
 use crate::provider::ProviderError;
@@ -194,6 +194,17 @@ impl Outbox {
             })?;
         self.wake.notify_one();
         Ok(id)
+    }
+
+    /// Writes submissions under keys the caller derived (an import's rows), as this identity,
+    /// in one commit, and wakes the sender: a key filed before is found, not written twice
+    /// (see [`Filed`]).
+    pub fn enqueue_keyed(&self, items: &[Keyed<'_>]) -> Result<Vec<Filed>, ProviderError> {
+        let filed = lock(&self.store).enqueue_keyed(items).map_err(|e| {
+            ProviderError::Invalid(format!("cannot save the submissions locally: {e}"))
+        })?;
+        self.wake.notify_one();
+        Ok(filed)
     }
 
     /// Sends a failed entry again: with its old key if unchanged, a new one if edited.

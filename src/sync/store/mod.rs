@@ -188,6 +188,9 @@ impl Entry {
 }
 
 pub use crate::domain::review::Counts;
+pub use keyed::{Filed, Keyed};
+
+mod keyed;
 
 /// The store, for one profile and the identity it is opened as.
 pub struct Store {
