@@ -259,3 +259,18 @@ fn help_and_quit() {
     assert!(s.ui.should_quit);
     assert!(s.queue.selected.is_none());
 }
+
+#[test]
+fn pull_next_before_the_api_says_who_i_am_says_to_wait_not_to_fix_the_config() {
+    let mut s = state_with(vec![case("cas_1", "CAS-000001", 5, CaseStatus::New)]);
+    key(&mut s, KeyCode::Char('P'));
+    let said = s.ui.flash.clone().unwrap_or_default();
+    assert!(said.contains("not known yet"), "{said}");
+    assert!(!said.contains("profile"), "{said}");
+
+    // The API answered without a user: now the profile is what can say who I am.
+    update(&mut s, Action::MeLoaded(None));
+    key(&mut s, KeyCode::Char('P'));
+    let said = s.ui.flash.clone().unwrap_or_default();
+    assert!(said.contains("set `user` in the profile"), "{said}");
+}

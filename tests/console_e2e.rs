@@ -36,6 +36,19 @@ impl Console {
         );
     }
 
+    /// Keeps the filter, then opens the selected case and waits for its tabs.
+    #[track_caller]
+    fn open_case(&mut self) {
+        self.keys("\r");
+        self.wait_until("the filter kept", Duration::from_secs(10), |s| {
+            s.contains("/ filter")
+        });
+        self.keys("\r");
+        self.wait_until("the case's tabs", Duration::from_secs(10), |s| {
+            s.contains("Summary") && s.contains("Activity")
+        });
+    }
+
     /// Types `text` into the open editor, asks for the read-back (Ctrl-S) and waits for it.
     #[track_caller]
     fn type_and_review(&mut self, text: &str) {
@@ -231,7 +244,8 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
                 |s| s.contains("/ filter"),
             );
             c.filter_to(&fresh_name, &fresh_name);
-            c.keys("\r\r]]");
+            c.open_case();
+            c.keys("]]");
             // Closing checks the alerts and the risk: wait until they are loaded.
             c.wait_until("its alerts", Duration::from_secs(10), |s| {
                 s.contains("No alerts on this case")
@@ -331,7 +345,8 @@ fn go_to_alert(c: &mut Console, case_name: &str, position: usize) {
         s.contains("Queue") && s.contains("Amara Okafor")
     });
     c.filter_to(case_name, case_name);
-    c.keys("\r\r]]");
+    c.open_case();
+    c.keys("]]");
     c.wait_until("the alerts", Duration::from_secs(10), |s| {
         s.contains("Category") && s.contains("Match")
     });
@@ -1041,8 +1056,9 @@ async fn pull_next_assigns_and_opens_the_most_urgent_case_and_y_copies_its_name(
     let name2 = name.clone();
     let run = tokio::task::spawn_blocking(move || {
         let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
-        c.wait_until("the queue", Duration::from_secs(20), |s| {
-            s.contains("● online") && s.contains("Amara Okafor")
+        // The status bar names the user once /v1/me has answered: only then is "me" known.
+        c.wait_until("the queue and who I am", Duration::from_secs(20), |s| {
+            s.contains("│ Amara Okafor │ ● online")
         });
         c.keys("P");
         c.wait_until("the case assigned and open", Duration::from_secs(20), |s| {

@@ -208,7 +208,7 @@ pub fn pull_next(state: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let Some(me) = state.data.me.clone() else {
-        state.ui.flash = Some("Your user id is not known (set `user` in the profile).".into());
+        state.ui.flash = Some(state.me_unknown());
         return vec![];
     };
     let Some(case) = next_to_pull(state).cloned() else {

@@ -209,6 +209,9 @@ pub struct Settings {
 #[derive(Debug)]
 pub struct Data {
     pub me: Option<User>,
+    /// The API has said who the key belongs to (or that it cannot): until then `me` is
+    /// unknown because nobody has answered yet, not because it cannot be known.
+    pub me_answered: bool,
     pub users: HashMap<String, User>,
     pub connection: Connection,
     /// When the queue was last loaded successfully.
@@ -318,6 +321,7 @@ impl State {
             },
             data: Data {
                 me: None,
+                me_answered: false,
                 users: HashMap::new(),
                 connection: Connection::Connecting,
                 last_sync: None,
@@ -382,6 +386,15 @@ impl State {
             .into_iter()
             .filter(|t| tab_available(caps, *t))
             .collect()
+    }
+
+    /// Why who "me" is cannot be used yet, in one line for a refusal.
+    pub fn me_unknown(&self) -> String {
+        if self.data.me_answered {
+            "Your user id is not known (set `user` in the profile).".into()
+        } else {
+            "Who you are is not known yet: the API has not answered. Try again in a moment.".into()
+        }
     }
 
     /// A user's display name, falling back to the id.

@@ -94,7 +94,7 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
                     label: u.name.clone(),
                 }],
             )),
-            None => Err("Your user id is not known (set `user` in the profile).".into()),
+            None => Err(state.me_unknown()),
         },
         Assign => assignees(state).map(|choices| (FlowKind::Assign, choices)),
         EscalateCase => Ok((FlowKind::EscalateCase, vec![])),
@@ -306,11 +306,7 @@ pub(super) fn bulk_flow(state: &mut State, c: Command) -> Result<Flow, String> {
     }
     let (action, choices) = match c {
         AssignToMe => {
-            let me = state
-                .data
-                .me
-                .as_ref()
-                .ok_or("Your user id is not known (set `user` in the profile).")?;
+            let me = state.data.me.as_ref().ok_or_else(|| state.me_unknown())?;
             (
                 BulkAction::Assign,
                 vec![Choice {

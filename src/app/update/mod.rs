@@ -93,6 +93,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::MeLoaded(me) => {
             state.data.me = me;
+            state.data.me_answered = true;
             let me = state.data.me.as_ref().map(|u| u.id.clone());
             state.queue.rebuild(me.as_deref());
             state.recount();
