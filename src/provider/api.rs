@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::ProviderError;
+use crate::domain::form::Form;
 use crate::domain::model::{Alert, Assessment, AuditEntry, Case, Check, Comment, Entity};
 use crate::domain::model::{Reviewer, User};
 use crate::domain::review::Submission;
@@ -345,6 +346,19 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     /// vendor honours one; a vendor that cannot do the action answers
     /// `ProviderError::Invalid` with the reason, without sending anything.
     async fn submit(&self, s: &Submission, idempotency_key: &str) -> Result<String, ProviderError>;
+
+    /// The form a case is opened with: the vendor's create body as fields, kinds, limits and
+    /// rules, with its choices (templates, packages, steps) read from the API where it lists
+    /// them. `None`: docket cannot open cases with this API (the reason is
+    /// [`cannot_create`]'s).
+    async fn case_form(&self) -> Result<Option<Form>, ProviderError> {
+        Ok(None)
+    }
+
+    /// The form an entity is added to a case with, or `None` when the API cannot.
+    fn entity_form(&self) -> Option<Form> {
+        None
+    }
 
     /// Sends a creation ([`Submission::CreateCase`], [`Submission::AddEntity`]) and says what it
     /// made. A vendor that cannot answers `ProviderError::Invalid` with the reason, without

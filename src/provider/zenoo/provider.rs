@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use super::{CaseQuery, Fetched, ZenooClient};
 use crate::domain::CommentType;
+use crate::domain::form::{self, Form};
 use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
 };
@@ -191,6 +192,14 @@ impl Provider for ZenooProvider {
 
     async fn submit(&self, s: &Submission, idempotency_key: &str) -> Result<String, ProviderError> {
         submit(&self.client, s, idempotency_key).await
+    }
+
+    async fn case_form(&self) -> Result<Option<Form>, ProviderError> {
+        Ok(Some(form::zenoo_case()))
+    }
+
+    fn entity_form(&self) -> Option<Form> {
+        Some(form::zenoo_entity())
     }
 
     async fn create(
