@@ -71,6 +71,18 @@ pub fn check_transition(from: CaseStatus, to: CaseStatus, route: Route) -> Resul
     }
 }
 
+/// Why an entity may not be added to a case in `status`, in words for the analyst. Any open case
+/// takes new parties (its ownership tree grows as the review finds owners and directors); a
+/// Closed case is final, so a party found later belongs on a new Review case.
+pub fn check_add_entity(status: CaseStatus) -> Result<(), String> {
+    if status.is_terminal() {
+        return Err(format!(
+            "Cannot add an entity to a case that is '{status}'. A closed case is final; open a Review case for the customer instead."
+        ));
+    }
+    Ok(())
+}
+
 fn list(statuses: &[CaseStatus]) -> String {
     if statuses.is_empty() {
         return "none".into();
@@ -211,6 +223,18 @@ mod tests {
                 "{from} cannot reach Closed"
             );
         }
+    }
+
+    #[test]
+    fn entities_join_any_open_case_but_not_a_closed_one() {
+        for status in CaseStatus::ALL {
+            assert_eq!(
+                check_add_entity(*status).is_ok(),
+                *status != Closed,
+                "{status}"
+            );
+        }
+        assert!(check_add_entity(Closed).unwrap_err().contains("'Closed'"));
     }
 
     #[test]
