@@ -723,6 +723,7 @@ async fn the_auditor_is_refused_every_write() {
         format!("/v1/cases/{t}/reviewers/{rev}/approve"),
         format!("/v1/cases/{t}/reviewers/{rev}/reject"),
         format!("/v1/cases/{t}/comments"),
+        format!("/v1/cases/{t}/entities"),
         format!("/v1/cases/{t}/timeline"),
         format!("/v1/cases/{t}/checks"),
         format!("/v1/cases/{t}/risk-assessment"),
@@ -750,6 +751,21 @@ async fn the_auditor_is_refused_every_write() {
     // A body each write would accept from a user who may write, so that only the role refuses.
     let mut writes = common::write_routes(&targets);
     writes.extend([
+        (
+            Method::POST,
+            "/v1/entities".into(),
+            json!({ "type": "Person", "first_name": "A", "last_name": "B", "nationality": "DE" }),
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/entities/{entity}"),
+            json!({ "email": "a@example.com" }),
+        ),
+        (
+            Method::POST,
+            format!("/v1/cases/{t}/entities"),
+            json!({ "entity_token": entity, "role": "Director" }),
+        ),
         (Method::PUT, format!("/v1/audit-logs/{entry}"), json!({})),
         (Method::PATCH, format!("/v1/audit-logs/{entry}"), json!({})),
         (Method::DELETE, format!("/v1/audit-logs/{entry}"), json!({})),

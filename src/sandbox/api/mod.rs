@@ -110,6 +110,7 @@ pub fn router(
             "/cases/{case_token}/comments",
             get(cases::list_comments).post(cases::add_comment),
         )
+        .route("/cases/{case_token}/entities", post(entities::add_to_case))
         .route("/cases/{case_token}/timeline", get(audit::case_timeline))
         .route("/cases/{case_token}/checks", get(checks::list_for_case))
         .route("/cases/{case_token}/risk-assessment", get(risk::current))
@@ -121,8 +122,11 @@ pub fn router(
             "/cases/{case_token}/compliance-report",
             get(cases::compliance_report),
         )
-        .route("/entities", get(entities::list))
-        .route("/entities/{entity_token}", get(entities::get_one))
+        .route("/entities", get(entities::list).post(entities::create))
+        .route(
+            "/entities/{entity_token}",
+            get(entities::get_one).patch(entities::patch),
+        )
         .route(
             "/entities/{entity_token}/alerts",
             get(alerts::list_for_entity),

@@ -2,9 +2,10 @@
 //! know about a case, the guards writes apply), and the routes' handlers re-exported.
 //!
 //! One file per concern: `read` lists and reads cases (and the compliance report), `create`
-//! opens a case with its entity, `update` changes status, assignment and metadata and
-//! escalates, `close` closes against the domain's preconditions, `reviewers` is four-eyes
-//! approval, `comments` the case's thread.
+//! opens a case with its entity (and holds the entity body and its validation, which the entity
+//! routes share), `update` changes status, assignment and metadata and escalates, `close`
+//! closes against the domain's preconditions, `reviewers` is four-eyes approval, `comments` the
+//! case's thread.
 
 mod close;
 mod comments;
@@ -24,7 +25,11 @@ use crate::domain::{CaseStatus, RiskTier, SlaStatus};
 
 pub use close::{CloseCase, close, close_blockers};
 pub use comments::{AddComment, Author, CommentOut, add_comment, initials, list_comments};
-pub use create::{Address, CreateCase, EntityIn, check_provider, create, create_entity};
+pub use create::{
+    Address, CreateCase, EntityIn, Placement, check_provider, create, create_entity,
+    filing_country, full_name, insert_entity, place_entity, today, validate_entity,
+    validate_fields, validate_required,
+};
 pub use read::{compliance_report, get_one, list};
 pub use reviewers::{
     AddReviewer, ReviewerDecision, ReviewerOut, add_reviewer, approve_reviewer, list_reviewers,

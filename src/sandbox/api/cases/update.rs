@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rusqlite::{Transaction, params};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{
@@ -13,20 +13,11 @@ use super::{
 };
 use crate::domain::CaseStatus;
 use crate::domain::lifecycle::{self, Route};
-use crate::sandbox::api::extract::{Body, Ctx, Path, text};
+use crate::sandbox::api::extract::{Body, Ctx, Path, present, text};
 use crate::sandbox::api::render::json_col;
 use crate::sandbox::api::write::apply;
 use crate::sandbox::api::{ApiError, AppState, audit};
 use crate::sandbox::store;
-
-/// Distinguishes a field that is absent from one sent as `null`.
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Some(Option::deserialize(d)?))
-}
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]

@@ -1,4 +1,17 @@
-//! Entities: list (optionally within a case, with roles and ownership) and read.
+//! Entities: list (optionally within a case, with roles and ownership) and read, here; `write`
+//! creates and updates them, `attach` adds one to a case in a role (with the checks the role
+//! requires), `countries` is the ISO code list their country fields are checked against.
+//!
+//! The entity body and its validation live with case creation (`cases::create`), which
+//! creates its primary entity inline; every entity write shares them.
+
+mod attach;
+mod countries;
+mod write;
+
+pub use attach::{AddEntity, add_to_case};
+pub use countries::is_country;
+pub use write::{PatchEntity, create, patch};
 
 use axum::extract::State;
 use axum::response::Response;
@@ -226,36 +239,54 @@ pub async fn list(
     ))
 }
 
+/// One entity as `GET /v1/entities/{token}` shows it: with every case it is on.
+pub fn load(conn: &Connection, token: &str) -> Result<EntityOut, ApiError> {
+    let mut e = conn
+        .prepare_cached(&format!(
+            "SELECT {BASE_COLS} FROM entities e WHERE e.token = ?1"
+        ))?
+        .query_row([token], base)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("entity", token))?;
+    let cases = conn
+        .prepare_cached(
+            "SELECT c.token, c.name, ce.role, ce.ownership_percentage FROM case_entities ce \
+             JOIN cases c ON c.id = ce.case_id JOIN entities e ON e.id = ce.entity_id WHERE e.token = ?1 ORDER BY c.id",
+        )?
+        .query_map([token], |r| {
+            Ok(json!({
+                "case_token": r.get::<_, String>(0)?,
+                "case_name": r.get::<_, String>(1)?,
+                "role": r.get::<_, String>(2)?,
+                "ownership_percentage": r.get::<_, Option<f64>>(3)?,
+            }))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    e.cases = Some(cases);
+    Ok(e)
+}
+
+/// One entity as a case's entity list shows it (role, ownership, parent, depth).
+pub fn load_in_case(
+    conn: &Connection,
+    case_id: i64,
+    entity_id: i64,
+) -> Result<EntityOut, ApiError> {
+    let sql = format!(
+        "SELECT {} FROM {CASE_FROM} WHERE ce.case_id = ?1 AND ce.entity_id = ?2",
+        case_cols()
+    );
+    conn.prepare_cached(&sql)?
+        .query_row([case_id, entity_id], |r| in_case(r, 0))
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("entity on case", &entity_id.to_string()))
+}
+
 pub async fn get_one(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let entity = state
-        .db
-        .read(move |conn| {
-            let mut e = conn
-                .prepare_cached(&format!("SELECT {BASE_COLS} FROM entities e WHERE e.token = ?1"))?
-                .query_row([&token], base)
-                .optional()?
-                .ok_or_else(|| ApiError::not_found("entity", &token))?;
-            let cases = conn
-                .prepare_cached(
-                    "SELECT c.token, c.name, ce.role, ce.ownership_percentage FROM case_entities ce \
-                     JOIN cases c ON c.id = ce.case_id JOIN entities e ON e.id = ce.entity_id WHERE e.token = ?1 ORDER BY c.id",
-                )?
-                .query_map([&token], |r| {
-                    Ok(json!({
-                        "case_token": r.get::<_, String>(0)?,
-                        "case_name": r.get::<_, String>(1)?,
-                        "role": r.get::<_, String>(2)?,
-                        "ownership_percentage": r.get::<_, Option<f64>>(3)?,
-                    }))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            e.cases = Some(cases);
-            Ok(e)
-        })
-        .await?;
+    let entity = state.db.read(move |conn| load(conn, &token)).await?;
     Ok(get_response(&ctx.headers, &entity, None))
 }
