@@ -13,12 +13,14 @@
 //! - statuses are per template, so the profile says which exist, which end a case and which mean
 //!   approve and decline; a decision is `POST /cases/{id}/set-status`, with the rationale first
 //!   written to a template field (`PATCH /cases/{id}`) when the profile names one;
-//! - assignment is by email (`POST /cases/{id}/assign`); there is no unassign.
+//! - assignment is by email (`POST /cases/{id}/assign`); there is no unassign;
+//! - a case is opened with `POST /cases` from the case form (see [`create`]).
 //!
 //! Persona has no screening alerts as objects of their own (a watchlist report's matches are
 //! shown as that report's check, result Refer), no risk assessment, no audit trail for cases,
 //! no reviewers, no escalation and no `/me`.
 
+pub mod create;
 pub mod wire;
 
 use std::collections::HashSet;
@@ -35,9 +37,10 @@ use super::http::{self, Answer, Api, Call, Dialect, ErrorBody, Ids, Path, check_
 use super::settings::PersonaSettings;
 use super::{Connect, ProviderError};
 use crate::domain::Decision;
+use crate::domain::form::Form;
 use crate::domain::model::{Case, Check, Comment, Entity, User};
 use crate::domain::review::Submission;
-use crate::provider::api::{Capabilities, Provider, Vendor};
+use crate::provider::api::{Capabilities, Created, Provider, Vendor};
 use wire::Document;
 
 /// Headers that carry Persona's request id, in the order tried.
@@ -422,11 +425,24 @@ impl Provider for PersonaProvider {
                     "Persona has no unassign: a case can only be assigned to someone else".into(),
                 ));
             }
+            creation if creation.is_creation() => {
+                return self.create_case(creation, key).await.map(|c| c.describe());
+            }
             other => return Err(refusal(other)),
         };
         // Whatever happened, the case may have changed.
         self.forget(case).await;
         result
+    }
+
+    /// The case form, its template picker filled from the profile (see [`create`]).
+    async fn case_form(&self) -> Result<Option<Form>, ProviderError> {
+        self.case_form_now().await.map(Some)
+    }
+
+    /// `POST /cases`; adding an entity is refused: Persona has no entity to add to a case.
+    async fn create(&self, s: &Submission, key: &str) -> Result<Created, ProviderError> {
+        self.create_case(s, key).await
     }
 
     async fn already_applied(&self, s: &Submission) -> Option<String> {
