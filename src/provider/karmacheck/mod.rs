@@ -9,7 +9,10 @@
 //! posted to `POST /auth/api` for a bearer token, exchanged on first use and kept. Tokens do not
 //! expire but can be revoked, so a 401 or 403 on a later call exchanges once more and retries
 //! that call once. None of the three secrets is logged, put in an error, or shown by `Debug`.
+//!
+//! Cases are opened with `POST /case/create` from the case form (see [`create`]).
 
+pub mod create;
 pub mod wire;
 
 use std::fmt;
@@ -23,9 +26,10 @@ use serde_json::{Value, json};
 use super::http::{self, Answer, Api, Call, Dialect, ErrorBody, Ids, Path};
 use super::{ApiKey, Connect, ProviderError};
 use crate::domain::Decision;
+use crate::domain::form::Form;
 use crate::domain::model::{Alert, Case, Check, Entity};
 use crate::domain::review::Submission;
-use crate::provider::api::{Capabilities, Irreversible, Provider, Vendor};
+use crate::provider::api::{Capabilities, Created, Irreversible, Provider, Vendor};
 use wire::{CaseData, CaseSummary};
 
 /// Headers that may carry a request id (KarmaCheck documents none; a gateway may add one).
@@ -384,11 +388,24 @@ impl Provider for KarmaCheckProvider {
                 decision: Decision::Decline,
                 summary,
             } => self.preadverse(case, summary).await,
+            creation if creation.is_creation() => {
+                self.create_case(creation).await.map(|c| c.describe())
+            }
             other => Err(ProviderError::Invalid(format!(
                 "KarmaCheck's API cannot {}",
                 unsupported(other)
             ))),
         }
+    }
+
+    /// The case form, with the group's packages (see [`create`]).
+    async fn case_form(&self) -> Result<Option<Form>, ProviderError> {
+        self.case_form_now().await.map(Some)
+    }
+
+    /// `POST /case/create`; no key is sent (KarmaCheck has none: a retry meets its 409).
+    async fn create(&self, s: &Submission, _key: &str) -> Result<Created, ProviderError> {
+        self.create_case(s).await
     }
 
     /// Placed already (Adjudicated, Placed), or pre-adverse action already started (or gone
@@ -430,8 +447,10 @@ fn unsupported(s: &Submission) -> &'static str {
             "request or give a second approval"
         }
         Submission::Close { .. } => "close a case with that decision",
-        Submission::CreateCase { .. } => "open cases from docket yet",
-        Submission::AddEntity { .. } => "add entities to a case",
+        // `submit` hands creations to `create`; never reached.
+        Submission::CreateCase { .. } | Submission::AddEntity { .. } => {
+            "send a creation as a review"
+        }
     }
 }
 
