@@ -11,7 +11,11 @@
 //! Auth is `Authorization: Bearer <personal access token>`. Lists are `paginated_list` pages,
 //! walked 100 at a time by page number. Amiqus has neither ETags nor idempotency keys: every
 //! queue poll is a full read, and a retried write first looks whether it already landed.
+//!
+//! A case is opened from the case form in up to four calls (client, case, request, link), each
+//! skipped when what it makes is already there (see [`create`]).
 
+pub mod create;
 pub mod review;
 pub mod wire;
 
@@ -27,9 +31,10 @@ use super::ProviderError;
 use super::http::{self, Answer, Api, Dialect, ErrorBody, Ids, Path};
 use super::settings::Connect;
 use crate::domain::ResolutionAction;
+use crate::domain::form::Form;
 use crate::domain::model::{Alert, AuditEntry, Case, Check, Entity, User};
 use crate::domain::review::Submission;
-use crate::provider::api::{Capabilities, Provider, Vendor};
+use crate::provider::api::{Capabilities, Created, Provider, Vendor};
 use wire::StepEvidence;
 
 /// Headers that may carry a request id. Amiqus documents none; these are the usual ones a
@@ -446,6 +451,16 @@ impl Provider for AmiqusProvider {
 
     async fn already_applied(&self, s: &Submission) -> Option<String> {
         review::already_applied(self, s).await
+    }
+
+    /// The case form, offering the step types `GET /steps` lists that docket can send.
+    async fn case_form(&self) -> Result<Option<Form>, ProviderError> {
+        self.case_form_now().await.map(Some)
+    }
+
+    /// Client, case, request and link, each found before it is made again (see [`create`]).
+    async fn create(&self, s: &Submission, key: &str) -> Result<Created, ProviderError> {
+        self.create_case(s, key).await
     }
 }
 

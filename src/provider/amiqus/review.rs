@@ -22,7 +22,7 @@ use super::{AmiqusProvider, numeric, wire};
 use crate::domain::ResolutionAction;
 use crate::domain::review::Submission;
 use crate::provider::ProviderError;
-use crate::provider::api::{Feature, Provider, Vendor};
+use crate::provider::api::{Feature, Provider};
 use crate::provider::http::Path;
 
 /// Longest step review message Amiqus accepts, in characters.
@@ -251,7 +251,7 @@ pub async fn submit(
             "request or give a second approval",
         )),
         Submission::CreateCase { .. } | Submission::AddEntity { .. } => {
-            Err(crate::provider::api::cannot_create(Vendor::Amiqus, s))
+            p.create_case(s, key).await.map(|c| c.describe())
         }
     }
 }
