@@ -276,13 +276,17 @@ pub fn karmacheck_case(packages: Vec<Choice>) -> Form {
                 .to_string(),
             "KarmaCheck cannot assign a case to a reviewer or take notes through its API."
                 .to_string(),
+            "Start at once also needs the candidate's order data and consent, which this form \
+             does not carry: KarmaCheck refuses it. Leave it off to have the candidate invited."
+                .to_string(),
         ],
     }
 }
 
 /// Amiqus, as one composite body that the adapter sends in several calls:
-/// `client` → `POST /clients`, `record` → `POST /records` (for that client, each step with its
-/// default preferences, notification by email), `case` → `POST /cases`, then
+/// `client` → `POST /clients` (unless a client with that email exists), `case` →
+/// `POST /cases` (unless the client has one with that reference), `record` → `POST /records`
+/// (for that client, each step with the preferences docket sets, notification by email), then
 /// `PATCH /cases/{id}/items` puts the record in the case. `steps` are the step types the team
 /// may send (e.g. `check.photo_id`); with none, they are typed as a list.
 pub fn amiqus_case(steps: Vec<Choice>) -> Form {
@@ -311,11 +315,17 @@ pub fn amiqus_case(steps: Vec<Choice>) -> Form {
         rules: Vec::new(),
         derived: Vec::new(),
         notes: vec![
-            "Amiqus takes this in four calls: the client, a request with these steps (emailed to \
-             the client), the case, then the request put into the case. If one fails, the \
-             earlier ones stay done."
+            "Amiqus takes this in up to four calls: the client (one with this email is reused), \
+             the case, a request with these steps (emailed to the client), then the request put \
+             into the case. If one fails, the earlier ones stay done."
                 .to_string(),
-            "Amiqus has no idempotency key: sending again may email the client twice.".to_string(),
+            "Amiqus has no idempotency key: sending again finds the client and, given a \
+             reference, the case, but may still email the client a second request (and, \
+             without a reference, make a second case)."
+                .to_string(),
+            "Only steps docket can set up without asking more are offered (Photo ID, Identity, \
+             Watchlist, Credit, Banking information, Video); others are sent from Amiqus."
+                .to_string(),
             "Amiqus cannot assign a case to a team member through its API.".to_string(),
         ],
     }
