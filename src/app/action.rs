@@ -166,6 +166,17 @@ pub enum Action {
         text: String,
         conditions: String,
     },
+    /// The vendor's case form (`None`: the API cannot open cases).
+    CaseFormLoaded(Result<Option<crate::domain::form::Form>, ProviderError>),
+    /// A creation landed: what it made or found. `flow` is the drawer that wrote it in this
+    /// run; `case` is the case it opened (its token) or added an entity to.
+    Created {
+        flow: Option<u64>,
+        created: crate::provider::api::Created,
+        case: Option<String>,
+    },
+    /// Open a case by token (selecting it in the queue once it is there).
+    OpenCase(String),
 }
 
 /// Work for the runtime: network calls whose results come back as actions.
@@ -173,6 +184,8 @@ pub enum Action {
 pub enum Effect {
     LoadQueue,
     LoadCase(String),
+    /// Ask the provider for its case form.
+    LoadCaseForm,
     /// Write to the outbox and send; with `expect`, first check the case did not change since
     /// (by others). `replace`: earlier entries to discard first (refused if one is in flight).
     Submit {

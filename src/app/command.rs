@@ -84,6 +84,16 @@ pub enum Command {
     DiscardDraft,
     InsertSnippet,
     SwitchField,
+    // Creating: a case, or an entity on the open case (a form in the drawer).
+    NewCase,
+    AddEntity,
+    /// A form: the field before (the next one is `SwitchField`).
+    PrevField,
+    /// A form's picker (a choice, yes/no, a user): the next or previous choice.
+    PickNext,
+    PickPrev,
+    /// A form's read-back: open the loaded case with the same external reference instead.
+    OpenExisting,
 }
 
 /// What a command needs to act on.
@@ -340,6 +350,16 @@ pub const COMMANDS: &[Spec] = {
         spec(RejectReview, "reject_review", &["X"], Same)
             .on(Case)
             .writes(Some(F::Reviewers)),
+        spec(
+            NewCase,
+            "new_case",
+            &["N"],
+            Row("new case; add an entity to the open case (a form)"),
+        )
+        .writes(None),
+        spec(AddEntity, "add_entity", &["+"], Same)
+            .on(OpenCase)
+            .writes(None),
         spec(ToggleHelp, "help", &["?"], Row("this help")),
         spec(Quit, "quit", &["q", "ctrl-c"], Row("quit")),
         // The outbox view (j/k move, as in the queue).
@@ -402,6 +422,30 @@ pub const COMMANDS: &[Spec] = {
         spec(DiscardDraft, "discard_draft", &["ctrl-x"], Same).in_mode(Ctx::Editor),
         spec(InsertSnippet, "insert_snippet", &["ctrl-t"], Same).in_mode(Ctx::Editor),
         spec(SwitchField, "switch_field", &["tab"], Same).in_mode(Ctx::Editor),
+        spec(
+            PrevField,
+            "prev_field",
+            &["backtab"],
+            Row("form: previous field"),
+        )
+        .in_mode(Ctx::Editor),
+        // A form's picker field (other typed text narrows the choices).
+        spec(
+            PickNext,
+            "pick_next",
+            &["right", "down", "j"],
+            Row("form picker: next, previous choice (typing narrows them)"),
+        )
+        .in_mode(Ctx::Picker),
+        spec(PickPrev, "pick_prev", &["left", "up", "k"], Same).in_mode(Ctx::Picker),
+        // A form's read-back.
+        spec(
+            OpenExisting,
+            "open_existing",
+            &["o"],
+            Row("form read-back: open the case with the same reference instead"),
+        )
+        .in_mode(Ctx::Readback),
     ]
 };
 
@@ -490,6 +534,12 @@ mod tests {
             DiscardDraft,
             InsertSnippet,
             SwitchField,
+            NewCase,
+            AddEntity,
+            PrevField,
+            PickNext,
+            PickPrev,
+            OpenExisting,
         ];
         for c in &all {
             match c {
@@ -503,7 +553,8 @@ mod tests {
                 | CopyToken | CopyLink | OpenInBrowser | MarkRange | OutboxResend | OutboxEdit
                 | OutboxDiscard | OutboxExport | CloseOutbox | KeepFilter | ClearFilter
                 | FilterClearLine | RunCommand | ClosePalette | NextCommand | PrevCommand
-                | PaletteClearLine | Review | DiscardDraft | InsertSnippet | SwitchField => {}
+                | PaletteClearLine | Review | DiscardDraft | InsertSnippet | SwitchField
+                | NewCase | AddEntity | PrevField | PickNext | PickPrev | OpenExisting => {}
             }
         }
         let mut all = all;

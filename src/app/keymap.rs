@@ -22,12 +22,16 @@ pub enum Context {
     Filter,
     /// The command palette.
     Palette,
-    /// A drawer's text editor.
+    /// A drawer's text editor, and a form's fields.
     Editor,
+    /// A form's picker field (a choice, yes/no, a user).
+    Picker,
+    /// A form's read-back, before it is sent.
+    Readback,
 }
 
 impl Context {
-    pub const ALL: [(&'static str, Context); 8] = [
+    pub const ALL: [(&'static str, Context); 10] = [
         ("normal", Context::Normal),
         ("queue", Context::Queue),
         ("detail", Context::Detail),
@@ -36,11 +40,16 @@ impl Context {
         ("filter", Context::Filter),
         ("palette", Context::Palette),
         ("editor", Context::Editor),
+        ("picker", Context::Picker),
+        ("readback", Context::Readback),
     ];
 
     /// Where typing enters text: a plain character is text there, never a command.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Filter | Context::Palette | Context::Editor)
+        matches!(
+            self,
+            Context::Filter | Context::Palette | Context::Editor | Context::Picker
+        )
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod action;
 pub mod command;
 pub mod flow;
+pub mod form;
 pub mod keymap;
 pub mod power;
 pub mod queue;

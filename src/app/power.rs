@@ -89,7 +89,8 @@ pub fn palette_items(state: &State) -> Vec<PaletteItem> {
         use super::command::Target;
         let spec = super::command::spec_of(c);
         c != Command::Palette
-            // A mode's own keys (outbox view, filter, palette, editor) act in that mode only.
+            // A mode's own keys (outbox view, filter, palette, editor, a form's picker and
+            // read-back) act in that mode only.
             && spec.context == super::keymap::Context::Normal
             && !(state.data.read_only && spec.writes)
             && match spec.target {

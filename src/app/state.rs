@@ -203,6 +203,8 @@ pub struct Settings {
     pub snippets: Vec<super::flow::Snippet>,
     /// Notification settings; `None`: off.
     pub notify: Option<super::power::Notify>,
+    /// The form an entity is added to a case with; `None`: the API cannot.
+    pub entity_form: Option<crate::domain::form::Form>,
 }
 
 /// What the API, the clock and the outbox have said.
@@ -246,6 +248,8 @@ pub struct Data {
     pub alerting: Option<HashSet<String>>,
     /// Reviews landed today and how long they took.
     pub stats: super::power::Stats,
+    /// The vendor's case form, once asked for (`Unavailable`: the API cannot open cases).
+    pub case_form: Option<Loadable<crate::domain::form::Form>>,
 }
 
 /// What the analyst is doing: focus, mode, overlays, marks and pending confirmations.
@@ -277,6 +281,8 @@ pub struct Ui {
     pub rechecking: Option<(u64, super::update::Command)>,
     /// The id the next drawer gets.
     pub next_flow: u64,
+    /// A case to select in the queue once it is there (one just created).
+    pub reveal: Option<String>,
     pub should_quit: bool,
 }
 
@@ -318,6 +324,7 @@ impl State {
                 dashboard_urls: HashMap::new(),
                 snippets: Vec::new(),
                 notify: None,
+                entity_form: None,
             },
             data: Data {
                 me: None,
@@ -339,6 +346,7 @@ impl State {
                 sent_drafts: HashMap::new(),
                 alerting: None,
                 stats: super::power::Stats::default(),
+                case_form: None,
             },
             ui: Ui {
                 focus: Focus::Queue,
@@ -355,6 +363,7 @@ impl State {
                 mark_anchor: None,
                 rechecking: None,
                 next_flow: 1,
+                reveal: None,
                 should_quit: false,
             },
             queue: Queue::default(),

@@ -125,6 +125,7 @@ pub async fn run(opts: Options) -> Result<()> {
     state.settings.dashboard_urls = opts.dashboard_urls.clone();
     state.settings.snippets = opts.snippets.clone();
     state.settings.notify = opts.notify.clone();
+    state.settings.entity_form = opts.client.entity_form();
     // The first frame first: nothing below may delay it.
     let mut last: Option<Buffer> = None;
     draw(&mut term, &state, &theme, &mut last)?;

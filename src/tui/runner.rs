@@ -105,21 +105,35 @@ impl Runner {
                 let _ = self.tx.send(Action::OutboxEntries(rows));
                 Action::OutboxCounts(counts)
             }
-            OutboxEvent::Landed { id, what, case, .. } => {
+            OutboxEvent::Landed {
+                id,
+                what,
+                case,
+                created,
+            } => {
                 // The API answers again: offline ends now, not at the next backoff.
                 let _ = self.tx.send(Action::ApiAnswered);
                 self.today();
-                // The row of the case changed shows the change now, not at the next poll.
-                if let Some(case) = case {
-                    self.run(Effect::RefreshCase(case));
+                // The row of the case changed (or just opened) shows now, not at the next poll.
+                if let Some(case) = &case {
+                    self.run(Effect::RefreshCase(case.clone()));
                 }
-                match flow_of(id) {
-                    Some(flow) => Action::EntryDone {
+                match (created, flow_of(id)) {
+                    // A creation: what it made (or found) opens, from this run's drawer.
+                    (Some(made), Some(flow)) => Action::Created {
+                        flow: Some(flow),
+                        created: made,
+                        case,
+                    },
+                    (Some(made), None) => {
+                        Action::OutboxNews(format!("✓ Sent from the outbox: {}", made.describe()))
+                    }
+                    (None, Some(flow)) => Action::EntryDone {
                         flow,
                         entry: id,
                         result: Ok(what),
                     },
-                    None => Action::OutboxNews(format!("✓ Sent from the outbox: {what}")),
+                    (None, None) => Action::OutboxNews(format!("✓ Sent from the outbox: {what}")),
                 }
             }
             OutboxEvent::Failed { id, error } => {
@@ -247,6 +261,12 @@ impl Runner {
                     };
                     this.queue_busy.store(false, Ordering::SeqCst);
                     let _ = this.tx.send(action);
+                });
+            }
+            Effect::LoadCaseForm => {
+                let (client, tx) = (self.client.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let _ = tx.send(Action::CaseFormLoaded(client.case_form().await));
                 });
             }
             Effect::LoadCase(token) => {

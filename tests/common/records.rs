@@ -100,3 +100,33 @@ pub fn user(id: &str, name: &str, role: &str) -> User {
         can_write: true,
     }
 }
+
+/// An entity of `cas_1`: a company or a person, in `role`, owning nothing and under nobody.
+pub fn entity(
+    token: &str,
+    name: &str,
+    company: bool,
+    role: docket::domain::EntityRole,
+) -> docket::domain::model::Entity {
+    use docket::domain::EntityType;
+    docket::domain::model::Entity {
+        token: token.into(),
+        entity_type: Some(Wire::Known(if company {
+            EntityType::Company
+        } else {
+            EntityType::Person
+        })),
+        name: name.into(),
+        role: Some(Wire::Known(role)),
+        ownership_percentage: None,
+        parent_token: None,
+        country: Some("DE".into()),
+        nationality: None,
+        date_of_birth: None,
+        registration_number: None,
+        verification_status: None,
+        open_alerts: None,
+        checks_total: None,
+        checks_complete: None,
+    }
+}

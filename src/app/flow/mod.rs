@@ -13,6 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::command::Command;
+use super::form::FormState;
 use crate::domain::lifecycle;
 use crate::domain::{CaseStatus, ResolutionAction};
 use crate::provider::ProviderError;
@@ -51,6 +52,10 @@ pub enum FlowKind {
         approve: bool,
     },
     Close,
+    /// A new case, from the vendor's case form (`Flow::form`; `None` while it loads).
+    NewCase,
+    /// An entity added to the case, from the vendor's entity form.
+    AddEntity,
     /// One action on several marked cases of the queue; each becomes its own submission.
     Bulk {
         action: BulkAction,
@@ -150,6 +155,8 @@ pub struct Flow {
     pub checked: Option<String>,
     /// The earlier outbox entry this flow's entry waits behind (same target), if any.
     pub waits_for: Option<i64>,
+    /// A creation's form (see [`FlowKind::is_form`]); `None` while the vendor's form loads.
+    pub form: Option<Box<FormState>>,
 }
 
 /// A canned rationale from the config; `{case}`, `{entity}`, `{category}`, `{score}` and `{me}`
@@ -231,89 +238,8 @@ impl Flow {
             replace: Vec::new(),
             checked: None,
             waits_for: None,
+            form: None,
         }
-    }
-
-    /// A drawer to edit a refused outbox entry and send it again (`None` when it has no text).
-    pub fn from_entry(id: u64, entry: i64, title: &str, s: &Submission) -> Option<Flow> {
-        let choice = |v: &str| {
-            vec![Choice {
-                value: v.into(),
-                label: v.into(),
-            }]
-        };
-        let (case, kind, choices, text, conditions) = match s {
-            Submission::Resolve {
-                tokens,
-                action,
-                rationale,
-                false_positive,
-                conditions,
-            } => (
-                String::new(),
-                FlowKind::Resolve {
-                    tokens: tokens.clone(),
-                    action: *action,
-                    false_positive: *false_positive,
-                },
-                vec![],
-                rationale.clone(),
-                conditions.clone().unwrap_or_default(),
-            ),
-            Submission::EscalateAlert { token, reason } => (
-                String::new(),
-                FlowKind::EscalateAlert {
-                    token: token.clone(),
-                },
-                vec![],
-                reason.clone(),
-                String::new(),
-            ),
-            Submission::EscalateCase { case, reason } => (
-                case.clone(),
-                FlowKind::EscalateCase,
-                vec![],
-                reason.clone(),
-                String::new(),
-            ),
-            Submission::Comment { case, body } => (
-                case.clone(),
-                FlowKind::Comment,
-                vec![],
-                body.clone(),
-                String::new(),
-            ),
-            Submission::Close {
-                case,
-                decision,
-                summary,
-            } => (
-                case.clone(),
-                FlowKind::Close,
-                choice(decision.as_str()),
-                summary.clone(),
-                String::new(),
-            ),
-            Submission::OverrideRisk {
-                assessment,
-                tier,
-                justification,
-            } => (
-                String::new(),
-                FlowKind::OverrideRisk {
-                    assessment: assessment.clone(),
-                },
-                choice(tier.as_str()),
-                justification.clone(),
-                String::new(),
-            ),
-            _ => return None,
-        };
-        let mut f = Flow::new(id, &case, title, kind, choices);
-        f.restore(&text, &conditions);
-        f.entry = Some(entry);
-        f.step = Step::Edit;
-        Some(f)
     }
 
     /// What the typed text is saved under as a draft: the case and the exact action and
@@ -336,6 +262,9 @@ impl Flow {
             FlowKind::OverrideRisk { assessment } => format!("override:{assessment}"),
             FlowKind::ApproveRisk { assessment } => format!("approve_risk:{assessment}"),
             FlowKind::DecideReview { reviewer, approve } => format!("review:{reviewer}:{approve}"),
+            // Not on any case: one new-case draft per identity.
+            FlowKind::NewCase => return "new_case".into(),
+            FlowKind::AddEntity => "add_entity".into(),
             other => format!("{other:?}").to_lowercase(),
         };
         format!("{}:{what}", self.case_token)
@@ -356,8 +285,11 @@ impl Flow {
         }
     }
 
-    /// The text typed, trimmed of trailing blank lines.
+    /// The text typed, trimmed of trailing blank lines; a form's values as JSON (its draft).
     pub fn body(&self) -> String {
+        if let Some(form) = &self.form {
+            return form.draft();
+        }
         self.text.lines().join("\n").trim_end().to_string()
     }
 
@@ -408,6 +340,8 @@ impl Flow {
                 )
             }
             FlowKind::Close => format!("Close {}", self.case_name),
+            FlowKind::NewCase => "New case".into(),
+            FlowKind::AddEntity => format!("Add an entity to {}", self.case_name),
             FlowKind::Bulk { action, cases } => {
                 let n = plural(cases.len(), "case");
                 match action {
@@ -426,7 +360,12 @@ impl Flow {
 }
 
 impl FlowKind {
-    /// Whether the flow has a free-text field.
+    /// Whether the flow is a creation's form rather than a review.
+    pub fn is_form(&self) -> bool {
+        matches!(self, FlowKind::NewCase | FlowKind::AddEntity)
+    }
+
+    /// Whether the flow has a free-text field (a form counts: it has several).
     pub fn needs_text(&self) -> bool {
         !matches!(
             self,

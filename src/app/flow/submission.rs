@@ -1,8 +1,91 @@
-//! What a drawer sends: its submissions, the checks on its text, and the read-back.
+//! What a drawer sends: its submissions, the checks on its text, the read-back, and a drawer
+//! for a refused outbox entry.
 
 use super::*;
 
 impl Flow {
+    /// A drawer to edit a refused outbox entry and send it again (`None` when it has no text).
+    pub fn from_entry(id: u64, entry: i64, title: &str, s: &Submission) -> Option<Flow> {
+        let choice = |v: &str| {
+            vec![Choice {
+                value: v.into(),
+                label: v.into(),
+            }]
+        };
+        let (case, kind, choices, text, conditions) = match s {
+            Submission::Resolve {
+                tokens,
+                action,
+                rationale,
+                false_positive,
+                conditions,
+            } => (
+                String::new(),
+                FlowKind::Resolve {
+                    tokens: tokens.clone(),
+                    action: *action,
+                    false_positive: *false_positive,
+                },
+                vec![],
+                rationale.clone(),
+                conditions.clone().unwrap_or_default(),
+            ),
+            Submission::EscalateAlert { token, reason } => (
+                String::new(),
+                FlowKind::EscalateAlert {
+                    token: token.clone(),
+                },
+                vec![],
+                reason.clone(),
+                String::new(),
+            ),
+            Submission::EscalateCase { case, reason } => (
+                case.clone(),
+                FlowKind::EscalateCase,
+                vec![],
+                reason.clone(),
+                String::new(),
+            ),
+            Submission::Comment { case, body } => (
+                case.clone(),
+                FlowKind::Comment,
+                vec![],
+                body.clone(),
+                String::new(),
+            ),
+            Submission::Close {
+                case,
+                decision,
+                summary,
+            } => (
+                case.clone(),
+                FlowKind::Close,
+                choice(decision.as_str()),
+                summary.clone(),
+                String::new(),
+            ),
+            Submission::OverrideRisk {
+                assessment,
+                tier,
+                justification,
+            } => (
+                String::new(),
+                FlowKind::OverrideRisk {
+                    assessment: assessment.clone(),
+                },
+                choice(tier.as_str()),
+                justification.clone(),
+                String::new(),
+            ),
+            _ => return None,
+        };
+        let mut f = Flow::new(id, &case, title, kind, choices);
+        f.restore(&text, &conditions);
+        f.entry = Some(entry);
+        f.step = Step::Edit;
+        Some(f)
+    }
+
     /// A bulk flow's submissions, one per case, each with its own title.
     pub fn bulk_submissions(&self) -> Vec<(String, Submission)> {
         let FlowKind::Bulk { action, cases } = &self.kind else {
@@ -132,6 +215,8 @@ impl Flow {
                 decision: self.picked_value()?.parse().ok()?,
                 summary: body,
             },
+            FlowKind::NewCase => self.form.as_ref()?.submission(None),
+            FlowKind::AddEntity => self.form.as_ref()?.submission(Some(&self.case_token)),
             FlowKind::Bulk { .. } => return None,
         })
     }
@@ -175,8 +260,12 @@ impl Flow {
                     String::new()
                 }
             ));
-        } else {
+        } else if self.kind != FlowKind::NewCase {
             out.push(format!("Case: {}", self.case_name));
+        }
+        // A form's read-back is its body, drawn by the form's own view.
+        if self.kind.is_form() {
+            return out;
         }
         if self.kind.needs_text() {
             let body = self.body();

@@ -1,4 +1,5 @@
-//! Keys and paste in an open review drawer, and the effects its outcome starts.
+//! Keys and paste in an open review drawer, and the effects its outcome starts (a form's keys
+//! are `form`'s, its outcomes these).
 
 use super::*;
 
@@ -6,6 +7,9 @@ pub(super) fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         state.ui.should_quit = true;
         return vec![];
+    }
+    if state.flow.as_ref().is_some_and(|f| f.kind.is_form()) {
+        return super::form::form_key(state, key);
     }
     // In the editor, the keymap says which keys are commands (review, discard, snippet, field).
     let command = state
@@ -22,6 +26,9 @@ pub(super) fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// Pasted text goes where typed text would: the drawer's editor, or the filter.
 pub(super) fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if state.flow.as_ref().is_some_and(|f| f.kind.is_form()) {
+        return super::form::form_paste(state, text);
+    }
     if let Some(f) = state.flow.as_mut() {
         let outcome = f.paste(text);
         return flow_outcome(state, outcome);

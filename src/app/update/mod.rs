@@ -5,10 +5,13 @@
 //! - `drawer`: keys and paste in an open review drawer, and what its outcome starts;
 //! - `modes`: the outbox view, the command palette and the filter line;
 //! - `preconditions`: reading a case again before judging a drawer's preconditions;
-//! - `flows`: opening each review drawer (or saying why it cannot open).
+//! - `flows`: opening each review drawer (or saying why it cannot open);
+//! - `form`: the case and entity forms: opening them, their keys, and what a creation that
+//!   landed opens.
 
 mod drawer;
 mod flows;
+mod form;
 mod modes;
 mod preconditions;
 
@@ -19,6 +22,7 @@ pub(crate) use preconditions::read_only_why;
 
 use drawer::{flow_key, paste};
 use flows::start_flow;
+use form::{case_form_loaded, created, open_case, reveal, start_form};
 use modes::{filter_key, outbox_key, palette_key};
 use preconditions::{has_preconditions, rechecked};
 
@@ -87,6 +91,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Command(c) => command(state, c),
+        Action::CaseFormLoaded(result) => case_form_loaded(state, result),
+        Action::Created {
+            flow,
+            created: made,
+            case,
+        } => created(state, flow, made, case),
+        Action::OpenCase(token) => open_case(state, token),
         Action::Clock(now) => {
             state.data.now = now;
             vec![]
@@ -147,6 +158,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let token = case.token.clone();
             state.queue.upsert(*case, me.as_deref());
             state.recount();
+            reveal(state);
             // The open case shows it too.
             if state.detail.as_ref().is_some_and(|d| d.token == token) {
                 return vec![Effect::LoadCase(token)];
@@ -180,6 +192,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let after = open.as_deref().and_then(|t| fingerprint(&cases, t));
             state.queue.set_cases(cases, me.as_deref());
             state.recount();
+            reveal(state);
             state.data.connection = Connection::Online;
             state.data.last_sync = Some(at);
             state.data.retry_at = None;
@@ -452,11 +465,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     if let Some(d) = state.detail.as_mut() {
                         d.marked.clear();
                     }
-                    vec![
-                        Effect::DeleteDraft { key },
-                        Effect::LoadQueue,
-                        Effect::LoadCase(case),
-                    ]
+                    let mut effects = vec![Effect::DeleteDraft { key }, Effect::LoadQueue];
+                    // A new case has no token until it lands (see `Action::Created`).
+                    if !case.is_empty() {
+                        effects.push(Effect::LoadCase(case));
+                    }
+                    effects
                 }
                 Err(e) => {
                     f.retrying = None;
@@ -651,6 +665,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
         PullNext => return power::pull_next(state),
         Palette => power::open_palette(state),
         CopyName | CopyToken | CopyLink | OpenInBrowser => return power::copy_or_open(state, c),
+        NewCase | AddEntity => return start_form(state, c),
         _ => return start_flow(state, c, None),
     }
     vec![]
