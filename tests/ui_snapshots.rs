@@ -813,3 +813,144 @@ fn power_user_views() {
     );
     both("bulk_results", &s);
 }
+
+/// A creation's form: empty, with problems beside the fields, the read-back of the exact body,
+/// and a duplicate reference found; for Zenoo's case form and KarmaCheck's, and monochrome.
+#[test]
+fn forms() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use docket::domain::form::{Choice, karmacheck_case, zenoo_case};
+    let key = |s: &mut State, code: KeyCode, m: KeyModifiers| {
+        common::reducer::step(s, Action::Key(KeyEvent::new(code, m)));
+    };
+    let typed = |s: &mut State, text: &str| {
+        for c in text.chars() {
+            key(s, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+    };
+    // Tab to a field, then type into it (or pick with → until its label shows).
+    let at = |s: &mut State, path: &str| {
+        for _ in 0..40 {
+            let f = s.flow.as_ref().unwrap().form.as_ref().unwrap();
+            if f.form.fields[f.focus].path == path {
+                return;
+            }
+            key(s, KeyCode::Tab, KeyModifiers::NONE);
+        }
+        panic!("no field {path}");
+    };
+    let fill = |s: &mut State, path: &str, text: &str| {
+        at(s, path);
+        typed(s, text);
+    };
+    let pick = |s: &mut State, path: &str, times: usize| {
+        at(s, path);
+        for _ in 0..times {
+            key(s, KeyCode::Right, KeyModifiers::NONE);
+        }
+    };
+    let open = |form: docket::domain::form::Form| {
+        let mut s = loaded();
+        key(&mut s, KeyCode::Char('N'), KeyModifiers::NONE);
+        update(&mut s, Action::CaseFormLoaded(Ok(Some(form))));
+        s
+    };
+
+    // Zenoo.
+    let mut s = open(zenoo_case());
+    both("form_zenoo_empty", &s);
+    pick(&mut s, "entity_category", 2);
+    fill(&mut s, "entity.last_name", "Ōkafor \u{1b}[2J");
+    fill(&mut s, "entity.date_of_birth", "1985-13-01");
+    fill(&mut s, "entity.nationality", "XX");
+    key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    both("form_zenoo_errors", &s);
+    let mono = render_with(&s, &Theme::monochrome(), 80, 24);
+    // No colour at all: the marks (`*`, `▶`, `✖`) carry what colour would.
+    assert!(
+        mono.backend().buffer().content.iter().all(|c| {
+            use ratatui::style::Color::Reset;
+            c.fg == Reset && c.bg == Reset
+        }),
+        "a coloured cell in monochrome"
+    );
+    insta::assert_snapshot!(
+        "form_zenoo_errors_monochrome_80x24",
+        mono.backend().to_string()
+    );
+    pick(&mut s, "type", 1);
+    fill(&mut s, "entity.first_name", "Amara");
+    at(&mut s, "entity.date_of_birth");
+    for _ in 0..10 {
+        key(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    typed(&mut s, "1985-12-10");
+    at(&mut s, "entity.nationality");
+    key(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    key(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    typed(&mut s, "ng");
+    fill(&mut s, "entity.address.city", "Lagos");
+    pick(&mut s, "assigned_to", 2);
+    fill(&mut s, "metadata", "channel = web");
+    fill(&mut s, "external_reference", "crm-new-1");
+    key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    both("form_zenoo_readback", &s);
+    key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
+    for _ in 0.."crm-new-1".len() {
+        key(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    typed(&mut s, "CRM-DE-0000005");
+    key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    both("form_zenoo_duplicate", &s);
+
+    // KarmaCheck's form, drawn the same way.
+    let karmacheck = || {
+        karmacheck_case(vec![
+            Choice::new("pkg_basic", "Basic: criminal + identity"),
+            Choice::new("pkg_full", "Full: + employment + education"),
+        ])
+    };
+    let mut s = open(karmacheck());
+    both("form_karmacheck_empty", &s);
+    fill(&mut s, "email", "mei.tanaka@");
+    fill(&mut s, "phone", &"9".repeat(31));
+    key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    both("form_karmacheck_errors", &s);
+    pick(&mut s, "packageId", 2);
+    fill(&mut s, "email", "example.com");
+    fill(&mut s, "givenName", "Mei");
+    fill(&mut s, "familyName", "Tanaka");
+    at(&mut s, "phone");
+    key(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    pick(&mut s, "autoProcess", 2);
+    fill(&mut s, "apiTrackingCode", "hr-2291");
+    key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    both("form_karmacheck_readback", &s);
+    key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
+    for _ in 0.."hr-2291".len() {
+        key(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    typed(&mut s, "CRM-DE-0000003");
+    key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    both("form_karmacheck_duplicate", &s);
+    // No size breaks it: the read-back, and the form with its problems listed.
+    key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
+    let editing = s.flow.clone();
+    for flow in [editing, {
+        key(&mut s, KeyCode::Char('s'), KeyModifiers::CONTROL);
+        s.flow.clone()
+    }] {
+        s.flow = flow;
+        for w in (1..=130).step_by(3) {
+            for h in (1..=50).step_by(4) {
+                render(&s, w, h);
+            }
+        }
+    }
+}
+
+fn render_with(state: &State, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| view(state, theme, f)).unwrap();
+    term
+}

@@ -35,28 +35,7 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         " · Ctrl-T snippet"
     };
-    let hint_text = match &flow.step {
-        Step::Edit if flow.picker.is_some() => {
-            "type to search snippets · ↑↓ choose · Enter insert · Esc back"
-        }
-        Step::Pick => "j/k choose · Enter next · Esc cancel",
-        Step::Edit if flow.kind.has_conditions() => {
-            "Ctrl-S review · Tab rationale/conditions · Esc cancel"
-        }
-        Step::Edit => "Ctrl-S (or Alt-Enter) review · Esc cancel",
-        Step::Confirm => "Enter/y submit · Esc/n back",
-        Step::Submitting
-            if !flow.bulk.is_empty() && flow.bulk.iter().all(|b| b.result.is_some()) =>
-        {
-            "done · Esc closes"
-        }
-        Step::Submitting if !flow.bulk.is_empty() => "sending… · Esc leaves the rest to the outbox",
-        Step::Submitting => "submitting…",
-        Step::Blocked(_) => "any key closes",
-        Step::Conflict(_) => "Enter send anyway · any other key back (your text is kept)",
-        Step::Behind(_) => "q/Enter queue behind · r replace · any other key back (text kept)",
-        Step::Failed(_) => "any key edits again (your text is kept) · Esc cancel",
-    };
+    let hint_text = hint_text(flow);
     let saved = if flow.draft_saved && flow.step == Step::Edit {
         " · ✓ draft saved"
     } else {
@@ -162,6 +141,40 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
                 frame.render_widget(&flow.conditions, t);
             }
         }
+        _ => step_body(flow, theme, frame, body),
+    }
+}
+
+/// What the keys do at the flow's step, for the drawer's last line.
+pub(super) fn hint_text(flow: &Flow) -> &'static str {
+    match &flow.step {
+        Step::Edit if flow.picker.is_some() => {
+            "type to search snippets · ↑↓ choose · Enter insert · Esc back"
+        }
+        Step::Pick => "j/k choose · Enter next · Esc cancel",
+        Step::Edit if flow.kind.has_conditions() => {
+            "Ctrl-S review · Tab rationale/conditions · Esc cancel"
+        }
+        Step::Edit => "Ctrl-S (or Alt-Enter) review · Esc cancel",
+        Step::Confirm => "Enter/y submit · Esc/n back",
+        Step::Submitting
+            if !flow.bulk.is_empty() && flow.bulk.iter().all(|b| b.result.is_some()) =>
+        {
+            "done · Esc closes"
+        }
+        Step::Submitting if !flow.bulk.is_empty() => "sending… · Esc leaves the rest to the outbox",
+        Step::Submitting => "submitting…",
+        Step::Blocked(_) => "any key closes",
+        Step::Conflict(_) => "Enter send anyway · any other key back (your text is kept)",
+        Step::Behind(_) => "q/Enter queue behind · r replace · any other key back (text kept)",
+        Step::Failed(_) => "any key edits again (your text is kept) · Esc cancel",
+    }
+}
+
+/// The steps after the text: the read-back and the submission in flight, what blocks it, a
+/// conflict, earlier reviews still waiting, a refusal. A form's drawer draws these too.
+pub(super) fn step_body(flow: &Flow, theme: &Theme, frame: &mut Frame, body: Rect) {
+    match &flow.step {
         Step::Confirm | Step::Submitting => {
             let mut lines: Vec<Line> = flow
                 .summary_lines()
@@ -241,6 +254,7 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
             let lines = error_lines(e, theme);
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
         }
+        Step::Pick | Step::Edit => {}
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod detail;
 pub mod drawer;
+pub mod form;
 mod overlays;
 mod queue;
 mod status;
@@ -64,8 +65,10 @@ fn panes(state: &State, theme: &Theme, frame: &mut Frame) {
         _ => queue(state, theme, frame, main),
     }
     status_bar(state, theme, frame, status);
-    if let Some(flow) = &state.flow {
-        drawer::drawer(flow, theme, frame, main);
+    match &state.flow {
+        Some(flow) if flow.kind.is_form() => form::drawer(state, flow, theme, frame, main),
+        Some(flow) => drawer::drawer(flow, theme, frame, main),
+        None => {}
     }
     if state.ui.mode == Mode::Help {
         help(state, theme, frame, main);
