@@ -1850,3 +1850,270 @@ async fn own_review_that_moves_the_risk_tier_is_not_a_conflict() {
     let comments = env.walk(&format!("/v1/cases/{case}/comments"), 50).await;
     assert_eq!(comments.iter().filter(|c| c["body"] == body).count(), 1);
 }
+
+/// The name in the status bar's `✓ Created NAME (TOKEN)`, once the creation has landed.
+#[track_caller]
+fn created_name(c: &Console, what: &str) -> (String, String) {
+    let screen = c.wait_until(what, Duration::from_secs(20), |s| {
+        s.lines()
+            .last()
+            .is_some_and(|l| l.contains("✓ Created ") && !l.contains("drawer open"))
+    });
+    let status = screen.lines().last().unwrap_or_default();
+    let rest = &status[status.find("✓ Created ").unwrap() + "✓ Created ".len()..];
+    let (name, rest) = rest.split_once(" (").expect("a token after the name");
+    let token = rest.split(')').next().unwrap_or_default();
+    (name.trim().to_string(), token.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_case_and_a_company_case_with_a_ubo_are_created_from_the_console() {
+    let env = common::start(20).await;
+    let key = env.analyst();
+    let url = env.sandbox.url();
+    const TAB: &str = "\t";
+    const RIGHT: &str = "\x1b[C";
+    let run = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
+        c.wait_until("the queue, with who I am", Duration::from_secs(20), |s| {
+            s.contains("● online") && s.lines().last().is_some_and(|l| l.contains("Amara Okafor"))
+        });
+
+        // A Person case. The form comes from the provider: wait for it before typing.
+        c.keys("N");
+        c.wait_until("the case form", Duration::from_secs(10), |s| {
+            s.contains("New Zenoo case") && s.contains("Case type *")
+        });
+        // Onboarding; Person (Company, then Person); then the person's fields.
+        c.keys(RIGHT);
+        c.keys(TAB);
+        c.keys(&RIGHT.repeat(2));
+        c.wait_until("the person's fields", Duration::from_secs(10), |s| {
+            s.contains("First name *") && s.contains("Nationality")
+        });
+        for text in ["Ada", "Lovelace", "1985-12-10", "GB"] {
+            c.keys(TAB);
+            c.keys(text);
+        }
+        // Six address lines, then the external reference, the assignee (me) and metadata.
+        c.keys(&TAB.repeat(7));
+        c.keys("e2e-person-1");
+        c.keys(TAB);
+        c.keys(RIGHT);
+        c.keys(TAB);
+        c.keys("channel = console");
+        c.wait_until("the form filled in", Duration::from_secs(10), |s| {
+            s.contains("e2e-person-1") && s.contains("me · Amara Okafor")
+        });
+        c.keys("\x13"); // Ctrl-S: the read-back
+        c.wait_until("the read-back", Duration::from_secs(10), |s| {
+            s.contains("Exactly what will be sent")
+                && s.contains(r#""first_name": "Ada""#)
+                && s.contains("Enter/y send")
+        });
+        c.keys("\r");
+        let (person, _) = created_name(&c, "the person case to land");
+        c.wait_until("the new case open", Duration::from_secs(10), |s| {
+            s.contains(&format!(" {person} "))
+                && s.contains("Summary")
+                && s.contains("Ada Lovelace")
+        });
+
+        // A Company case.
+        c.keys("N");
+        c.wait_until("a fresh case form", Duration::from_secs(10), |s| {
+            s.contains("New Zenoo case") && s.contains("Case type *") && !s.contains("e2e-person-1")
+        });
+        c.keys(RIGHT);
+        c.keys(TAB);
+        c.keys(RIGHT);
+        c.wait_until("the company's fields", Duration::from_secs(10), |s| {
+            s.contains("Company name *") && s.contains("Registration number")
+        });
+        for text in ["Nordlicht E2E GmbH", "DE", "HRB 4711"] {
+            c.keys(TAB);
+            c.keys(text);
+        }
+        c.keys(&TAB.repeat(7));
+        c.keys("e2e-company-1");
+        c.wait_until("the company form filled in", Duration::from_secs(10), |s| {
+            s.contains("e2e-company-1") && s.contains("HRB 4711")
+        });
+        c.keys("\x13");
+        c.wait_until("the company's read-back", Duration::from_secs(10), |s| {
+            s.contains(r#""company_name": "Nordlicht E2E GmbH""#)
+        });
+        c.keys("\r");
+        let (company, _) = created_name(&c, "the company case to land");
+        c.wait_until("the company case open", Duration::from_secs(10), |s| {
+            s.contains(&format!(" {company} ")) && s.contains("Summary")
+        });
+
+        // Its Entities tab, then a UBO with 40% under the company.
+        c.keys("]");
+        c.wait_until(
+            "the company on the Entities tab",
+            Duration::from_secs(10),
+            |s| {
+                s.lines()
+                    .any(|l| l.contains("Nordlicht E2E GmbH") && l.contains("Primary ·"))
+            },
+        );
+        c.keys("+");
+        c.wait_until("the entity form", Duration::from_secs(10), |s| {
+            s.contains(&format!("Add an entity to {company}")) && s.contains("Role *")
+        });
+        c.keys(&RIGHT.repeat(2)); // Person
+        c.wait_until("the person's fields", Duration::from_secs(10), |s| {
+            s.contains("First name *")
+        });
+        for text in ["Ines", "Vogel", "1979-04-02", "DE"] {
+            c.keys(TAB);
+            c.keys(text);
+        }
+        // Six address lines and the entity's own reference; the role: UBO (Primary, UBO).
+        c.keys(&TAB.repeat(8));
+        c.keys(&RIGHT.repeat(2));
+        c.keys(TAB);
+        c.keys("40");
+        c.keys(TAB);
+        c.keys(RIGHT);
+        c.wait_until("the UBO filled in", Duration::from_secs(10), |s| {
+            s.contains("UBO") && s.contains("Nordlicht E2E GmbH (Company, Primary)")
+        });
+        c.keys("\x13");
+        c.wait_until("the entity's read-back", Duration::from_secs(10), |s| {
+            s.contains(r#""ownership_percentage": 40"#) && s.contains(r#""role": "UBO""#)
+        });
+        c.keys("\r");
+        c.wait_until(
+            "the UBO on the Entities tab",
+            Duration::from_secs(20),
+            |s| {
+                s.lines()
+                    .last()
+                    .is_some_and(|l| l.contains("✓ Created Ines Vogel"))
+                    && s.lines()
+                        .any(|l| l.contains("Ines Vogel") && l.contains("UBO · 40%"))
+            },
+        );
+        c.keys("q");
+        assert!(c.wait_exit().success());
+        (person, company)
+    })
+    .await;
+    let (person, company) = rethrow(run);
+
+    // The server holds exactly those: one case per reference, the UBO under the company.
+    let one = |reference: &'static str| {
+        let env = &env;
+        async move {
+            let found = env
+                .walk(&format!("/v1/cases?external_reference={reference}"), 50)
+                .await;
+            assert_eq!(found.len(), 1, "{reference}: {found:?}");
+            found[0].clone()
+        }
+    };
+    let p = one("e2e-person-1").await;
+    assert_eq!(p["name"], person.as_str());
+    assert_eq!(p["entity_category"], "Person");
+    assert_eq!(p["assigned_to"], "usr_amara", "{p}");
+    let p_entities = env
+        .walk(
+            &format!("/v1/entities?case_token={}", common::s(&p["token"])),
+            50,
+        )
+        .await;
+    assert_eq!(p_entities.len(), 1, "{p_entities:?}");
+    assert_eq!(p_entities[0]["first_name"], "Ada");
+    assert_eq!(p_entities[0]["date_of_birth"], "1985-12-10");
+
+    let co = one("e2e-company-1").await;
+    assert_eq!(co["name"], company.as_str());
+    let co_token = common::s(&co["token"]).to_string();
+    let entities = env
+        .walk(&format!("/v1/entities?case_token={co_token}"), 50)
+        .await;
+    assert_eq!(entities.len(), 2, "{entities:?}");
+    let firm = entities
+        .iter()
+        .find(|e| e["company_name"] == "Nordlicht E2E GmbH")
+        .expect("the company");
+    let ubo = entities
+        .iter()
+        .find(|e| e["last_name"] == "Vogel")
+        .expect("the UBO");
+    assert_eq!(ubo["role"], "UBO", "{ubo}");
+    assert_eq!(ubo["ownership_percentage"], 40.0, "{ubo}");
+    assert_eq!(ubo["parent_token"], firm["token"], "{ubo}");
+
+    // Each with its timeline: opened by Amara, the UBO added.
+    for (case, events) in [
+        (common::s(&p["token"]).to_string(), vec!["CASE_CREATED"]),
+        (co_token, vec!["CASE_CREATED", "ENTITY_ADDED"]),
+    ] {
+        let timeline = env.walk(&format!("/v1/cases/{case}/timeline"), 50).await;
+        for event in events {
+            let found: Vec<&serde_json::Value> = timeline
+                .iter()
+                .filter(|e| e["event_type"] == event)
+                .collect();
+            assert_eq!(found.len(), 1, "{case} {event}: {timeline:?}");
+            assert_eq!(found[0]["actor"]["user_id"], "usr_amara");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_filled_case_form_survives_sigkill() {
+    let env = common::start(5).await;
+    let (url, key) = (env.sandbox.url(), env.analyst());
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_path_buf();
+    let run = tokio::task::spawn_blocking(move || {
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path);
+        c.wait_until("the queue", Duration::from_secs(20), |s| {
+            s.contains("● online") && s.contains("Queue")
+        });
+        c.keys("N");
+        c.wait_until("the case form", Duration::from_secs(10), |s| {
+            s.contains("Case type *")
+        });
+        c.keys("\t\x1b[C"); // Company
+        c.wait_until("the company's fields", Duration::from_secs(10), |s| {
+            s.contains("Company name *")
+        });
+        c.keys("\tHalf-typed Holdings");
+        c.wait_until("the draft on disk", Duration::from_secs(10), |s| {
+            s.contains("Half-typed Holdings") && s.contains("✓ draft saved")
+        });
+        kill9(&mut c);
+
+        let mut c = Console::start_in(&url, &key, &["--poll-secs", "3600"], &home_path);
+        c.wait_until("the queue again", Duration::from_secs(20), |s| {
+            s.contains("● online") && s.contains("Queue")
+        });
+        c.keys("N");
+        c.wait_until("the form back as it was", Duration::from_secs(10), |s| {
+            s.contains("Half-typed Holdings")
+                && s.contains("Company name *")
+                && s.contains("Draft restored")
+        });
+        c.keys("q"); // typed into the form, not a quit
+        c.keys("\x1b");
+        c.wait_until(
+            "the drawer to close, draft kept",
+            Duration::from_secs(10),
+            |s| s.contains("Draft kept"),
+        );
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    })
+    .await;
+    drop(home);
+    rethrow(run);
+    // Nothing was sent: the sandbox holds its five seeded cases.
+    let all = env.walk("/v1/cases", 100).await;
+    assert_eq!(all.len(), 5, "a case was opened");
+}
