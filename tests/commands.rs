@@ -166,6 +166,37 @@ fn a_mode_takes_typed_text_and_its_own_keys_but_no_console_letters() {
         ),
         Some(Command::Down)
     );
+    // In a form's picker, j and → pick and other letters are text (they narrow the choices);
+    // in its read-back, o opens the existing case.
+    assert_eq!(
+        km.lookup(
+            Context::Picker,
+            &key(KeyCode::Char('j'), KeyModifiers::NONE)
+        ),
+        Some(Command::PickNext)
+    );
+    assert_eq!(
+        km.lookup(Context::Picker, &key(KeyCode::Right, KeyModifiers::NONE)),
+        Some(Command::PickNext)
+    );
+    assert_eq!(
+        km.lookup(
+            Context::Picker,
+            &key(KeyCode::Char('q'), KeyModifiers::NONE)
+        ),
+        None
+    );
+    assert_eq!(
+        km.lookup(
+            Context::Readback,
+            &key(KeyCode::Char('o'), KeyModifiers::NONE)
+        ),
+        Some(Command::OpenExisting)
+    );
+    assert_eq!(
+        km.lookup(Context::Editor, &key(KeyCode::BackTab, KeyModifiers::NONE)),
+        Some(Command::PrevField)
+    );
     // In the editor, Ctrl-S reviews and Ctrl-T inserts a snippet.
     assert_eq!(
         km.lookup(

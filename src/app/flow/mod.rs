@@ -1,6 +1,8 @@
 //! Review flows: the drawer that turns a decision into a submission. A flow goes
 //! pick → edit → confirm → submitting → done, or back to edit with the error in place; the text
 //! typed is never lost on an error. Its preconditions are checked before anything is sent.
+//! A creation (a new case, an entity) is a flow too, whose "text" is a form
+//! ([`crate::app::form::FormState`]): the steps from confirm on are the same.
 
 mod seen;
 mod submission;
