@@ -233,15 +233,18 @@ fn edit_key(state: &mut State, key: KeyEvent, today: jiff::civil::Date) -> Vec<E
     if key.code == KeyCode::Esc {
         return flow_outcome(state, Outcome::Cancel);
     }
-    let reference_of = |form: &FormState| form.reference();
-    let duplicate = reference_of(form).and_then(|r| {
-        state
-            .queue
-            .cases
-            .iter()
-            .find(|c| c.external_reference.as_deref().map(str::trim) == Some(r.as_str()))
-            .map(|c| (c.token.clone(), c.name.clone()))
-    });
+    // Only when the review opens: a scan of every loaded case for the same reference.
+    let duplicate = (command == Some(Review) && form.problems.is_empty())
+        .then(|| form.reference())
+        .flatten()
+        .and_then(|r| {
+            state
+                .queue
+                .cases
+                .iter()
+                .find(|c| c.external_reference.as_deref().map(str::trim) == Some(r.as_str()))
+                .map(|c| (c.token.clone(), c.name.clone()))
+        });
     let Some(f) = state.flow.as_mut() else {
         return vec![];
     };
