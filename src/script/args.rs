@@ -75,6 +75,57 @@ pub enum CasesCommand {
         #[command(flatten)]
         send: SendArgs,
     },
+    /// Open a case: one flag per field of the provider's case form, e.g.
+    /// `--type Onboarding --entity_category Person --entity.first_name Ada`
+    /// (`--fields` lists them with what each takes).
+    Create(CreateArgs),
+    /// Open every case in a CSV (header row: the form's field paths) or JSON Lines file.
+    /// Every row is checked first and each problem reported as FILE:LINE:COLUMN; then the rows
+    /// go through the outbox, up to 4 at a time, each under a key derived from the file and
+    /// the row, so running the same file again after a failure opens nothing twice.
+    Import(ImportArgs),
+}
+
+/// `docket cases create`.
+#[derive(Args, Debug)]
+pub struct CreateArgs {
+    /// List the form's fields (path, what it takes, whether it is required) and exit.
+    #[arg(long)]
+    pub fields: bool,
+    /// Check the fields and print the body that would be sent, without sending it.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub send: SendArgs,
+    /// The form's fields, each `--PATH VALUE` or `--PATH=VALUE` (after the options above).
+    #[arg(
+        value_name = "--FIELD VALUE",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub values: Vec<String>,
+}
+
+/// `docket cases import`.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The file: `.csv` (a header row, then one case per row) or `.jsonl` (one create body
+    /// per line); other names are read as JSON Lines when they start with `{`.
+    pub file: std::path::PathBuf,
+    /// Check every row and stop: nothing is sent.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write each row's outcome (line, external reference, outcome, case, token, error) to
+    /// this CSV file.
+    #[arg(long, value_name = "CSV")]
+    pub results: Option<std::path::PathBuf>,
+    /// Print `{"created":N,"existing":N,"failed":N,"queued":N,"rows":[...]}`.
+    #[arg(long)]
+    pub json: bool,
+    /// How long to wait for every row to land; past it, the rest stay queued in the outbox
+    /// and a later docket run (or this command again) sends them.
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub wait_secs: u64,
 }
 
 /// `docket cases list`'s filters.

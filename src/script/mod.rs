@@ -16,9 +16,13 @@
 //! - `args`: the clap arguments.
 //! - `read`: `cases list` and `cases show`.
 //! - `review`: the review actions and their delivery through the outbox.
+//! - `create`: `cases create`, one flag per field of the provider's case form.
+//! - `import`: `cases import`, a file of cases checked whole, then sent through the outbox.
 //! - `output`: cleaned lines, tables and JSON.
 
 mod args;
+mod create;
+mod import;
 mod output;
 mod read;
 mod review;
@@ -80,20 +84,34 @@ impl Script {
         match self {
             Script::Cases(CasesCommand::List(a)) => a.json,
             Script::Cases(CasesCommand::Show { json, .. }) => *json,
+            Script::Cases(CasesCommand::Import(a)) => a.json,
+            Script::Cases(CasesCommand::Create(a)) => {
+                a.send.json || a.values.iter().any(|v| v == "--json")
+            }
             _ => self.send().is_some_and(|s| s.json),
         }
     }
 
     /// Whether it changes anything (refused by `--read-only`).
     pub fn writes(&self) -> bool {
-        self.send().is_some()
+        match self {
+            Script::Cases(CasesCommand::Create(a)) => {
+                !(a.fields
+                    || a.dry_run
+                    || a.values.iter().any(|v| v == "--fields" || v == "--dry-run"))
+            }
+            Script::Cases(CasesCommand::Import(a)) => !a.dry_run,
+            _ => self.send().is_some(),
+        }
     }
 
     fn send(&self) -> Option<&SendArgs> {
         match self {
             Script::Cases(CasesCommand::List(_) | CasesCommand::Show { .. }) => None,
+            Script::Cases(CasesCommand::Import(_)) => None,
             Script::Cases(
-                CasesCommand::Status { send, .. }
+                CasesCommand::Create(CreateArgs { send, .. })
+                | CasesCommand::Status { send, .. }
                 | CasesCommand::Assign { send, .. }
                 | CasesCommand::Escalate { send, .. }
                 | CasesCommand::Comment { send, .. }
@@ -155,6 +173,8 @@ struct Failure {
     queued: bool,
     /// For an action on alerts: what became of each alert, in the order given.
     results: Vec<ItemResult>,
+    /// The command already printed its JSON (an import's summary): only the line on stderr.
+    silent_json: bool,
 }
 
 impl Failure {
@@ -167,6 +187,7 @@ impl Failure {
             entry: None,
             queued: false,
             results: vec![],
+            silent_json: false,
         }
     }
 
@@ -201,6 +222,7 @@ impl Failure {
             entry: None,
             queued: false,
             results,
+            silent_json: false,
         }
     }
 
@@ -238,7 +260,7 @@ impl Failure {
     /// message and request id), or an item of `results` in the JSON.
     fn report(&self, json: bool) {
         eprintln!("docket: {}", clean_multiline(&self.message));
-        if json {
+        if json && !self.silent_json {
             let error = match &self.error {
                 Some(e) => error_json(e),
                 None => json!({ "kind": self.kind, "message": self.message }),
@@ -437,7 +459,7 @@ async fn execute(args: &ConsoleArgs, script: &mut Script) -> Result<(), Failure>
     if read_only && script.writes() {
         return Err(Failure::usage(
             "read_only",
-            "read-only (--read-only or the profile's read_only): refusing to send a review",
+            "read-only (--read-only or the profile's read_only): refusing to write; nothing was queued",
         ));
     }
     read_stdin(script)?;

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::domain::review::Submission;
 use crate::domain::{CaseStatus, Decision, ResolutionAction};
+use crate::provider::api::Created;
 use crate::provider::{Capabilities, Feature, Irreversible, ProviderError};
 use crate::sync::outbox::{Backoff, Event, Outbox};
 use crate::sync::store::EntryState;
@@ -25,12 +26,17 @@ struct Landed<'a> {
     /// For alert actions, one per alert, as when some are refused.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     results: Vec<serde_json::Value>,
+    /// For a creation: what it made, or found already there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<Created>,
 }
 
 pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> {
     match cmd {
         CasesCommand::List(a) => super::read::list(ctx, a).await,
         CasesCommand::Show { case, json } => super::read::show(ctx, case, *json).await,
+        CasesCommand::Create(a) => super::create::create(ctx, a).await,
+        CasesCommand::Import(a) => super::import::import(ctx, a).await,
         CasesCommand::Status { case, to, send } => {
             let case = find_case(ctx, case).await?;
             let caps = ctx.provider.capabilities_for(&case.token);
@@ -424,7 +430,7 @@ async fn assessment_of(ctx: &Ctx, arg: &str) -> Result<(String, String), Failure
 
 /// Who this command writes as: the key's identity and, where the API says, its user. A key the
 /// API says cannot write is refused here, before anything is queued.
-async fn author(ctx: &Ctx, outbox: &Outbox) -> Result<(), Failure> {
+pub(super) async fn author(ctx: &Ctx, outbox: &Outbox) -> Result<(), Failure> {
     let cache_key = format!("me:{}", ctx.key_fp);
     let me = match ctx.provider.me().await {
         Ok(Some(u)) => {
@@ -474,7 +480,7 @@ async fn author(ctx: &Ctx, outbox: &Outbox) -> Result<(), Failure> {
 /// Writes the submission to the outbox as this identity, starts the sender, and waits for that
 /// entry to land or be refused, at most `--wait-secs`. Entries other keys left are held, never
 /// sent with this one.
-async fn deliver(
+pub(super) async fn deliver(
     ctx: &Ctx,
     title: &str,
     submission: &Submission,
@@ -543,7 +549,7 @@ async fn deliver(
     sender.abort();
     let _ = sender.await;
     match outcome {
-        Outcome::Landed(what) => {
+        Outcome::Landed(what, created) => {
             if send.json {
                 let results = match submission {
                     Submission::Resolve { tokens, .. } | Submission::Acknowledge { tokens } => {
@@ -559,6 +565,7 @@ async fn deliver(
                     entry: id,
                     landed: &what,
                     results,
+                    created,
                 }));
             } else {
                 emit(&c(&what));
@@ -618,7 +625,8 @@ async fn deliver(
 
 /// Where the entry being waited for stands.
 enum Outcome {
-    Landed(String),
+    /// What landed, and for a creation what it made.
+    Landed(String, Option<Created>),
     Refused(ProviderError),
     /// The API refused the key (401); the entry stays queued.
     KeyRefused(ProviderError),
@@ -632,7 +640,12 @@ enum Outcome {
 /// and the fate of entries an earlier run left pending, are told on stderr.
 fn on_event(event: Event, id: i64, last: &mut Option<ProviderError>) -> Option<Outcome> {
     match event {
-        Event::Landed { id: e, what, .. } if e == id => return Some(Outcome::Landed(what)),
+        Event::Landed {
+            id: e,
+            what,
+            created,
+            ..
+        } if e == id => return Some(Outcome::Landed(what, created)),
         Event::Failed { id: e, error } if e == id => return Some(Outcome::Refused(error)),
         Event::KeyRefused { error, .. } => return Some(Outcome::KeyRefused(error)),
         Event::Retrying {
@@ -680,7 +693,7 @@ fn settled_elsewhere(outbox: &Outbox, id: i64, submission: &Submission) -> Optio
                 .ok()?
                 .into_iter()
                 .find(|r| r.submission.as_ref() == Some(submission))
-                .map_or(Outcome::Discarded, |r| Outcome::Landed(r.outcome)),
+                .map_or(Outcome::Discarded, |r| Outcome::Landed(r.outcome, None)),
         ),
     }
 }

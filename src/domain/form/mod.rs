@@ -44,7 +44,29 @@ fn present<'a>(values: &'a Values, path: &str) -> Option<&'a str> {
     values.get(path).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
+/// Where each vendor's body carries the caller's own reference for a case (Zenoo's
+/// `external_reference`, KarmaCheck's `apiTrackingCode`, the Amiqus case's `reference`): what
+/// the vendors match duplicates on, and what an import derives each row's key from.
+const REFERENCE_PATHS: [&str; 3] = ["external_reference", "apiTrackingCode", "case.reference"];
+
 impl Form {
+    /// The caller's own reference for the case in `values`, where the form has one and it is
+    /// filled in.
+    pub fn reference(&self, values: &Values) -> Option<String> {
+        values
+            .get(self.reference_path()?)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The path of the field that holds the caller's own reference, if the form has one.
+    pub fn reference_path(&self) -> Option<&'static str> {
+        REFERENCE_PATHS
+            .iter()
+            .copied()
+            .find(|p| self.field(p).is_some())
+    }
+
     pub fn field(&self, path: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.path == path)
     }

@@ -832,3 +832,25 @@ fn defects_name_what_is_wrong_with_a_form() {
             .all(|f| f.path != "d" && f.path != "e")
     );
 }
+
+#[test]
+fn the_reference_is_read_where_each_vendor_keeps_it() {
+    let v = |k: &str, x: &str| Values::from([(k.to_string(), x.to_string())]);
+    assert_eq!(
+        zenoo_case().reference(&v("external_reference", " ext-1 ")),
+        Some("ext-1".into())
+    );
+    assert_eq!(
+        karmacheck_case(vec![]).reference(&v("apiTrackingCode", "kc-1")),
+        Some("kc-1".into())
+    );
+    assert_eq!(
+        amiqus_case(vec![]).reference(&v("case.reference", "am-1")),
+        Some("am-1".into())
+    );
+    assert_eq!(zenoo_case().reference(&v("external_reference", "  ")), None);
+    assert_eq!(
+        persona_case(vec![]).reference(&v("external_reference", "x")),
+        None
+    );
+}

@@ -2,6 +2,7 @@
 //! drafts, the read cache and the local audit log, each entry filed under the identity that
 //! wrote it. Writes are synchronous to disk before anything relies on them.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -195,6 +196,10 @@ mod keyed;
 /// The store, for one profile and the identity it is opened as.
 pub struct Store {
     conn: Connection,
+    /// Submissions already decoded, by entry id with the text they were decoded from: the
+    /// sender reads every open entry after each answer, and a thousand-row import would
+    /// otherwise decode every body a thousand times.
+    decoded: std::cell::RefCell<HashMap<i64, (String, Submission)>>,
     identity: Identity,
     pub path: PathBuf,
 }
@@ -244,6 +249,7 @@ impl Store {
         }
         Ok(Store {
             conn,
+            decoded: Default::default(),
             identity: identity.clone(),
             path: path.to_path_buf(),
         })
@@ -390,19 +396,36 @@ impl Store {
     }
 
     fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
-        let sub: String = r.get(3)?;
+        Self::row_decoded(r, &mut HashMap::new())
+    }
+
+    /// An entry from its row, its submission decoded once per text (see `decoded`).
+    fn row_decoded(
+        r: &rusqlite::Row<'_>,
+        decoded: &mut HashMap<i64, (String, Submission)>,
+    ) -> rusqlite::Result<Entry> {
+        let id: i64 = r.get(0)?;
+        let sub = r.get_ref(3)?.as_str()?;
+        let submission = match decoded.get(&id) {
+            Some((text, s)) if text == sub => s.clone(),
+            _ => {
+                let s: Submission = serde_json::from_str(sub).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        3,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })?;
+                decoded.insert(id, (sub.to_string(), s.clone()));
+                s
+            }
+        };
         let err: Option<String> = r.get(6)?;
         Ok(Entry {
-            id: r.get(0)?,
+            id,
             idempotency_key: r.get(1)?,
             title: r.get(2)?,
-            submission: serde_json::from_str(&sub).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    3,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?,
+            submission,
             state: EntryState::parse(&r.get::<_, String>(4)?),
             attempts: r.get::<_, i64>(5)?.max(0) as u32,
             last_error: err.and_then(|e| serde_json::from_str(&e).ok()),
@@ -423,13 +446,23 @@ impl Store {
     /// Entries of the profile not yet landed (pending and failed), every author's, oldest
     /// first.
     pub fn open_entries(&self) -> rusqlite::Result<Vec<Entry>> {
-        self.conn
-            .prepare(&format!(
+        let mut decoded = self.decoded.borrow_mut();
+        let entries: Vec<Entry> = self
+            .conn
+            .prepare_cached(&format!(
                 "SELECT {} FROM outbox WHERE profile = ?1 AND state != 'done' ORDER BY id",
                 Self::COLS
             ))?
-            .query_map([&self.identity.profile], Self::row)?
-            .collect()
+            .query_map([&self.identity.profile], |r| {
+                Self::row_decoded(r, &mut decoded)
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        // Only open entries are kept decoded.
+        if decoded.len() > entries.len() {
+            let open: std::collections::HashSet<i64> = entries.iter().map(|e| e.id).collect();
+            decoded.retain(|id, _| open.contains(id));
+        }
+        Ok(entries)
     }
 
     /// One entry.
