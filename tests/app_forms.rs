@@ -618,12 +618,12 @@ fn plus_adds_an_entity_with_its_parent_picked_from_the_case() {
     fill(&mut s, "entity.last_name", "Vogel");
     fill(&mut s, "entity.nationality", "DE");
     pick(&mut s, "role", "UBO");
-    // Ownership is required for a UBO, and must be over 25%.
+    // Ownership is required for a UBO, and must be 25% or more.
     fill(&mut s, "ownership_percentage", "20");
     let at = form(&s).focus;
     assert_eq!(
         form(&s).problem_of(at),
-        Some("expected more than 25% ownership for a UBO")
+        Some("expected 25% or more for a UBO; a smaller share makes a Shareholder")
     );
     key(&mut s, KeyCode::Backspace);
     key(&mut s, KeyCode::Backspace);

@@ -92,7 +92,8 @@ text = "{category} hit on {entity} confirmed ({score}% match): escalating {case}
 # desktop = "osc9"
 
 # Key changes, per context (normal applies everywhere; queue, detail, alerts override it;
-# outbox, filter, palette and editor are the keys of those modes). Values are command names
+# outbox, filter, palette and editor are the keys of those modes; picker and readback are a
+# form's choice fields and its read-back). Values are command names
 # (`?` lists every command and its keys), or "none" to unbind.
 [keymap.normal]
 # "ctrl-n" = "down"

@@ -71,6 +71,11 @@ pub fn check_transition(from: CaseStatus, to: CaseStatus, route: Route) -> Resul
     }
 }
 
+/// The smallest share a UBO holds, in percent. Zenoo's API pages say "more than 25%", its
+/// guides "25% or more"; the sandbox and the forms take 25 itself as a UBO share, so a 25%
+/// owner is never refused as a UBO and then also refused as a Shareholder.
+pub const UBO_THRESHOLD: f64 = 25.0;
+
 /// Why an entity may not be added to a case in `status`, in words for the analyst. Any open case
 /// takes new parties (its ownership tree grows as the review finds owners and directors); a
 /// Closed case is final, so a party found later belongs on a new Review case.

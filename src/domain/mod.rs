@@ -3,6 +3,7 @@
 //! The vocabulary follows Zenoo's case-management model, which is docket's native one; adapters
 //! for other vendors map onto these types. Nothing here does I/O.
 
+pub mod country;
 pub mod enums;
 pub mod form;
 pub mod lifecycle;

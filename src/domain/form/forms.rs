@@ -1,6 +1,7 @@
 //! The create forms of each vendor, as data. Paths are the vendor's own body paths, except
 //! Amiqus, whose several calls are described as one composite body (see [`amiqus_case`]).
 
+use crate::domain::lifecycle::UBO_THRESHOLD;
 use crate::domain::{CaseType, EntityRole, EntityType};
 
 use super::{Choice, Cond, Derived, Field, Form, Kind, Rule};
@@ -164,16 +165,21 @@ pub fn zenoo_entity() -> Form {
                 max: 100.0,
             },
         )
-        .required_when(ubo.clone())
-        .help("0 to 100; a UBO owns more than 25%"),
+        .required_when(Cond::new(
+            "role",
+            &[EntityRole::Ubo.as_str(), EntityRole::Shareholder.as_str()],
+        ))
+        .help("0 to 100; needed for a UBO (25% or more) or a shareholder"),
         Field::new("parent_entity_token", "Parent entity", text(64))
             .help("the ent_… token of the company this entity sits under"),
     ]);
-    rules.push(Rule::GreaterThan {
+    rules.push(Rule::AtLeast {
         when: Some(ubo),
         path: "ownership_percentage".to_string(),
-        than: 25.0,
-        message: "expected more than 25% ownership for a UBO".to_string(),
+        min: UBO_THRESHOLD,
+        message: format!(
+            "expected {UBO_THRESHOLD}% or more for a UBO; a smaller share makes a Shareholder"
+        ),
     });
     Form {
         title: "Add an entity".to_string(),

@@ -151,12 +151,7 @@ fn date(raw: &str) -> Option<Date> {
 }
 
 fn country(raw: &str) -> Option<String> {
-    if raw.len() != 2 || !raw.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return None;
-    }
-    celes::Country::from_alpha2(raw)
-        .ok()
-        .map(|c| c.alpha2.to_string())
+    crate::domain::country::alpha2(raw)
 }
 
 fn pick<'a>(choices: &'a [Choice], raw: &str) -> Option<&'a Choice> {

@@ -116,7 +116,7 @@ fn rule_defects(form: &Form, rule: &Rule, out: &mut Vec<String>) {
             }
             (when, paths.clone())
         }
-        Rule::GreaterThan { when, path, .. } => {
+        Rule::AtLeast { when, path, .. } => {
             if let Some(f) = form.field(path)
                 && !matches!(f.kind, Kind::Integer { .. } | Kind::Number { .. })
             {

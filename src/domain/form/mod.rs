@@ -285,10 +285,10 @@ impl Form {
                 });
                 (self.when(when, values) && !any).then(|| message.clone())
             }
-            Rule::GreaterThan {
+            Rule::AtLeast {
                 when,
                 path,
-                than,
+                min,
                 message,
             } => {
                 let f = self.field(path)?;
@@ -297,7 +297,7 @@ impl Form {
                 }
                 // Only a number the field itself accepts: a bad one is already reported once.
                 let n = self.typed(f, values, None).ok()??.as_f64()?;
-                (n <= *than).then(|| message.clone())
+                (n < *min).then(|| message.clone())
             }
         }
     }

@@ -329,7 +329,10 @@ fn need_when_requires_only_while_its_condition_holds() {
     let ubo = values(&[base.as_slice(), &[("role", "ubo")]].concat());
     assert_eq!(
         form.validate(&ubo, TODAY),
-        problems(&[("ownership_percentage", "expected a value when Role is UBO")])
+        problems(&[(
+            "ownership_percentage",
+            "expected a value when Role is UBO or Shareholder"
+        )])
     );
     let ownership = form.field("ownership_percentage").unwrap();
     assert!(form.is_required(ownership, &ubo));
@@ -339,7 +342,7 @@ fn need_when_requires_only_while_its_condition_holds() {
 }
 
 #[test]
-fn greater_than_applies_to_ubos_only() {
+fn the_ubo_share_applies_to_ubos_only() {
     let form = zenoo_entity();
     let with = |role: &str, pct: &str| {
         values(&[
@@ -352,11 +355,20 @@ fn greater_than_applies_to_ubos_only() {
     };
     let too_little = problems(&[(
         "ownership_percentage",
-        "expected more than 25% ownership for a UBO",
+        "expected 25% or more for a UBO; a smaller share makes a Shareholder",
     )]);
-    assert_eq!(form.validate(&with("UBO", "25"), TODAY), too_little);
-    assert_eq!(form.validate(&with("UBO", "25.01"), TODAY), vec![]);
+    assert_eq!(form.validate(&with("UBO", "24.99"), TODAY), too_little);
+    // The sandbox's rule, from the same constant: 25 itself is a UBO's share.
+    assert_eq!(form.validate(&with("UBO", "25"), TODAY), vec![]);
     assert_eq!(form.validate(&with("Shareholder", "10"), TODAY), vec![]);
+    // A shareholder's share is needed, as the sandbox needs it.
+    assert_eq!(
+        form.validate(&with("Shareholder", ""), TODAY),
+        problems(&[(
+            "ownership_percentage",
+            "expected a value when Role is UBO or Shareholder"
+        )])
+    );
     // A value the field refuses is reported once, by its kind, not again by the rule.
     for bad in ["lots", "-5"] {
         assert_eq!(
@@ -765,7 +777,7 @@ fn every_form_is_sound_with_or_without_caller_choices() {
         for rule in &form.rules {
             let (when, paths) = match rule {
                 Rule::AtLeastOne { when, paths, .. } => (when, paths.clone()),
-                Rule::GreaterThan { when, path, .. } => (when, vec![path.clone()]),
+                Rule::AtLeast { when, path, .. } => (when, vec![path.clone()]),
             };
             for p in paths.iter().chain(when.iter().map(|c| &c.path)) {
                 assert!(form.field(p).is_some(), "{}: {p}", form.title);
@@ -796,10 +808,10 @@ fn defects_name_what_is_wrong_with_a_form() {
                 .shown_when(Cond::new("e", &["1"])),
             Field::new("e", "E", Kind::Text { max: 9 }).shown_when(Cond::new("d", &["Yes"])),
         ],
-        rules: vec![Rule::GreaterThan {
+        rules: vec![Rule::AtLeast {
             when: None,
             path: "a.b".to_string(),
-            than: 1.0,
+            min: 1.0,
             message: "m".to_string(),
         }],
         derived: vec![Derived {

@@ -168,11 +168,11 @@ pub enum Rule {
         paths: Vec<String>,
         message: String,
     },
-    /// The number at `path`, if given and valid, is strictly greater than `than`.
-    GreaterThan {
+    /// The number at `path`, if given and valid, is at least `min`.
+    AtLeast {
         when: Option<Cond>,
         path: String,
-        than: f64,
+        min: f64,
         message: String,
     },
 }
@@ -182,7 +182,7 @@ impl Rule {
     pub fn path(&self) -> &str {
         match self {
             Rule::AtLeastOne { paths, .. } => paths.first().map_or("", String::as_str),
-            Rule::GreaterThan { path, .. } => path,
+            Rule::AtLeast { path, .. } => path,
         }
     }
 }

@@ -39,8 +39,7 @@ use crate::sandbox::api::write::apply;
 use crate::sandbox::api::{ApiError, AppState, audit};
 use crate::sandbox::store;
 
-/// The smallest share a UBO holds, in percent.
-pub const UBO_THRESHOLD: f64 = 25.0;
+pub use crate::domain::lifecycle::UBO_THRESHOLD;
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]

@@ -1,16 +1,15 @@
 //! Entities: list (optionally within a case, with roles and ownership) and read, here; `write`
 //! creates and updates them, `attach` adds one to a case in a role (with the checks the role
-//! requires), `countries` is the ISO code list their country fields are checked against.
+//! requires). Country fields are checked against `domain::country`.
 //!
 //! The entity body and its validation live with case creation (`cases::create`), which
 //! creates its primary entity inline; every entity write shares them.
 
 mod attach;
-mod countries;
 mod write;
 
+pub use crate::domain::country::is_alpha2 as is_country;
 pub use attach::{AddEntity, add_to_case};
-pub use countries::is_country;
 pub use write::{PatchEntity, create, patch};
 
 use axum::extract::State;
