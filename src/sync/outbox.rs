@@ -149,6 +149,48 @@ pub fn waiting_for(entries: &[Entry], owns: impl Fn(&Author) -> bool) -> HashMap
     out
 }
 
+/// How often the sender counts the outbox while answers keep coming.
+const RECOUNT: Duration = Duration::from_millis(200);
+
+/// How long the sender goes on from its copy of the open entries before reading them again.
+const REREAD: Duration = Duration::from_secs(1);
+
+/// Applies what the sender just recorded to its copy of the open entries; `false` when the
+/// copy cannot follow (the entry is not in it) and the store must be read again.
+fn follow(open: &mut Vec<Entry>, event: &Event) -> bool {
+    let id = event_id(event);
+    let Some(at) = open.iter().position(|e| e.id == id) else {
+        return false;
+    };
+    match event {
+        Event::Landed { .. } => {
+            open.remove(at);
+        }
+        Event::Failed { error, .. } => {
+            let e = &mut open[at];
+            e.state = EntryState::Failed;
+            e.attempts += 1;
+            e.last_error = Some(error.clone());
+        }
+        Event::Retrying {
+            attempts,
+            error,
+            retry_in,
+            ..
+        } => {
+            let e = &mut open[at];
+            e.attempts = *attempts;
+            e.last_error = Some(error.clone());
+            e.next_attempt_at_ms =
+                jiff::Timestamp::now().as_millisecond() + retry_in.as_millis() as i64;
+        }
+        // Still pending and due; nothing more is sent with this key anyway.
+        Event::KeyRefused { .. } => {}
+        Event::Counts(_) => return false,
+    }
+    true
+}
+
 /// A fresh Idempotency-Key.
 pub fn new_key() -> String {
     const ALPHABET: &[u8] = b"0123456789abcdef";
@@ -414,15 +456,34 @@ impl Outbox {
             tracing::warn!(error = %e, "cannot read the outbox");
         }
         count(self);
+        // The open entries as last read. After an answer the sender knows what changed and
+        // updates this copy; the store is read again when something was written from outside
+        // the sender (woken), and at least every `REREAD` for writers in other processes.
+        // Reading every entry after every answer made a thousand-row import quadratic.
+        let mut open: Vec<Entry> = Vec::new();
+        let mut read_at: Option<std::time::Instant> = None;
+        // Counts go out after an answer when nothing else is in flight, and otherwise at most
+        // every `RECOUNT` while answers keep coming (an import's thousand answers need not be
+        // counted a thousand times; the last one always is).
+        let mut counted_at = std::time::Instant::now();
+        let mut count_owed = false;
         loop {
+            if count_owed && (tasks.is_empty() || counted_at.elapsed() >= RECOUNT) {
+                count(self);
+                counted_at = std::time::Instant::now();
+                count_owed = false;
+            }
             let now = jiff::Timestamp::now().as_millisecond();
-            let open = match self.entries() {
-                Ok(open) => open,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot read the outbox");
-                    Vec::new()
-                }
-            };
+            if read_at.is_none_or(|at| at.elapsed() >= REREAD) {
+                open = match self.entries() {
+                    Ok(open) => open,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot read the outbox");
+                        Vec::new()
+                    }
+                };
+                read_at = Some(std::time::Instant::now());
+            }
             let identity = self.identity();
             let waits = waiting_for(&open, |a| identity.owns(a));
             let mut next_due: Option<i64> = None;
@@ -474,17 +535,30 @@ impl Outbox {
             });
             tokio::select! {
                 Some(done) = tasks.join_next(), if !tasks.is_empty() => {
-                    let Ok((e, result)) = done else { continue };
+                    let Ok((e, result)) = done else {
+                        read_at = None;
+                        continue;
+                    };
                     let event = self.settle(&client, &backoff, e, result, &mut key_refused);
                     lock(&self.in_flight).remove(&event_id(&event));
+                    if !follow(&mut open, &event) {
+                        read_at = None;
+                    }
                     // Counts first: whoever reacts to the event sees the outbox as it now is.
-                    count(self);
+                    if tasks.is_empty() || counted_at.elapsed() >= RECOUNT {
+                        count(self);
+                        counted_at = std::time::Instant::now();
+                        count_owed = false;
+                    } else {
+                        count_owed = true;
+                    }
                     if events.send(event).is_err() {
                         return;
                     }
                 }
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
+                _ = self.wake.notified() => read_at = None,
+                // Idle (nothing open), it sleeps until woken, as before.
+                _ = tokio::time::sleep(if open.is_empty() { wait } else { wait.min(REREAD) }) => {}
             }
         }
     }

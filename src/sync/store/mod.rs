@@ -545,18 +545,37 @@ impl Store {
     /// What waits: this identity's pending and failed entries, and other authors' held ones.
     pub fn counts(&self) -> rusqlite::Result<Counts> {
         let mut c = Counts::default();
-        for e in self.open_entries()? {
-            if self.identity.owns(&e.author) {
-                match e.state {
-                    EntryState::Pending => c.pending += 1,
-                    EntryState::Failed => c.failed += 1,
+        // Counted in SQL, by state and author: the sender counts after every answer, and a
+        // thousand-row import must not read every entry each time.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT state, key_fp, author_id, author_name, COUNT(*) FROM outbox \
+             WHERE profile = ?1 AND state != 'done' \
+             GROUP BY state, key_fp, author_id, author_name ORDER BY MIN(id)",
+        )?;
+        let groups = stmt.query_map([&self.identity.profile], |r| {
+            Ok((
+                EntryState::parse(&r.get::<_, String>(0)?),
+                Author {
+                    key_fp: r.get(1)?,
+                    user_id: r.get(2)?,
+                    user_name: r.get(3)?,
+                },
+                r.get::<_, i64>(4)?.max(0) as u32,
+            ))
+        })?;
+        for group in groups {
+            let (state, author, n) = group?;
+            if self.identity.owns(&author) {
+                match state {
+                    EntryState::Pending => c.pending += n,
+                    EntryState::Failed => c.failed += n,
                     EntryState::Done => {}
                 }
             } else {
-                let who = e.author.display();
+                let who = author.display();
                 match c.held.iter_mut().find(|(w, _)| *w == who) {
-                    Some((_, n)) => *n += 1,
-                    None => c.held.push((who, 1)),
+                    Some((_, k)) => *k += n,
+                    None => c.held.push((who, n)),
                 }
             }
         }
