@@ -76,6 +76,11 @@ impl Backoff {
     /// The wait before attempt `attempts + 1`: doubling, capped, with up to 25% jitter, and never
     /// shorter than the server's `Retry-After`.
     pub fn delay(&self, attempts: u32, error: &ProviderError) -> Duration {
+        // Rate limited: not this entry's fault, so no growth with its attempts; the API's
+        // Retry-After (or the base) and a little jitter. The sender pauses every entry as long.
+        if let Some(wait) = rate_limited(error) {
+            return wait + wait.mul_f64(rand::rng().random_range(0.0..0.1));
+        }
         let exp = self.base.saturating_mul(1u32 << attempts.min(16));
         let capped = exp.min(self.max);
         let jitter = capped.mul_f64(rand::rng().random_range(0.0..0.25));
@@ -147,6 +152,18 @@ pub fn waiting_for(entries: &[Entry], owns: impl Fn(&Author) -> bool) -> HashMap
         }
     }
     out
+}
+
+/// How long a rate-limited API (429) asked to be left alone: its Retry-After, else a second.
+fn rate_limited(error: &ProviderError) -> Option<Duration> {
+    match error {
+        ProviderError::Api {
+            status: 429,
+            retry_after,
+            ..
+        } => Some(Duration::from_secs(retry_after.unwrap_or(1).max(1))),
+        _ => None,
+    }
 }
 
 /// How often the sender counts the outbox while answers keep coming.
@@ -467,6 +484,9 @@ impl Outbox {
         // counted a thousand times; the last one always is).
         let mut counted_at = std::time::Instant::now();
         let mut count_owed = false;
+        // A 429 pauses every entry, not only the one refused: sending others at once would
+        // only be refused too.
+        let mut paused_until: Option<tokio::time::Instant> = None;
         loop {
             if count_owed && (tasks.is_empty() || counted_at.elapsed() >= RECOUNT) {
                 count(self);
@@ -502,7 +522,9 @@ impl Outbox {
                     );
                     continue;
                 }
-                if flying.len() >= parallel {
+                if flying.len() >= parallel
+                    || paused_until.is_some_and(|t| t > tokio::time::Instant::now())
+                {
                     continue;
                 }
                 flying.insert(e.id);
@@ -530,9 +552,12 @@ impl Outbox {
                     (e, r)
                 });
             }
-            let wait = next_due.map_or(Duration::from_secs(3600), |d| {
+            let mut wait = next_due.map_or(Duration::from_secs(3600), |d| {
                 Duration::from_millis((d - now).max(0) as u64)
             });
+            if let Some(t) = paused_until {
+                wait = wait.min(t.saturating_duration_since(tokio::time::Instant::now()));
+            }
             tokio::select! {
                 Some(done) = tasks.join_next(), if !tasks.is_empty() => {
                     let Ok((e, result)) = done else {
@@ -541,6 +566,11 @@ impl Outbox {
                     };
                     let event = self.settle(&client, &backoff, e, result, &mut key_refused);
                     lock(&self.in_flight).remove(&event_id(&event));
+                    if let Event::Retrying { error, .. } = &event
+                        && let Some(wait) = rate_limited(error)
+                    {
+                        paused_until = Some(tokio::time::Instant::now() + wait);
+                    }
                     if !follow(&mut open, &event) {
                         read_at = None;
                     }
