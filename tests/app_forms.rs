@@ -425,6 +425,10 @@ fn the_read_back_is_the_exact_body_and_confirming_sends_it_through_the_outbox() 
     ] {
         assert!(effects.contains(&e), "{e:?} in {effects:?}");
     }
+    // Until the queue has it, the pane says it is being read, not that it is gone.
+    let screen = draw(&s);
+    assert!(screen.contains("Reading the case…"), "{screen}");
+    assert!(!screen.contains("no longer in the queue"), "{screen}");
     // Once the queue has it, it is the selected row.
     let mut c = case(CaseStatus::New);
     c.token = "cas_new".into();
@@ -738,4 +742,36 @@ fn another_vendors_form_picks_yes_or_no_and_checks_its_own_fields() {
         ]
     );
     let _ = NOW;
+}
+
+/// The console drawn at 100x30, as text.
+fn draw(s: &State) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| docket::ui::view(s, &docket::ui::Theme::dark(), f))
+        .unwrap();
+    let buf = t.backend().buffer();
+    (0..30)
+        .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+#[test]
+fn a_created_case_that_cannot_be_read_says_why_instead_of_reading_forever() {
+    let mut s = loaded();
+    update(&mut s, Action::OpenCase("cas_gone".into()));
+    assert_eq!(s.ui.reveal.as_deref(), Some("cas_gone"));
+    update(
+        &mut s,
+        Action::CaseRefreshFailed {
+            token: "cas_gone".into(),
+            error: ProviderError::Invalid("network down".into()),
+        },
+    );
+    assert_eq!(s.ui.reveal, None);
+    let said = s.ui.flash.clone().unwrap_or_default();
+    assert!(
+        said.contains("Cannot read cas_gone") && said.contains("network down"),
+        "{said}"
+    );
+    assert!(!draw(&s).contains("Reading the case…"));
 }

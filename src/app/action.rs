@@ -145,6 +145,11 @@ pub enum Action {
     ApiAnswered,
     /// One case read again (after a review of it landed).
     CaseRefreshed(Box<Case>),
+    /// Reading one case again failed.
+    CaseRefreshFailed {
+        token: String,
+        error: ProviderError,
+    },
     /// The parts a drawer's preconditions depend on, read again just now (`request` is the
     /// number of the `Effect::Recheck`).
     Rechecked {

@@ -496,9 +496,10 @@ impl Runner {
             Effect::RefreshCase(token) => {
                 let (client, tx) = (self.client.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    if let Ok(case) = client.case(&token).await {
-                        let _ = tx.send(Action::CaseRefreshed(Box::new(case)));
-                    }
+                    let _ = tx.send(match client.case(&token).await {
+                        Ok(case) => Action::CaseRefreshed(Box::new(case)),
+                        Err(error) => Action::CaseRefreshFailed { token, error },
+                    });
                 });
             }
             Effect::Recheck { request, case } => {

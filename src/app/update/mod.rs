@@ -165,6 +165,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::CaseRefreshFailed { token, error } => {
+            // A case waiting to be shown (just opened) cannot be: say so rather than wait.
+            if state.ui.reveal.as_deref() == Some(token.as_str()) {
+                state.ui.reveal = None;
+                state.ui.flash = Some(format!("Cannot read {token}: {error}"));
+            }
+            vec![]
+        }
         Action::Rechecked {
             request,
             case,

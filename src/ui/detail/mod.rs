@@ -61,10 +61,13 @@ pub(super) fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame
         tabs_area,
     );
     let Some(case) = case else {
-        frame.render_widget(
-            Paragraph::new("This case is no longer in the queue.").style(theme.muted),
-            body,
-        );
+        // A case just opened (created, or jumped to) is read before it can be shown.
+        let why = if state.ui.reveal.as_deref() == Some(d.token.as_str()) {
+            "Reading the case…"
+        } else {
+            "This case is no longer in the queue."
+        };
+        frame.render_widget(Paragraph::new(why).style(theme.muted), body);
         return;
     };
     match d.tab {
