@@ -1267,3 +1267,36 @@ fn marked_cases_are_assigned_together_with_a_result_per_case() {
     key(&mut s, KeyCode::Esc);
     assert!(s.flow.is_none());
 }
+
+#[test]
+fn the_drawers_steps_take_their_keys_from_the_keymap() {
+    use docket::app::keymap::Context;
+    let mut s = two_open();
+    // Remapped in the config: `s` sends from the read-back, `b` goes back to the text, and
+    // Enter no longer sends.
+    s.settings
+        .keymap
+        .bind(Context::Readback, "s".parse().unwrap(), Some(Command::Send));
+    s.settings.keymap.bind(
+        Context::Readback,
+        "b".parse().unwrap(),
+        Some(Command::BackToText),
+    );
+    s.settings
+        .keymap
+        .bind(Context::Readback, "enter".parse().unwrap(), None);
+    key(&mut s, KeyCode::Char('a'));
+    typed(&mut s, "Name-only match; DOB differs.");
+    ctrl(&mut s, 's');
+    assert_eq!(*step(&s), Step::Confirm);
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    assert_eq!(*step(&s), Step::Confirm, "Enter is unbound here now");
+    key(&mut s, KeyCode::Char('b'));
+    assert_eq!(*step(&s), Step::Edit, "back to the text");
+    ctrl(&mut s, 's');
+    let effects = key(&mut s, KeyCode::Char('s'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Submit { .. }, ..]),
+        "{effects:?}"
+    );
+}

@@ -94,6 +94,19 @@ pub enum Command {
     PickPrev,
     /// A form's read-back: open the loaded case with the same external reference instead.
     OpenExisting,
+    // The drawer's steps.
+    /// Close the drawer (the text stays a draft).
+    CloseDrawer,
+    /// A picker step: take the choice and go on.
+    Choose,
+    /// A read-back: send it (also: send anyway past a conflict).
+    Send,
+    /// A read-back: back to the text, to change it.
+    BackToText,
+    /// A review waiting behind an earlier one on the same target: queue it behind, or replace
+    /// the earlier one.
+    QueueBehind,
+    ReplaceEarlier,
 }
 
 /// What a command needs to act on.
@@ -438,14 +451,32 @@ pub const COMMANDS: &[Spec] = {
         )
         .in_mode(Ctx::Picker),
         spec(PickPrev, "pick_prev", &["left", "up", "k"], Same).in_mode(Ctx::Picker),
-        // A form's read-back.
+        spec(Choose, "choose", &["enter"], Row("picker: take the choice")).in_mode(Ctx::Picker),
+        // The drawer's steps.
         spec(
-            OpenExisting,
-            "open_existing",
-            &["o"],
-            Row("form read-back: open the case with the same reference instead"),
+            CloseDrawer,
+            "close_drawer",
+            &["esc"],
+            Row("drawer: close (the text stays a draft)"),
+        )
+        .in_mode(Ctx::Editor),
+        spec(
+            Send,
+            "send",
+            &["enter", "y"],
+            Row("read-back: send, back to the text, open the same-reference case"),
         )
         .in_mode(Ctx::Readback),
+        spec(BackToText, "back_to_text", &["esc", "n"], Same).in_mode(Ctx::Readback),
+        spec(OpenExisting, "open_existing", &["o"], Same).in_mode(Ctx::Readback),
+        spec(
+            QueueBehind,
+            "queue_behind",
+            &["q", "enter"],
+            Row("behind an earlier review: queue behind, replace (else back)"),
+        )
+        .in_mode(Ctx::Behind),
+        spec(ReplaceEarlier, "replace_earlier", &["r"], Same).in_mode(Ctx::Behind),
     ]
 };
 
@@ -540,6 +571,12 @@ mod tests {
             PickNext,
             PickPrev,
             OpenExisting,
+            CloseDrawer,
+            Choose,
+            Send,
+            BackToText,
+            QueueBehind,
+            ReplaceEarlier,
         ];
         for c in &all {
             match c {
@@ -554,7 +591,8 @@ mod tests {
                 | OutboxDiscard | OutboxExport | CloseOutbox | KeepFilter | ClearFilter
                 | FilterClearLine | RunCommand | ClosePalette | NextCommand | PrevCommand
                 | PaletteClearLine | Review | DiscardDraft | InsertSnippet | SwitchField
-                | NewCase | AddEntity | PrevField | PickNext | PickPrev | OpenExisting => {}
+                | NewCase | AddEntity | PrevField | PickNext | PickPrev | OpenExisting
+                | CloseDrawer | Choose | Send | BackToText | QueueBehind | ReplaceEarlier => {}
             }
         }
         let mut all = all;

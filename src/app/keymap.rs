@@ -26,12 +26,15 @@ pub enum Context {
     Editor,
     /// A form's picker field (a choice, yes/no, a user).
     Picker,
-    /// A form's read-back, before it is sent.
+    /// A drawer's read-back (a review's or a form's), before it is sent, and a conflict found
+    /// before sending.
     Readback,
+    /// A review that waits behind an earlier one on the same target.
+    Behind,
 }
 
 impl Context {
-    pub const ALL: [(&'static str, Context); 10] = [
+    pub const ALL: [(&'static str, Context); 11] = [
         ("normal", Context::Normal),
         ("queue", Context::Queue),
         ("detail", Context::Detail),
@@ -42,6 +45,7 @@ impl Context {
         ("editor", Context::Editor),
         ("picker", Context::Picker),
         ("readback", Context::Readback),
+        ("behind", Context::Behind),
     ];
 
     /// Where typing enters text: a plain character is text there, never a command.

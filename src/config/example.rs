@@ -92,8 +92,9 @@ text = "{category} hit on {entity} confirmed ({score}% match): escalating {case}
 # desktop = "osc9"
 
 # Key changes, per context (normal applies everywhere; queue, detail, alerts override it;
-# outbox, filter, palette and editor are the keys of those modes; picker and readback are a
-# form's choice fields and its read-back). Values are command names
+# outbox, filter, palette and editor are the keys of those modes; picker, readback and behind
+# are a drawer's choice, its read-back and the step shown when an earlier review of the same
+# target still waits). Values are command names
 # (`?` lists every command and its keys), or "none" to unbind.
 [keymap.normal]
 # "ctrl-n" = "down"

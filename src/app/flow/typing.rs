@@ -1,6 +1,7 @@
 //! Keys, paste and snippets in the drawer: the picker, the editor and the steps after it.
 
 use super::*;
+use crate::app::keymap::Context;
 
 /// A snippet's text with its placeholders filled; unknown or empty ones become `—`.
 pub fn expand(text: &str, vars: &[(&str, String)]) -> String {
@@ -149,55 +150,67 @@ impl Flow {
         Outcome::Stay
     }
 
+    /// The keymap context of the step the drawer is on: its keys are commands there.
+    pub fn context(&self) -> Context {
+        match self.step {
+            Step::Pick => Context::Picker,
+            Step::Confirm | Step::Conflict(_) => Context::Readback,
+            Step::Behind(_) => Context::Behind,
+            Step::Edit | Step::Failed(_) | Step::Submitting | Step::Blocked(_) => Context::Editor,
+        }
+    }
+
     /// Handles a key; returns what the drawer wants to happen.
-    /// `command` is what the keymap's editor context makes of the key (review, discard the
-    /// draft, insert a snippet, switch field); other keys are typed.
+    /// `command` is what the keymap makes of the key in the step's [`Flow::context`] (review,
+    /// discard the draft, send, back to the text, ...); other keys are typed.
     pub fn key(&mut self, key: KeyEvent, command: Option<Command>) -> Outcome {
+        use Command::*;
         match &self.step {
-            // Already on disk: Esc closes the drawer and leaves it to the outbox.
+            // Already on disk: closing leaves it to the outbox.
             Step::Submitting
-                if key.code == KeyCode::Esc
+                if command == Some(CloseDrawer)
                     && (self.entry.is_some() || self.bulk.iter().any(|b| b.entry.is_some())) =>
             {
                 Outcome::Cancel
             }
             Step::Submitting => Outcome::Stay,
             Step::Blocked(_) => Outcome::Cancel,
-            Step::Conflict(_) => match key.code {
-                KeyCode::Enter | KeyCode::Char('y') => {
+            Step::Conflict(_) => match command {
+                Some(Send) => {
                     self.force = true;
                     self.send_anyway()
                 }
                 _ => self.back_to_text(),
             },
-            Step::Behind(earlier) => match key.code {
+            Step::Behind(earlier) => match command {
                 // Replace: the earlier entries are discarded, then this one is written.
-                KeyCode::Char('r') => {
+                Some(ReplaceEarlier) => {
                     self.replace = earlier.iter().map(|(id, _)| *id).collect();
                     self.behind_ok = true;
                     self.send_anyway()
                 }
                 // Queue behind: sent after them, in the order written.
-                KeyCode::Char('q') | KeyCode::Enter => {
+                Some(QueueBehind) => {
                     self.behind_ok = true;
                     self.send_anyway()
                 }
                 // Anything else: back, the text kept.
                 _ => self.back_to_text(),
             },
-            Step::Failed(_) => match key.code {
-                KeyCode::Esc => Outcome::Cancel,
+            Step::Failed(_) => match command {
+                Some(CloseDrawer) => Outcome::Cancel,
                 // Back to the text, intact, to fix and send again.
                 _ => self.back_to_text(),
             },
             Step::Pick => {
-                match key.code {
-                    KeyCode::Esc => return Outcome::Cancel,
-                    KeyCode::Char('j') | KeyCode::Down => {
+                match command {
+                    // `back` (Esc): the picker is the drawer's first step.
+                    Some(Back) => return Outcome::Cancel,
+                    Some(PickNext) => {
                         self.picked = (self.picked + 1).min(self.choices.len().saturating_sub(1))
                     }
-                    KeyCode::Char('k') | KeyCode::Up => self.picked = self.picked.saturating_sub(1),
-                    KeyCode::Enter => return self.back_to_text(),
+                    Some(PickPrev) => self.picked = self.picked.saturating_sub(1),
+                    Some(Choose) => return self.back_to_text(),
                     _ => {}
                 }
                 Outcome::Stay
@@ -208,7 +221,7 @@ impl Flow {
                 Outcome::Stay
             }
             Step::Edit => {
-                if key.code == KeyCode::Esc {
+                if command == Some(CloseDrawer) {
                     return Outcome::Cancel;
                 }
                 if command == Some(Command::DiscardDraft) {
@@ -238,8 +251,7 @@ impl Flow {
                 }
             }
             Step::Confirm
-                if matches!(key.code, KeyCode::Enter | KeyCode::Char('y'))
-                    && matches!(self.kind, FlowKind::Bulk { .. }) =>
+                if command == Some(Send) && matches!(self.kind, FlowKind::Bulk { .. }) =>
             {
                 let items = self.bulk_submissions();
                 if items.is_empty() {
@@ -248,15 +260,15 @@ impl Flow {
                 self.step = Step::Submitting;
                 Outcome::SubmitMany(items)
             }
-            Step::Confirm => match key.code {
-                KeyCode::Enter | KeyCode::Char('y') => match self.submission() {
+            Step::Confirm => match command {
+                Some(Send) => match self.submission() {
                     Some(s) => {
                         self.step = Step::Submitting;
                         Outcome::Submit(s)
                     }
                     None => Outcome::Cancel,
                 },
-                KeyCode::Esc | KeyCode::Char('n') => {
+                Some(BackToText) => {
                     if self.kind.needs_text() {
                         self.step = Step::Edit;
                         Outcome::Stay

@@ -11,12 +11,14 @@ pub(super) fn flow_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.flow.as_ref().is_some_and(|f| f.kind.is_form()) {
         return super::form::form_key(state, key);
     }
-    // In the editor, the keymap says which keys are commands (review, discard, snippet, field).
+    // The keymap says which keys are commands in the drawer's step (review, discard, snippet
+    // and field in the editor; send and back in the read-back; ...). The snippet list, open
+    // over the editor, takes typed text.
     let command = state
         .flow
         .as_ref()
-        .filter(|f| f.step == flow::Step::Edit && f.picker.is_none())
-        .and_then(|_| state.settings.keymap.lookup(Context::Editor, &key));
+        .filter(|f| f.step != flow::Step::Edit || f.picker.is_none())
+        .and_then(|f| state.settings.keymap.lookup(f.context(), &key));
     let Some(f) = state.flow.as_mut() else {
         return vec![];
     };

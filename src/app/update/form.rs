@@ -178,13 +178,18 @@ pub(super) fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     use Command::*;
     let today = today(state);
     let readback = state.settings.keymap.lookup(Context::Readback, &key);
+    let closes = state.settings.keymap.lookup(Context::Editor, &key) == Some(CloseDrawer);
+    let step_command = state
+        .flow
+        .as_ref()
+        .and_then(|f| state.settings.keymap.lookup(f.context(), &key));
     let Some(f) = state.flow.as_mut() else {
         return vec![];
     };
     if f.form.is_none() {
         // Loading, or the form could not be read: Esc closes; after a failure any other key
         // asks again.
-        if key.code == KeyCode::Esc {
+        if closes {
             state.flow = None;
         } else if matches!(f.step, flow::Step::Failed(_)) {
             f.step = flow::Step::Edit;
@@ -211,7 +216,7 @@ pub(super) fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         _ => {
-            let outcome = f.key(key, None);
+            let outcome = f.key(key, step_command);
             flow_outcome(state, outcome)
         }
     }
@@ -230,7 +235,7 @@ fn edit_key(state: &mut State, key: KeyEvent, today: jiff::civil::Date) -> Vec<E
         _ => None,
     };
     let command = picked.or_else(|| keymap.lookup(Context::Editor, &key));
-    if key.code == KeyCode::Esc {
+    if command == Some(CloseDrawer) {
         return flow_outcome(state, Outcome::Cancel);
     }
     // Only when the review opens: a scan of every loaded case for the same reference.
