@@ -13,25 +13,8 @@ use docket::sandbox::{Config, Sandbox};
 const BUDGET_ROWS_PER_S: f64 = 200.0;
 const SECTION: &str = "## Import throughput";
 
-fn csv(n: usize) -> String {
-    let mut out = String::from(
-        "type,entity_category,entity.first_name,entity.last_name,entity.date_of_birth,\
-         entity.nationality,entity.company_name,entity.country,external_reference,metadata.campaign\n",
-    );
-    for i in 0..n {
-        if i % 3 == 0 {
-            out.push_str(&format!(
-                "Review,Company,,,,,Periodic Holdings {i} Ltd,GB,bench-{i:06},periodic\n"
-            ));
-        } else {
-            out.push_str(&format!(
-                "Review,Person,Ada{i},Lindqvist,1980-01-{:02},SE,,,bench-{i:06},periodic\n",
-                i % 28 + 1
-            ));
-        }
-    }
-    out
-}
+#[path = "../tests/common/campaign.rs"]
+mod campaign;
 
 #[tokio::main]
 async fn main() {
@@ -52,7 +35,7 @@ async fn main() {
         .key
         .clone();
     let file = dir.path().join("cases.csv");
-    std::fs::write(&file, csv(rows)).unwrap();
+    std::fs::write(&file, campaign::cases_csv("bench-", rows)).unwrap();
     let home = dir.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
 

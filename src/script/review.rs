@@ -430,7 +430,7 @@ async fn assessment_of(ctx: &Ctx, arg: &str) -> Result<(String, String), Failure
 
 /// Who this command writes as: the key's identity and, where the API says, its user. A key the
 /// API says cannot write is refused here, before anything is queued.
-pub(super) async fn author(ctx: &Ctx, outbox: &Outbox) -> Result<(), Failure> {
+async fn author(ctx: &Ctx, outbox: &Outbox) -> Result<(), Failure> {
     let cache_key = format!("me:{}", ctx.key_fp);
     let me = match ctx.provider.me().await {
         Ok(Some(u)) => {
@@ -477,15 +477,9 @@ pub(super) async fn author(ctx: &Ctx, outbox: &Outbox) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes the submission to the outbox as this identity, starts the sender, and waits for that
-/// entry to land or be refused, at most `--wait-secs`. Entries other keys left are held, never
-/// sent with this one.
-pub(super) async fn deliver(
-    ctx: &Ctx,
-    title: &str,
-    submission: &Submission,
-    send: &SendArgs,
-) -> Result<(), Failure> {
+/// The local outbox, opened as this command's identity with its author known (a key the API
+/// says cannot write is refused here, before anything is queued).
+pub(super) async fn authored_outbox(ctx: &Ctx) -> Result<Outbox, Failure> {
     let store = crate::session::store_path().map_err(|e| Failure::other(e.to_string()))?;
     let identity = crate::sync::identity::Identity::new(&ctx.label, &ctx.key_fp);
     let outbox = Outbox::open(&store, &identity).map_err(|e| {
@@ -495,6 +489,19 @@ pub(super) async fn deliver(
         ))
     })?;
     author(ctx, &outbox).await?;
+    Ok(outbox)
+}
+
+/// Writes the submission to the outbox as this identity, starts the sender, and waits for that
+/// entry to land or be refused, at most `--wait-secs`. Entries other keys left are held, never
+/// sent with this one.
+pub(super) async fn deliver(
+    ctx: &Ctx,
+    title: &str,
+    submission: &Submission,
+    send: &SendArgs,
+) -> Result<(), Failure> {
+    let outbox = authored_outbox(ctx).await?;
     // The case it acts on, when it names one: it orders the entry behind the case's others.
     let case = submission.targets().into_iter().find_map(|t| match t {
         crate::domain::review::Target::Case(c) => Some(c),

@@ -1,6 +1,7 @@
 //! Shared helpers for tests that talk to a real sandbox over HTTP.
 #![allow(dead_code)]
 
+pub mod campaign;
 pub mod cli;
 pub mod pty;
 pub mod records;

@@ -9,11 +9,11 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::super::output::c;
-use super::super::review::author;
+use super::super::review::authored_outbox;
 use super::super::{Ctx, Failure};
 use crate::domain::review::Submission;
 use crate::provider::api::Created;
-use crate::sync::outbox::{Backoff, Event, Outbox};
+use crate::sync::outbox::{Backoff, Event};
 use crate::sync::store::{Filed, Keyed};
 
 /// Requests in flight at once.
@@ -40,15 +40,7 @@ pub enum RowOutcome {
 
 /// Files every row and waits up to `wait_secs` for each to land or be refused.
 pub async fn send(ctx: &Ctx, items: &[Item], wait_secs: u64) -> Result<Vec<RowOutcome>, Failure> {
-    let store = crate::session::store_path().map_err(|e| Failure::other(e.to_string()))?;
-    let identity = crate::sync::identity::Identity::new(&ctx.label, &ctx.key_fp);
-    let outbox = Outbox::open(&store, &identity).map_err(|e| {
-        Failure::other(format!(
-            "cannot open the local store {}: {e}",
-            store.display()
-        ))
-    })?;
-    author(ctx, &outbox).await?;
+    let outbox = authored_outbox(ctx).await?;
     let keyed: Vec<Keyed> = items
         .iter()
         .map(|i| Keyed {
