@@ -732,3 +732,213 @@ fn provider_errors_map_to_the_documented_exit_codes() {
     };
     assert_eq!(exit_code(&decode), EXIT_OTHER);
 }
+
+/// Runs `docket ARGS --wait-secs 1 --json --api-url URL` against an API that is down and
+/// checks the review stayed queued (exit 4).
+async fn queued_offline(home: &Home, url: &str, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--wait-secs", "1", "--json", "--api-url", url]);
+    let r = docket(home, &all, None).await.expect(4);
+    let out = r.json();
+    assert_eq!(out["ok"], false, "{args:?}: {out}");
+    assert_eq!(out["queued"], true, "{args:?}: {out}");
+    assert!(r.stderr.contains("stays queued"), "{args:?}: {}", r.stderr);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_write_by_token_is_queued_without_a_read_while_the_api_is_down() {
+    let env = common::start(30).await;
+    let case = env.walk("/v1/cases?status=In Progress", 5).await[0].clone();
+    let (name, token) = (s(&case["name"]).to_string(), s(&case["token"]).to_string());
+    let risk = env
+        .get(&format!("/v1/cases/{token}/risk-assessment"))
+        .await
+        .ok();
+    let assessment = s(&risk.data()["token"]).to_string();
+    let home = Home::new(&env.analyst());
+    let common::Env { sandbox, dir, .. } = env;
+    sandbox.shutdown().await.unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{port}");
+
+    // Every case write takes the token as is; the API's spelling of a tier is taken too.
+    let offline = "Written while the API was down.";
+    let t = token.as_str();
+    queued_offline(&home, &url, &["cases", "comment", t, "--body", offline]).await;
+    queued_offline(&home, &url, &["cases", "escalate", t, "--reason", "MLRO"]).await;
+    // In Progress to In Progress is refused; after the escalation queued before it, it is not.
+    queued_offline(&home, &url, &["cases", "status", t, "--to", "in-progress"]).await;
+    queued_offline(&home, &url, &["cases", "assign", t, "--to", "none"]).await;
+    queued_offline(
+        &home,
+        &url,
+        &[
+            "risk",
+            "override",
+            &assessment,
+            "--tier",
+            "High",
+            "--justification",
+            "Adverse media.",
+        ],
+    )
+    .await;
+    let entries = home.outbox(&label(&url)).entries().unwrap();
+    let kinds: Vec<&str> = entries
+        .iter()
+        .map(|e| match &e.submission {
+            Submission::Comment { case, .. } if *case == token => "comment",
+            Submission::EscalateCase { case, .. } if *case == token => "escalate",
+            Submission::Status { case, .. } if *case == token => "status",
+            Submission::Assign { case, user: None } if *case == token => "assign",
+            Submission::OverrideRisk { assessment: a, .. } if *a == assessment => "override",
+            other => panic!("unexpected entry {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["comment", "escalate", "status", "assign", "override"]
+    );
+
+    // A name needs the queue: one line says so and what to give instead; nothing is queued.
+    let r = docket(
+        &home,
+        &["--api-url", &url, "cases", "comment", &name, "--body", "x"],
+        None,
+    )
+    .await
+    .expect(4);
+    assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("cannot read the queue to find case {name}")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("give the case's token"), "{}", r.stderr);
+    assert_eq!(home.outbox(&label(&url)).entries().unwrap().len(), 5);
+
+    // The API is back: the next write sends the queued ones first, in order, then its own.
+    let due = entries.iter().map(|e| e.next_attempt_at_ms).max().unwrap()
+        - jiff::Timestamp::now().as_millisecond();
+    if due > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(due as u64 + 50)).await;
+    }
+    let mut cfg = common::config(&dir, 30);
+    cfg.addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let env = common::start_with(cfg, dir).await;
+    let r = docket(
+        &home,
+        &["--api-url", &url, "cases", "comment", t, "--body", "Back."],
+        None,
+    )
+    .await
+    .expect(0);
+    assert_eq!(
+        r.stderr.matches("from an earlier run landed").count(),
+        5,
+        "{}",
+        r.stderr
+    );
+    assert!(home.outbox(&label(&url)).entries().unwrap().is_empty());
+    let c = env.get(&format!("/v1/cases/{token}")).await.ok();
+    assert_eq!(c.data()["status"], "In Progress", "{}", c.data());
+    assert!(c.data()["assigned_to"].is_null(), "{}", c.data());
+    let comments =
+        serde_json::to_string(&env.walk(&format!("/v1/cases/{token}/comments"), 100).await)
+            .unwrap();
+    assert!(
+        comments.contains(offline) && comments.contains("Back."),
+        "{comments}"
+    );
+    let a = env
+        .get(&format!("/v1/risk-assessments/{assessment}"))
+        .await
+        .ok();
+    assert_eq!(a.data()["status"], "Overridden", "{}", a.data());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn value_flags_take_the_apis_own_spelling_in_any_case() {
+    let env = common::start(30).await;
+    let url = env.sandbox.url();
+    let home = Home::new(&env.analyst());
+    let open = env.walk("/v1/alerts?status=Open", 10).await;
+    let spellings = [
+        ("Approve", None, "Approve"),
+        ("Request Document", None, "Request Document"),
+        ("RequestDocument", None, "Request Document"),
+        (
+            "approve WITH conditions",
+            Some("Proof of address within 30 days."),
+            "Approve with Conditions",
+        ),
+        ("DECLINE", None, "Decline"),
+    ];
+    for ((given, conditions, api), alert) in spellings.iter().zip(&open) {
+        let token = s(&alert["token"]);
+        let mut args = vec![
+            "--api-url",
+            &url,
+            "alerts",
+            "resolve",
+            token,
+            "--action",
+            given,
+            "--rationale",
+            "Checked.",
+        ];
+        if let Some(text) = conditions {
+            args.extend(["--conditions", text]);
+        }
+        docket(&home, &args, None).await.expect(0);
+        let a = env.get(&format!("/v1/alerts/{token}")).await.ok();
+        assert_eq!(a.data()["resolution_action"], *api, "{given}: {}", a.data());
+    }
+    // --decision and --tier too: these get past clap to the command's own check.
+    let r = docket(
+        &home,
+        &[
+            "--api-url",
+            &url,
+            "cases",
+            "close",
+            "CAS-1",
+            "--decision",
+            "Approve",
+            "--summary",
+            " ",
+        ],
+        None,
+    )
+    .await
+    .expect(2);
+    assert!(
+        r.stderr.contains("--summary must not be empty"),
+        "{}",
+        r.stderr
+    );
+    // A spelling of nothing is still refused, naming the values.
+    let r = docket(
+        &home,
+        &[
+            "--api-url",
+            &url,
+            "alerts",
+            "resolve",
+            "alt_1",
+            "--action",
+            "Approved",
+            "--rationale",
+            "r",
+        ],
+        None,
+    )
+    .await
+    .expect(2);
+    assert!(r.stderr.contains("request-document"), "{}", r.stderr);
+}

@@ -62,7 +62,7 @@ pub enum CasesCommand {
     Close {
         /// The case's name or token.
         case: String,
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, ignore_case = true)]
         decision: DecisionArg,
         /// The decision's summary (`-` reads it from stdin).
         #[arg(long)]
@@ -163,7 +163,7 @@ pub enum AlertsCommand {
         /// Alert tokens (from `docket cases show CASE --json`).
         #[arg(required = true)]
         tokens: Vec<String>,
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, ignore_case = true)]
         action: ActionArg,
         /// Why (`-` reads it from stdin).
         #[arg(long)]
@@ -214,7 +214,7 @@ pub enum RiskCommand {
     Override {
         /// The assessment's token, or a case's name or token (its current assessment).
         assessment: String,
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, ignore_case = true)]
         tier: TierArg,
         /// Why (`-` reads it from stdin).
         #[arg(long)]
@@ -236,12 +236,23 @@ pub struct SendArgs {
     pub wait_secs: u64,
 }
 
-/// `--action` values.
+/// `--action` values: kebab-case, or the API's own spelling (`Request Document`,
+/// `RequestDocument`, `Approve with Conditions`), any case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ActionArg {
     Approve,
     Decline,
+    #[value(
+        alias = "Request Document",
+        alias = "RequestDocument",
+        alias = "request_document"
+    )]
     RequestDocument,
+    #[value(
+        alias = "Approve with Conditions",
+        alias = "ApproveWithConditions",
+        alias = "approve_with_conditions"
+    )]
     ApproveWithConditions,
     Escalate,
 }
@@ -258,7 +269,7 @@ impl From<ActionArg> for ResolutionAction {
     }
 }
 
-/// `--decision` values.
+/// `--decision` values, any case (`Approve` as the API spells it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DecisionArg {
     Approve,
@@ -274,7 +285,7 @@ impl From<DecisionArg> for Decision {
     }
 }
 
-/// `--tier` values.
+/// `--tier` values, any case (`High` as the API spells it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum TierArg {
     Low,

@@ -37,7 +37,9 @@ pub use args::*;
 pub use output::to_json;
 
 use crate::domain::model::Case;
-use crate::provider::{Capabilities, Feature, ItemOutcome, ItemResult, Provider, ProviderError};
+use crate::provider::{
+    Capabilities, Feature, ItemOutcome, ItemResult, Provider, ProviderError, Vendor,
+};
 use crate::session::{ConsoleArgs, Session};
 use crate::text::sanitize::clean_multiline;
 use output::{c, emit};
@@ -562,6 +564,108 @@ async fn find_case(ctx: &Ctx, arg: &str) -> Result<Case, Failure> {
     })
 }
 
+/// What a write acts on: a case's token, and what to call it in the entry's title.
+struct Target {
+    token: String,
+    name: String,
+}
+
+/// The case a write names. A token (see [`token_of`]) is taken as is, with no read, so the
+/// write is queued even while the API is down; a name (`CAS-000123`) is looked up in the queue.
+async fn write_target(ctx: &Ctx, arg: &str) -> Result<Target, Failure> {
+    if let Some(token) = token_of(ctx, arg, Kind::Case) {
+        return Ok(Target {
+            name: token.clone(),
+            token,
+        });
+    }
+    let cases = ctx.provider.queue().await.map_err(|e| {
+        let mut f = Failure::provider(&format!("cannot read the queue to find case {}", c(arg.trim())), e);
+        f.message = format!(
+            "{}; give the case's token instead (`docket cases list --json` prints it) to queue the review without reading",
+            f.message
+        );
+        f
+    })?;
+    let case = lookup(cases.unwrap_or_default(), arg)?.ok_or_else(|| {
+        Failure::usage(
+            "not_found",
+            format!("no case {} in the queue of {}", c(arg), c(&ctx.label)),
+        )
+    })?;
+    Ok(Target {
+        token: case.token,
+        name: case.name,
+    })
+}
+
+/// What a token names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Case,
+    /// A risk assessment.
+    Assessment,
+}
+
+/// `arg` as a token of this kind, when it is shaped as the provider writes them: Zenoo's
+/// `cas_…` and `rsk_…`, Persona's `inq_…`, Amiqus's numbers, KarmaCheck's UUIDs; with merged
+/// profiles, qualified with an open profile's name (`a|cas_…`). Names (`CAS-000123`,
+/// `KC-f252d717`, `Case 42`) are not tokens.
+fn token_of(ctx: &Ctx, arg: &str, kind: Kind) -> Option<String> {
+    token_in(
+        ctx.provider.capabilities().vendor,
+        &ctx.provider.sources(),
+        arg,
+        kind,
+    )
+}
+
+/// [`token_of`] for a provider of `vendor`, or merged `sources` when there are any.
+fn token_in(
+    vendor: Vendor,
+    sources: &[(String, Capabilities)],
+    arg: &str,
+    kind: Kind,
+) -> Option<String> {
+    let arg = arg.trim();
+    let shaped = if sources.is_empty() {
+        token_shaped(vendor, arg, kind)
+    } else {
+        let (source, own) = arg.split_once(crate::provider::merged::SEP)?;
+        let (_, caps) = sources.iter().find(|(n, _)| n == source)?;
+        token_shaped(caps.vendor, own, kind)
+    };
+    shaped.then(|| arg.to_string())
+}
+
+fn token_shaped(vendor: Vendor, s: &str, kind: Kind) -> bool {
+    let prefixed = |p: &str| {
+        s.strip_prefix(p).is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+        })
+    };
+    match (vendor, kind) {
+        (Vendor::Zenoo, Kind::Case) => prefixed("cas_"),
+        (Vendor::Zenoo, Kind::Assessment) => prefixed("rsk_"),
+        (Vendor::Persona, Kind::Case) => prefixed("inq_"),
+        (Vendor::Amiqus, Kind::Case) => !s.is_empty() && s.chars().all(|ch| ch.is_ascii_digit()),
+        (Vendor::KarmaCheck, Kind::Case) => {
+            s.len() == 36
+                && s.char_indices().all(|(i, ch)| {
+                    if matches!(i, 8 | 13 | 18 | 23) {
+                        ch == '-'
+                    } else {
+                        ch.is_ascii_hexdigit()
+                    }
+                })
+        }
+        (_, Kind::Assessment) => false,
+    }
+}
+
 /// A case by token, else by name (ignoring case); two cases with that name are ambiguous.
 fn lookup(cases: Vec<Case>, arg: &str) -> Result<Option<Case>, Failure> {
     let arg = arg.trim();
@@ -697,4 +801,51 @@ fn unique(tokens: &[String]) -> Vec<String> {
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty() && seen.insert(t.clone()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_told_from_a_name_per_vendor_and_per_merged_source() {
+        let none: &[(String, Capabilities)] = &[];
+        let case = |v, a: &str| token_in(v, none, a, Kind::Case);
+        assert_eq!(case(Vendor::Zenoo, " cas_1-aB "), Some("cas_1-aB".into()));
+        assert_eq!(case(Vendor::Zenoo, "CAS-000123"), None);
+        assert_eq!(case(Vendor::Zenoo, "cas_"), None);
+        assert_eq!(case(Vendor::Zenoo, "cas_1 x"), None);
+        assert_eq!(
+            case(Vendor::Persona, "inq_29Yd6k"),
+            Some("inq_29Yd6k".into())
+        );
+        assert_eq!(case(Vendor::Persona, "Ada Lindqvist"), None);
+        assert_eq!(case(Vendor::Amiqus, "42"), Some("42".into()));
+        assert_eq!(case(Vendor::Amiqus, "Case 42"), None);
+        let uuid = "f252d717-9bc8-4d21-85b4-5fd29645226a";
+        assert_eq!(case(Vendor::KarmaCheck, uuid), Some(uuid.into()));
+        assert_eq!(case(Vendor::KarmaCheck, "KC-f252d717"), None);
+        assert_eq!(
+            token_in(Vendor::Zenoo, none, "rsk_9", Kind::Assessment),
+            Some("rsk_9".into())
+        );
+        assert_eq!(
+            token_in(Vendor::Zenoo, none, "cas_9", Kind::Assessment),
+            None
+        );
+        assert_eq!(token_in(Vendor::Amiqus, none, "42", Kind::Assessment), None);
+
+        // Merged: only a token qualified with an open profile, shaped as its vendor's.
+        let sources = vec![
+            ("z".to_string(), Capabilities::none(Vendor::Zenoo)),
+            ("a".to_string(), Capabilities::none(Vendor::Amiqus)),
+        ];
+        let merged = |a: &str| token_in(Vendor::Zenoo, &sources, a, Kind::Case);
+        assert_eq!(merged("z|cas_1"), Some("z|cas_1".into()));
+        assert_eq!(merged("a|42"), Some("a|42".into()));
+        assert_eq!(merged("a|cas_1"), None);
+        assert_eq!(merged("x|cas_1"), None);
+        assert_eq!(merged("cas_1"), None);
+        assert_eq!(merged("CAS-000123"), None);
+    }
 }

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use super::output::{c, emit, to_json};
 use super::{
-    AlertsCommand, CasesCommand, Ctx, EXIT_UNAVAILABLE, Failure, RiskCommand, SendArgs, able,
-    find_case, limited, lookup, me, plural, queue, required, status_key, unique, user_id,
+    AlertsCommand, CasesCommand, Ctx, EXIT_UNAVAILABLE, Failure, Kind, RiskCommand, SendArgs, able,
+    limited, lookup, me, plural, queue, required, status_key, token_of, unique, user_id,
+    write_target,
 };
 use crate::domain::review::Submission;
 use crate::domain::{CaseStatus, Decision, ResolutionAction};
@@ -38,7 +39,7 @@ pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> 
         CasesCommand::Create(a) => super::create::create(ctx, a).await,
         CasesCommand::Import(a) => super::import::import(ctx, a).await,
         CasesCommand::Status { case, to, send } => {
-            let case = find_case(ctx, case).await?;
+            let case = write_target(ctx, case).await?;
             let caps = ctx.provider.capabilities_for(&case.token);
             able(&caps, Feature::ChangeStatus)?;
             let submission = if caps.vendor_statuses.is_empty() {
@@ -108,7 +109,7 @@ pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> 
             deliver(ctx, &title, &submission, send).await
         }
         CasesCommand::Assign { case, to, send } => {
-            let case = find_case(ctx, case).await?;
+            let case = write_target(ctx, case).await?;
             let caps = ctx.provider.capabilities_for(&case.token);
             able(&caps, Feature::Assign)?;
             let (user, title) = match to.trim() {
@@ -128,7 +129,7 @@ pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> 
         }
         CasesCommand::Escalate { case, reason, send } => {
             let reason = required("--reason", reason, crate::app::flow::REASON_MAX)?;
-            let case = find_case(ctx, case).await?;
+            let case = write_target(ctx, case).await?;
             able(
                 &ctx.provider.capabilities_for(&case.token),
                 Feature::EscalateCase,
@@ -141,7 +142,7 @@ pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> 
         }
         CasesCommand::Comment { case, body, send } => {
             let body = required("--body", body, crate::app::flow::COMMENT_MAX)?;
-            let case = find_case(ctx, case).await?;
+            let case = write_target(ctx, case).await?;
             able(
                 &ctx.provider.capabilities_for(&case.token),
                 Feature::AddComment,
@@ -160,7 +161,7 @@ pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> 
             send,
         } => {
             let summary = required("--summary", summary, crate::app::flow::RATIONALE_MAX)?;
-            let case = find_case(ctx, case).await?;
+            let case = write_target(ctx, case).await?;
             let caps = ctx.provider.capabilities_for(&case.token);
             able(&caps, Feature::Close)?;
             if let Some(note) = &caps.decision_note {
@@ -403,22 +404,27 @@ pub(super) async fn risk(ctx: &Ctx, cmd: &RiskCommand) -> Result<(), Failure> {
 /// The assessment token `arg` names, and what to call it in a title: a case (by name or token)
 /// stands for its current assessment; anything else is taken as an assessment token.
 async fn assessment_of(ctx: &Ctx, arg: &str) -> Result<(String, String), Failure> {
-    let cases = queue(ctx).await?;
-    match lookup(cases, arg)? {
-        Some(case) => {
-            able(&ctx.provider.capabilities_for(&case.token), Feature::Risk)?;
+    // An assessment's token needs no read; a case's token reads only its assessment.
+    if let Some(token) = token_of(ctx, arg, Kind::Assessment) {
+        able(&ctx.provider.capabilities_for(&token), Feature::Risk)?;
+        return Ok((token.clone(), token));
+    }
+    let found = match token_of(ctx, arg, Kind::Case) {
+        Some(token) => Some((token.clone(), token)),
+        None => lookup(queue(ctx).await?, arg)?.map(|case| (case.token, case.name)),
+    };
+    match found {
+        Some((case, name)) => {
+            able(&ctx.provider.capabilities_for(&case), Feature::Risk)?;
             let a = ctx
                 .provider
-                .risk(&case.token)
+                .risk(&case)
                 .await
                 .map_err(|e| Failure::provider("cannot read the risk assessment", e))?
                 .ok_or_else(|| {
-                    Failure::usage(
-                        "not_found",
-                        format!("{} has no risk assessment", c(&case.name)),
-                    )
+                    Failure::usage("not_found", format!("{} has no risk assessment", c(&name)))
                 })?;
-            Ok((a.token, case.name))
+            Ok((a.token, name))
         }
         None => {
             let token = arg.trim().to_string();
