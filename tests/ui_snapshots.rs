@@ -594,6 +594,76 @@ fn help() {
     both("help_read_only", &s);
 }
 
+/// The overview: the loaded fixture, with a paused case, reviews landed today and this
+/// session, and more assignees than fit at 80x24.
+fn overview_state() -> State {
+    let mut s = loaded();
+    let mut more = cases();
+    for (n, who) in (20..28).zip([
+        "usr_amara",
+        "usr_amara",
+        "usr_lukas",
+        "usr_nobody",
+        "usr_p1",
+        "usr_p2",
+        "usr_p3",
+        "usr_p4",
+    ]) {
+        let hours = -(n as i64 - 19) * 2;
+        more.push(case(
+            n,
+            "Extra Holding AG",
+            CaseStatus::InReview,
+            hours,
+            SlaStatus::Breached,
+            RiskTier::Medium,
+            1,
+            Some(who),
+        ));
+    }
+    update(
+        &mut s,
+        Action::QueueLoaded {
+            cases: more,
+            at: Timestamp::from_second(NOW - 12).unwrap(),
+        },
+    );
+    s.data.stats.today = 5;
+    s.data.stats.durations = vec![130, 95, 310, 60];
+    update(
+        &mut s,
+        Action::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('S'),
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    assert_eq!(s.ui.mode, Mode::Overview);
+    s
+}
+
+#[test]
+fn overview() {
+    let s = overview_state();
+    both("overview", &s);
+    let screen = draw(&s, 80, 24);
+    // Names, not ids, where the users are known; the unknown id is shown as it is.
+    assert!(
+        screen.contains("Amara Okafor") || screen.contains("Amara Oka"),
+        "{screen}"
+    );
+    assert!(!screen.contains("usr_amara"), "{screen}");
+    assert!(screen.contains("unassigned"), "{screen}");
+    let mono = render_with(&s, &Theme::monochrome(), 80, 24);
+    assert!(
+        mono.backend().buffer().content.iter().all(|c| {
+            use ratatui::style::Color::Reset;
+            c.fg == Reset && c.bg == Reset
+        }),
+        "a coloured cell in monochrome"
+    );
+    insta::assert_snapshot!("overview_monochrome_80x24", mono.backend().to_string());
+}
+
 #[test]
 fn outbox_view() {
     use docket::app::flow::Submission;
@@ -671,6 +741,10 @@ fn no_size_panics() {
     let mut help = loaded();
     help.ui.mode = Mode::Help;
     states.push(help);
+    states.push(overview_state());
+    let mut empty = State::new("x", Timestamp::from_second(NOW).unwrap());
+    empty.ui.mode = Mode::Overview;
+    states.push(empty);
     for s in &states {
         // Every small size (where layouts run out of room), then a grid up to 200x60.
         for w in 1..=44 {

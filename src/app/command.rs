@@ -63,6 +63,8 @@ pub enum Command {
     OpenInBrowser,
     /// Mark every case from the last marked one to the cursor (a visual range).
     MarkRange,
+    /// The overview: the open cases as charts (SLA, risk, workload), over the main area.
+    Overview,
     // The outbox view.
     OutboxResend,
     OutboxEdit,
@@ -373,6 +375,12 @@ pub const COMMANDS: &[Spec] = {
         spec(AddEntity, "add_entity", &["+"], Same)
             .on(OpenCase)
             .writes(None),
+        spec(
+            Overview,
+            "overview",
+            &["S"],
+            Row("overview: open cases by SLA, risk, assignee; breaches, reviews"),
+        ),
         spec(ToggleHelp, "help", &["?"], Row("this help")),
         spec(Quit, "quit", &["q", "ctrl-c"], Row("quit")),
         // The outbox view (j/k move, as in the queue).
@@ -548,6 +556,7 @@ mod tests {
             CopyLink,
             OpenInBrowser,
             MarkRange,
+            Overview,
             OutboxResend,
             OutboxEdit,
             OutboxDiscard,
@@ -587,12 +596,13 @@ mod tests {
                 | EscalateAlert | Acknowledge | ChangeStatus | AssignToMe | Assign
                 | EscalateCase | ApproveRisk | OverrideRisk | Comment | RequestApprover
                 | ApproveReview | RejectReview | Close | PullNext | Palette | CopyName
-                | CopyToken | CopyLink | OpenInBrowser | MarkRange | OutboxResend | OutboxEdit
-                | OutboxDiscard | OutboxExport | CloseOutbox | KeepFilter | ClearFilter
-                | FilterClearLine | RunCommand | ClosePalette | NextCommand | PrevCommand
-                | PaletteClearLine | Review | DiscardDraft | InsertSnippet | SwitchField
-                | NewCase | AddEntity | PrevField | PickNext | PickPrev | OpenExisting
-                | CloseDrawer | Choose | Send | BackToText | QueueBehind | ReplaceEarlier => {}
+                | CopyToken | CopyLink | OpenInBrowser | MarkRange | Overview | OutboxResend
+                | OutboxEdit | OutboxDiscard | OutboxExport | CloseOutbox | KeepFilter
+                | ClearFilter | FilterClearLine | RunCommand | ClosePalette | NextCommand
+                | PrevCommand | PaletteClearLine | Review | DiscardDraft | InsertSnippet
+                | SwitchField | NewCase | AddEntity | PrevField | PickNext | PickPrev
+                | OpenExisting | CloseDrawer | Choose | Send | BackToText | QueueBehind
+                | ReplaceEarlier => {}
             }
         }
         let mut all = all;

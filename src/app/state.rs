@@ -49,6 +49,8 @@ pub enum Mode {
     Help,
     /// The command palette.
     Palette,
+    /// The overview: the open cases as charts, over the main area.
+    Overview,
 }
 
 /// Tabs of the case detail.

@@ -5,12 +5,14 @@ mod detail;
 pub mod drawer;
 pub mod form;
 mod overlays;
+mod overview;
 mod queue;
 mod status;
 pub mod theme;
 
 use detail::detail;
 use overlays::{help, outbox_view, palette};
+use overview::overview;
 use queue::queue;
 use status::status_bar;
 
@@ -69,6 +71,9 @@ fn panes(state: &State, theme: &Theme, frame: &mut Frame) {
         Some(flow) if flow.kind.is_form() => form::drawer(state, flow, theme, frame, main),
         Some(flow) => drawer::drawer(flow, theme, frame, main),
         None => {}
+    }
+    if state.ui.mode == Mode::Overview {
+        overview(state, theme, frame, main);
     }
     if state.ui.mode == Mode::Help {
         help(state, theme, frame, main);

@@ -52,6 +52,7 @@ pub(super) fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: 
         Mode::Filter => "type to filter · Enter keep · Esc clear",
         Mode::Outbox => "s send again · e edit · d d discard · x export held · Esc close",
         Mode::Help => "any key closes help",
+        Mode::Overview => "overview · Esc close · r refresh · f freeze",
         Mode::Palette => "type to search · ↑↓ choose · Enter run · Esc close",
         Mode::Normal if on_alerts && !state.data.read_only => {
             "a/x/t/e resolve · space mark · ? help"

@@ -23,7 +23,7 @@ pub(crate) use preconditions::read_only_why;
 use drawer::{flow_key, paste};
 use flows::start_flow;
 use form::{case_form_loaded, created, open_case, reveal, start_form};
-use modes::{filter_key, outbox_key, palette_key};
+use modes::{filter_key, outbox_key, overview_key, palette_key};
 use preconditions::{has_preconditions, rechecked};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -73,6 +73,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Mode::Outbox => outbox_key(state, key),
                 Mode::Filter => filter_key(state, key),
                 Mode::Palette => palette_key(state, key),
+                Mode::Overview => overview_key(state, key),
                 Mode::Help => {
                     // Any key leaves help; quit still quits.
                     state.ui.mode = Mode::Normal;
@@ -596,6 +597,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
             return effects;
         }
         ToggleHelp => state.ui.mode = Mode::Help,
+        Overview => state.ui.mode = Mode::Overview,
         ShowOutbox => {
             state.ui.mode = Mode::Outbox;
             state.ui.confirm_discard = None;

@@ -1,4 +1,4 @@
-//! Keys in the outbox view, the command palette and the filter line.
+//! Keys in the outbox view, the overview, the command palette and the filter line.
 
 use super::*;
 
@@ -74,6 +74,20 @@ pub(super) fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// Keys over the overview: Esc (back) or its own key closes it; quit, help, refresh and freeze
+/// work as in the queue; any other key does nothing, so nothing moves unseen behind it.
+pub(super) fn overview_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    use Command::*;
+    match state.settings.keymap.lookup(context(state), &key) {
+        Some(Back | Overview) => {
+            state.ui.mode = Mode::Normal;
+            vec![]
+        }
+        Some(c @ (Quit | ToggleHelp | Refresh | Freeze)) => command(state, c),
+        _ => vec![],
+    }
 }
 
 /// Keys in the command palette: type to narrow, arrows to move, Enter runs, Esc closes.
