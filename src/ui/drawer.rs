@@ -46,10 +46,18 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         ""
     };
-    frame.render_widget(
-        Paragraph::new(format!("{hint_text}{snippets}{saved}")).style(theme.muted),
-        hint,
-    );
+    match flow.problem.as_deref().filter(|_| flow.step == Step::Edit) {
+        // What stops the review, where the keys would be: the editor keeps the keyboard.
+        Some(problem) => frame.render_widget(
+            Paragraph::new(format!("✖ {} · fix it and Ctrl-S again", clean(problem)))
+                .style(theme.error),
+            hint,
+        ),
+        None => frame.render_widget(
+            Paragraph::new(format!("{hint_text}{snippets}{saved}")).style(theme.muted),
+            hint,
+        ),
+    }
 
     // What the drawer read of the case before judging its preconditions.
     let body = match &flow.checked {

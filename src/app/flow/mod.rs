@@ -159,6 +159,9 @@ pub struct Flow {
     pub waits_for: Option<i64>,
     /// A creation's form (see [`FlowKind::is_form`]); `None` while the vendor's form loads.
     pub form: Option<Box<FormState>>,
+    /// What is wrong with the text, found when a review was asked for: said in the editor
+    /// until the next edit, which stays in the editor (nothing typed is swallowed).
+    pub problem: Option<String>,
 }
 
 /// A canned rationale from the config; `{case}`, `{entity}`, `{category}`, `{score}` and `{me}`
@@ -241,6 +244,7 @@ impl Flow {
             checked: None,
             waits_for: None,
             form: None,
+            problem: None,
         }
     }
 

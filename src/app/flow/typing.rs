@@ -229,8 +229,10 @@ impl Flow {
                 }
                 if command == Some(Command::Review) {
                     if let Some(problem) = self.text_problem() {
-                        self.step = Step::Failed(ProviderError::Invalid(problem));
+                        // Said in place; the editor keeps the keyboard.
+                        self.problem = Some(problem);
                     } else {
+                        self.problem = None;
                         self.step = Step::Confirm;
                     }
                     return Outcome::Stay;
@@ -245,6 +247,7 @@ impl Flow {
                     self.text.input(key)
                 };
                 if changed {
+                    self.problem = None;
                     Outcome::Edited
                 } else {
                     Outcome::Stay
