@@ -118,13 +118,21 @@ fn approve_an_alert_with_a_rationale() {
     ctrl(&mut s, 's');
     assert_eq!(*step(&s), Step::Edit, "the editor keeps the keyboard");
     assert!(
-        s.flow.as_ref().unwrap().problem.as_deref().is_some_and(|m| m.contains("Rationale is required")),
+        s.flow
+            .as_ref()
+            .unwrap()
+            .problem
+            .as_deref()
+            .is_some_and(|m| m.contains("Rationale is required")),
         "{:?}",
         s.flow.as_ref().unwrap().problem
     );
     // The next key is typed, not swallowed, and the problem goes with the edit.
     typed(&mut s, "Name-only match; DOB differs.");
-    assert_eq!(s.flow.as_ref().unwrap().body(), "Name-only match; DOB differs.");
+    assert_eq!(
+        s.flow.as_ref().unwrap().body(),
+        "Name-only match; DOB differs."
+    );
     assert_eq!(s.flow.as_ref().unwrap().problem, None);
     ctrl(&mut s, 's');
     assert_eq!(*step(&s), Step::Confirm);
@@ -245,7 +253,12 @@ fn marked_alerts_resolve_together_and_conditions_are_required() {
     ctrl(&mut s, 's');
     assert_eq!(*step(&s), Step::Edit, "the editor keeps the keyboard");
     assert!(
-        s.flow.as_ref().unwrap().problem.as_deref().is_some_and(|m| m.contains("Conditions are required")),
+        s.flow
+            .as_ref()
+            .unwrap()
+            .problem
+            .as_deref()
+            .is_some_and(|m| m.contains("Conditions are required")),
         "{:?}",
         s.flow.as_ref().unwrap().problem
     );
@@ -473,7 +486,12 @@ fn every_case_and_alert_action_has_a_flow_that_submits_what_it_says() {
     ctrl(&mut s, 's');
     assert_eq!(*step(&s), Step::Edit, "the editor keeps the keyboard");
     assert!(
-        s.flow.as_ref().unwrap().problem.as_deref().is_some_and(|m| m.contains("Justification is required")),
+        s.flow
+            .as_ref()
+            .unwrap()
+            .problem
+            .as_deref()
+            .is_some_and(|m| m.contains("Justification is required")),
         "{:?}",
         s.flow.as_ref().unwrap().problem
     );
@@ -1309,4 +1327,40 @@ fn the_drawers_steps_take_their_keys_from_the_keymap() {
         matches!(effects.as_slice(), [Effect::Submit { .. }, ..]),
         "{effects:?}"
     );
+}
+
+#[test]
+fn snippets_name_the_alerts_subject_and_ctrl_t_without_any_says_so() {
+    let mut s = two_open();
+    if let Some(docket::app::state::Loadable::Ready(list)) =
+        s.detail.as_mut().map(|d| &mut d.alerts)
+    {
+        list[0].entity_name = Some("Jonas Weber".into());
+    }
+    assert_eq!(s.detail.as_ref().unwrap().tab, Tab::Alerts);
+    // Without snippets, Ctrl-T says where they come from, and the editor keeps the keyboard.
+    key(&mut s, KeyCode::Char('a'));
+    ctrl(&mut s, 't');
+    let f = s.flow.as_ref().unwrap();
+    assert_eq!(f.step, Step::Edit);
+    assert!(
+        f.problem
+            .as_deref()
+            .is_some_and(|p| p.contains("[[snippets]]")),
+        "{:?}",
+        f.problem
+    );
+    // On an alert, {entity} is the alert's subject, not the case's primary entity.
+    let subject = s
+        .detail
+        .as_ref()
+        .and_then(|d| d.current_alert())
+        .and_then(|a| a.entity_name.clone());
+    let vars = &s.flow.as_ref().unwrap().vars;
+    let entity = vars
+        .iter()
+        .find(|(k, _)| *k == "entity")
+        .map(|(_, v)| v.clone());
+    assert_eq!(subject.as_deref(), Some("Jonas Weber"));
+    assert_eq!(entity, subject);
 }

@@ -49,8 +49,7 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
     match flow.problem.as_deref().filter(|_| flow.step == Step::Edit) {
         // What stops the review, where the keys would be: the editor keeps the keyboard.
         Some(problem) => frame.render_widget(
-            Paragraph::new(format!("✖ {} · fix it and Ctrl-S again", clean(problem)))
-                .style(theme.error),
+            Paragraph::new(format!("✖ {}", clean(problem))).style(theme.error),
             hint,
         ),
         None => frame.render_widget(

@@ -220,6 +220,14 @@ impl Flow {
                 self.picker = Some(Picker::default());
                 Outcome::Stay
             }
+            Step::Edit if command == Some(InsertSnippet) => {
+                self.problem = Some(
+                    "no rationale snippets are configured: add [[snippets]] to config.toml \
+                     (docket config init writes an example)"
+                        .into(),
+                );
+                Outcome::Stay
+            }
             Step::Edit => {
                 if command == Some(CloseDrawer) {
                     return Outcome::Cancel;

@@ -201,10 +201,18 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
             f.checked = checked;
             f.opened_at = Some(state.data.now);
             f.snippets = state.settings.snippets.clone();
-            let alert = detail.and_then(|d| d.current_alert());
+            // On an alert, `{entity}` is the alert's subject (a director's PEP hit is written
+            // up with the director's name); on the case, its primary entity.
+            let alert = detail
+                .filter(|d| d.tab == crate::app::state::Tab::Alerts)
+                .and_then(|d| d.current_alert());
+            let entity = alert
+                .and_then(|a| a.entity_name.clone())
+                .or_else(|| c_rec.primary_entity.clone())
+                .unwrap_or_default();
             f.vars = vec![
                 ("case", c_rec.name.clone()),
-                ("entity", c_rec.primary_entity.clone().unwrap_or_default()),
+                ("entity", entity),
                 (
                     "category",
                     alert.and_then(|a| a.category.clone()).unwrap_or_default(),
