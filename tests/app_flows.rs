@@ -1364,3 +1364,28 @@ fn snippets_name_the_alerts_subject_and_ctrl_t_without_any_says_so() {
     assert_eq!(subject.as_deref(), Some("Jonas Weber"));
     assert_eq!(entity, subject);
 }
+
+#[test]
+fn editing_a_refused_case_review_names_the_case_once_in_the_title() {
+    let mut s = two_open();
+    let name = s.queue.get("cas_1").unwrap().name.clone();
+    let rows = vec![docket::app::state::OutboxRow {
+        id: 9,
+        title: format!("Escalate {name}"),
+        failed: true,
+        attempts: 1,
+        last_error: Some("INVALID_TRANSITION".into()),
+        submission: Submission::EscalateCase {
+            case: "cas_1".into(),
+            reason: "MLRO".into(),
+        },
+        mine: true,
+        author: "Amara Okafor".into(),
+        waits_for: None,
+        case: Some("cas_1".into()),
+    }];
+    update(&mut s, Action::OutboxEntries(rows));
+    ctrl(&mut s, 'o');
+    key(&mut s, KeyCode::Char('e'));
+    assert_eq!(s.flow.as_ref().unwrap().title(), format!("Escalate {name}"));
+}

@@ -5,7 +5,8 @@ use super::*;
 
 impl Flow {
     /// A drawer to edit a refused outbox entry and send it again (`None` when it has no text).
-    pub fn from_entry(id: u64, entry: i64, title: &str, s: &Submission) -> Option<Flow> {
+    /// `case_name` names the case in the drawer's title, as a flow opened on it would.
+    pub fn from_entry(id: u64, entry: i64, case_name: &str, s: &Submission) -> Option<Flow> {
         let choice = |v: &str| {
             vec![Choice {
                 value: v.into(),
@@ -79,7 +80,7 @@ impl Flow {
             ),
             _ => return None,
         };
-        let mut f = Flow::new(id, &case, title, kind, choices);
+        let mut f = Flow::new(id, &case, case_name, kind, choices);
         f.restore(&text, &conditions);
         f.entry = Some(entry);
         f.step = Step::Edit;

@@ -57,7 +57,17 @@ pub(super) fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Some(OutboxEdit) => {
             if let Some(r) = state.data.outbox_rows.get(state.ui.outbox_row).cloned() {
-                match Flow::from_entry(state.ui.next_flow, r.id, &r.title, &r.submission) {
+                // The drawer's title names the case as a flow opened on it would ("Escalate
+                // CAS-000233"), not the entry's title ("Escalate Escalate CAS-000233").
+                let token = r
+                    .case
+                    .clone()
+                    .unwrap_or_else(|| r.submission.target().to_string());
+                let name = state
+                    .queue
+                    .get(&token)
+                    .map_or(token.clone(), |c| c.name.clone());
+                match Flow::from_entry(state.ui.next_flow, r.id, &name, &r.submission) {
                     Some(f) => {
                         state.ui.next_flow += 1;
                         state.flow = Some(f);
