@@ -868,7 +868,7 @@ fn power_user_views() {
         Action::EntryDone {
             flow,
             entry: 1,
-            result: Ok("CAS-000006 assigned to usr_amara".into()),
+            result: Ok("CAS-000006 assigned to Amara Okafor".into()),
         },
     );
     update(

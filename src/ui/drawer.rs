@@ -183,10 +183,15 @@ pub(super) fn hint_text(flow: &Flow) -> &'static str {
 pub(super) fn step_body(flow: &Flow, theme: &Theme, frame: &mut Frame, body: Rect) {
     match &flow.step {
         Step::Confirm | Step::Submitting => {
+            // A text of several lines reads back as those lines, not as `\x0a`.
             let mut lines: Vec<Line> = flow
                 .summary_lines()
                 .iter()
-                .map(|l| Line::raw(clean(l).into_owned()))
+                .flat_map(|l| {
+                    l.lines()
+                        .map(|part| Line::raw(clean(part).into_owned()))
+                        .collect::<Vec<_>>()
+                })
                 .collect();
             if !flow.bulk.is_empty() {
                 // One line per case: how it went.
@@ -197,10 +202,12 @@ pub(super) fn step_body(flow: &Flow, theme: &Theme, frame: &mut Frame, body: Rec
                         Some(Ok(what)) => ("✓", what.clone(), theme.ok),
                         Some(Err(e)) => ("✖", e.clone(), theme.error),
                     };
-                    lines.push(Line::styled(
-                        format!("{mark} {}: {}", clean(&b.name), clean(&text)),
-                        style,
-                    ));
+                    // "CAS-000317 assigned to Lukas Brandt", not "CAS-000317: CAS-000317 ...".
+                    let line = match text.strip_prefix(b.name.as_str()) {
+                        Some(rest) if rest.starts_with(' ') => format!("{}{rest}", b.name),
+                        _ => format!("{}: {text}", b.name),
+                    };
+                    lines.push(Line::styled(format!("{mark} {}", clean(&line)), style));
                 }
             } else if flow.step == Step::Submitting {
                 lines.push(Line::raw(""));

@@ -326,11 +326,13 @@ async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<Strin
             let c = client
                 .update_case(case, None, Some(user.as_deref()), key)
                 .await?;
-            format!(
-                "{} assigned to {}",
-                c.name,
-                user.as_deref().unwrap_or("nobody")
-            )
+            // People by name where the API says it.
+            let to = match (&c.assigned_to, user) {
+                (Some(u), Some(_)) => u.name.clone().unwrap_or_else(|| u.id.clone()),
+                (None, Some(id)) => id.clone(),
+                (_, None) => "nobody".into(),
+            };
+            format!("{} assigned to {to}", c.name)
         }
         Submission::EscalateCase { case, reason } => {
             let c = client.escalate_case(case, reason, None, key).await?;
