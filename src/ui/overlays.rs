@@ -140,7 +140,7 @@ pub(super) fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area:
     frame.render_widget(block, rect);
     if state.data.outbox_rows.is_empty() {
         frame.render_widget(
-            Paragraph::new("Nothing waiting: every review has landed.").style(theme.muted),
+            Paragraph::new("Nothing waiting in the outbox.").style(theme.muted),
             inner,
         );
         return;

@@ -148,7 +148,9 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
                 Some(row) == selected,
                 state.ui.queue_marks.contains(&c.token),
             ) {
-                (true, _) => "▶",
+                // Under the cursor and marked: both said, the mark not hidden by the cursor.
+                (true, true) => "◉",
+                (true, false) => "▶",
                 (false, true) => "●",
                 (false, false) => " ",
             };

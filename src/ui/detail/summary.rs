@@ -56,15 +56,19 @@ pub(in crate::ui) fn summary(
         ),
         field(
             "SLA",
-            format!(
-                "{} {} {}",
-                sla_symbol(sla),
+            // Aligned with the other values: an empty symbol adds no space.
+            [
+                sla_symbol(sla).trim().to_string(),
                 countdown(c.sla_deadline, state.data.now, c.sla_paused),
                 c.sla_status
                     .as_ref()
                     .map(|s| clean(s.as_str()).into_owned())
-                    .unwrap_or_default()
-            ),
+                    .unwrap_or_default(),
+            ]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
             sla_style(theme, sla),
             theme,
         ),
