@@ -2,8 +2,8 @@
 //! checked against the form before anything is queued, then sent through the outbox like a
 //! review. `--fields` lists the form; `--dry-run` prints the body that would be sent.
 
+use super::deliver::deliver;
 use super::output::{c, emit, table};
-use super::review::deliver;
 use super::{CreateArgs, Ctx, Failure};
 use crate::domain::form::{Field, Form, Kind, Need, Problem, Values};
 use crate::domain::review::Submission;

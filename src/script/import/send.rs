@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::super::deliver::authored_outbox;
 use super::super::output::c;
-use super::super::review::authored_outbox;
 use super::super::{Ctx, Failure};
 use crate::domain::review::Submission;
 use crate::provider::api::Created;
