@@ -4,7 +4,7 @@ mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use docket::app::state::{Focus, Loadable, Mode, Tab};
-use docket::app::update::CasePart;
+use docket::app::update::{CasePart, Command};
 use docket::app::{Action, Effect, State, update};
 use docket::domain::model::{Case, User, UserRef};
 use docket::domain::{CaseStatus, RiskTier, SlaStatus, Wire};
@@ -180,16 +180,37 @@ fn quick_filters_combine_and_clear() {
             can_write: true,
         })),
     );
-    key(&mut s, KeyCode::Char('1'));
-    assert_eq!(names(&s), ["Alpha"]);
-    key(&mut s, KeyCode::Char('1'));
+    // Number keys select the saved view at that place in the tabs (Open, Mine, Unassigned,
+    // Breached, High risk): they switch, never stack.
     key(&mut s, KeyCode::Char('2'));
-    assert_eq!(names(&s), ["Bravo", "Charlie", "Echo"]);
+    assert_eq!(names(&s), ["Alpha"]);
+    assert_eq!(s.ui.view, 1);
     key(&mut s, KeyCode::Char('3'));
-    assert_eq!(names(&s), ["Bravo"]);
-    key(&mut s, KeyCode::Char('0'));
+    assert_eq!(
+        names(&s),
+        ["Bravo", "Charlie", "Echo"],
+        "unassigned, not mine AND unassigned"
+    );
+    assert_eq!(s.ui.view, 2);
     key(&mut s, KeyCode::Char('4'));
     assert_eq!(names(&s), ["Bravo"]);
+    key(&mut s, KeyCode::Char('5'));
+    assert_eq!(names(&s), ["Bravo"]);
+    key(&mut s, KeyCode::Char('1'));
+    assert_eq!(names(&s).len(), 4);
+    assert_eq!(s.ui.view, 0);
+    // A view that does not exist says so and changes nothing.
+    key(&mut s, KeyCode::Char('9'));
+    assert_eq!(s.ui.view, 0);
+    assert!(
+        s.ui.flash
+            .as_deref()
+            .is_some_and(|f| f.contains("No view 9"))
+    );
+    // Filters that combine are built on purpose, from the palette.
+    update(&mut s, Action::Command(Command::ToggleMine));
+    update(&mut s, Action::Command(Command::ToggleBreached));
+    assert!(names(&s).is_empty(), "mine and breached: {:?}", names(&s));
     key(&mut s, KeyCode::Char('0'));
     assert_eq!(names(&s).len(), 4);
 }

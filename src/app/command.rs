@@ -23,6 +23,8 @@ pub enum Command {
     Freeze,
     /// The next saved view.
     NextView,
+    /// The saved view at this place in the tabs, counted from 1: views switch, never stack.
+    SelectView(u8),
     /// The outbox: what is pending or refused.
     ShowOutbox,
     ToggleHelp,
@@ -211,14 +213,30 @@ pub const COMMANDS: &[Spec] = {
             Row("filter (fuzzy: name, entity, reference)"),
         ),
         spec(
+            SelectView(1),
+            "view_1",
+            &["1"],
+            Row("the saved view at that place in the tabs"),
+        ),
+        spec(SelectView(2), "view_2", &["2"], Same),
+        spec(SelectView(3), "view_3", &["3"], Same),
+        spec(SelectView(4), "view_4", &["4"], Same),
+        spec(SelectView(5), "view_5", &["5"], Same),
+        spec(SelectView(6), "view_6", &["6"], Same),
+        spec(SelectView(7), "view_7", &["7"], Same),
+        spec(SelectView(8), "view_8", &["8"], Same),
+        spec(SelectView(9), "view_9", &["9"], Same),
+        // Filters that combine, added on purpose (Alt and a number, or the palette), never by a
+        // plain number key.
+        spec(
             ToggleMine,
             "toggle_mine",
-            &["1"],
-            Row("mine, unassigned, breached, high risk"),
+            &["alt-1"],
+            Row("filter on mine, unassigned, breached, risk"),
         ),
-        spec(ToggleUnassigned, "toggle_unassigned", &["2"], Same),
-        spec(ToggleBreached, "toggle_breached", &["3"], Same),
-        spec(ToggleHighRisk, "toggle_high_risk", &["4"], Same),
+        spec(ToggleUnassigned, "toggle_unassigned", &["alt-2"], Same),
+        spec(ToggleBreached, "toggle_breached", &["alt-3"], Same),
+        spec(ToggleHighRisk, "toggle_high_risk", &["alt-4"], Same),
         spec(
             ToggleClosed,
             "toggle_closed",
@@ -526,6 +544,15 @@ mod tests {
             Refresh,
             Freeze,
             NextView,
+            SelectView(1),
+            SelectView(2),
+            SelectView(3),
+            SelectView(4),
+            SelectView(5),
+            SelectView(6),
+            SelectView(7),
+            SelectView(8),
+            SelectView(9),
             ShowOutbox,
             ToggleHelp,
             ToggleMine,
@@ -590,19 +617,19 @@ mod tests {
         for c in &all {
             match c {
                 Quit | Down | Up | PageDown | PageUp | Top | Bottom | Open | Back | SwitchFocus
-                | NextTab | PrevTab | StartFilter | Refresh | Freeze | NextView | ShowOutbox
-                | ToggleHelp | ToggleMine | ToggleUnassigned | ToggleBreached | ToggleHighRisk
-                | ToggleClosed | ClearFilters | Mark | Resolve(_) | FalsePositive
-                | EscalateAlert | Acknowledge | ChangeStatus | AssignToMe | Assign
-                | EscalateCase | ApproveRisk | OverrideRisk | Comment | RequestApprover
-                | ApproveReview | RejectReview | Close | PullNext | Palette | CopyName
-                | CopyToken | CopyLink | OpenInBrowser | MarkRange | Overview | OutboxResend
-                | OutboxEdit | OutboxDiscard | OutboxExport | CloseOutbox | KeepFilter
-                | ClearFilter | FilterClearLine | RunCommand | ClosePalette | NextCommand
-                | PrevCommand | PaletteClearLine | Review | DiscardDraft | InsertSnippet
-                | SwitchField | NewCase | AddEntity | PrevField | PickNext | PickPrev
-                | OpenExisting | CloseDrawer | Choose | Send | BackToText | QueueBehind
-                | ReplaceEarlier => {}
+                | NextTab | PrevTab | StartFilter | Refresh | Freeze | NextView | SelectView(_)
+                | ShowOutbox | ToggleHelp | ToggleMine | ToggleUnassigned | ToggleBreached
+                | ToggleHighRisk | ToggleClosed | ClearFilters | Mark | Resolve(_)
+                | FalsePositive | EscalateAlert | Acknowledge | ChangeStatus | AssignToMe
+                | Assign | EscalateCase | ApproveRisk | OverrideRisk | Comment
+                | RequestApprover | ApproveReview | RejectReview | Close | PullNext | Palette
+                | CopyName | CopyToken | CopyLink | OpenInBrowser | MarkRange | Overview
+                | OutboxResend | OutboxEdit | OutboxDiscard | OutboxExport | CloseOutbox
+                | KeepFilter | ClearFilter | FilterClearLine | RunCommand | ClosePalette
+                | NextCommand | PrevCommand | PaletteClearLine | Review | DiscardDraft
+                | InsertSnippet | SwitchField | NewCase | AddEntity | PrevField | PickNext
+                | PickPrev | OpenExisting | CloseDrawer | Choose | Send | BackToText
+                | QueueBehind | ReplaceEarlier => {}
             }
         }
         let mut all = all;

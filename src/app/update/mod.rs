@@ -610,6 +610,18 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
                 "Updates resumed.".into()
             });
         }
+        SelectView(n) => match state.settings.views.len() {
+            len if usize::from(n) <= len && n > 0 => {
+                state.ui.view = usize::from(n) - 1;
+                state.queue.quick = state.settings.views[state.ui.view].quick;
+                state.queue.rebuild(me.as_deref());
+            }
+            len => {
+                state.ui.flash = Some(format!(
+                    "No view {n}: there are {len} saved views (v goes to the next one)."
+                ))
+            }
+        },
         NextView => {
             if !state.settings.views.is_empty() {
                 state.ui.view = (state.ui.view + 1) % state.settings.views.len();
