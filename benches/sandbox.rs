@@ -1,5 +1,6 @@
-//! Sandbox benchmarks: seeding time at 100k cases, and list-endpoint latency at 10k cases with
-//! 32 concurrent clients over loopback HTTP. Prints one line per metric.
+//! Sandbox benchmarks: seeding time at 100k cases, a whole walk of them in urgency order and the
+//! latency of a page at the start and 70,000 cases deep, and list-endpoint latency at 10k cases
+//! with 32 concurrent clients over loopback HTTP. Prints one line per metric.
 //!
 //! `cargo bench --bench sandbox` (BENCH_SECS sets the load duration, default 10;
 //! BENCH_SEED_CASES the large seed, default 100000).
@@ -41,6 +42,59 @@ async fn start(dir: &tempfile::TempDir, cases: usize) -> (Sandbox, Duration) {
 }
 
 type Samples = Vec<(usize, Duration)>;
+
+/// The console's walk: every case in urgency order, 100 a page, one request after another;
+/// then the latency of page 1 and of page 700 (70,000 cases deep) asked again and again.
+async fn walk_and_pages(sb: &Sandbox) {
+    let key = sb.credential(UserRole::Analyst).unwrap().key.clone();
+    let http = reqwest::Client::new();
+    let first = format!("{}/v1/cases?sort=urgency&limit=100", sb.url());
+    let page = |cursor: Option<String>| {
+        let url = match &cursor {
+            Some(c) => format!("{first}&cursor={c}"),
+            None => first.clone(),
+        };
+        let req = http.get(url).header("X-API-KEY", &key);
+        async move {
+            let body: serde_json::Value = req.send().await.unwrap().json().await.unwrap();
+            let n = body["data"].as_array().map_or(0, Vec::len);
+            let next = body["meta"]["page"]["cursor"].as_str().map(str::to_string);
+            (n, next)
+        }
+    };
+    let started = Instant::now();
+    let (mut seen, mut cursor) = (0, None);
+    let mut deep = None;
+    let mut pages = 0;
+    loop {
+        let (n, next) = page(cursor.clone()).await;
+        seen += n;
+        pages += 1;
+        if pages == 699 {
+            deep = next.clone();
+        }
+        match next {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    println!("walk_cases: {seen}");
+    println!("walk_s: {:.2}", started.elapsed().as_secs_f64());
+    for (name, cursor) in [("page_1", None), ("page_700", deep)] {
+        if name == "page_700" && cursor.is_none() {
+            continue;
+        }
+        let mut times = Vec::new();
+        for _ in 0..200 {
+            let t = Instant::now();
+            page(cursor.clone()).await;
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!("{name}_p50_ms: {:.2}", pct(&times, 0.5));
+        println!("{name}_p99_ms: {:.2}", pct(&times, 0.99));
+    }
+}
 
 async fn run_load(
     clients: usize,
@@ -141,11 +195,12 @@ async fn main() {
         // Reopening an existing database is what every later start costs.
         let (sb, _) = start(&dir, seed_cases).await;
         let reopen = cold.elapsed();
-        sb.shutdown().await.unwrap();
         println!("seed_cases: {seed_cases}");
         println!("seed_time_s: {:.2}", took.as_secs_f64());
         println!("seed_db_mb: {:.0}", size as f64 / 1e6);
         println!("reopen_ms: {:.0}", reopen.as_secs_f64() * 1000.0);
+        walk_and_pages(&sb).await;
+        sb.shutdown().await.unwrap();
     }
 
     // 2. List latency at 10k cases, 32 concurrent clients, closed loop.

@@ -158,6 +158,7 @@ fn spec(params: &Params) -> Result<ListSpec<'static>, ApiError> {
         params: vec![],
         sorts: SORTS,
         default_sort: "-priority_score",
+        splits: &[],
     };
     spec.filter_enum::<AlertStatus>("a.status", params, "status")?;
     spec.filter_enum::<AlertType>("a.type", params, "type")?;

@@ -116,6 +116,7 @@ fn spec(params: &Params) -> Result<ListSpec<'static>, ApiError> {
         params: vec![],
         sorts: SORTS,
         default_sort: "created_at",
+        splits: &[],
     };
     let events: Vec<SqlValue> = params
         .strings("event_type")

@@ -97,6 +97,7 @@ fn spec(params: &Params) -> Result<ListSpec<'static>, ApiError> {
         params: vec![],
         sorts: SORTS,
         default_sort: "created_at",
+        splits: &[],
     };
     spec.filter_enum::<CheckStatus>("k.status", params, "status")?;
     spec.filter_enum::<CheckCategory>("k.category", params, "category")?;

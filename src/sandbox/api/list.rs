@@ -43,6 +43,27 @@ pub struct ListSpec<'a> {
     pub sorts: &'a [(&'a str, &'a str)],
     /// Sort used when none is given, e.g. `-created_at`.
     pub default_sort: &'a str,
+    /// Sorts an index cannot serve as one expression (they read the clock), each cut into
+    /// parts an index can serve: see [`Split`].
+    pub splits: &'a [Split<'a>],
+}
+
+/// A sort cut into disjoint parts that together cover every row. On the rows of a part the
+/// sort's value is `key + plus`, where `key` is what the part's index is built on and `plus` is
+/// constant for the page (a number, or `:now`). Each part is then one index range, and the page
+/// merges a page from each: no scan of the table and no sort of it, however deep the page.
+pub struct Split<'a> {
+    pub sort: &'a str,
+    pub parts: &'a [Part<'a>],
+}
+
+pub struct Part<'a> {
+    /// Which rows, e.g. `c.sla_paused_at IS NULL` (also the condition of its partial index).
+    pub when: &'a str,
+    /// The indexed expression the part is ordered by.
+    pub key: &'a str,
+    /// What the sort's value adds to `key` on this part: `0` or `:now`.
+    pub plus: &'a str,
 }
 
 impl ListSpec<'_> {
@@ -132,9 +153,13 @@ struct Cursor {
     i: i64,
     /// The clock of the first page.
     n: i64,
+    /// The number of matching rows, counted at the first page: counting again on every page
+    /// would read the whole table each time, and a walk reports one total anyway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<i64>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 enum CursorValue {
     Int(i64),
@@ -247,19 +272,32 @@ pub fn run<T>(
         spec.filters.join(" AND ")
     };
     let key_from = spec.narrow.unwrap_or(spec.from);
-    let total: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT COUNT(*) FROM {key_from} WHERE {where_all}"
-        ))?
-        .query_row(rusqlite::params_from_iter(spec.params.iter()), |r| r.get(0))?;
+    let total: i64 = match cursor.as_ref().and_then(|c| c.t) {
+        Some(t) => t,
+        None => conn
+            .prepare_cached(&format!(
+                "SELECT COUNT(*) FROM {key_from} WHERE {where_all}"
+            ))?
+            .query_row(rusqlite::params_from_iter(spec.params.iter()), |r| r.get(0))?,
+    };
 
     let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
-    if let Some(c) = cursor {
+    let split = spec
+        .splits
+        .iter()
+        .find(|s| s.sort == sort_name)
+        .filter(|_| spec.narrow.is_some());
+    let mut keyset: Option<SqlValue> = None;
+    let mut after_id = 0;
+    if let Some(c) = cursor.as_ref().filter(|_| split.is_some()) {
+        keyset = Some(c.v.clone().into());
+        after_id = c.i;
+    } else if let Some(c) = cursor.as_ref() {
         spec.filters.push(format!(
             "(({expr}) {cmp} ? OR (({expr}) = ? AND {id} {cmp} ?))",
             id = spec.id
         ));
-        let v: SqlValue = c.v.into();
+        let v: SqlValue = c.v.clone().into();
         spec.params.push(v.clone());
         spec.params.push(v);
         spec.params.push(SqlValue::Integer(c.i));
@@ -275,15 +313,21 @@ pub fn run<T>(
     let mut has_more = false;
     if spec.narrow.is_some() {
         // Phase 1: order narrow rows; phase 2: join and map only the page.
-        let sql = format!(
-            "SELECT ({expr}) AS sort_value__, {id} AS row_id__ FROM {key_from} WHERE {where_page} \
-             ORDER BY ({expr}) {dir}, {id} {dir} LIMIT {lim}",
-            id = spec.id,
-            lim = limit + 1,
-        );
+        let (sql, params) = match split {
+            Some(split) => split_page(&spec, split, clock, desc, limit + 1, keyset, after_id),
+            None => (
+                format!(
+                    "SELECT ({expr}) AS sort_value__, {id} AS row_id__ FROM {key_from} \
+                     WHERE {where_page} ORDER BY ({expr}) {dir}, {id} {dir} LIMIT {lim}",
+                    id = spec.id,
+                    lim = limit + 1,
+                ),
+                spec.params.clone(),
+            ),
+        };
         let mut keys: Vec<(SqlValue, i64)> = conn
             .prepare_cached(&sql)?
-            .query_map(rusqlite::params_from_iter(spec.params.iter()), |r| {
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?
             .collect::<Result<_, _>>()?;
@@ -339,6 +383,7 @@ pub fn run<T>(
                 v: v.into(),
                 i,
                 n: clock,
+                t: Some(total),
             };
             Some(URL_SAFE_NO_PAD.encode(serde_json::to_vec(&c).unwrap_or_default()))
         }
@@ -350,4 +395,54 @@ pub fn run<T>(
         has_more,
         total,
     })
+}
+
+/// The first page of keys of a split sort: each part's page read along its own index, merged.
+/// `filters` and their parameters apply to every part; the keyset (`after`, `after_id`) is
+/// moved into each part's key by subtracting the part's `plus`.
+pub(crate) fn split_page(
+    spec: &ListSpec<'_>,
+    split: &Split<'_>,
+    clock: i64,
+    desc: bool,
+    lim: i64,
+    after: Option<SqlValue>,
+    after_id: i64,
+) -> (String, Vec<SqlValue>) {
+    let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
+    let from = spec.narrow.unwrap_or(spec.from);
+    let id = spec.id;
+    let mut params = Vec::new();
+    let mut selects = Vec::new();
+    for part in split.parts {
+        let plus = part.plus.replace(":now", &format!("({clock})"));
+        let key = part.key.replace(":now", &format!("({clock})"));
+        let when = part.when.replace(":now", &format!("({clock})"));
+        let mut wheres: Vec<String> = spec.filters.clone();
+        wheres.push(when);
+        params.extend(spec.params.iter().cloned());
+        if let Some(v) = &after {
+            // `key >= v AND (key > v OR id > i)`: the first term is a range on the part's
+            // expression index, which SQLite does not make of a row value over an expression.
+            let bound = if part.plus == "0" {
+                "?".to_string()
+            } else {
+                format!("(? - {plus})")
+            };
+            wheres.push(format!(
+                "({key}) {cmp}= {bound} AND (({key}) {cmp} {bound} OR {id} {cmp} ?)"
+            ));
+            params.extend([v.clone(), v.clone(), SqlValue::Integer(after_id)]);
+        }
+        selects.push(format!(
+            "SELECT * FROM (SELECT ({key}) + {plus} AS sort_value__, {id} AS row_id__ FROM {from} \
+             WHERE {} ORDER BY ({key}) {dir}, {id} {dir} LIMIT {lim})",
+            wheres.join(" AND ")
+        ));
+    }
+    let sql = format!(
+        "SELECT sort_value__, row_id__ FROM ({}) ORDER BY sort_value__ {dir}, row_id__ {dir} LIMIT {lim}",
+        selects.join(" UNION ALL ")
+    );
+    (sql, params)
 }

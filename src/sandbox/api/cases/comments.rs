@@ -86,6 +86,7 @@ pub async fn list_comments(
         params: vec![],
         sorts: COMMENT_SORTS,
         default_sort: "created_at",
+        splits: &[],
     };
     spec.filter_enum::<CommentType>("m.type", &params, "type")?;
     let parent = Parent {

@@ -13,6 +13,8 @@ mod create;
 mod read;
 mod reviewers;
 mod update;
+#[cfg(test)]
+mod walk_tests;
 
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;

@@ -209,6 +209,7 @@ pub async fn list(
                         params: vec![],
                         sorts: &[("created_at", "e.created_at"), ("name", "e.full_name")],
                         default_sort: "created_at",
+                        splits: &[],
                     };
                     s.filter("ce.case_id = ?", [SqlValue::Integer(id)]);
                     s.filter_in("ce.role", roles);
@@ -223,6 +224,7 @@ pub async fn list(
                     params: vec![],
                     sorts: &[("created_at", "e.created_at"), ("name", "e.full_name")],
                     default_sort: "created_at",
+                    splits: &[],
                 },
             };
             spec.filter_in("e.type", types);
