@@ -24,6 +24,8 @@
 
 #[path = "../tests/common/pty.rs"]
 mod pty;
+#[path = "common/section.rs"]
+mod section;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -667,7 +669,7 @@ fn write_report() {
     let mut md = String::new();
     md.push_str("# Benchmarks\n\n");
     md.push_str("Written by `cargo bench --bench console` (release build); rerun it to refresh this file.\n");
-    md.push_str("`cargo bench --bench sandbox` measures the sandbox API (seeding, list latency under load).\n\n");
+    md.push_str("`cargo bench --bench sandbox` measures the sandbox API (seeding, walking 100,000 cases, list latency under load) and `cargo bench --bench import` the CLI's import; each writes its own section below.\n\n");
     md.push_str(&format!(
         "Machine: {cores} cores, {cpu}, Linux {kernel}. Run: {}.\n\n",
         jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M UTC")
@@ -700,12 +702,11 @@ fn write_report() {
          time to paint is not included.\n",
     );
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
-    // `cargo bench --bench import` owns its section; it is kept as it was.
-    if let Ok(old) = std::fs::read_to_string(&path)
-        && let Some(at) = old.find("## Import throughput")
-    {
+    // `cargo bench --bench import` and `--bench sandbox` own their sections; kept as they were.
+    let tail = section::kept_tail();
+    if !tail.is_empty() {
         md.push('\n');
-        md.push_str(&old[at..]);
+        md.push_str(&tail);
     }
     match std::fs::write(&path, md) {
         Ok(()) => eprintln!("note: wrote {}", path.display()),

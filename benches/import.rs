@@ -15,6 +15,8 @@ const SECTION: &str = "## Import throughput";
 
 #[path = "../tests/common/campaign.rs"]
 mod campaign;
+#[path = "common/section.rs"]
+mod section;
 
 #[tokio::main]
 async fn main() {
@@ -68,34 +70,14 @@ async fn main() {
 
 /// Replaces (or adds) the import section of BENCHMARKS.md; the console bench keeps it.
 fn write_section(rows: usize, ms: u128, per_s: f64) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/BENCHMARKS.md");
-    let old = std::fs::read_to_string(path).unwrap_or_default();
-    let kept = match old.find(SECTION) {
-        Some(at) => {
-            let rest = &old[at + SECTION.len()..];
-            let end = rest
-                .find("\n## ")
-                .map_or(old.len(), |i| at + SECTION.len() + i + 1);
-            format!("{}{}", &old[..at], &old[end..])
-        }
-        None => old,
-    };
-    let verdict = if per_s >= BUDGET_ROWS_PER_S {
-        "met".to_string()
-    } else {
-        format!(
-            "missed by {:.0}%",
-            (1.0 - per_s / BUDGET_ROWS_PER_S) * 100.0
-        )
-    };
-    let section = format!(
-        "{SECTION}\n\nWritten by `cargo bench --bench import` (release binary; {rows} rows against the \
+    let verdict = section::verdict(per_s, BUDGET_ROWS_PER_S, false);
+    let body = format!(
+        "Written by `cargo bench --bench import` (release binary; {rows} rows against the \
          in-process sandbox over loopback, its rate limit off, 4 requests in flight; the whole \
          command: checking the file, filing every row, sending, the summary).\n\n\
          | metric | figure | budget | verdict |\n|---|---|---|---|\n\
          | `import_rows_per_s` | {per_s:.0} | ≥ {BUDGET_ROWS_PER_S:.0} rows/s | {verdict} |\n\
          | `import_ms_{rows}` | {ms} | | |\n"
     );
-    let body = kept.trim_end();
-    std::fs::write(path, format!("{body}\n\n{section}")).unwrap();
+    section::write(SECTION, &body);
 }

@@ -5,8 +5,55 @@
 //! `cargo bench --bench sandbox` (BENCH_SECS sets the load duration, default 10;
 //! BENCH_SEED_CASES the large seed, default 100000).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+#[path = "common/section.rs"]
+mod section;
+
+/// Every figure printed, in order, for BENCHMARKS.md's "Sandbox API" section.
+static FIGURES: Mutex<Vec<(String, f64)>> = Mutex::new(Vec::new());
+
+/// Prints one figure and keeps it for the report.
+fn figure(name: &str, value: f64) {
+    println!("{name}: {value:.2}");
+    FIGURES.lock().unwrap().push((name.to_string(), value));
+}
+
+/// Budgets: (figure, at most, unit). From issue 15: 100,000 cases seeded in under 15 s, walked
+/// in under 3 s on loopback, and a page served in a few milliseconds at any depth.
+const BUDGETS: &[(&str, f64, &str)] = &[
+    ("seed_time_s", 15.0, "s"),
+    ("walk_s", 3.0, "s"),
+    ("page_1_p99_ms", 5.0, "ms"),
+    ("page_700_p99_ms", 5.0, "ms"),
+];
+
+fn write_section(cases: usize) {
+    let figures = FIGURES.lock().unwrap().clone();
+    let get = |n: &str| figures.iter().find(|(f, _)| f == n).map(|(_, v)| *v);
+    let mut md = format!(
+        "Written by `cargo bench --bench sandbox` (release build, {cases} cases seeded, requests \
+         over loopback HTTP with reqwest; a walk is the console's: every case in urgency order, \
+         100 a page, one request after another; a page's latency is the same request asked 200 \
+         times; the load figures are at 10,000 cases, 32 clients).\n\n\
+         | metric | figure | budget | verdict |\n|---|---|---|---|\n"
+    );
+    for (name, budget, unit) in BUDGETS {
+        let (fig, verdict) = match get(name) {
+            Some(v) => (format!("{v:.2}"), section::verdict(v, *budget, true)),
+            None => ("—".into(), "not measured".into()),
+        };
+        md.push_str(&format!(
+            "| `{name}` | {fig} | ≤ {budget} {unit} | {verdict} |\n"
+        ));
+    }
+    md.push_str("\n| metric | value |\n|---|---|\n");
+    for (name, v) in &figures {
+        md.push_str(&format!("| `{name}` | {v:.2} |\n"));
+    }
+    section::write("## Sandbox API", &md);
+}
 
 use docket::domain::UserRole;
 use docket::sandbox::{Config, Prepared, Sandbox};
@@ -79,7 +126,7 @@ async fn walk_and_pages(sb: &Sandbox) {
         }
     }
     println!("walk_cases: {seen}");
-    println!("walk_s: {:.2}", started.elapsed().as_secs_f64());
+    figure("walk_s", started.elapsed().as_secs_f64());
     for (name, cursor) in [("page_1", None), ("page_700", deep)] {
         if name == "page_700" && cursor.is_none() {
             continue;
@@ -91,8 +138,8 @@ async fn walk_and_pages(sb: &Sandbox) {
             times.push(t.elapsed());
         }
         times.sort();
-        println!("{name}_p50_ms: {:.2}", pct(&times, 0.5));
-        println!("{name}_p99_ms: {:.2}", pct(&times, 0.99));
+        figure(&format!("{name}_p50_ms"), pct(&times, 0.5));
+        figure(&format!("{name}_p99_ms"), pct(&times, 0.99));
     }
 }
 
@@ -155,10 +202,10 @@ fn report(mode: &str, all: &Samples, wall: Duration, queries: &[(&str, String)])
     let mut d: Vec<Duration> = all.iter().map(|(_, d)| *d).collect();
     d.sort();
     println!("{mode}_requests: {}", d.len());
-    println!("{mode}_rps: {:.0}", d.len() as f64 / wall.as_secs_f64());
-    println!("{mode}_p50_ms: {:.2}", pct(&d, 0.50));
+    figure(&format!("{mode}_rps"), d.len() as f64 / wall.as_secs_f64());
+    figure(&format!("{mode}_p50_ms"), pct(&d, 0.50));
     println!("{mode}_p95_ms: {:.2}", pct(&d, 0.95));
-    println!("{mode}_p99_ms: {:.2}", pct(&d, 0.99));
+    figure(&format!("{mode}_p99_ms"), pct(&d, 0.99));
     println!("{mode}_max_ms: {:.2}", pct(&d, 1.0));
     for (i, (name, _)) in queries.iter().enumerate() {
         let mut q: Vec<Duration> = all
@@ -196,9 +243,9 @@ async fn main() {
         let (sb, _) = start(&dir, seed_cases).await;
         let reopen = cold.elapsed();
         println!("seed_cases: {seed_cases}");
-        println!("seed_time_s: {:.2}", took.as_secs_f64());
-        println!("seed_db_mb: {:.0}", size as f64 / 1e6);
-        println!("reopen_ms: {:.0}", reopen.as_secs_f64() * 1000.0);
+        figure("seed_time_s", took.as_secs_f64());
+        figure("seed_db_mb", size as f64 / 1e6);
+        figure("reopen_ms", reopen.as_secs_f64() * 1000.0);
         walk_and_pages(&sb).await;
         sb.shutdown().await.unwrap();
     }
@@ -260,7 +307,8 @@ async fn main() {
         i += 1;
     }
     single.sort();
-    println!("single_client_p50_ms: {:.2}", pct(&single, 0.5));
-    println!("single_client_p99_ms: {:.2}", pct(&single, 0.99));
+    figure("single_client_p50_ms", pct(&single, 0.5));
+    figure("single_client_p99_ms", pct(&single, 0.99));
     sb.shutdown().await.unwrap();
+    write_section(seed_cases);
 }
