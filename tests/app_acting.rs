@@ -260,7 +260,7 @@ fn a_check_is_waived_with_a_reason_and_notes_when_the_reason_is_other() {
     assert_eq!(f.pick_label, Some("Reason"));
     assert_eq!(
         f.title(),
-        "Waive Proof of address · Nordlicht Logistik GmbH (Awaiting Document) on CAS-000001"
+        "Waive Proof of address · Nordlicht Logistik GmbH on CAS-000001"
     );
     // Other needs notes.
     for _ in 0..3 {

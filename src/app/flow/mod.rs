@@ -370,7 +370,14 @@ impl Flow {
             FlowKind::AssignToMe => format!("Assign {} to me", self.case_name),
             FlowKind::Unassign => format!("Unassign {}", self.case_name),
             FlowKind::WaiveCheck { check } => match check {
-                Some((_, label)) => format!("Waive {label} on {}", self.case_name),
+                // The check's name and subject, without the status its choice showed.
+                Some((_, label)) => format!(
+                    "Waive {} on {}",
+                    label
+                        .rsplit_once(" (")
+                        .map_or(label.as_str(), |(name, _)| name),
+                    self.case_name
+                ),
                 None => format!("Waive a check on {}", self.case_name),
             },
             FlowKind::RecalculateRisk => {
