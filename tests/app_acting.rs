@@ -197,6 +197,12 @@ fn acting_on_someone_elses_case_asks_first() {
     key(&mut s, KeyCode::Char('n'));
     assert_eq!(s.flow.as_ref().unwrap().kind, FlowKind::Comment);
 
+    // Until the API has said who I am, my own case cannot be told from another's: no question.
+    let mut s = opened(Some("usr_me"));
+    s.data.me = None;
+    key(&mut s, KeyCode::Char('E'));
+    assert_eq!(s.flow.as_ref().unwrap().kind, FlowKind::EscalateCase);
+
     // Turned off in the config: no question.
     let mut s = opened(Some("usr_lukas"));
     s.settings.confirm_others = false;
