@@ -318,6 +318,7 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         dashboard_urls,
         snippets: file.snippets.iter().map(Into::into).collect(),
         notify: file.notify.clone(),
+        confirm_others: file.confirm_on_others_cases.unwrap_or(true),
     })
     .await;
     if let Some(sb) = sandbox {

@@ -40,6 +40,10 @@ pub struct ConsoleArgs {
     /// Seconds between queue polls [default: the profile's, else 15].
     #[arg(long, value_parser = clap::value_parser!(u64).range(2..=3600))]
     pub poll_secs: Option<u64>,
+    /// Act as this seeded user of the embedded sandbox (`lukas` or `usr_lukas`): each user has
+    /// their own key, outbox and drafts, so the four-eyes flow works in one terminal.
+    #[arg(long = "as", value_name = "USER", global = true)]
+    pub as_user: Option<String>,
 }
 
 /// A mistake the user can fix: a bad config, an unknown profile, a missing key, a file in the
@@ -143,6 +147,15 @@ pub async fn open(
     let profile = profile.cloned();
     let mut notice = None;
     let key_fp: String;
+    if let Some(who) = &args.as_user
+        && (args.api_url.is_some() || profile.is_some())
+    {
+        return Err(UserError::msg(format!(
+            "--as {who} works only with the embedded sandbox (no --api-url, no profile): a real \
+             API's key is one person's, so act as someone else with their own profile"
+        ))
+        .into());
+    }
     let (provider, label, user, sandbox) = match (&args.api_url, &profile) {
         (Some(url), _) => {
             let key = std::env::var(&args.api_key_env).map_err(|_| {
@@ -219,13 +232,17 @@ pub async fn open(
             (provider, name, p.user.clone(), None)
         }
         (None, None) => {
+            // Checked before the sandbox starts: a typo is one plain line, not a started server.
+            let wanted = args.as_user.as_deref().map(sandbox_user).transpose()?;
             let sb = Sandbox::start(embedded_sandbox()?)
                 .await
                 .wrap_err("cannot start the embedded sandbox")?;
-            let key = sb
-                .credential(crate::domain::UserRole::Analyst)
-                .map(|c| c.key.clone())
-                .ok_or_else(|| eyre!("the sandbox has no analyst"))?;
+            let key = match wanted {
+                Some(id) => sb.credentials.iter().find(|c| c.user_id == id),
+                None => sb.credential(crate::domain::UserRole::Analyst),
+            }
+            .map(|c| c.key.clone())
+            .ok_or_else(|| eyre!("the sandbox has no such user"))?;
             key_fp = ApiKey::new(key.clone()).fingerprint();
             let provider =
                 crate::provider::connect(Connect::new(Vendor::Zenoo, &sb.url(), ApiKey::new(key)))?;
@@ -255,6 +272,28 @@ pub async fn open(
         notice,
         dashboard_urls,
     })
+}
+
+/// The seeded sandbox user `--as` names: `lukas` or `usr_lukas`; anything else is one plain
+/// line listing who there is.
+pub fn sandbox_user(name: &str) -> Result<&'static str, UserError> {
+    let wanted = name.trim().to_lowercase();
+    let wanted = wanted.strip_prefix("usr_").unwrap_or(&wanted);
+    sandbox::seed::USERS
+        .iter()
+        .find(|u| u.user_id.strip_prefix("usr_") == Some(wanted))
+        .map(|u| u.user_id)
+        .ok_or_else(|| {
+            let known: Vec<String> = sandbox::seed::USERS
+                .iter()
+                .map(|u| format!("{} ({})", u.user_id.trim_start_matches("usr_"), u.role))
+                .collect();
+            UserError::msg(format!(
+                "no sandbox user {:?}; the sandbox's users are {}",
+                crate::text::sanitize::clean(name),
+                known.join(", ")
+            ))
+        })
 }
 
 /// The profile the command line chooses: `--profile`, else the file's `default_profile` unless

@@ -201,6 +201,8 @@ fn approve_an_alert_with_a_rationale() {
 fn an_api_error_is_shown_in_place_and_the_text_is_kept() {
     let mut s = two_open();
     key(&mut s, KeyCode::Char('e'));
+    // Escalate to: the escalation contact (the first choice).
+    key(&mut s, KeyCode::Enter);
     typed(&mut s, "Possible sanctions nexus");
     ctrl(&mut s, 's');
     key(&mut s, KeyCode::Enter);
@@ -320,10 +322,28 @@ fn closing_lists_exactly_what_is_missing_instead_of_sending() {
     let Step::Blocked(reasons) = step(&s) else {
         panic!("{:?}", step(&s))
     };
-    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    // Each blocking alert is named under its line, and can be gone to.
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
     assert!(reasons[0].contains("2 alerts are not resolved"));
-    assert!(reasons[1].contains("Active, not Approved"));
+    assert_eq!(reasons[1].trim(), "alt_1 · Open · PEP Match");
+    assert_eq!(reasons[2].trim(), "alt_2 · Acknowledged · PEP Match");
+    assert!(reasons[3].contains("Active, not Approved"));
+    // j moves to the second alert; Enter closes the drawer and puts the cursor on it.
+    key(&mut s, KeyCode::Char('j'));
+    s.detail.as_mut().unwrap().tab = Tab::Summary;
     key(&mut s, KeyCode::Enter);
+    assert!(s.flow.is_none());
+    let d = s.detail.as_ref().unwrap();
+    assert_eq!((d.tab, d.alert_row), (Tab::Alerts, 1));
+    // The risk line goes to the Risk tab.
+    key(&mut s, KeyCode::Char('C'));
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.detail.as_ref().unwrap().tab, Tab::Risk);
+    // Any other key just closes.
+    key(&mut s, KeyCode::Char('C'));
+    key(&mut s, KeyCode::Char('x'));
     assert!(s.flow.is_none());
 
     // High risk, everything settled and approved, but no second approver.
@@ -386,12 +406,11 @@ fn read_only_and_missing_preconditions_say_why() {
     assert!(s.flow.is_none());
     assert!(s.ui.flash.as_deref().unwrap().contains("no pending review"));
 
-    // Assign to me: one choice, no text.
-    key(&mut s, KeyCode::Char('m'));
-    key(&mut s, KeyCode::Enter);
-    let effects = key(&mut s, KeyCode::Enter);
+    // Assign to me: one key, sent at once, with the case as seen (the conflict check holds).
+    let effects = key(&mut s, KeyCode::Char('m'));
     assert!(
-        matches!(&effects[0], Effect::Submit { submission: Submission::Assign { user: Some(u), .. }, .. } if u == "usr_me")
+        matches!(&effects[0], Effect::Submit { submission: Submission::Assign { user: Some(u), .. }, expect: Some(_), .. } if u == "usr_me"),
+        "{effects:?}"
     );
 }
 
@@ -465,13 +484,28 @@ fn every_case_and_alert_action_has_a_flow_that_submits_what_it_says() {
         "users are listed by name: Approver, Me"
     );
     assert!(
-        matches!(walk(&mut s, 'E', 0, Some("Complex structure")), Submission::EscalateCase { reason, .. } if reason == "Complex structure")
+        matches!(walk(&mut s, 'E', 0, Some("Complex structure")), Submission::EscalateCase { reason, escalate_to: None, .. } if reason == "Complex structure"),
+        "the first choice is the API's escalation contact"
+    );
+    assert!(
+        matches!(walk(&mut s, 'E', 1, Some("Needs the MLRO")), Submission::EscalateCase { escalate_to: Some(to), .. } if to == "usr_ap"),
+        "the users follow, by name (not me)"
+    );
+    assert!(
+        matches!(walk(&mut s, 'e', 1, Some("Sanctions nexus")), Submission::EscalateAlert { token, escalate_to: Some(to), .. } if token == "alt_1" && to == "usr_ap")
     );
     assert!(
         matches!(walk(&mut s, 'n', 0, Some("Called the client")), Submission::Comment { body, .. } if body == "Called the client")
     );
     assert!(
-        matches!(walk(&mut s, 'p', 0, None), Submission::AddReviewer { user, .. } if user == "usr_ap")
+        matches!(walk(&mut s, 'p', 0, Some("High risk: please check the UBO chain")), Submission::AddReviewer { user, message: Some(m), .. } if user == "usr_ap" && m == "High risk: please check the UBO chain")
+    );
+    assert!(
+        matches!(
+            walk(&mut s, 'p', 0, Some("")),
+            Submission::AddReviewer { message: None, .. }
+        ),
+        "the message is optional"
     );
     assert!(
         matches!(walk(&mut s, 'R', 0, Some("")), Submission::ApproveRisk { assessment, notes: None } if assessment == "rsk_1")
@@ -906,6 +940,8 @@ fn what_a_vendor_cannot_do_is_refused_with_the_reason_and_never_sent() {
     for (k, why) in [
         ('s', "Amiqus ID's API cannot change a case's status"),
         ('m', "Amiqus ID's API cannot assign cases"),
+        ('U', "Amiqus ID's API cannot assign cases"),
+        ('W', "Amiqus ID's API cannot waive checks"),
         (
             'O',
             "Amiqus ID's API cannot approve or override a risk assessment",
@@ -1376,6 +1412,7 @@ fn editing_a_refused_case_review_names_the_case_once_in_the_title() {
         attempts: 1,
         last_error: Some("INVALID_TRANSITION".into()),
         submission: Submission::EscalateCase {
+            escalate_to: None,
             case: "cas_1".into(),
             reason: "MLRO".into(),
         },

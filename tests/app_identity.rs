@@ -249,6 +249,7 @@ fn a_second_review_of_a_target_still_waiting_asks_first() {
     // A comment waiting on the case does not make a decision ask, nor a comment on it.
     let mut s = two_open();
     let note = Submission::Comment {
+        mentions: vec![],
         case: "cas_1".into(),
         body: "Called the client.".into(),
     };

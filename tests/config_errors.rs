@@ -294,3 +294,47 @@ fn escape_sequences_in_a_bad_name_are_printed_inert() {
     assert_eq!(lines.len(), 1, "{lines:#?}");
     assert!(!lines[0].contains('\u{7}'), "{lines:#?}");
 }
+
+/// `--as` names a seeded user of the embedded sandbox; anything else is one plain line, and a
+/// real API (a profile, `--api-url`) refuses it, since its key is one person's.
+#[test]
+fn as_names_a_sandbox_user_and_refuses_a_real_api_in_one_line() {
+    let home = Home::new();
+    let lines = plain_failure(&home.run(&["--as", "bob"]));
+    assert_eq!(
+        lines,
+        [
+            "docket: no sandbox user \"bob\"; the sandbox's users are amara (analyst), lukas \
+             (analyst), mei (analyst), sofia (approver), ines (auditor)"
+        ]
+    );
+    let lines = plain_failure(&home.run(&["--as", "sofia", "--api-url", "https://127.0.0.1:9"]));
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("docket: --as sofia works only with the embedded sandbox"),
+        "{lines:#?}"
+    );
+    home.write("default_profile = \"eu\"\n[profiles.eu]\nbase_url = \"https://127.0.0.1:9\"\napi_key_env = \"DOCKET_TEST_KEY_THAT_IS_NOT_SET\"\n");
+    let lines = plain_failure(&home.run(&["--as", "lukas"]));
+    assert!(
+        lines[0].starts_with("docket: --as lukas works only with the embedded sandbox"),
+        "{lines:#?}"
+    );
+}
+
+/// The question before acting on someone else's case is on unless the file turns it off; a
+/// value of the wrong kind is `path:line: expected`.
+#[test]
+fn confirm_on_others_cases_takes_a_boolean() {
+    let home = Home::new();
+    home.write("confirm_on_others_cases = false\n");
+    assert!(home.run(&["config", "check"]).status.success());
+    let path = home.write("theme = \"dark\"\nconfirm_on_others_cases = \"sometimes\"\n");
+    let lines = plain_failure(&home.run(&["config", "check"]));
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with(&format!("docket: {}:2: ", path.display()))
+            && lines[0].contains("expected a boolean"),
+        "{lines:#?}"
+    );
+}

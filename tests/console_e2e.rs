@@ -1778,6 +1778,8 @@ async fn own_review_that_moves_the_risk_tier_is_not_a_conflict() {
     let here = env.get(&format!("/v1/cases/{case}")).await.ok();
     assert_eq!(here.data()["risk_tier"], tier, "the twin differs");
     let case_name = common::s(&here.data()["name"]).to_string();
+    let owner = &here.data()["assigned_to"];
+    let others = !owner.is_null() && owner != "usr_amara";
     let position = alerts_as_listed(&env, &case)
         .await
         .iter()
@@ -1789,6 +1791,15 @@ async fn own_review_that_moves_the_risk_tier_is_not_a_conflict() {
         let mut c = Console::start(&url, &key, &["--poll-secs", "3600"]);
         go_to_alert(&mut c, &case_name, position);
         c.keys("t");
+        // Another analyst's case asks first (once).
+        if others {
+            c.wait_until(
+                "the question on another's case",
+                Duration::from_secs(10),
+                |s| s.contains("Act on it? (y/n)"),
+            );
+            c.keys("y");
+        }
         c.wait_until("the false-positive editor", Duration::from_secs(10), |s| {
             s.contains("Rationale")
         });
@@ -2116,4 +2127,121 @@ async fn a_half_filled_case_form_survives_sigkill() {
     // Nothing was sent: the sandbox holds its five seeded cases.
     let all = env.walk("/v1/cases", 100).await;
     assert_eq!(all.len(), 5, "a case was opened");
+}
+
+/// Issue 14: the four-eyes flow in one terminal against the embedded sandbox. `docket --as
+/// amara` takes an unassigned case with `m` (one key) and requests Sofía's approval with a
+/// message; then `docket --as sofia` approves it as the approver. The screen says each step,
+/// and the server holds the request (by Amara, with the message) and the approval (by Sofía).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_requests_approval_and_the_approver_approves_through_as() {
+    // The embedded sandbox's database, prepared here (small, deterministic) and then reused
+    // by each `docket --as ...`, which starts its own sandbox on it.
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let mut cfg = docket::sandbox::Config::new(data.join("docket").join("sandbox.db"));
+    cfg.cases = 30;
+    cfg.seed = 7;
+    cfg.rate_limit = None;
+    let env = common::start_with(cfg.clone(), tempfile::tempdir().unwrap()).await;
+    let case = env
+        .walk("/v1/cases?assigned_to=none", 100)
+        .await
+        .into_iter()
+        .find(|c| c["status"] != "Closed")
+        .expect("an unassigned open case");
+    let (token, name) = (
+        common::s(&case["token"]).to_string(),
+        common::s(&case["name"]).to_string(),
+    );
+    let common::Env { sandbox, .. } = env;
+    sandbox.shutdown().await.unwrap();
+
+    let message = "High risk via the holding; four eyes, please.";
+    let (home_path, data_dir, name2) = (home.path().to_path_buf(), data.clone(), name.clone());
+    let run = tokio::task::spawn_blocking(move || {
+        let data = data_dir.to_string_lossy().to_string();
+        let envs = [("XDG_DATA_HOME", data.as_str())];
+        let start = |who: &str| {
+            Console::start_env(
+                "",
+                "unused",
+                &["--as", who, "--poll-secs", "3600"],
+                &home_path,
+                &envs,
+            )
+        };
+        // The analyst.
+        let mut c = start("amara");
+        c.wait_until("the queue as Amara", Duration::from_secs(30), |s| {
+            s.contains("│ Amara Okafor │ ● online")
+        });
+        c.filter_to(&name2, &name2);
+        c.open_case();
+        c.keys("m");
+        c.wait_until(
+            "the case assigned in one key",
+            Duration::from_secs(20),
+            |s| s.contains(&format!("✓ {name2} assigned to")) && !s.contains("drawer open"),
+        );
+        c.keys("p");
+        c.wait_until("the approver picker", Duration::from_secs(10), |s| {
+            s.contains("Approver") && s.contains("▶ Sofía Hernández")
+        });
+        c.keys("\r");
+        c.wait_until("the message editor", Duration::from_secs(10), |s| {
+            s.contains("Message ◀")
+        });
+        c.type_and_review(message);
+        c.keys("\r");
+        c.wait_until("the request landed", Duration::from_secs(20), |s| {
+            s.contains("✓ Approval requested from Sofía Hernández")
+        });
+        c.keys("q");
+        assert!(c.wait_exit().success());
+
+        // The approver, same terminal, same store: her own key, outbox and drafts.
+        let mut c = start("usr_sofia");
+        c.wait_until("the queue as Sofía", Duration::from_secs(30), |s| {
+            s.contains("│ Sofía Hernández │ ● online")
+        });
+        c.filter_to(&name2, &name2);
+        c.open_case();
+        c.wait_until("her pending review", Duration::from_secs(10), |s| {
+            s.contains("Sofía Hernández") && s.contains("Invited")
+        });
+        // Amara's case: deciding a review asked of her is not "acting on someone else's case".
+        c.keys("V");
+        c.wait_until("the approval drawer", Duration::from_secs(10), |s| {
+            s.contains(&format!("Approve {name2} as approver"))
+        });
+        c.type_and_review("Agreed: ownership documented.");
+        c.keys("\r");
+        c.wait_until("the approval landed", Duration::from_secs(20), |s| {
+            s.contains("✓ Review approved")
+        });
+        c.wait_until(
+            "the reviewer shown approved",
+            Duration::from_secs(20),
+            |s| s.contains("Approved") && !s.contains("Invited"),
+        );
+        c.keys("q");
+        assert!(c.wait_exit().success());
+    });
+    rethrow(run.await);
+
+    // The server: the same database, read again.
+    let env = common::start_with(cfg, tempfile::tempdir().unwrap()).await;
+    let now = env.get(&format!("/v1/cases/{token}")).await.ok();
+    assert_eq!(now.data()["assigned_to"], "usr_amara", "{}", now.body);
+    let reviewers = env.get(&format!("/v1/cases/{token}/reviewers")).await.ok();
+    let list = reviewers.data().as_array().unwrap().clone();
+    assert_eq!(list.len(), 1, "{}", reviewers.body);
+    assert_eq!(list[0]["user_id"], "usr_sofia");
+    assert_eq!(list[0]["status"], "Approved");
+    assert_eq!(list[0]["message"], message);
+    let rev = common::s(&list[0]["token"]).to_string();
+    assert_eq!(actors(&env, &token, "CASE_ASSIGNMENT").await, ["usr_amara"]);
+    assert_eq!(actors(&env, &rev, "REVIEWER_ADDED").await, ["usr_amara"]);
+    assert_eq!(actors(&env, &rev, "REVIEWER_APPROVED").await, ["usr_sofia"]);
 }

@@ -57,6 +57,7 @@ async fn two_queues_merge_and_each_review_reaches_its_own_api() {
     merged
         .submit(
             &Submission::Comment {
+                mentions: vec![],
                 case: us_case.token.clone(),
                 body: "Routed to the US API.".into(),
             },
@@ -121,6 +122,7 @@ async fn two_queues_merge_and_each_review_reaches_its_own_api() {
     let e = merged
         .submit(
             &Submission::Comment {
+                mentions: vec![],
                 case: own.to_string(),
                 body: "x".into(),
             },

@@ -127,6 +127,7 @@ fn submission(target: u8, n: usize) -> (Submission, String) {
         let case = format!("cas_{}", target - 4);
         (
             Submission::Comment {
+                mentions: vec![],
                 case: case.clone(),
                 body: text,
             },

@@ -720,6 +720,7 @@ async fn what_amiqus_cannot_do_is_refused_without_a_request() {
             user: Some("187".into()),
         },
         Submission::Comment {
+            mentions: vec![],
             case: "8723".into(),
             body: "Called the client".into(),
         },
@@ -742,6 +743,7 @@ async fn what_amiqus_cannot_do_is_refused_without_a_request() {
             status: "on_hold".into(),
         },
         Submission::EscalateAlert {
+            escalate_to: None,
             token: "983434/2".into(),
             reason: "Needs MLRO".into(),
         },

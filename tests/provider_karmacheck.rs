@@ -546,14 +546,17 @@ async fn submissions_karmacheck_has_no_api_for_are_refused_unsent() {
             user: Some("usr_a".into()),
         },
         Submission::EscalateCase {
+            escalate_to: None,
             case: CASE.into(),
             reason: "Needs legal".into(),
         },
         Submission::Comment {
+            mentions: vec![],
             case: CASE.into(),
             body: "Checked with HR".into(),
         },
         Submission::AddReviewer {
+            message: None,
             case: CASE.into(),
             user: "usr_b".into(),
         },
@@ -893,6 +896,7 @@ async fn a_retry_first_reads_whether_the_decision_landed() {
     );
     assert_eq!(
         p.already_applied(&Submission::Comment {
+            mentions: vec![],
             case: CASE.into(),
             body: "x".into()
         })

@@ -522,6 +522,7 @@ async fn what_persona_cannot_do_is_refused_unsent() {
     let refused = [
         (
             Submission::Comment {
+                mentions: vec![],
                 case: CASE.into(),
                 body: "hello".into(),
             },
@@ -539,6 +540,7 @@ async fn what_persona_cannot_do_is_refused_unsent() {
         ),
         (
             Submission::EscalateCase {
+                escalate_to: None,
                 case: CASE.into(),
                 reason: "needs MLRO".into(),
             },

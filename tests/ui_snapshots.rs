@@ -544,6 +544,9 @@ fn review_drawer() {
     s.detail.as_mut().unwrap().tab = Tab::Alerts;
     both("drawer_alerts_tab", &s);
     key(&mut s, KeyCode::Char('w'), KeyModifiers::NONE);
+    // The case is Lukas Brandt's: asked first, once.
+    assert!(s.flow.is_none());
+    key(&mut s, KeyCode::Char('y'), KeyModifiers::NONE);
     for c in "Known PEP, risk accepted.".chars() {
         key(&mut s, KeyCode::Char(c), KeyModifiers::NONE);
     }
@@ -802,6 +805,14 @@ fn merged_queue_and_a_vendor_case() {
         &mut s,
         Action::Key(crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Char('C'),
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    // Someone else's case: asked first.
+    common::reducer::step(
+        &mut s,
+        Action::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('y'),
             crossterm::event::KeyModifiers::NONE,
         )),
     );

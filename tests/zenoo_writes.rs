@@ -551,7 +551,10 @@ async fn a_high_risk_case_closes_after_four_eyes() {
         .unwrap_err();
     refused(&err, 422, "CLOSE_PRECONDITIONS_UNMET");
 
-    let rev = analyst.add_reviewer(t, "usr_sofia", "fe-3").await.unwrap();
+    let rev = analyst
+        .add_reviewer(t, "usr_sofia", None, "fe-3")
+        .await
+        .unwrap();
     assert_eq!(rev.status, Wire::Known(ReviewerStatus::Invited));
     assert_eq!(rev.role.as_deref(), Some("Approver"));
     assert_eq!(rev.user.id, "usr_sofia");
@@ -666,7 +669,7 @@ async fn a_comment_comes_back_with_its_author() {
     let body = "Called the client; the register extract is promised for Friday.";
 
     let comment = c
-        .add_comment(t, body, CommentType::Note, "comment-1")
+        .add_comment(t, body, CommentType::Note, &[], "comment-1")
         .await
         .unwrap();
     assert!(comment.token.starts_with("cmt_"));
@@ -680,7 +683,7 @@ async fn a_comment_comes_back_with_its_author() {
     assert!(comment.at.is_some());
 
     let again = c
-        .add_comment(t, body, CommentType::Note, "comment-1")
+        .add_comment(t, body, CommentType::Note, &[], "comment-1")
         .await
         .unwrap();
     assert_eq!(again, comment);

@@ -43,10 +43,13 @@ pub enum Command {
     // Case actions.
     ChangeStatus,
     AssignToMe,
+    Unassign,
     Assign,
     EscalateCase,
     ApproveRisk,
     OverrideRisk,
+    RecalculateRisk,
+    WaiveCheck,
     Comment,
     RequestApprover,
     ApproveReview,
@@ -334,11 +337,14 @@ pub const COMMANDS: &[Spec] = {
             ChangeStatus,
             "change_status",
             &["s"],
-            Row("change status, assign to me, assign"),
+            Row("change status; assign to me, unassign (one key); assign"),
         )
         .on(Case)
         .writes(Some(F::ChangeStatus)),
         spec(AssignToMe, "assign_to_me", &["m"], Same)
+            .on(Case)
+            .writes(Some(F::Assign)),
+        spec(Unassign, "unassign", &["U"], Same)
             .on(Case)
             .writes(Some(F::Assign)),
         spec(Assign, "assign", &["u"], Same)
@@ -362,13 +368,24 @@ pub const COMMANDS: &[Spec] = {
             ApproveRisk,
             "approve_risk",
             &["R"],
-            Row("approve risk, override risk tier"),
+            Row("approve risk, override risk tier, recalculate risk"),
         )
         .on(Case)
         .writes(Some(F::Risk)),
         spec(OverrideRisk, "override_risk", &["O"], Same)
             .on(Case)
             .writes(Some(F::Risk)),
+        spec(RecalculateRisk, "recalculate_risk", &["ctrl-r"], Same)
+            .on(OpenCase)
+            .writes(Some(F::RecalculateRisk)),
+        spec(
+            WaiveCheck,
+            "waive_check",
+            &["W"],
+            Row("waive a check (with a reason)"),
+        )
+        .on(OpenCase)
+        .writes(Some(F::WaiveChecks)),
         spec(
             RequestApprover,
             "request_approver",
@@ -567,10 +584,13 @@ mod tests {
             Acknowledge,
             ChangeStatus,
             AssignToMe,
+            Unassign,
             Assign,
             EscalateCase,
             ApproveRisk,
             OverrideRisk,
+            RecalculateRisk,
+            WaiveCheck,
             Comment,
             RequestApprover,
             ApproveReview,
@@ -621,15 +641,15 @@ mod tests {
                 | ShowOutbox | ToggleHelp | ToggleMine | ToggleUnassigned | ToggleBreached
                 | ToggleHighRisk | ToggleClosed | ClearFilters | Mark | Resolve(_)
                 | FalsePositive | EscalateAlert | Acknowledge | ChangeStatus | AssignToMe
-                | Assign | EscalateCase | ApproveRisk | OverrideRisk | Comment
-                | RequestApprover | ApproveReview | RejectReview | Close | PullNext | Palette
-                | CopyName | CopyToken | CopyLink | OpenInBrowser | MarkRange | Overview
-                | OutboxResend | OutboxEdit | OutboxDiscard | OutboxExport | CloseOutbox
-                | KeepFilter | ClearFilter | FilterClearLine | RunCommand | ClosePalette
-                | NextCommand | PrevCommand | PaletteClearLine | Review | DiscardDraft
-                | InsertSnippet | SwitchField | NewCase | AddEntity | PrevField | PickNext
-                | PickPrev | OpenExisting | CloseDrawer | Choose | Send | BackToText
-                | QueueBehind | ReplaceEarlier => {}
+                | Unassign | Assign | EscalateCase | ApproveRisk | OverrideRisk
+                | RecalculateRisk | WaiveCheck | Comment | RequestApprover | ApproveReview
+                | RejectReview | Close | PullNext | Palette | CopyName | CopyToken | CopyLink
+                | OpenInBrowser | MarkRange | Overview | OutboxResend | OutboxEdit
+                | OutboxDiscard | OutboxExport | CloseOutbox | KeepFilter | ClearFilter
+                | FilterClearLine | RunCommand | ClosePalette | NextCommand | PrevCommand
+                | PaletteClearLine | Review | DiscardDraft | InsertSnippet | SwitchField
+                | NewCase | AddEntity | PrevField | PickNext | PickPrev | OpenExisting
+                | CloseDrawer | Choose | Send | BackToText | QueueBehind | ReplaceEarlier => {}
             }
         }
         let mut all = all;

@@ -207,6 +207,8 @@ pub struct Settings {
     pub notify: Option<super::power::Notify>,
     /// The form an entity is added to a case with; `None`: the API cannot.
     pub entity_form: Option<crate::domain::form::Form>,
+    /// Acting on a case assigned to someone else asks first (`confirm_on_others_cases`).
+    pub confirm_others: bool,
 }
 
 /// What the API, the clock and the outbox have said.
@@ -275,6 +277,10 @@ pub struct Ui {
     pub confirm_discard: Option<i64>,
     /// Quit was asked with reviews still pending: the next quit confirms.
     pub confirm_quit: bool,
+    /// A write on someone else's case waits for a yes: (command, case token).
+    pub confirm_other: Option<(super::update::Command, String)>,
+    /// The case a yes was given for: not asked again about it (until a yes for another).
+    pub others_ok: Option<String>,
     /// Cases marked in the queue for bulk work.
     pub queue_marks: BTreeSet<String>,
     /// The last case marked: where a range mark starts.
@@ -327,6 +333,7 @@ impl State {
                 snippets: Vec::new(),
                 notify: None,
                 entity_form: None,
+                confirm_others: true,
             },
             data: Data {
                 me: None,
@@ -361,6 +368,8 @@ impl State {
                 outbox_row: 0,
                 confirm_discard: None,
                 confirm_quit: false,
+                confirm_other: None,
+                others_ok: None,
                 queue_marks: BTreeSet::new(),
                 mark_anchor: None,
                 rechecking: None,

@@ -9,6 +9,7 @@ pub const EXAMPLE: &str = r#"# docket configuration. Every key is optional; this
 
 # default_profile = "prod"
 # theme = "dark"            # dark, light, high-contrast, monochrome, or a file in themes/ next to this one
+# confirm_on_others_cases = true   # ask before acting on a case assigned to someone else
 
 [profiles.sandbox-remote]
 provider = "zenoo"

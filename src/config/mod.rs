@@ -55,6 +55,8 @@ pub struct File {
     pub snippets: Vec<SnippetSpec>,
     /// The bell and desktop notifications for new Critical or breached cases; off when absent.
     pub notify: Option<crate::app::power::Notify>,
+    /// Acting on a case assigned to someone else asks first (default `true`).
+    pub confirm_on_others_cases: Option<bool>,
 }
 
 /// A canned rationale: `{case}`, `{entity}`, `{category}`, `{score}` and `{me}` are filled in.

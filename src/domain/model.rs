@@ -205,3 +205,10 @@ pub struct Reviewer {
     pub status: Wire<ReviewerStatus>,
     pub notes: Option<String>,
 }
+
+impl Case {
+    /// Whether the case is assigned to the user `id`.
+    pub fn assignee_is(&self, id: &str) -> bool {
+        self.assigned_to.as_ref().is_some_and(|u| u.id == id)
+    }
+}

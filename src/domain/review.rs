@@ -2,7 +2,7 @@
 //! each provider maps it onto its vendor's calls (or says it cannot), and the outbox stores it
 //! across restarts.
 
-use crate::domain::{CaseStatus, Decision, ResolutionAction, RiskTier};
+use crate::domain::{CaseStatus, Decision, ResolutionAction, RiskTier, WaiveReason};
 
 /// What will be sent, fully decided. Serialisable, so the outbox can keep it across restarts.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -18,6 +18,9 @@ pub enum Submission {
     EscalateAlert {
         token: String,
         reason: String,
+        /// Who to escalate to (a user id); `None`: the API's escalation contact.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        escalate_to: Option<String>,
     },
     Acknowledge {
         tokens: Vec<String>,
@@ -38,6 +41,9 @@ pub enum Submission {
     EscalateCase {
         case: String,
         reason: String,
+        /// Who to escalate to (a user id); `None`: the API's escalation contact.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        escalate_to: Option<String>,
     },
     ApproveRisk {
         assessment: String,
@@ -51,10 +57,27 @@ pub enum Submission {
     Comment {
         case: String,
         body: String,
+        /// The users mentioned in the body (as `@user_id`), to notify.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        mentions: Vec<String>,
     },
     AddReviewer {
         case: String,
         user: String,
+        /// A message to the approver with the request.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    /// Waives a check of `case` with a reason (and notes, required for `Other`).
+    WaiveCheck {
+        case: String,
+        check: String,
+        reason: WaiveReason,
+        notes: Option<String>,
+    },
+    /// Computes a new risk assessment for a case, superseding the current one.
+    RecalculateRisk {
+        case: String,
     },
     DecideReview {
         case: String,
@@ -91,14 +114,15 @@ impl Submission {
             Submission::OverrideRisk { justification, .. } => Some(justification),
             Submission::Comment { body, .. } => Some(body),
             Submission::Close { summary, .. } => Some(summary),
-            Submission::ApproveRisk { notes, .. } | Submission::DecideReview { notes, .. } => {
-                notes.as_deref()
-            }
+            Submission::ApproveRisk { notes, .. }
+            | Submission::DecideReview { notes, .. }
+            | Submission::WaiveCheck { notes, .. } => notes.as_deref(),
+            Submission::AddReviewer { message, .. } => message.as_deref(),
             Submission::Acknowledge { .. }
             | Submission::Status { .. }
             | Submission::SetStatus { .. }
             | Submission::Assign { .. }
-            | Submission::AddReviewer { .. }
+            | Submission::RecalculateRisk { .. }
             | Submission::CreateCase { .. }
             | Submission::AddEntity { .. } => None,
         }
@@ -122,6 +146,8 @@ impl Submission {
             | Submission::AddReviewer { case, .. }
             | Submission::DecideReview { case, .. }
             | Submission::Close { case, .. }
+            | Submission::WaiveCheck { case, .. }
+            | Submission::RecalculateRisk { case }
             | Submission::AddEntity { case, .. } => case,
             // Nothing exists yet: the profile it was written for sends it.
             Submission::CreateCase { .. } => "",
@@ -136,6 +162,7 @@ pub enum Target {
     Case(String),
     Alert(String),
     Assessment(String),
+    Check(String),
     /// A case not opened yet, by its external reference.
     NewCase(String),
 }
@@ -147,6 +174,7 @@ impl Target {
             Target::Case(_) => "case",
             Target::Alert(_) => "alert",
             Target::Assessment(_) => "risk assessment",
+            Target::Check(_) => "check",
             Target::NewCase(_) => "new case",
         }
     }
@@ -172,7 +200,9 @@ impl Submission {
             | Submission::AddReviewer { case, .. }
             | Submission::DecideReview { case, .. }
             | Submission::Close { case, .. }
+            | Submission::RecalculateRisk { case }
             | Submission::AddEntity { case, .. } => vec![Target::Case(case.clone())],
+            Submission::WaiveCheck { check, .. } => vec![Target::Check(check.clone())],
             // Two creations with one external reference make one case: the second finds the
             // first, so they go in the order written.
             Submission::CreateCase { reference, .. } => {
@@ -243,8 +273,34 @@ impl Submission {
             Submission::Close { decision, .. } => format!("Close ({decision})"),
             Submission::CreateCase { .. } => "New case".into(),
             Submission::AddEntity { .. } => "New entity".into(),
+            Submission::WaiveCheck { .. } => "Check waiver".into(),
+            Submission::RecalculateRisk { .. } => "Risk recalculation".into(),
         }
     }
+}
+
+/// The users a comment mentions: each `@id` in `body` naming one of `known` user ids, once,
+/// in the order written (the API takes the body with `@user_id` and the ids to notify).
+pub fn mentions<'a>(body: &str, known: impl Fn(&str) -> bool + 'a) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, _) in body.match_indices('@') {
+        // A mention starts a word: not the middle of an e-mail address.
+        if body[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            continue;
+        }
+        let id: String = body[i + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        if !id.is_empty() && known(&id) && !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
 }
 
 /// Whether two reviews must be sent in the order written.

@@ -111,6 +111,18 @@ pub struct Capabilities {
     /// they are sent, showing the text that leaves.
     #[serde(default)]
     pub irreversible: Vec<Irreversible>,
+    /// Escalations (of a case or an alert) can name the user they go to.
+    #[serde(default)]
+    pub escalate_to: bool,
+    /// Comments can mention users (`@user_id`), who are notified.
+    #[serde(default)]
+    pub mentions: bool,
+    /// Checks can be waived, with a reason.
+    #[serde(default)]
+    pub waive_checks: bool,
+    /// A case's risk assessment can be computed again.
+    #[serde(default)]
+    pub recalculate_risk: bool,
 }
 
 /// A decision that cannot be undone once sent.
@@ -153,6 +165,10 @@ impl Capabilities {
             decision_note: None,
             vendor_statuses: vec![],
             irreversible: vec![],
+            escalate_to: true,
+            mentions: true,
+            waive_checks: true,
+            recalculate_risk: true,
         }
     }
 
@@ -185,6 +201,10 @@ impl Capabilities {
             decision_note: None,
             vendor_statuses: vec![],
             irreversible: vec![],
+            escalate_to: false,
+            mentions: false,
+            waive_checks: false,
+            recalculate_risk: false,
         }
     }
 
@@ -222,6 +242,8 @@ impl Capabilities {
             Feature::ChangeStatus => (self.change_status, "change a case's status"),
             Feature::EscalateCase => (self.escalate_case, "escalate cases"),
             Feature::Close => (self.close, "close cases with a decision"),
+            Feature::WaiveChecks => (self.waive_checks, "waive checks"),
+            Feature::RecalculateRisk => (self.recalculate_risk, "recalculate a risk assessment"),
         };
         (!ok).then(|| format!("{}'s API cannot {what}", self.vendor.title()))
     }
@@ -241,6 +263,8 @@ pub enum Feature {
     ChangeStatus,
     EscalateCase,
     Close,
+    WaiveChecks,
+    RecalculateRisk,
 }
 
 /// What a creation made, or found already there: a case opened (or the one its external

@@ -127,6 +127,10 @@ fn unqualify(s: &Submission, source: &str) -> Result<Submission, ProviderError> 
             *case = own(case)?;
             *reviewer = own(reviewer)?;
         }
+        Submission::WaiveCheck { case, check, .. } => {
+            *case = own(case)?;
+            *check = own(check)?;
+        }
         Submission::Status { case, .. }
         | Submission::SetStatus { case, .. }
         | Submission::Assign { case, .. }
@@ -134,6 +138,7 @@ fn unqualify(s: &Submission, source: &str) -> Result<Submission, ProviderError> 
         | Submission::Comment { case, .. }
         | Submission::AddReviewer { case, .. }
         | Submission::Close { case, .. }
+        | Submission::RecalculateRisk { case }
         | Submission::AddEntity { case, .. } => *case = own(case)?,
         // Nothing to translate; which profile opens it is chosen before (see `create`).
         Submission::CreateCase { .. } => {}

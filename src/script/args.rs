@@ -38,6 +38,13 @@ pub enum CasesCommand {
         #[command(flatten)]
         send: SendArgs,
     },
+    /// Unassign a case (the same as `assign CASE --to none`).
+    Unassign {
+        /// The case's name or token.
+        case: String,
+        #[command(flatten)]
+        send: SendArgs,
+    },
     /// Escalate a case.
     Escalate {
         /// The case's name or token.
@@ -45,6 +52,9 @@ pub enum CasesCommand {
         /// Why (`-` reads it from stdin).
         #[arg(long)]
         reason: String,
+        /// Who to escalate to: a user id or name (default: the API's escalation contact).
+        #[arg(long)]
+        to: Option<String>,
         #[command(flatten)]
         send: SendArgs,
     },
@@ -192,6 +202,9 @@ pub enum AlertsCommand {
         /// Why (`-` reads it from stdin).
         #[arg(long)]
         reason: String,
+        /// Who to escalate to: a user id or name (default: the API's escalation contact).
+        #[arg(long)]
+        to: Option<String>,
         #[command(flatten)]
         send: SendArgs,
     },
@@ -207,6 +220,14 @@ pub enum RiskCommand {
         /// Notes (`-` reads them from stdin).
         #[arg(long)]
         notes: Option<String>,
+        #[command(flatten)]
+        send: SendArgs,
+    },
+    /// Compute a case's risk assessment again with the active model; it supersedes the
+    /// current one (whose approval no longer counts).
+    Recalculate {
+        /// The case's name or token.
+        case: String,
         #[command(flatten)]
         send: SendArgs,
     },

@@ -199,7 +199,7 @@ pub(super) async fn user_id(ctx: &Ctx, arg: &str) -> Result<String, Failure> {
     Err(Failure::usage(
         "usage",
         format!(
-            "no user {} to assign to; users: {}",
+            "no user {}; users: {}",
             c(arg),
             if known.is_empty() {
                 "none listed".to_string()

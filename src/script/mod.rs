@@ -121,6 +121,7 @@ impl Script {
                 CasesCommand::Create(CreateArgs { send, .. })
                 | CasesCommand::Status { send, .. }
                 | CasesCommand::Assign { send, .. }
+                | CasesCommand::Unassign { send, .. }
                 | CasesCommand::Escalate { send, .. }
                 | CasesCommand::Comment { send, .. }
                 | CasesCommand::Close { send, .. },
@@ -131,7 +132,9 @@ impl Script {
                 | AlertsCommand::Escalate { send, .. },
             )
             | Script::Risk(
-                RiskCommand::Approve { send, .. } | RiskCommand::Override { send, .. },
+                RiskCommand::Approve { send, .. }
+                | RiskCommand::Override { send, .. }
+                | RiskCommand::Recalculate { send, .. },
             ) => Some(send),
         }
     }

@@ -90,6 +90,15 @@ pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> 
             let title = format!("Change status of {}", case.name);
             deliver(ctx, &title, &submission, send).await
         }
+        CasesCommand::Unassign { case, send } => {
+            let case = write_target(ctx, case).await?;
+            able(&ctx.provider.capabilities_for(&case.token), Feature::Assign)?;
+            let submission = Submission::Assign {
+                case: case.token.clone(),
+                user: None,
+            };
+            deliver(ctx, &format!("Unassign {}", case.name), &submission, send).await
+        }
         CasesCommand::Assign { case, to, send } => {
             let case = write_target(ctx, case).await?;
             let caps = ctx.provider.capabilities_for(&case.token);
@@ -109,16 +118,21 @@ pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> 
             };
             deliver(ctx, &title, &submission, send).await
         }
-        CasesCommand::Escalate { case, reason, send } => {
+        CasesCommand::Escalate {
+            case,
+            reason,
+            to,
+            send,
+        } => {
             let reason = required("--reason", reason, crate::app::flow::REASON_MAX)?;
             let case = write_target(ctx, case).await?;
-            able(
-                &ctx.provider.capabilities_for(&case.token),
-                Feature::EscalateCase,
-            )?;
+            let caps = ctx.provider.capabilities_for(&case.token);
+            able(&caps, Feature::EscalateCase)?;
+            let escalate_to = escalate_to(ctx, &caps, to.as_deref()).await?;
             let submission = Submission::EscalateCase {
                 case: case.token.clone(),
                 reason,
+                escalate_to,
             };
             deliver(ctx, &format!("Escalate {}", case.name), &submission, send).await
         }
@@ -129,9 +143,12 @@ pub(super) async fn cases(ctx: &Ctx, cmd: &CasesCommand) -> Result<(), Failure> 
                 &ctx.provider.capabilities_for(&case.token),
                 Feature::AddComment,
             )?;
+            // Mentions are sent from the console, which knows the users; here the body goes as
+            // written.
             let submission = Submission::Comment {
                 case: case.token.clone(),
                 body,
+                mentions: vec![],
             };
             deliver(ctx, &format!("Comment on {}", case.name), &submission, send).await
         }
@@ -257,17 +274,23 @@ pub(super) async fn alerts(ctx: &Ctx, cmd: &AlertsCommand) -> Result<(), Failure
         AlertsCommand::Escalate {
             token,
             reason,
+            to,
             send,
         } => {
             let reason = required("--reason", reason, crate::app::flow::REASON_MAX)?;
             let token = token.trim().to_string();
             let caps = alert_caps(ctx, std::slice::from_ref(&token))?;
             able(&caps, Feature::EscalateAlerts)?;
+            let escalate_to = escalate_to(ctx, &caps, to.as_deref()).await?;
             let title = format!("Escalate alert {token}");
             deliver(
                 ctx,
                 &title,
-                &Submission::EscalateAlert { token, reason },
+                &Submission::EscalateAlert {
+                    token,
+                    reason,
+                    escalate_to,
+                },
                 send,
             )
             .await
@@ -327,6 +350,28 @@ async fn confirm(
     }
 }
 
+/// The user `--to` names for an escalation, if any; refused in one line when the vendor's
+/// escalations cannot name one.
+async fn escalate_to(
+    ctx: &Ctx,
+    caps: &Capabilities,
+    to: Option<&str>,
+) -> Result<Option<String>, Failure> {
+    let Some(to) = to.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if !caps.escalate_to {
+        return Err(Failure::usage(
+            "unsupported",
+            format!(
+                "{}'s API cannot escalate to a named user; leave out --to",
+                caps.vendor.title()
+            ),
+        ));
+    }
+    Ok(Some(user_id(ctx, to).await?))
+}
+
 /// What the provider can do with these alerts; several at once must be something it can do.
 fn alert_caps(ctx: &Ctx, tokens: &[String]) -> Result<Capabilities, Failure> {
     let first = tokens
@@ -358,6 +403,18 @@ pub(super) async fn risk(ctx: &Ctx, cmd: &RiskCommand) -> Result<(), Failure> {
                 assessment: token,
                 notes,
             };
+            deliver(ctx, &title, &submission, send).await
+        }
+        RiskCommand::Recalculate { case, send } => {
+            let case = write_target(ctx, case).await?;
+            able(
+                &ctx.provider.capabilities_for(&case.token),
+                Feature::RecalculateRisk,
+            )?;
+            let submission = Submission::RecalculateRisk {
+                case: case.token.clone(),
+            };
+            let title = format!("Recalculate the risk assessment of {}", case.name);
             deliver(ctx, &title, &submission, send).await
         }
         RiskCommand::Override {

@@ -51,6 +51,8 @@ pub struct Options {
     pub snippets: Vec<crate::app::flow::Snippet>,
     /// Notifications; `None`: off.
     pub notify: Option<crate::app::power::Notify>,
+    /// Acting on a case assigned to someone else asks first.
+    pub confirm_others: bool,
     pub read_only: bool,
     pub poll: Duration,
     /// The user id to act as when the API cannot say who the key belongs to.
@@ -125,6 +127,7 @@ pub async fn run(opts: Options) -> Result<()> {
     state.settings.dashboard_urls = opts.dashboard_urls.clone();
     state.settings.snippets = opts.snippets.clone();
     state.settings.notify = opts.notify.clone();
+    state.settings.confirm_others = opts.confirm_others;
     state.settings.entity_form = opts.client.entity_form();
     // The first frame first: nothing below may delay it.
     let mut last: Option<Buffer> = None;

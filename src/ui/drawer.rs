@@ -46,12 +46,31 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         ""
     };
+    let mentions = flow.mention_candidates();
     match flow.problem.as_deref().filter(|_| flow.step == Step::Edit) {
         // What stops the review, where the keys would be: the editor keeps the keyboard.
         Some(problem) => frame.render_widget(
             Paragraph::new(format!("✖ {}", clean(problem))).style(theme.error),
             hint,
         ),
+        // `@` being typed: who Tab completes it to, and who else it matches.
+        None if !mentions.is_empty() => {
+            let (id, name) = &mentions[0];
+            let others: Vec<String> = mentions[1..]
+                .iter()
+                .map(|(_, n)| clean(n).into_owned())
+                .collect();
+            let more = if others.is_empty() {
+                String::new()
+            } else {
+                format!(" · also: {}", others.join(", "))
+            };
+            frame.render_widget(
+                Paragraph::new(format!("Tab: @{} ({}){more}", clean(id), clean(name)))
+                    .style(theme.accent),
+                hint,
+            )
+        }
         None => frame.render_widget(
             Paragraph::new(format!("{hint_text}{snippets}{saved}")).style(theme.muted),
             hint,
@@ -82,6 +101,16 @@ pub fn drawer(flow: &Flow, theme: &Theme, frame: &mut Frame, area: Rect) {
                     .wrap(Wrap { trim: true }),
                 n,
             );
+            rest
+        }
+        _ => body,
+    };
+    // What the picker chooses, above its choices.
+    let body = match flow.pick_label {
+        Some(label) if flow.step == Step::Pick && body.height > 2 => {
+            let [n, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+            frame.render_widget(Paragraph::new(label).style(theme.header), n);
             rest
         }
         _ => body,
@@ -171,6 +200,9 @@ pub(super) fn hint_text(flow: &Flow) -> &'static str {
         }
         Step::Submitting if !flow.bulk.is_empty() => "sending… · Esc leaves the rest to the outbox",
         Step::Submitting => "submitting…",
+        Step::Blocked(_) if flow.jumps.iter().any(Option::is_some) => {
+            "j/k choose · Enter goes to it · any other key closes"
+        }
         Step::Blocked(_) => "any key closes",
         Step::Conflict(_) => "Enter send anyway · any other key back (your text is kept)",
         Step::Behind(_) => "q/Enter queue behind · r replace · any other key back (text kept)",
@@ -235,7 +267,25 @@ pub(super) fn step_body(flow: &Flow, theme: &Theme, frame: &mut Frame, body: Rec
         }
         Step::Blocked(reasons) => {
             let mut lines = vec![Line::styled("Cannot proceed yet:", theme.error)];
-            lines.extend(reasons.iter().map(|r| Line::raw(format!("✖ {}", clean(r)))));
+            let choosing = flow.jumps.iter().any(Option::is_some);
+            lines.extend(reasons.iter().enumerate().map(|(i, r)| {
+                // An alert named under its blocker is listed, not a blocker of its own; the
+                // line Enter goes to carries the cursor (and is not marked by colour alone).
+                let named = r.starts_with("  ");
+                let chosen = choosing && i == flow.jump_row;
+                let mark = match (chosen, named) {
+                    (true, _) => "▶",
+                    (false, true) => " ",
+                    (false, false) => "✖",
+                };
+                let text = format!("{mark} {}", clean(r.trim_start()));
+                let text = if named { format!("  {text}") } else { text };
+                if chosen {
+                    Line::styled(text, theme.selection)
+                } else {
+                    Line::raw(text)
+                }
+            }));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
         }
         Step::Conflict(changes) => {

@@ -130,3 +130,24 @@ pub fn entity(
         checks_complete: None,
     }
 }
+
+/// A check of `cas_1` on `entity`.
+#[allow(dead_code)]
+pub fn check(
+    token: &str,
+    name: &str,
+    entity: &str,
+    status: docket::domain::CheckStatus,
+) -> docket::domain::model::Check {
+    docket::domain::model::Check {
+        token: token.into(),
+        entity_name: Some(entity.into()),
+        name: name.into(),
+        type_code: None,
+        category: None,
+        status: Wire::Known(status),
+        result: None,
+        provider: None,
+        completed_at: None,
+    }
+}

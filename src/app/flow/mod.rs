@@ -9,7 +9,8 @@ mod submission;
 mod typing;
 
 pub use seen::Seen;
-pub use typing::{expand, plain_paste};
+pub use submission::NOBODY_NAMED;
+pub use typing::{expand, plain_paste, waive_reasons};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
@@ -38,7 +39,10 @@ pub enum FlowKind {
     ChangeStatus,
     /// A status the vendor defines (the picker lists the profile's statuses).
     SetVendorStatus,
+    /// One key: sent at once (the conflict and waiting-review checks still apply).
     AssignToMe,
+    /// One key, like `AssignToMe`.
+    Unassign,
     Assign,
     EscalateCase,
     ApproveRisk {
@@ -54,6 +58,13 @@ pub enum FlowKind {
         approve: bool,
     },
     Close,
+    /// Waive a check: the picker lists the case's waivable checks (skipped when there is one),
+    /// then the API's reasons; `check` is (token, label) once chosen.
+    WaiveCheck {
+        check: Option<(String, String)>,
+    },
+    /// Compute the case's risk assessment again (no text).
+    RecalculateRisk,
     /// A new case, from the vendor's case form (`Flow::form`; `None` while it loads).
     NewCase,
     /// An entity added to the case, from the vendor's entity form.
@@ -113,6 +124,17 @@ pub struct Choice {
 
 pub use crate::domain::review::Submission;
 
+/// Where a blocked drawer can take the analyst: what blocks it, to act on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Jump {
+    /// An alert on the Alerts tab, by token.
+    Alert(String),
+    /// The Risk tab.
+    Risk,
+    /// The Summary tab (its reviewers).
+    Summary,
+}
+
 /// The drawer.
 #[derive(Clone, Debug)]
 pub struct Flow {
@@ -162,6 +184,14 @@ pub struct Flow {
     /// What is wrong with the text, found when a review was asked for: said in the editor
     /// until the next edit, which stays in the editor (nothing typed is swallowed).
     pub problem: Option<String>,
+    /// What the picker chooses ("Escalate to", "Reason"), said above its choices.
+    pub pick_label: Option<&'static str>,
+    /// People a comment can mention (`@` completes them): (id, name).
+    pub people: Vec<(String, String)>,
+    /// On a blocked step: where each line of it can take the analyst (aligned with the
+    /// lines), and the line chosen.
+    pub jumps: Vec<Option<Jump>>,
+    pub jump_row: usize,
 }
 
 /// A canned rationale from the config; `{case}`, `{entity}`, `{category}`, `{score}` and `{me}`
@@ -196,6 +226,8 @@ pub enum Outcome {
     /// Close and throw the draft away.
     Discard,
     Submit(Submission),
+    /// Close and go to what blocks the drawer.
+    Jump(Jump),
 }
 
 impl Flow {
@@ -245,6 +277,10 @@ impl Flow {
             waits_for: None,
             form: None,
             problem: None,
+            pick_label: None,
+            people: Vec::new(),
+            jumps: Vec::new(),
+            jump_row: 0,
         }
     }
 
@@ -268,6 +304,10 @@ impl Flow {
             FlowKind::OverrideRisk { assessment } => format!("override:{assessment}"),
             FlowKind::ApproveRisk { assessment } => format!("approve_risk:{assessment}"),
             FlowKind::DecideReview { reviewer, approve } => format!("review:{reviewer}:{approve}"),
+            FlowKind::WaiveCheck { check } => format!(
+                "waive:{}",
+                check.as_ref().map_or("", |(token, _)| token.as_str())
+            ),
             // Not on any case: one new-case draft per identity.
             FlowKind::NewCase => return "new_case".into(),
             FlowKind::AddEntity => "add_entity".into(),
@@ -328,6 +368,21 @@ impl Flow {
                 format!("Change status of {}", self.case_name)
             }
             FlowKind::AssignToMe => format!("Assign {} to me", self.case_name),
+            FlowKind::Unassign => format!("Unassign {}", self.case_name),
+            FlowKind::WaiveCheck { check } => match check {
+                // The check's name and subject, without the status its choice showed.
+                Some((_, label)) => format!(
+                    "Waive {} on {}",
+                    label
+                        .rsplit_once(" (")
+                        .map_or(label.as_str(), |(name, _)| name),
+                    self.case_name
+                ),
+                None => format!("Waive a check on {}", self.case_name),
+            },
+            FlowKind::RecalculateRisk => {
+                format!("Recalculate the risk assessment of {}", self.case_name)
+            }
             FlowKind::Assign => format!("Assign {}", self.case_name),
             FlowKind::EscalateCase => format!("Escalate {}", self.case_name),
             FlowKind::ApproveRisk { .. } => {
@@ -383,16 +438,21 @@ impl FlowKind {
                     ..
                 }
                 | FlowKind::AssignToMe
+                | FlowKind::Unassign
                 | FlowKind::Assign
-                | FlowKind::RequestApprover
+                | FlowKind::RecalculateRisk
         )
     }
 
     /// Whether the text must not be empty.
     pub fn text_required(&self) -> bool {
+        // A waiver's notes are required for the reason `Other` (see `text_problem`).
         !matches!(
             self,
-            FlowKind::ApproveRisk { .. } | FlowKind::DecideReview { approve: true, .. }
+            FlowKind::ApproveRisk { .. }
+                | FlowKind::DecideReview { approve: true, .. }
+                | FlowKind::RequestApprover
+                | FlowKind::WaiveCheck { .. }
         )
     }
 
@@ -418,6 +478,7 @@ impl FlowKind {
             FlowKind::OverrideRisk { .. } => "Justification",
             FlowKind::Comment => "Comment",
             FlowKind::Close => "Summary",
+            FlowKind::RequestApprover => "Message",
             _ => "Notes",
         }
     }

@@ -2,6 +2,7 @@
 //! for a refused outbox entry.
 
 use super::*;
+use crate::domain::WaiveReason;
 
 impl Flow {
     /// A drawer to edit a refused outbox entry and send it again (`None` when it has no text).
@@ -31,23 +32,31 @@ impl Flow {
                 rationale.clone(),
                 conditions.clone().unwrap_or_default(),
             ),
-            Submission::EscalateAlert { token, reason } => (
+            Submission::EscalateAlert {
+                token,
+                reason,
+                escalate_to,
+            } => (
                 String::new(),
                 FlowKind::EscalateAlert {
                     token: token.clone(),
                 },
-                vec![],
+                escalated_to(escalate_to),
                 reason.clone(),
                 String::new(),
             ),
-            Submission::EscalateCase { case, reason } => (
+            Submission::EscalateCase {
+                case,
+                reason,
+                escalate_to,
+            } => (
                 case.clone(),
                 FlowKind::EscalateCase,
-                vec![],
+                escalated_to(escalate_to),
                 reason.clone(),
                 String::new(),
             ),
-            Submission::Comment { case, body } => (
+            Submission::Comment { case, body, .. } => (
                 case.clone(),
                 FlowKind::Comment,
                 vec![],
@@ -81,6 +90,10 @@ impl Flow {
             _ => return None,
         };
         let mut f = Flow::new(id, &case, case_name, kind, choices);
+        if let Submission::Comment { mentions, .. } = s {
+            // The people it mentioned stay mentioned (by id: the names are not stored).
+            f.people = mentions.iter().map(|m| (m.clone(), m.clone())).collect();
+        }
         f.restore(&text, &conditions);
         f.entry = Some(entry);
         f.step = Step::Edit;
@@ -110,6 +123,7 @@ impl Flow {
                     BulkAction::Escalate => Submission::EscalateCase {
                         case,
                         reason: reason.clone(),
+                        escalate_to: None,
                     },
                 };
                 let title = match action {
@@ -135,6 +149,12 @@ impl Flow {
                 self.kind.text_label(),
                 self.limit()
             ));
+        }
+        if matches!(self.kind, FlowKind::WaiveCheck { .. })
+            && self.picked_value() == Some(WaiveReason::Other.as_str())
+            && body.trim().is_empty()
+        {
+            return Some("Notes are required when the reason is Other.".into());
         }
         if self.kind.has_conditions() {
             let c = self.conditions_text();
@@ -174,6 +194,7 @@ impl Flow {
             FlowKind::EscalateAlert { token } => Submission::EscalateAlert {
                 token: token.clone(),
                 reason: body,
+                escalate_to: self.escalate_to(),
             },
             FlowKind::Acknowledge { tokens } => Submission::Acknowledge {
                 tokens: tokens.clone(),
@@ -190,7 +211,19 @@ impl Flow {
                 case,
                 user: Some(self.picked_value()?.to_string()),
             },
-            FlowKind::EscalateCase => Submission::EscalateCase { case, reason: body },
+            FlowKind::Unassign => Submission::Assign { case, user: None },
+            FlowKind::EscalateCase => Submission::EscalateCase {
+                case,
+                reason: body,
+                escalate_to: self.escalate_to(),
+            },
+            FlowKind::WaiveCheck { check } => Submission::WaiveCheck {
+                case,
+                check: check.as_ref()?.0.clone(),
+                reason: self.picked_value()?.parse().ok()?,
+                notes,
+            },
+            FlowKind::RecalculateRisk => Submission::RecalculateRisk { case },
             FlowKind::ApproveRisk { assessment } => Submission::ApproveRisk {
                 assessment: assessment.clone(),
                 notes,
@@ -200,10 +233,15 @@ impl Flow {
                 tier: self.picked_value()?.parse().ok()?,
                 justification: body,
             },
-            FlowKind::Comment => Submission::Comment { case, body },
+            FlowKind::Comment => Submission::Comment {
+                mentions: self.mentions(),
+                case,
+                body,
+            },
             FlowKind::RequestApprover => Submission::AddReviewer {
                 case,
                 user: self.picked_value()?.to_string(),
+                message: notes,
             },
             FlowKind::DecideReview { reviewer, approve } => Submission::DecideReview {
                 case,
@@ -230,7 +268,11 @@ impl Flow {
             .get(self.picked)
             .filter(|_| !self.choices.is_empty())
         {
-            out.push(format!("Choice: {}", c.label));
+            out.push(format!(
+                "{}: {}",
+                self.pick_label.unwrap_or("Choice"),
+                c.label
+            ));
         }
         if let FlowKind::Resolve { tokens, .. } | FlowKind::Acknowledge { tokens } = &self.kind {
             let shown: Vec<&str> = tokens.iter().take(6).map(String::as_str).collect();
@@ -279,6 +321,61 @@ impl Flow {
         if self.kind.has_conditions() {
             out.push(format!("Conditions: {}", self.conditions_text()));
         }
+        if self.kind == FlowKind::RecalculateRisk {
+            out.push(
+                "A new assessment is computed with the active model; it supersedes the current \
+                 one, whose approval no longer counts (closing needs the new one approved)."
+                    .into(),
+            );
+        }
+        if self.kind == FlowKind::Comment {
+            let names: Vec<String> = self
+                .mentions()
+                .iter()
+                .map(|id| self.person(id).to_string())
+                .collect();
+            if !names.is_empty() {
+                out.push(format!("Mentions (notified): {}", names.join(", ")));
+            }
+        }
         out
     }
+
+    /// Who an escalation goes to: the picked user, or `None` for the API's escalation contact
+    /// (the first choice, with an empty value).
+    fn escalate_to(&self) -> Option<String> {
+        self.picked_value()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    }
+
+    /// The people the comment mentions, as `@id` of someone it can mention.
+    pub fn mentions(&self) -> Vec<String> {
+        crate::domain::review::mentions(&self.body(), |id| self.people.iter().any(|(p, _)| p == id))
+    }
+
+    /// A person's name by id (the id when unknown).
+    pub fn person<'a>(&'a self, id: &'a str) -> &'a str {
+        self.people
+            .iter()
+            .find(|(p, _)| p == id)
+            .map_or(id, |(_, n)| n.as_str())
+    }
 }
+
+/// The picker of an escalation edited from the outbox: who it went to, kept.
+fn escalated_to(to: &Option<String>) -> Vec<Choice> {
+    vec![match to {
+        Some(id) => Choice {
+            value: id.clone(),
+            label: id.clone(),
+        },
+        None => Choice {
+            value: String::new(),
+            label: NOBODY_NAMED.into(),
+        },
+    }]
+}
+
+/// The escalate-to picker's first choice: the API's escalation contact.
+pub const NOBODY_NAMED: &str = "The escalation contact (nobody named)";

@@ -154,6 +154,8 @@ impl Flow {
     pub fn context(&self) -> Context {
         match self.step {
             Step::Pick => Context::Picker,
+            // What blocks it can be chosen and gone to, like a picker's choices.
+            Step::Blocked(_) if self.jumps.iter().any(Option::is_some) => Context::Picker,
             Step::Confirm | Step::Conflict(_) => Context::Readback,
             Step::Behind(_) => Context::Behind,
             Step::Edit | Step::Failed(_) | Step::Submitting | Step::Blocked(_) => Context::Editor,
@@ -174,7 +176,27 @@ impl Flow {
                 Outcome::Cancel
             }
             Step::Submitting => Outcome::Stay,
-            Step::Blocked(_) => Outcome::Cancel,
+            Step::Blocked(_) => {
+                let rows: Vec<usize> = (0..self.jumps.len())
+                    .filter(|i| self.jumps[*i].is_some())
+                    .collect();
+                let at = rows.iter().position(|r| *r == self.jump_row).unwrap_or(0);
+                match command {
+                    Some(PickNext) if !rows.is_empty() => {
+                        self.jump_row = rows[(at + 1).min(rows.len() - 1)];
+                        Outcome::Stay
+                    }
+                    Some(PickPrev) if !rows.is_empty() => {
+                        self.jump_row = rows[at.saturating_sub(1)];
+                        Outcome::Stay
+                    }
+                    Some(Choose) => match self.jumps.get(self.jump_row).cloned().flatten() {
+                        Some(j) => Outcome::Jump(j),
+                        None => Outcome::Cancel,
+                    },
+                    _ => Outcome::Cancel,
+                }
+            }
             Step::Conflict(_) => match command {
                 Some(Send) => {
                     self.force = true;
@@ -210,6 +232,17 @@ impl Flow {
                         self.picked = (self.picked + 1).min(self.choices.len().saturating_sub(1))
                     }
                     Some(PickPrev) => self.picked = self.picked.saturating_sub(1),
+                    // A waiver picks its check, then its reason.
+                    Some(Choose) if matches!(self.kind, FlowKind::WaiveCheck { check: None }) => {
+                        if let Some(c) = self.choices.get(self.picked).cloned() {
+                            self.kind = FlowKind::WaiveCheck {
+                                check: Some((c.value, c.label)),
+                            };
+                            self.choices = waive_reasons();
+                            self.picked = 0;
+                            self.pick_label = Some("Reason");
+                        }
+                    }
                     Some(Choose) => return self.back_to_text(),
                     _ => {}
                 }
@@ -244,6 +277,17 @@ impl Flow {
                         self.step = Step::Confirm;
                     }
                     return Outcome::Stay;
+                }
+                // Tab completes the `@name` being typed to the first person it matches.
+                if command == Some(Command::SwitchField)
+                    && let Some((typed, id)) = self.mention_completion()
+                {
+                    for _ in 0..typed {
+                        self.text.delete_char();
+                    }
+                    self.text.insert_str(format!("{id} "));
+                    self.problem = None;
+                    return Outcome::Edited;
                 }
                 if command == Some(Command::SwitchField) && self.kind.has_conditions() {
                     self.on_conditions = !self.on_conditions;
@@ -293,6 +337,66 @@ impl Flow {
                 _ => Outcome::Stay,
             },
         }
+    }
+}
+
+/// The reasons the API takes for waiving a check, as picker choices.
+pub fn waive_reasons() -> Vec<Choice> {
+    crate::domain::WaiveReason::ALL
+        .iter()
+        .map(|r| Choice {
+            value: r.as_str().into(),
+            label: r.as_str().into(),
+        })
+        .collect()
+}
+
+impl Flow {
+    /// The `@` word being typed at the cursor (without the `@`), on a comment that can mention.
+    fn mention_query(&self) -> Option<String> {
+        if self.people.is_empty() || self.on_conditions || self.step != Step::Edit {
+            return None;
+        }
+        let cursor = self.text.cursor();
+        let (row, col) = (cursor.0, cursor.1);
+        let line = self.text.lines().get(row)?;
+        let before: String = line.chars().take(col).collect();
+        let at = before.rfind('@')?;
+        let word = &before[at + 1..];
+        let starts_word = before[..at]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace);
+        (starts_word && !word.chars().any(char::is_whitespace)).then(|| word.to_string())
+    }
+
+    /// The people the `@` word at the cursor matches (by id or name), at most five: (id, name).
+    pub fn mention_candidates(&self) -> Vec<(String, String)> {
+        let Some(q) = self.mention_query() else {
+            return vec![];
+        };
+        let q = q.to_lowercase();
+        self.people
+            .iter()
+            .filter(|(id, name)| {
+                id.to_lowercase().contains(&q)
+                    || name
+                        .to_lowercase()
+                        .split_whitespace()
+                        .any(|w| w.starts_with(&q))
+            })
+            // Already complete: nothing to add.
+            .filter(|(id, _)| id.to_lowercase() != q)
+            .take(5)
+            .cloned()
+            .collect()
+    }
+
+    /// What Tab completes: how many characters typed after `@` to replace, and the id.
+    fn mention_completion(&self) -> Option<(usize, String)> {
+        let typed = self.mention_query()?.chars().count();
+        let (id, _) = self.mention_candidates().into_iter().next()?;
+        Some((typed, id))
     }
 }
 

@@ -61,6 +61,7 @@ pub(super) fn flow_outcome(state: &mut State, outcome: Outcome) -> Vec<Effect> {
     };
     match outcome {
         Outcome::Stay => vec![],
+        Outcome::Jump(to) => super::acting::jump(state, to),
         Outcome::SubmitMany(items) => {
             if let FlowKind::Bulk { cases, .. } = &f.kind {
                 f.bulk = cases

@@ -52,6 +52,10 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
         state.ui.flash = Some(format!("{why}."));
         return vec![];
     }
+    // Someone else's case: asked first (the config can turn this off).
+    if super::acting::ask_first(state, c, &c_rec) {
+        return vec![];
+    }
     let me = state.data.me.clone();
     let detail = state.detail.as_ref().filter(|d| d.token == case);
     let kind_and_choices: Result<(FlowKind, Vec<Choice>), String> = match c {
@@ -86,6 +90,9 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
                 c_rec.status.as_str()
             )),
         },
+        AssignToMe if me.as_ref().is_some_and(|u| c_rec.assignee_is(&u.id)) => {
+            Err(format!("{} is already assigned to you.", c_rec.name))
+        }
         AssignToMe => match &me {
             Some(u) => Ok((
                 FlowKind::AssignToMe,
@@ -96,8 +103,14 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
             )),
             None => Err(state.me_unknown()),
         },
+        Unassign if c_rec.assigned_to.is_none() => {
+            Err(format!("{} is not assigned to anyone.", c_rec.name))
+        }
+        Unassign => Ok((FlowKind::Unassign, vec![])),
         Assign => assignees(state).map(|choices| (FlowKind::Assign, choices)),
         EscalateCase => Ok((FlowKind::EscalateCase, vec![])),
+        WaiveCheck => super::acting::waive_flow(detail),
+        RecalculateRisk => Ok((FlowKind::RecalculateRisk, vec![])),
         ApproveRisk | OverrideRisk => match detail.map(|d| &d.risk) {
             Some(Loadable::Ready(Some(a))) => {
                 if c == ApproveRisk {
@@ -190,6 +203,7 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
             let id = state.ui.next_flow;
             state.ui.next_flow += 1;
             let mut f = Flow::new(id, &case, &c_rec.name, kind, choices);
+            super::acting::dress(state, &caps, &mut f);
             f.seen = Some(flow::Seen::of(
                 &c_rec,
                 state
@@ -236,9 +250,12 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
             // Zenoo's close preconditions (alerts settled, risk approved, four eyes); other
             // vendors enforce their own rules.
             if caps.vendor == Vendor::Zenoo
-                && let Err(blockers) = &close_check(detail, me.as_ref(), &f.kind)
+                && let Err(blockers) = close_check(detail, me.as_ref(), &f.kind)
             {
-                f.step = flow::Step::Blocked(blockers.clone());
+                let (lines, jumps) = blockers.into_iter().unzip();
+                f.step = flow::Step::Blocked(lines);
+                f.jumps = jumps;
+                f.jump_row = f.jumps.iter().position(Option::is_some).unwrap_or(0);
             }
             if f.kind == FlowKind::Close {
                 f.note = match (&caps.decision_note, caps.rationale_on_decision) {
@@ -253,6 +270,15 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
             }
             if state.ui.flash.as_deref() == Some("Reading the case again before judging…") {
                 state.ui.flash = None;
+            }
+            // One key: assigning to me and unassigning are sent at once.
+            if matches!(f.kind, FlowKind::AssignToMe | FlowKind::Unassign)
+                && matches!(f.step, flow::Step::Pick | flow::Step::Confirm)
+                && let Some(s) = f.submission()
+            {
+                f.step = flow::Step::Submitting;
+                state.flow = Some(f);
+                return super::drawer::flow_outcome(state, Outcome::Submit(s));
             }
             state.flow = Some(f);
         }
@@ -457,12 +483,13 @@ pub(super) fn close_flow(
     ))
 }
 
-/// For a close, the preconditions the console can see are unmet (listed, not sent to fail).
+/// For a close, the preconditions the console can see are unmet (listed, not sent to fail),
+/// each line with where it can take the analyst: every alert blocking it is named.
 pub(super) fn close_check(
     detail: Option<&Detail>,
     me: Option<&User>,
     kind: &FlowKind,
-) -> Result<(), Vec<String>> {
+) -> Result<(), Vec<(String, Option<flow::Jump>)>> {
     if *kind != FlowKind::Close {
         return Ok(());
     }
@@ -470,24 +497,29 @@ pub(super) fn close_check(
     let alerts = match &d.alerts {
         Loadable::Ready(a) => a,
         Loadable::Loading => {
-            return Err(vec![
+            return Err(vec![(
                 "The alerts are still loading; try again in a moment.".into(),
-            ]);
+                None,
+            )]);
         }
-        Loadable::Failed(e) => return Err(vec![format!("The alerts could not be loaded: {e}")]),
+        Loadable::Failed(e) => {
+            return Err(vec![(format!("The alerts could not be loaded: {e}"), None)]);
+        }
         // The provider has no alerts: its own rules apply.
         Loadable::Unavailable(_) => return Ok(()),
     };
     let risk = match &d.risk {
         Loadable::Ready(r) => r,
         Loadable::Loading => {
-            return Err(vec![
+            return Err(vec![(
                 "The risk assessment is still loading; try again in a moment.".into(),
-            ]);
+                None,
+            )]);
         }
         Loadable::Failed(e) => {
-            return Err(vec![format!(
-                "The risk assessment could not be loaded: {e}"
+            return Err(vec![(
+                format!("The risk assessment could not be loaded: {e}"),
+                None,
             )]);
         }
         Loadable::Unavailable(_) => return Ok(()),
@@ -522,16 +554,41 @@ pub(super) fn close_check(
             .collect(),
         _ => vec![],
     };
-    let blockers: Vec<String> = crate::domain::lifecycle::close_blockers(
+    use crate::domain::lifecycle::CloseBlocker;
+    let mut blockers: Vec<(String, Option<flow::Jump>)> = Vec::new();
+    for b in crate::domain::lifecycle::close_blockers(
         open,
         assessment,
         tier,
         &approved_by,
         me.map(|u| u.id.as_str()),
-    )
-    .iter()
-    .map(|b| b.message("you"))
-    .collect();
+    ) {
+        match &b {
+            CloseBlocker::OpenAlerts(list) => {
+                blockers.push((b.message("you"), None));
+                for (token, status) in list {
+                    let a = alerts.iter().find(|a| &a.token == token);
+                    let what = a
+                        .and_then(|a| a.category.clone().or_else(|| a.title.clone()))
+                        .unwrap_or_default();
+                    let who = a.and_then(|a| a.entity_name.clone()).unwrap_or_default();
+                    let line = [token.as_str(), status.as_str(), &what, &who]
+                        .iter()
+                        .filter(|s| !s.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    blockers.push((format!("  {line}"), Some(flow::Jump::Alert(token.clone()))));
+                }
+            }
+            CloseBlocker::RiskNotApproved { .. } => {
+                blockers.push((b.message("you"), Some(flow::Jump::Risk)))
+            }
+            CloseBlocker::ApproverRequired => {
+                blockers.push((b.message("you"), Some(flow::Jump::Summary)))
+            }
+        }
+    }
     if blockers.is_empty() {
         Ok(())
     } else {

@@ -9,6 +9,7 @@
 //! - `form`: the case and entity forms: opening them, their keys, and what a creation that
 //!   landed opens.
 
+mod acting;
 mod drawer;
 mod flows;
 mod form;
@@ -59,6 +60,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             if state.flow.is_some() {
                 return flow_key(state, key);
+            }
+            if state.ui.confirm_other.is_some() {
+                return acting::answer(state, key);
             }
             if state.ui.confirm_quit {
                 state.ui.confirm_quit = false;

@@ -250,6 +250,12 @@ pub async fn submit(
             Feature::Reviewers,
             "request or give a second approval",
         )),
+        Submission::WaiveCheck { .. } => Err(cannot(p, Feature::WaiveChecks, "waive checks")),
+        Submission::RecalculateRisk { .. } => Err(cannot(
+            p,
+            Feature::RecalculateRisk,
+            "recalculate a risk assessment",
+        )),
         Submission::CreateCase { .. } | Submission::AddEntity { .. } => {
             p.create_case(s, key).await.map(|c| c.describe())
         }

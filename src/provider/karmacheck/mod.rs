@@ -447,6 +447,8 @@ fn unsupported(s: &Submission) -> &'static str {
             "request or give a second approval"
         }
         Submission::Close { .. } => "close a case with that decision",
+        Submission::WaiveCheck { .. } => "waive checks",
+        Submission::RecalculateRisk { .. } => "recalculate a risk assessment",
         // `submit` hands creations to `create`; never reached.
         Submission::CreateCase { .. } | Submission::AddEntity { .. } => {
             "send a creation as a review"

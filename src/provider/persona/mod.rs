@@ -276,6 +276,8 @@ fn refusal(s: &Submission) -> ProviderError {
         Submission::AddReviewer { .. } | Submission::DecideReview { .. } => {
             "request or give a second approval"
         }
+        Submission::WaiveCheck { .. } => "waive checks",
+        Submission::RecalculateRisk { .. } => "recalculate a risk assessment",
         _ => "do this",
     };
     ProviderError::Invalid(format!("Persona's API cannot {what}"))

@@ -250,7 +250,7 @@ async fn already_applied(client: &ZenooClient, s: &Submission) -> Option<String>
             (c.assigned_to.as_ref().map(|u| u.id.as_str()) == user.as_deref())
                 .then(|| format!("{} assigned", c.name))
         }
-        Submission::Comment { case, body } => {
+        Submission::Comment { case, body, .. } => {
             let comments = client.case_comments(case).await.ok()?;
             comments
                 .iter()
@@ -302,9 +302,18 @@ async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<Strin
                 bulk_result(&what, &format!("resolved with {what}"), items)?
             }
         }
-        Submission::EscalateAlert { token, reason } => {
-            client.escalate_alert(token, reason, None, key).await?;
-            format!("Escalated {token}")
+        Submission::EscalateAlert {
+            token,
+            reason,
+            escalate_to,
+        } => {
+            client
+                .escalate_alert(token, reason, escalate_to.as_deref(), key)
+                .await?;
+            match escalate_to {
+                Some(to) => format!("Escalated {token} to {to}"),
+                None => format!("Escalated {token}"),
+            }
         }
         Submission::Acknowledge { tokens } => bulk_result(
             "Acknowledge",
@@ -334,9 +343,18 @@ async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<Strin
             };
             format!("{} assigned to {to}", c.name)
         }
-        Submission::EscalateCase { case, reason } => {
-            let c = client.escalate_case(case, reason, None, key).await?;
-            format!("{} escalated", c.name)
+        Submission::EscalateCase {
+            case,
+            reason,
+            escalate_to,
+        } => {
+            let c = client
+                .escalate_case(case, reason, escalate_to.as_deref(), key)
+                .await?;
+            match escalate_to {
+                Some(to) => format!("{} escalated to {to}", c.name),
+                None => format!("{} escalated", c.name),
+            }
         }
         Submission::ApproveRisk { assessment, notes } => {
             client
@@ -354,15 +372,52 @@ async fn submit(client: &ZenooClient, s: &Submission, key: &str) -> Result<Strin
                 .await?;
             format!("Risk tier overridden to {tier}")
         }
-        Submission::Comment { case, body } => {
+        Submission::Comment {
+            case,
+            body,
+            mentions,
+        } => {
             client
-                .add_comment(case, body, CommentType::Comment, key)
+                .add_comment(case, body, CommentType::Comment, mentions, key)
                 .await?;
-            "Comment added".into()
+            match mentions.len() {
+                0 => "Comment added".into(),
+                n => format!("Comment added ({n} mentioned)"),
+            }
         }
-        Submission::AddReviewer { case, user } => {
-            client.add_reviewer(case, user, key).await?;
-            format!("Approval requested from {user}")
+        Submission::AddReviewer {
+            case,
+            user,
+            message,
+        } => {
+            let r = client
+                .add_reviewer(case, user, message.as_deref(), key)
+                .await?;
+            format!(
+                "Approval requested from {}",
+                r.user.name.unwrap_or_else(|| user.clone())
+            )
+        }
+        Submission::WaiveCheck {
+            check,
+            reason,
+            notes,
+            ..
+        } => {
+            let k = client
+                .waive_check(check, *reason, notes.as_deref(), key)
+                .await?;
+            format!("{} waived ({reason})", k.name)
+        }
+        Submission::RecalculateRisk { case } => {
+            let a = client.recalculate_risk(case, key).await?;
+            format!(
+                "Risk recalculated: {}",
+                a.effective_tier
+                    .as_ref()
+                    .or(a.tier.as_ref())
+                    .map_or_else(|| a.status.to_string(), |t| format!("{t} ({})", a.status))
+            )
         }
         Submission::DecideReview {
             case,

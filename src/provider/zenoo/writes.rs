@@ -14,8 +14,10 @@ use serde_json::{Map, Value, json};
 use super::case_detail;
 use super::wire::{self, Envelope, count, text};
 use super::{ZenooClient, segment};
-use crate::domain::model::{Alert, Assessment, Case, Comment, Reviewer};
-use crate::domain::{CaseStatus, CommentType, Decision, ResolutionAction, ReviewerRole, RiskTier};
+use crate::domain::model::{Alert, Assessment, Case, Check, Comment, Reviewer};
+use crate::domain::{
+    CaseStatus, CommentType, Decision, ResolutionAction, ReviewerRole, RiskTier, WaiveReason,
+};
 use crate::provider::http::{Path, check_key};
 use crate::provider::{ItemOutcome, ItemResult, ProviderError};
 
@@ -429,31 +431,37 @@ impl ZenooClient {
         self.write(Method::POST, &path, body, key, wire::case).await
     }
 
-    /// Adds a comment to a case; the answer names its author.
+    /// Adds a comment to a case; the answer names its author. `mentions` are the user ids
+    /// written as `@user_id` in the body, who are notified (sent only when there are some).
     pub async fn add_comment(
         &self,
         case_token: &str,
         body: &str,
         comment_type: CommentType,
+        mentions: &[String],
         key: &str,
     ) -> Result<Comment, ProviderError> {
         let path = Path::of(&["v1", "cases", segment(case_token)?, "comments"]);
         let mut fields = Map::new();
         fields.insert("body".into(), json!(body));
         fields.insert("type".into(), json!(comment_type));
+        if !mentions.is_empty() {
+            fields.insert("mentions".into(), json!(mentions));
+        }
         self.write(Method::POST, &path, fields, key, case_detail::comment)
             .await
     }
 
-    /// Invites `user_id` to review a case as its Approver.
+    /// Invites `user_id` to review a case as its Approver, with an optional message to them.
     pub async fn add_reviewer(
         &self,
         case_token: &str,
         user_id: &str,
+        message: Option<&str>,
         key: &str,
     ) -> Result<Reviewer, ProviderError> {
         let path = Path::of(&["v1", "cases", segment(case_token)?, "reviewers"]);
-        let mut body = Map::new();
+        let mut body = optional("message", message);
         body.insert("user_id".into(), json!(user_id));
         body.insert("role".into(), json!(ReviewerRole::Approver));
         self.write(Method::POST, &path, body, key, case_detail::reviewer)
@@ -518,6 +526,21 @@ impl ZenooClient {
         body.insert("tier".into(), json!(tier));
         body.insert("justification".into(), json!(justification));
         self.write(Method::POST, &path, body, key, case_detail::assessment)
+            .await
+    }
+
+    /// Waives a check with one of the API's reasons; notes are required for `Other`.
+    pub async fn waive_check(
+        &self,
+        check_token: &str,
+        reason: WaiveReason,
+        notes: Option<&str>,
+        key: &str,
+    ) -> Result<Check, ProviderError> {
+        let path = Path::of(&["v1", "checks", segment(check_token)?, "waive"]);
+        let mut body = optional("notes", notes);
+        body.insert("reason".into(), json!(reason));
+        self.write(Method::POST, &path, body, key, case_detail::check)
             .await
     }
 
