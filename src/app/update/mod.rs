@@ -10,6 +10,7 @@
 //!   landed opens.
 
 mod drawer;
+mod find;
 mod flows;
 mod form;
 mod modes;
@@ -74,6 +75,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Mode::Filter => filter_key(state, key),
                 Mode::Palette => palette_key(state, key),
                 Mode::Overview => overview_key(state, key),
+                Mode::Sort => find::sort_key(state, key),
                 Mode::Help => {
                     // Any key leaves help; quit still quits.
                     state.ui.mode = Mode::Normal;
@@ -99,6 +101,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             case,
         } => created(state, flow, made, case),
         Action::OpenCase(token) => open_case(state, token),
+        Action::SearchDue(generation) => find::search_due(state, generation),
+        Action::SearchResults { query, result } => find::search_results(state, query, result),
+        Action::CaseFound { query, result } => find::case_found(state, query, result),
+        Action::ViewSaved { view, path } => find::view_saved(state, view, path),
         Action::Clock(now) => {
             state.data.now = now;
             vec![]
@@ -491,6 +497,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// Shows the current view: its filters and its sort.
+fn select_view(state: &mut State, me: Option<&str>) {
+    let v = &state.settings.views[state.ui.view];
+    state.queue.quick = v.quick.clone();
+    let sort = v.sort;
+    state.queue.set_sort(sort, me);
+    state.queue.rebuild(me);
+}
+
 pub(super) fn settled(a: &Alert) -> bool {
     a.status.known().is_some_and(AlertStatus::is_settled)
 }
@@ -613,8 +628,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
         SelectView(n) => match state.settings.views.len() {
             len if usize::from(n) <= len && n > 0 => {
                 state.ui.view = usize::from(n) - 1;
-                state.queue.quick = state.settings.views[state.ui.view].quick;
-                state.queue.rebuild(me.as_deref());
+                select_view(state, me.as_deref());
             }
             len => {
                 state.ui.flash = Some(format!(
@@ -625,8 +639,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
         NextView => {
             if !state.settings.views.is_empty() {
                 state.ui.view = (state.ui.view + 1) % state.settings.views.len();
-                state.queue.quick = state.settings.views[state.ui.view].quick;
-                state.queue.rebuild(me.as_deref());
+                select_view(state, me.as_deref());
             }
         }
         ToggleMine | ToggleUnassigned | ToggleBreached | ToggleHighRisk | ToggleClosed
@@ -684,6 +697,8 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
                 }
             }
         }
+        SortBy => find::open_sort(state),
+        SaveView => return find::save_view(state),
         PullNext => return power::pull_next(state),
         Palette => power::open_palette(state),
         CopyName | CopyToken | CopyLink | OpenInBrowser => return power::copy_or_open(state, c),
