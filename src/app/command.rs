@@ -253,7 +253,7 @@ pub const COMMANDS: &[Spec] = {
             SortBy,
             "sort",
             &["b"],
-            Row("sort by any column; save filters+sort as a view"),
+            Row("sort by any column; save filters, sort as a view"),
         ),
         spec(SaveView, "save_view", &["W"], Same),
         spec(

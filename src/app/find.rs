@@ -56,7 +56,7 @@ impl SortKey {
     /// What it orders by, in words (the picker).
     pub fn words(self) -> &'static str {
         match self {
-            SortKey::Sla => "SLA window: nearest deadline first, closed last",
+            SortKey::Sla => "SLA: nearest deadline first, closed last",
             SortKey::Priority => "priority: Critical first",
             SortKey::Risk => "risk score: highest first",
             SortKey::Updated => "updated: most recent first",

@@ -49,8 +49,8 @@ pub(super) fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: 
         && state.detail.as_ref().is_some_and(|d| d.tab == Tab::Alerts);
     let keys = match state.ui.mode {
         _ if state.flow.is_some() => "drawer open",
-        Mode::Filter => "type to filter · Enter keep/open · Esc clear",
-        Mode::Sort => "j/k choose · Enter sort (again: reverse) · Esc close",
+        Mode::Filter => "type to filter · Enter keep · Esc clear",
+        Mode::Sort => "j/k · Enter sort (again: reverse) · Esc close",
         Mode::Outbox => "s send again · e edit · d d discard · x export held · Esc close",
         Mode::Help => "any key closes help",
         Mode::Overview => "overview · Esc close · r refresh · f freeze",
