@@ -120,6 +120,13 @@ pub(super) async fn list(ctx: &Ctx, a: &ListArgs) -> Result<(), Failure> {
         }
     }
     let (mut quick, sort) = list_filters(ctx, a)?;
+    // An assignee named by name: the cases carry only the id.
+    if let Some(name) = quick.assignee.clone()
+        && let Ok(Some(users)) = ctx.provider.users().await
+        && let Some(u) = users.iter().find(|u| u.name.eq_ignore_ascii_case(&name))
+    {
+        quick.assignee = Some(u.id.clone());
+    }
     quick.closed |= !wanted.is_empty();
     let me = if quick.mine || quick.awaiting_me {
         Some(me(ctx).await?)

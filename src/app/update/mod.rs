@@ -189,6 +189,29 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         } => rechecked(state, request, case, record.map(|r| *r), parts, at),
         Action::UsersLoaded(users) => {
             state.data.users = users.into_iter().map(|u| (u.id.clone(), u)).collect();
+            // A view naming its assignee by name (the API's cases carry only the id): the id.
+            let by_name = |a: &mut Option<String>| {
+                if let Some(u) = a.as_deref().and_then(|n| {
+                    state
+                        .data
+                        .users
+                        .values()
+                        .find(|u| u.name.eq_ignore_ascii_case(n.trim()))
+                }) {
+                    *a = Some(u.id.clone());
+                }
+            };
+            let mut views = std::mem::take(&mut state.settings.views);
+            for v in &mut views {
+                by_name(&mut v.quick.assignee);
+            }
+            let mut quick = state.queue.quick.clone();
+            by_name(&mut quick.assignee);
+            state.settings.views = views;
+            state.queue.quick = quick;
+            let me = state.data.me.as_ref().map(|u| u.id.clone());
+            state.queue.rebuild(me.as_deref());
+            state.recount();
             vec![]
         }
         Action::QueueLoaded { cases, at } => {
