@@ -38,15 +38,22 @@ async fn list_filters_and_sorts_as_the_queue_does() {
     };
 
     // Risk tier, and a sort by risk score: highest first; `:asc` the other way.
-    let r = run(list(&["--risk", "high", "--sort", "risk"]), &home).await.expect(0);
+    let r = run(list(&["--risk", "high", "--sort", "risk"]), &home)
+        .await
+        .expect(0);
     let high: Vec<&&Value> = open.iter().filter(|c| c["risk_tier"] == "High").collect();
     assert!(high.len() > 1);
     let listed = r.json();
     let listed = listed.as_array().unwrap();
     assert_eq!(listed.len(), high.len());
-    let scores: Vec<f64> = listed.iter().map(|c| c["risk_score"].as_f64().unwrap()).collect();
+    let scores: Vec<f64> = listed
+        .iter()
+        .map(|c| c["risk_score"].as_f64().unwrap())
+        .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
-    let r = run(list(&["--risk", "High", "--sort", "risk:asc"]), &home).await.expect(0);
+    let r = run(list(&["--risk", "High", "--sort", "risk:asc"]), &home)
+        .await
+        .expect(0);
     let mut reversed = names(&r);
     reversed.reverse();
     let by_desc: Vec<String> = listed.iter().map(|c| s(&c["name"]).to_string()).collect();
@@ -61,22 +68,45 @@ async fn list_filters_and_sorts_as_the_queue_does() {
         .filter(|c| c["assigned_to"] == "usr_amara" && c["type"] == "Onboarding")
         .map(|c| s(&c["name"]).to_string())
         .collect();
-    let r = run(list(&["--assignee", "usr_amara", "--type", "onboarding", "--sort", "name"]), &home)
-        .await
-        .expect(0);
+    let r = run(
+        list(&[
+            "--assignee",
+            "usr_amara",
+            "--type",
+            "onboarding",
+            "--sort",
+            "name",
+        ]),
+        &home,
+    )
+    .await
+    .expect(0);
     let mut want = amara.clone();
     want.sort();
     assert_eq!(names(&r), want);
-    let r = run(list(&["--assignee", "Amara Okafor", "--type", "onboarding", "--sort", "name"]), &home)
-        .await
-        .expect(0);
+    let r = run(
+        list(&[
+            "--assignee",
+            "Amara Okafor",
+            "--type",
+            "onboarding",
+            "--sort",
+            "name",
+        ]),
+        &home,
+    )
+    .await
+    .expect(0);
     assert_eq!(names(&r), want);
 
     // --q finds a case by a UBO's name, closed cases too, without --closed.
     let mut ubo = None;
     'cases: for c in all.iter().filter(|c| c["status"] == "Closed") {
         let t = s(&c["token"]);
-        let report = env.get(&format!("/v1/cases/{t}/compliance-report")).await.ok();
+        let report = env
+            .get(&format!("/v1/cases/{t}/compliance-report"))
+            .await
+            .ok();
         for e in report.data()["entities"].as_array().unwrap() {
             if e["role"] == "UBO" || e["role"] == "Director" {
                 ubo = Some((s(&c["name"]).to_string(), s(&e["full_name"]).to_string()));
@@ -86,7 +116,11 @@ async fn list_filters_and_sorts_as_the_queue_does() {
     }
     let (closed_case, person) = ubo.expect("a closed case with a UBO or director");
     let r = run(list(&["--q", &person]), &home).await.expect(0);
-    assert!(names(&r).contains(&closed_case), "{person}: {:?}", names(&r));
+    assert!(
+        names(&r).contains(&closed_case),
+        "{person}: {:?}",
+        names(&r)
+    );
 
     // A saved view of the console, by name; options add to it.
     home.config(
@@ -103,7 +137,9 @@ async fn list_filters_and_sorts_as_the_queue_does() {
         .collect();
     assert_eq!(alerts.len(), high.len());
     assert!(alerts.windows(2).all(|w| w[0] >= w[1]), "{alerts:?}");
-    let r = run(list(&["--view", "Hot", "--unassigned"]), &home).await.expect(0);
+    let r = run(list(&["--view", "Hot", "--unassigned"]), &home)
+        .await
+        .expect(0);
     assert_eq!(
         names(&r).len(),
         high.iter().filter(|c| c["assigned_to"].is_null()).count()
@@ -111,7 +147,10 @@ async fn list_filters_and_sorts_as_the_queue_does() {
 
     // Mistakes are one plain line, exit 2.
     for (args, says) in [
-        (vec!["--view", "Nope"], "no view Nope; views: Hot, Awaiting my approval"),
+        (
+            vec!["--view", "Nope"],
+            "no view Nope; views: Hot, Awaiting my approval",
+        ),
         (vec!["--sort", "riks"], "unknown sort \"riks\""),
         (vec!["--risk", "extreme"], "unknown risk tier \"extreme\""),
     ] {
@@ -141,7 +180,14 @@ async fn an_approver_lists_what_awaits_their_approval() {
     let r = docket(
         &home,
         &[
-            "cases", "list", "--awaiting-approval", "--sort", "name", "--json", "--api-url", &url,
+            "cases",
+            "list",
+            "--awaiting-approval",
+            "--sort",
+            "name",
+            "--json",
+            "--api-url",
+            &url,
         ],
         None,
     )
@@ -152,8 +198,15 @@ async fn an_approver_lists_what_awaits_their_approval() {
     let r = docket(
         &home,
         &[
-            "cases", "list", "--view", "awaiting my approval", "--sort", "name", "--json",
-            "--api-url", &url,
+            "cases",
+            "list",
+            "--view",
+            "awaiting my approval",
+            "--sort",
+            "name",
+            "--json",
+            "--api-url",
+            &url,
         ],
         None,
     )

@@ -61,11 +61,15 @@ async fn a_closed_case_and_one_not_loaded_open_by_their_reference() {
             s.contains("Enter open")
         });
         c.keys(":");
-        c.wait_until("the palette", Duration::from_secs(10), |s| s.contains("Commands"));
-        c.keys(&name);
-        c.wait_until("the palette says it looks the case up", Duration::from_secs(10), |s| {
-            s.contains("Enter looks the case up")
+        c.wait_until("the palette", Duration::from_secs(10), |s| {
+            s.contains("Commands")
         });
+        c.keys(&name);
+        c.wait_until(
+            "the palette says it looks the case up",
+            Duration::from_secs(10),
+            |s| s.contains("Enter looks the case up"),
+        );
         c.keys("\r");
         let screen = c.wait_until("the new case open", Duration::from_secs(15), |s| {
             s.contains("Summary") && s.contains(&name) && s.contains(&entity)
@@ -78,7 +82,9 @@ async fn a_closed_case_and_one_not_loaded_open_by_their_reference() {
             s.contains("Enter open")
         });
         c.keys(":");
-        c.wait_until("the palette", Duration::from_secs(10), |s| s.contains("Commands"));
+        c.wait_until("the palette", Duration::from_secs(10), |s| {
+            s.contains("Commands")
+        });
         c.keys("CAS-999999\r");
         c.wait_until("not found, said plainly", Duration::from_secs(10), |s| {
             s.contains("No case CAS-999999.")
@@ -106,7 +112,10 @@ async fn a_case_is_found_by_the_name_of_its_ubo() {
     let url = env.sandbox.url();
     // An open case with a UBO whose name is on no other case.
     let mut target = None;
-    'cases: for c in env.walk("/v1/cases?status=In%20Progress&sort=name", 60).await {
+    'cases: for c in env
+        .walk("/v1/cases?status=In%20Progress&sort=name", 60)
+        .await
+    {
         let t = s(&c["token"]).to_string();
         let report = env
             .get(&format!("/v1/cases/{t}/compliance-report"))

@@ -617,7 +617,11 @@ async fn a_high_risk_case_needs_an_approver_other_than_the_closer() {
     .await
     .ok();
     let approved = env.get(&format!("/v1/cases/{t}")).await.ok();
-    assert_eq!(approved.data()["awaiting_approval"], json!([]), "no longer waiting");
+    assert_eq!(
+        approved.data()["awaiting_approval"],
+        json!([]),
+        "no longer waiting"
+    );
 
     // The approver cannot be the one who closes: their own approval does not count for them.
     let r = env

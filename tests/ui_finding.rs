@@ -48,7 +48,13 @@ fn loaded() -> State {
     let now = Timestamp::from_second(NOW).unwrap();
     let mut s = State::new("sandbox", now);
     let cases = vec![
-        case(250, "Nordlicht Logistik GmbH", CaseStatus::InProgress, 30, 41.0),
+        case(
+            250,
+            "Nordlicht Logistik GmbH",
+            CaseStatus::InProgress,
+            30,
+            41.0,
+        ),
         case(251, "Ipanema Comércio Ltda", CaseStatus::InReview, -2, 88.0),
         case(252, "Øresund Shipping ApS", CaseStatus::New, 9, 12.0),
         case(253, "Al-Noor Trading FZE", CaseStatus::Closed, -400, 75.0),
@@ -83,7 +89,10 @@ fn sort_picker() {
     key(&mut s, KeyCode::Char('b'));
     assert_eq!(s.ui.mode, Mode::Sort);
     let screen = draw(&s, 80, 24);
-    assert!(screen.contains("risk      risk score: highest first (current)"), "{screen}");
+    assert!(
+        screen.contains("risk      risk score: highest first (current)"),
+        "{screen}"
+    );
     assert!(screen.contains("[by risk ↓]"), "{screen}");
     both("sort_picker", &s);
 }

@@ -192,7 +192,7 @@ pub enum Action {
     /// The case a reference named, looked up on the server (`None`: no such case).
     CaseFound {
         query: String,
-        result: Result<Option<Case>, ProviderError>,
+        result: Result<Option<Box<Case>>, ProviderError>,
     },
     /// A view was written to the config file at `path`.
     ViewSaved {

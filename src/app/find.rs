@@ -120,7 +120,11 @@ impl Sort {
             match d.trim().to_ascii_lowercase().as_str() {
                 "asc" => (n, Some(false)),
                 "desc" => (n, Some(true)),
-                _ => return Err(format!("unknown direction {d:?}; expected \"asc\" or \"desc\"")),
+                _ => {
+                    return Err(format!(
+                        "unknown direction {d:?}; expected \"asc\" or \"desc\""
+                    ));
+                }
             }
         } else {
             (s, None)
@@ -203,10 +207,19 @@ pub fn sort_names() -> String {
         .join(", ")
 }
 
-/// A risk score, ordered (scores are never NaN on the wire; if one were, it sorts as equal).
-#[derive(PartialEq, PartialOrd)]
+/// A risk score, totally ordered (`f64::total_cmp`).
 struct Score(f64);
+impl PartialEq for Score {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
 impl Eq for Score {}
+impl PartialOrd for Score {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
 impl Ord for Score {
     fn cmp(&self, o: &Self) -> Ordering {
         self.0.total_cmp(&o.0)
@@ -224,7 +237,10 @@ fn opt<T: Ord>(a: Option<T>, b: Option<T>, descending: bool) -> Ordering {
 }
 
 fn prio(c: &Case) -> Option<i64> {
-    c.priority.as_ref().and_then(|p| p.known()).map(Priority::rank)
+    c.priority
+        .as_ref()
+        .and_then(|p| p.known())
+        .map(Priority::rank)
 }
 
 fn status_rank(c: &Case) -> Option<usize> {

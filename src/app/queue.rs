@@ -388,7 +388,12 @@ impl Queue {
     pub fn counts(&self, views: &[View], me: Option<&str>) -> Vec<usize> {
         views
             .iter()
-            .map(|v| self.cases.iter().filter(|c| passes(c, &v.quick, me)).count())
+            .map(|v| {
+                self.cases
+                    .iter()
+                    .filter(|c| passes(c, &v.quick, me))
+                    .count()
+            })
             .collect()
     }
 

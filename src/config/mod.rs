@@ -208,10 +208,11 @@ pub fn parse(path: &Path, text: &str) -> Result<File, ConfigError> {
             ));
         }
     }
-    let views = file
-        .views
-        .iter()
-        .chain(file.profiles.values().flat_map(|p| p.views.iter().flatten()));
+    let views = file.views.iter().chain(
+        file.profiles
+            .values()
+            .flat_map(|p| p.views.iter().flatten()),
+    );
     for v in views {
         if let Err((span, message)) = v.to_view() {
             return Err(err(span.start, message));

@@ -95,8 +95,11 @@ mod tests {
     fn a_saved_view_reads_back_as_itself_and_keeps_the_other_lines() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, "theme = \"light\" # mine\n[profiles.x]\nbase_url = \"http://h\"\n")
-            .unwrap();
+        std::fs::write(
+            &path,
+            "theme = \"light\" # mine\n[profiles.x]\nbase_url = \"http://h\"\n",
+        )
+        .unwrap();
         let view = View {
             name: "High \"risk\", by score".into(),
             quick: Quick {
@@ -109,7 +112,10 @@ mod tests {
         };
         append_view(&path, &view).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("theme = \"light\" # mine\n[profiles.x]\n"), "{text}");
+        assert!(
+            text.starts_with("theme = \"light\" # mine\n[profiles.x]\n"),
+            "{text}"
+        );
         let file = crate::config::parse(&path, &text).unwrap();
         let views = crate::config::views_of(&file, None);
         let names: Vec<&str> = views.iter().map(|v| v.name.as_str()).collect();

@@ -167,7 +167,9 @@ pub fn refresh_search_text(conn: &Connection, case_id: i64) -> rusqlite::Result<
             "SELECT c.name, c.token, c.external_reference, e.full_name FROM cases c \
              LEFT JOIN entities e ON e.id = c.primary_entity_id WHERE c.id = ?1",
         )?
-        .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        .query_row([case_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
     let names: Vec<String> = conn
         .prepare_cached(
             "SELECT e.full_name FROM case_entities ce JOIN entities e ON e.id = ce.entity_id \

@@ -142,11 +142,7 @@ pub(super) async fn list(ctx: &Ctx, a: &ListArgs) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure::provider("cannot search the cases", e))?;
         let needle = text.to_lowercase();
-        let tokens: HashSet<String> = found
-            .iter()
-            .flatten()
-            .map(|x| x.token.clone())
-            .collect();
+        let tokens: HashSet<String> = found.iter().flatten().map(|x| x.token.clone()).collect();
         for x in found.into_iter().flatten() {
             if !cases.iter().any(|y| y.token == x.token) {
                 cases.push(x);

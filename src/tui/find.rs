@@ -30,7 +30,7 @@ impl Runner {
             }
             Effect::FindCase(query) => {
                 tokio::spawn(async move {
-                    let result = client.find_case(&query).await;
+                    let result = client.find_case(&query).await.map(|c| c.map(Box::new));
                     let _ = tx.send(Action::CaseFound { query, result });
                 });
             }

@@ -5,7 +5,7 @@ use crate::app::find::SortKey;
 
 pub(super) fn sort_picker(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let current = state.queue.sort;
-    let width = 58.min(area.width);
+    let width = 74.min(area.width);
     let height = (SortKey::ALL.len() as u16 + 3).min(area.height);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
@@ -20,8 +20,7 @@ pub(super) fn sort_picker(state: &State, theme: &Theme, frame: &mut Frame, area:
         .title(format!(" Sort by · now {} ", current.label()));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [list, hint] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let [list, hint] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
     let lines: Vec<Line> = SortKey::ALL
         .iter()
         .enumerate()

@@ -19,7 +19,12 @@ fn select_and_open(state: &mut State, token: String) -> Vec<Effect> {
     let Some(name) = state.queue.get(&token).map(|c| c.name.clone()) else {
         return vec![];
     };
-    if !state.queue.view.iter().any(|&i| state.queue.cases[i].token == token) {
+    if !state
+        .queue
+        .view
+        .iter()
+        .any(|&i| state.queue.cases[i].token == token)
+    {
         state.queue.filter = name.clone();
     }
     state.queue.selected = Some(token.clone());
@@ -58,7 +63,10 @@ pub(super) fn jump(state: &mut State, text: &str) -> Option<Vec<Effect>> {
         return None;
     }
     state.ui.mode = Mode::Normal;
-    state.ui.flash = Some(format!("Looking up {}…", crate::text::sanitize::clean(text)));
+    state.ui.flash = Some(format!(
+        "Looking up {}…",
+        crate::text::sanitize::clean(text)
+    ));
     Some(vec![Effect::FindCase(text.to_string())])
 }
 
@@ -66,14 +74,14 @@ pub(super) fn jump(state: &mut State, text: &str) -> Option<Vec<Effect>> {
 pub(super) fn case_found(
     state: &mut State,
     query: String,
-    result: Result<Option<Case>, ProviderError>,
+    result: Result<Option<Box<Case>>, ProviderError>,
 ) -> Vec<Effect> {
     let shown = crate::text::sanitize::clean(&query).into_owned();
     match result {
         Ok(Some(case)) => {
             let me = me_of(state);
             let token = case.token.clone();
-            state.queue.merge(vec![case], me.as_deref());
+            state.queue.merge(vec![*case], me.as_deref());
             state.recount();
             state.ui.flash = None;
             select_and_open(state, token)
@@ -274,8 +282,41 @@ pub(super) fn view_saved(state: &mut State, view: View, path: String) -> Vec<Eff
         String::new()
     };
     state.ui.flash = Some(format!(
-        "Saved the view {name:?} to {}{key}; rename it there.",
+        "Saved view {name:?}{key} to {}",
         crate::text::sanitize::clean(&path)
     ));
+    vec![]
+}
+
+/// Shows the current view: its filters and its sort.
+pub(super) fn select_view(state: &mut State, me: Option<&str>) {
+    let v = &state.settings.views[state.ui.view];
+    state.queue.quick = v.quick.clone();
+    let sort = v.sort;
+    state.queue.set_sort(sort, me);
+    state.queue.rebuild(me);
+}
+
+/// The users the API lists: a view naming its assignee by name (the API's cases carry only
+/// the id) filters on the id from now on.
+pub(super) fn users_loaded(state: &mut State, users: Vec<User>) -> Vec<Effect> {
+    state.data.users = users.into_iter().map(|u| (u.id.clone(), u)).collect();
+    let users = &state.data.users;
+    let by_name = |a: &mut Option<String>| {
+        if let Some(u) = a.as_deref().and_then(|n| {
+            users
+                .values()
+                .find(|u| u.name.eq_ignore_ascii_case(n.trim()))
+        }) {
+            *a = Some(u.id.clone());
+        }
+    };
+    for v in &mut state.settings.views {
+        by_name(&mut v.quick.assignee);
+    }
+    by_name(&mut state.queue.quick.assignee);
+    let me = me_of(state);
+    state.queue.rebuild(me.as_deref());
+    state.recount();
     vec![]
 }

@@ -187,33 +187,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             parts,
             at,
         } => rechecked(state, request, case, record.map(|r| *r), parts, at),
-        Action::UsersLoaded(users) => {
-            state.data.users = users.into_iter().map(|u| (u.id.clone(), u)).collect();
-            // A view naming its assignee by name (the API's cases carry only the id): the id.
-            let by_name = |a: &mut Option<String>| {
-                if let Some(u) = a.as_deref().and_then(|n| {
-                    state
-                        .data
-                        .users
-                        .values()
-                        .find(|u| u.name.eq_ignore_ascii_case(n.trim()))
-                }) {
-                    *a = Some(u.id.clone());
-                }
-            };
-            let mut views = std::mem::take(&mut state.settings.views);
-            for v in &mut views {
-                by_name(&mut v.quick.assignee);
-            }
-            let mut quick = state.queue.quick.clone();
-            by_name(&mut quick.assignee);
-            state.settings.views = views;
-            state.queue.quick = quick;
-            let me = state.data.me.as_ref().map(|u| u.id.clone());
-            state.queue.rebuild(me.as_deref());
-            state.recount();
-            vec![]
-        }
+        Action::UsersLoaded(users) => find::users_loaded(state, users),
         Action::QueueLoaded { cases, at } => {
             let me = state.data.me.as_ref().map(|u| u.id.clone());
             // The open case reloads when the queue says it changed.
@@ -520,15 +494,6 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
-/// Shows the current view: its filters and its sort.
-fn select_view(state: &mut State, me: Option<&str>) {
-    let v = &state.settings.views[state.ui.view];
-    state.queue.quick = v.quick.clone();
-    let sort = v.sort;
-    state.queue.set_sort(sort, me);
-    state.queue.rebuild(me);
-}
-
 pub(super) fn settled(a: &Alert) -> bool {
     a.status.known().is_some_and(AlertStatus::is_settled)
 }
@@ -651,7 +616,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
         SelectView(n) => match state.settings.views.len() {
             len if usize::from(n) <= len && n > 0 => {
                 state.ui.view = usize::from(n) - 1;
-                select_view(state, me.as_deref());
+                find::select_view(state, me.as_deref());
             }
             len => {
                 state.ui.flash = Some(format!(
@@ -662,7 +627,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
         NextView => {
             if !state.settings.views.is_empty() {
                 state.ui.view = (state.ui.view + 1) % state.settings.views.len();
-                select_view(state, me.as_deref());
+                find::select_view(state, me.as_deref());
             }
         }
         ToggleMine | ToggleUnassigned | ToggleBreached | ToggleHighRisk | ToggleClosed
