@@ -141,8 +141,23 @@ pub fn insert_entity(conn: &Connection, e: &NewEntity<'_>) -> rusqlite::Result<i
     Ok(conn.last_insert_rowid())
 }
 
-/// Puts an entity on a case in a role.
+/// Puts an entity on a case in a role; what `q` searches on the case then has its name.
 pub fn link_entity(
+    conn: &Connection,
+    case_id: i64,
+    entity_id: i64,
+    role: EntityRole,
+    ownership: Option<f64>,
+    parent: Option<i64>,
+    depth: i64,
+) -> rusqlite::Result<()> {
+    add_link(conn, case_id, entity_id, role, ownership, parent, depth)?;
+    refresh_search_text(conn, case_id)
+}
+
+/// Puts an entity on a case without refreshing its search text: the seeder refreshes it once
+/// per case, when every entity is on it.
+pub fn add_link(
     conn: &Connection,
     case_id: i64,
     entity_id: i64,
@@ -156,7 +171,7 @@ pub fn link_entity(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![case_id, entity_id, role.as_str(), ownership, parent, depth])?;
-    refresh_search_text(conn, case_id)
+    Ok(())
 }
 
 /// Rebuilds what `q` searches on a case: its name, token, external reference and the name of
