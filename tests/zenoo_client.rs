@@ -325,12 +325,25 @@ async fn search_finds_by_any_name_and_find_case_matches_a_reference_in_full() {
     let (token, name) = (common::s(&closed["token"]), common::s(&closed["name"]));
     let ext = common::s(&closed["external_reference"]);
 
-    let hits = p.search(&name[..8], 50).await.unwrap().expect("Zenoo searches");
+    let hits = p
+        .search(&name[..8], 50)
+        .await
+        .unwrap()
+        .expect("Zenoo searches");
     assert!(hits.len() > 1, "a prefix matches several");
     assert!(hits.iter().any(|c| c.token == token));
-    for reference in [name.to_string(), name.to_lowercase(), token.into(), ext.into()] {
+    for reference in [
+        name.to_string(),
+        name.to_lowercase(),
+        token.into(),
+        ext.into(),
+    ] {
         let found = p.find_case(&reference).await.unwrap();
-        assert_eq!(found.map(|c| c.token), Some(token.to_string()), "{reference}");
+        assert_eq!(
+            found.map(|c| c.token),
+            Some(token.to_string()),
+            "{reference}"
+        );
     }
     // A prefix of a reference is not that case; nor is a reference nobody has.
     assert_eq!(p.find_case(&name[..8]).await.unwrap(), None);

@@ -97,24 +97,32 @@ pub(super) fn case_found(
     }
 }
 
+/// Why the filter searched only the loaded cases, in words.
+fn no_search(state: &State) -> String {
+    if state.settings.source_caps.is_empty() {
+        format!(
+            "loaded cases only: {}'s API has no search",
+            state.settings.caps.vendor.title()
+        )
+    } else {
+        "loaded cases only: none of these profiles' APIs can search".into()
+    }
+}
+
 /// The filter text changed: the API is asked once typing pauses, where it can search.
 pub(super) fn filter_changed(state: &mut State) -> Vec<Effect> {
+    let note = (!state.settings.caps.search).then(|| no_search(state));
     let q = &mut state.queue;
     q.search_gen += 1;
     q.searching = None;
-    let text = q.filter.trim();
-    if text.chars().count() < SEARCH_MIN {
+    if q.filter.trim().chars().count() < SEARCH_MIN {
         q.search_note = None;
         return vec![];
     }
-    if !state.settings.caps.search {
-        q.search_note = Some(format!(
-            "loaded cases only: {}'s API has no search",
-            state.settings.caps.vendor.title()
-        ));
+    q.search_note = note;
+    if q.search_note.is_some() {
         return vec![];
     }
-    q.search_note = None;
     vec![Effect::SearchSoon {
         generation: q.search_gen,
     }]
@@ -125,9 +133,6 @@ pub(super) fn search_due(state: &mut State, generation: u64) -> Vec<Effect> {
     let q = &mut state.queue;
     let text = q.filter.trim().to_string();
     if generation != q.search_gen || text.chars().count() < SEARCH_MIN {
-        return vec![];
-    }
-    if q.found.as_ref().is_some_and(|(t, _)| *t == text) {
         return vec![];
     }
     q.searching = Some(text.clone());
@@ -161,12 +166,7 @@ pub(super) fn search_results(
                 state.recount();
             }
         }
-        Ok(None) => {
-            state.queue.search_note = Some(format!(
-                "loaded cases only: {}'s API has no search",
-                state.settings.caps.vendor.title()
-            ));
-        }
+        Ok(None) => state.queue.search_note = Some(no_search(state)),
         Err(e) => {
             // Said on the filter line: the rows are the loaded cases' matches only.
             state.queue.search_note = Some(format!("loaded cases only: the search failed: {e}"));
