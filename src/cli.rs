@@ -270,6 +270,7 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
     let (path, file, text) = checked_config(args)?;
     let keymap = crate::config::keymap_of(&file, &text, &path)?;
     let (profile_name, profile) = select_profile(args, &file, &path)?;
+    let saving_to = profile.as_ref().and(profile_name.clone());
     let views = Some(crate::config::views_of(&file, profile.as_ref()));
     let theme_name = args
         .theme
@@ -311,6 +312,7 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         keymap,
         views,
         config_path: Some(path.clone()),
+        profile_name: saving_to,
         notice,
         dashboard_urls,
         snippets: file.snippets.iter().map(Into::into).collect(),

@@ -5,11 +5,23 @@ use std::path::Path;
 use crate::app::find::Sort;
 use crate::app::queue::{AWAITING_MY_APPROVAL, View};
 
-/// A view as a `[[views]]` table, in the spelling the file reads.
-pub fn view_toml(v: &View) -> String {
+/// A view as a `[[views]]` table (`[[profiles.NAME.views]]` for a profile's own), in the
+/// spelling the file reads.
+pub fn view_toml(v: &View, profile: Option<&str>) -> String {
     let s = |t: &str| toml::Value::String(t.to_string()).to_string();
     let q = &v.quick;
-    let mut out = format!("[[views]]\nname = {}\n", s(&v.name));
+    let table = match profile {
+        // A bare key where it can be one, quoted otherwise.
+        Some(p)
+            if p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            format!("profiles.{p}.views")
+        }
+        Some(p) => format!("profiles.{}.views", s(p)),
+        None => "views".into(),
+    };
+    let mut out = format!("[[{table}]]\nname = {}\n", s(&v.name));
     for (on, key) in [
         (q.mine, "mine"),
         (q.unassigned, "unassigned"),
@@ -41,24 +53,37 @@ pub fn view_toml(v: &View) -> String {
     out
 }
 
-/// Appends `view` to the config file at `path` (created if missing). A file without views was
-/// showing the default ones: they are written first, so the tabs stay as they were with the
-/// new view after them. The new text is checked before it replaces the file, atomically.
-pub fn append_view(path: &Path, view: &View) -> Result<(), String> {
+/// Appends `view` to the config file at `path` (created if missing): to the views of
+/// `profile` when that profile has views of its own (it shows only those), else to the file's.
+/// A file without views was showing the default ones: they are written first, so the tabs stay
+/// as they were with the new view after them. The new text is checked before it replaces the
+/// file, atomically.
+pub fn append_view(path: &Path, profile: Option<&str>, view: &View) -> Result<(), String> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
     };
     let file = super::parse(path, &text).map_err(|e| e.to_string())?;
+    let own = profile.and_then(|p| {
+        file.profiles
+            .get(p)
+            .and_then(|x| x.views.as_ref())
+            .map(|v| (p, v.clone()))
+    });
+    let (profile, views) = match own {
+        Some((p, v)) => (Some(p), v),
+        None => (None, file.views.clone()),
+    };
+    let view_toml = |v: &View| view_toml(v, profile);
     let mut add = String::new();
-    if file.views.is_empty() {
+    if views.is_empty() {
         add.push_str("\n# The default views, written when the first view was saved.\n");
         for v in View::defaults() {
             add.push('\n');
             add.push_str(&view_toml(&v));
         }
-    } else if !file.views.iter().any(|v| v.awaiting_approval) {
+    } else if !views.iter().any(|v| v.awaiting_approval) {
         // The built-in view shown after the file's own: kept in its place.
         if let Some(v) = View::defaults()
             .into_iter()
@@ -110,7 +135,7 @@ mod tests {
             },
             sort: Sort::by(SortKey::Risk).reversed(),
         };
-        append_view(&path, &view).unwrap();
+        append_view(&path, Some("x"), &view).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
             text.starts_with("theme = \"light\" # mine\n[profiles.x]\n"),
@@ -132,5 +157,25 @@ mod tests {
             ]
         );
         assert_eq!(views.last(), Some(&view));
+
+        // A profile with views of its own gets the new one among them.
+        std::fs::write(
+            &path,
+            "[profiles.eu]\nbase_url = \"http://h\"\n[[profiles.eu.views]]\nname = \"Mine\"\nmine = true\n",
+        )
+        .unwrap();
+        append_view(&path, Some("eu"), &view).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let file = crate::config::parse(&path, &text).unwrap();
+        let eu = file.profiles.get("eu");
+        let names: Vec<String> = crate::config::views_of(&file, eu)
+            .into_iter()
+            .map(|v| v.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["Mine", AWAITING_MY_APPROVAL, "High \"risk\", by score"]
+        );
+        assert!(file.views.is_empty(), "{text}");
     }
 }

@@ -41,13 +41,15 @@ impl Runner {
                     ));
                     return;
                 };
-                let _ = tx.send(match crate::config::append_view(&path, &view) {
-                    Ok(()) => Action::ViewSaved {
-                        view,
-                        path: path.display().to_string(),
+                let _ = tx.send(
+                    match crate::config::append_view(&path, self.profile_name.as_deref(), &view) {
+                        Ok(()) => Action::ViewSaved {
+                            view,
+                            path: path.display().to_string(),
+                        },
+                        Err(e) => Action::Flash(format!("✖ The view was not saved: {e}")),
                     },
-                    Err(e) => Action::Flash(format!("✖ The view was not saved: {e}")),
-                });
+                );
             }
             _ => {}
         }

@@ -64,6 +64,8 @@ pub struct Options {
     pub views: Option<Vec<crate::app::queue::View>>,
     /// The config file "save view" writes to.
     pub config_path: Option<std::path::PathBuf>,
+    /// The profile in use (from the config), if any.
+    pub profile_name: Option<String>,
 }
 
 /// Puts the terminal back however the console ends: return, error, panic or signal.
@@ -151,6 +153,7 @@ pub async fn run(opts: Options) -> Result<()> {
         sender: Arc::new(std::sync::Mutex::new(None)),
         outbox_events: otx,
         config_path: opts.config_path.clone(),
+        profile_name: opts.profile_name.clone(),
     };
     runner.today();
     update(&mut state, Action::DraftsLoaded(outbox.drafts()));

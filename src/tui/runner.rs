@@ -19,6 +19,8 @@ pub(super) struct Runner {
     pub(super) outbox_events: UnboundedSender<OutboxEvent>,
     /// The config file "save view" appends to.
     pub(super) config_path: Option<std::path::PathBuf>,
+    /// The profile in use, whose own views (if it has any) a saved view joins.
+    pub(super) profile_name: Option<String>,
 }
 
 /// How far before a flow's copy of a case was read this identity's own landed writes still
