@@ -214,6 +214,7 @@ fn case(n: usize, g: &mut Rng) -> Case {
             .flatten(),
         version: Some(1 + g.below(12) as i64),
         source: None,
+        awaiting_approval: Vec::new(),
     }
 }
 

@@ -270,11 +270,8 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
     let (path, file, text) = checked_config(args)?;
     let keymap = crate::config::keymap_of(&file, &text, &path)?;
     let (profile_name, profile) = select_profile(args, &file, &path)?;
-    let views = profile
-        .as_ref()
-        .and_then(|p| p.views.clone())
-        .or_else(|| (!file.views.is_empty()).then(|| file.views.clone()))
-        .map(|v| v.iter().map(crate::app::queue::View::from).collect());
+    let saving_to = profile.as_ref().and(profile_name.clone());
+    let views = Some(crate::config::views_of(&file, profile.as_ref()));
     let theme_name = args
         .theme
         .clone()
@@ -314,6 +311,8 @@ pub async fn console(args: &ConsoleArgs) -> Result<()> {
         theme,
         keymap,
         views,
+        config_path: Some(path.clone()),
+        profile_name: saving_to,
         notice,
         dashboard_urls,
         snippets: file.snippets.iter().map(Into::into).collect(),

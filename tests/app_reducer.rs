@@ -147,7 +147,11 @@ fn slash_filters_fuzzily_and_escape_clears() {
     key(&mut s, KeyCode::Backspace);
     key(&mut s, KeyCode::Backspace);
     typed(&mut s, "hold");
-    assert_eq!(names(&s).len(), 4, "the primary entity is searched too");
+    assert_eq!(
+        names(&s).len(),
+        5,
+        "the primary entity is searched too, on closed cases as well"
+    );
     key(&mut s, KeyCode::Enter);
     assert_eq!(s.ui.mode, Mode::Normal);
     assert_eq!(s.queue.filter, "hold");

@@ -132,6 +132,18 @@ fn bad_configs() -> Vec<(&'static str, String, usize, &'static str)> {
             "profile eu: unknown theme \"neon\"",
         ),
         (
+            "a view sorted by a column that does not exist",
+            "[[views]]\nname = \"Hot\"\nrisk = \"high\"\nsort = \"riks\"\n".into(),
+            4,
+            "unknown sort \"riks\"; expected one of: sla, priority, risk, updated, alerts, status, type, assignee, name",
+        ),
+        (
+            "a view filtering on a risk tier that does not exist",
+            "[[views]]\nname = \"Hot\"\n\nrisk = \"extreme\"\n".into(),
+            4,
+            "unknown risk tier \"extreme\"; expected one of: \"High\", \"Medium\", \"Low\"",
+        ),
+        (
             "notify watching a view that does not exist",
             "[[views]]\nname = \"Mine\"\nmine = true\n\n[notify]\nviews = [\"Mien\"]\n".into(),
             6,

@@ -40,10 +40,13 @@ impl Console {
     #[track_caller]
     fn open_case(&mut self) {
         self.keys("\r");
-        self.wait_until("the filter kept", Duration::from_secs(10), |s| {
-            s.contains("/ filter")
+        // A reference typed in full opens its case at Enter; other text is kept as a filter.
+        let screen = self.wait_until("the filter kept", Duration::from_secs(10), |s| {
+            s.contains("/ filter") || (s.contains("Summary") && s.contains("Activity"))
         });
-        self.keys("\r");
+        if !(screen.contains("Summary") && screen.contains("Activity")) {
+            self.keys("\r");
+        }
         self.wait_until("the case's tabs", Duration::from_secs(10), |s| {
             s.contains("Summary") && s.contains("Activity")
         });

@@ -147,3 +147,29 @@ async fn names_must_be_unique_and_routable() {
         "{e}"
     );
 }
+
+/// Searching merged profiles asks every source that can search; the hits come back qualified
+/// with their source, and a qualified token or a reference finds its case.
+#[tokio::test]
+async fn a_search_asks_every_source_and_a_reference_finds_its_case() {
+    let (eu, us) = (common::start(6).await, common::start(4).await);
+    let merged = Merged::new(vec![("eu".into(), zenoo(&eu)), ("us".into(), zenoo(&us))]).unwrap();
+    assert!(merged.capabilities().search);
+    // Both sandboxes name their cases CAS-000001…: a search for it finds one in each.
+    let hits = merged.search("CAS-000001", 10).await.unwrap().unwrap();
+    let mut sources: Vec<&str> = hits.iter().filter_map(|c| c.source.as_deref()).collect();
+    sources.sort_unstable();
+    assert_eq!(sources, ["eu", "us"]);
+    let us_token = hits
+        .iter()
+        .find(|c| c.source.as_deref() == Some("us"))
+        .unwrap()
+        .token
+        .clone();
+    let found = merged.find_case(&us_token).await.unwrap().unwrap();
+    assert_eq!(found.token, us_token);
+    assert_eq!(merged.find_case("us|cas_nope").await.unwrap(), None);
+    // A reference both have: the first source's.
+    let found = merged.find_case("cas-000001").await.unwrap().unwrap();
+    assert_eq!(found.name, "CAS-000001");
+}

@@ -596,6 +596,9 @@ async fn a_high_risk_case_needs_an_approver_other_than_the_closer() {
     assert_eq!(rev.status, 201);
     assert_eq!(rev.data()["status"], "Invited");
     let rv = s(&rev.data()["token"]).to_string();
+    // The case says whose approval it waits for (the approver's queue view reads it).
+    let waiting = env.get(&format!("/v1/cases/{t}")).await.ok();
+    assert_eq!(waiting.data()["awaiting_approval"], json!(["usr_sofia"]));
     env.post(&format!("/v1/cases/{t}/reviewers/{rv}/approve"), json!({}))
         .await
         .expect(403, "FORBIDDEN");
@@ -613,6 +616,12 @@ async fn a_high_risk_case_needs_an_approver_other_than_the_closer() {
     )
     .await
     .ok();
+    let approved = env.get(&format!("/v1/cases/{t}")).await.ok();
+    assert_eq!(
+        approved.data()["awaiting_approval"],
+        json!([]),
+        "no longer waiting"
+    );
 
     // The approver cannot be the one who closes: their own approval does not count for them.
     let r = env

@@ -463,6 +463,18 @@ async fn a_ubo_on_a_high_risk_case_also_needs_source_of_wealth() {
         codes.contains(&"EDD_SOURCE_OF_WEALTH".to_string()),
         "{codes:?}"
     );
+    // The case is found by its UBO's name (and a director's), not only its primary entity's.
+    env.post(
+        &format!("/v1/cases/{ct}/entities"),
+        json!({ "entity": person("Zofia", "Wrzesniewska"), "role": "Director" }),
+    )
+    .await
+    .ok();
+    for q in ["reza%20karimi", "KARIMI", "wrzesniewska"] {
+        let found = env.walk(&format!("/v1/cases?q={q}"), 10).await;
+        let hits: Vec<&str> = found.iter().map(|c| s(&c["token"])).collect();
+        assert_eq!(hits, [ct], "q={q}");
+    }
 }
 
 #[tokio::test]

@@ -66,6 +66,7 @@ fn case(
         created_at: t(-200),
         updated_at: t(-1),
         closed_at: None,
+        awaiting_approval: Vec::new(),
         version: Some(3),
         source: None,
     }

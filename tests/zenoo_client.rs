@@ -302,3 +302,51 @@ async fn assert_unchanged(p: &dyn docket::provider::Provider) {
         assert_eq!(p.queue().await.unwrap(), None, "nothing changed: 304");
     }
 }
+
+/// The provider's search and reference lookup against the sandbox: a substring of a name
+/// (references match in full only), a token read directly, and nothing found is `None`.
+#[tokio::test]
+async fn search_finds_by_any_name_and_find_case_matches_a_reference_in_full() {
+    use docket::provider::{Connect, Vendor};
+    let env = common::start(40).await;
+    let p = docket::provider::connect(Connect::new(
+        Vendor::Zenoo,
+        &env.sandbox.url(),
+        ApiKey::new(env.analyst()),
+    ))
+    .unwrap();
+    assert!(p.capabilities().search);
+    let closed = env
+        .walk("/v1/cases?status=Closed", 40)
+        .await
+        .into_iter()
+        .find(|c| c["external_reference"].is_string())
+        .expect("a closed case with an external reference");
+    let (token, name) = (common::s(&closed["token"]), common::s(&closed["name"]));
+    let ext = common::s(&closed["external_reference"]);
+
+    let hits = p
+        .search(&name[..8], 50)
+        .await
+        .unwrap()
+        .expect("Zenoo searches");
+    assert!(hits.len() > 1, "a prefix matches several");
+    assert!(hits.iter().any(|c| c.token == token));
+    for reference in [
+        name.to_string(),
+        name.to_lowercase(),
+        token.into(),
+        ext.into(),
+    ] {
+        let found = p.find_case(&reference).await.unwrap();
+        assert_eq!(
+            found.map(|c| c.token),
+            Some(token.to_string()),
+            "{reference}"
+        );
+    }
+    // A prefix of a reference is not that case; nor is a reference nobody has.
+    assert_eq!(p.find_case(&name[..8]).await.unwrap(), None);
+    assert_eq!(p.find_case("CAS-999999").await.unwrap(), None);
+    assert_eq!(p.find_case("cas_doesnotexist").await.unwrap(), None);
+}

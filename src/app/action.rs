@@ -182,12 +182,39 @@ pub enum Action {
     },
     /// Open a case by token (selecting it in the queue once it is there).
     OpenCase(String),
+    /// The filter text has not changed for a moment: search the API if it is still `generation`.
+    SearchDue(u64),
+    /// What the API found for a filter text (`None`: the API cannot search).
+    SearchResults {
+        query: String,
+        result: Result<Option<Vec<Case>>, ProviderError>,
+    },
+    /// The case a reference named, looked up on the server (`None`: no such case).
+    CaseFound {
+        query: String,
+        result: Result<Option<Box<Case>>, ProviderError>,
+    },
+    /// A view was written to the config file at `path`.
+    ViewSaved {
+        view: super::queue::View,
+        path: String,
+    },
 }
 
 /// Work for the runtime: network calls whose results come back as actions.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     LoadQueue,
+    /// Answer with `Action::SearchDue(generation)` once typing pauses (the debounce).
+    SearchSoon {
+        generation: u64,
+    },
+    /// Ask the API which cases `text` finds (every name on a case, closed ones too).
+    Search(String),
+    /// Look up the case a reference names exactly, on the server.
+    FindCase(String),
+    /// Append a view to the config file, keeping the rest of it.
+    SaveView(super::queue::View),
     LoadCase(String),
     /// Ask the provider for its case form.
     LoadCaseForm,

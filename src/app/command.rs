@@ -23,6 +23,10 @@ pub enum Command {
     Freeze,
     /// The next saved view.
     NextView,
+    /// The sort picker: order the queue by anything a row shows, either way.
+    SortBy,
+    /// Save the current filters and sort as a view in the config file.
+    SaveView,
     /// The saved view at this place in the tabs, counted from 1: views switch, never stack.
     SelectView(u8),
     /// The outbox: what is pending or refused.
@@ -213,7 +217,7 @@ pub const COMMANDS: &[Spec] = {
             StartFilter,
             "filter",
             &["/"],
-            Row("filter (fuzzy: name, entity, reference)"),
+            Row("filter; Enter on a reference opens the case"),
         ),
         spec(
             SelectView(1),
@@ -248,6 +252,13 @@ pub const COMMANDS: &[Spec] = {
         ),
         spec(ClearFilters, "clear_filters", &["0"], Same),
         spec(NextView, "next_view", &["v"], Row("next saved view")),
+        spec(
+            SortBy,
+            "sort",
+            &["b"],
+            Row("sort by any column; save filters, sort as a view"),
+        ),
+        spec(SaveView, "save_view", &["ctrl-s"], Same),
         spec(
             Refresh,
             "refresh",
@@ -633,6 +644,8 @@ mod tests {
             BackToText,
             QueueBehind,
             ReplaceEarlier,
+            SortBy,
+            SaveView,
         ];
         for c in &all {
             match c {
@@ -649,7 +662,7 @@ mod tests {
                 | FilterClearLine | RunCommand | ClosePalette | NextCommand | PrevCommand
                 | PaletteClearLine | Review | DiscardDraft | InsertSnippet | SwitchField
                 | NewCase | AddEntity | PrevField | PickNext | PickPrev | OpenExisting
-                | CloseDrawer | Choose | Send | BackToText | QueueBehind | ReplaceEarlier => {}
+                | CloseDrawer | Choose | Send | BackToText | QueueBehind | ReplaceEarlier | SortBy | SaveView => {}
             }
         }
         let mut all = all;

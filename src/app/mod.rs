@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod command;
+pub mod find;
 pub mod flow;
 pub mod form;
 pub mod keymap;

@@ -385,7 +385,7 @@ pub fn notifications(state: &mut State) -> Vec<Effect> {
             .views
             .iter()
             .filter(|v| n.views.contains(&v.name))
-            .map(|v| v.quick)
+            .map(|v| v.quick.clone())
             .collect()
     };
     let now: std::collections::HashSet<String> = state
@@ -396,7 +396,7 @@ pub fn notifications(state: &mut State) -> Vec<Effect> {
         .filter(|c| {
             watched
                 .iter()
-                .any(|q| super::queue::passes(c, *q, me.as_deref()))
+                .any(|q| super::queue::passes(c, q, me.as_deref()))
         })
         .map(|c| c.token.clone())
         .collect();

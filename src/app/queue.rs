@@ -1,15 +1,16 @@
 //! The case queue: ordering (most urgent SLA first), quick filters, fuzzy filtering, and a
 //! selection that follows the case rather than the row.
 
-use jiff::Timestamp;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
+use super::find::{Sort, urgency};
 use crate::domain::model::Case;
-use crate::domain::{CaseStatus, RiskTier, SlaStatus};
+use crate::domain::{CaseStatus, CaseType, Priority, RiskTier, SlaStatus};
 
-/// Quick filters, combinable.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Filters, combinable: the quick ones a key toggles, and the ones a view (or the CLI) sets
+/// on anything a row shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Quick {
     pub mine: bool,
     pub unassigned: bool,
@@ -17,14 +18,60 @@ pub struct Quick {
     pub high_risk: bool,
     /// Show closed cases too (hidden by default: the queue is work to do).
     pub closed: bool,
+    pub risk: Option<RiskTier>,
+    /// One status (asking for `Closed` shows closed cases).
+    pub status: Option<CaseStatus>,
+    pub case_type: Option<CaseType>,
+    pub priority: Option<Priority>,
+    pub sla: Option<SlaStatus>,
+    /// Assigned to this user (an id, or a name as the API gives it).
+    pub assignee: Option<String>,
+    /// An approval is requested from me and still pending.
+    pub awaiting_me: bool,
 }
 
-/// A saved view: a name and the quick filters it sets.
+impl Quick {
+    /// Its filters in words, for the line over the queue (empty: none).
+    pub fn words(&self) -> Vec<String> {
+        let mut out: Vec<String> = [
+            (self.mine, "mine"),
+            (self.unassigned, "unassigned"),
+            (self.breached, "breached"),
+            (self.high_risk, "high risk"),
+            (self.awaiting_me, "awaiting my approval"),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, w)| w.to_string())
+        .collect();
+        let mut put = |what: &str, v: Option<&str>| {
+            if let Some(v) = v {
+                out.push(format!("{what} {v}"));
+            }
+        };
+        put("risk", self.risk.map(RiskTier::as_str));
+        put("status", self.status.map(CaseStatus::as_str));
+        put("type", self.case_type.map(CaseType::as_str));
+        put("priority", self.priority.map(Priority::as_str));
+        put("SLA", self.sla.map(SlaStatus::as_str));
+        put("assignee", self.assignee.as_deref());
+        if self.closed {
+            out.push("+closed".into());
+        }
+        out
+    }
+}
+
+/// A saved view: a name, the filters it sets and its sort.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct View {
     pub name: String,
     pub quick: Quick,
+    pub sort: Sort,
 }
+
+/// The built-in view of an approver's work.
+pub const AWAITING_MY_APPROVAL: &str = "Awaiting my approval";
 
 impl View {
     /// The views shown when the config names none.
@@ -32,6 +79,7 @@ impl View {
         let v = |name: &str, quick: Quick| View {
             name: name.into(),
             quick,
+            sort: Sort::default(),
         };
         vec![
             v("Open", Quick::default()),
@@ -63,19 +111,61 @@ impl View {
                     ..Quick::default()
                 },
             ),
+            v(
+                AWAITING_MY_APPROVAL,
+                Quick {
+                    awaiting_me: true,
+                    ..Quick::default()
+                },
+            ),
         ]
     }
 }
 
-/// Whether a case passes quick filters.
-pub fn passes(c: &Case, q: Quick, me: Option<&str>) -> bool {
+/// Whether a case passes the filters.
+pub fn passes(c: &Case, q: &Quick, me: Option<&str>) -> bool {
     let assignee = c.assigned_to.as_ref().map(|u| u.id.as_str());
-    (q.closed || c.status.known() != Some(CaseStatus::Closed))
+    let status = c.status.known();
+    let tier = c.risk_tier.as_ref().and_then(|t| t.known());
+    let sla = c.sla_status.as_ref().and_then(|s| s.known());
+    (q.closed || status != Some(CaseStatus::Closed) || q.status == Some(CaseStatus::Closed))
         && (!q.mine || (me.is_some() && assignee == me))
         && (!q.unassigned || assignee.is_none())
-        && (!q.breached
-            || c.sla_status.as_ref().and_then(|s| s.known()) == Some(SlaStatus::Breached))
-        && (!q.high_risk || c.risk_tier.as_ref().and_then(|t| t.known()) == Some(RiskTier::High))
+        && (!q.breached || sla == Some(SlaStatus::Breached))
+        && (!q.high_risk || tier == Some(RiskTier::High))
+        && q.risk.is_none_or(|r| tier == Some(r))
+        && q.status.is_none_or(|s| status == Some(s))
+        && q.case_type
+            .is_none_or(|t| c.case_type.as_ref().and_then(|x| x.known()) == Some(t))
+        && q.priority
+            .is_none_or(|p| c.priority.as_ref().and_then(|x| x.known()) == Some(p))
+        && q.sla.is_none_or(|s| sla == Some(s))
+        && q.assignee.as_deref().is_none_or(|a| {
+            c.assigned_to.as_ref().is_some_and(|u| {
+                u.id.eq_ignore_ascii_case(a)
+                    || u.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(a))
+            })
+        })
+        && (!q.awaiting_me || me.is_some_and(|m| c.awaiting_approval.iter().any(|u| u == m)))
+}
+
+/// The text the filter searches on a case: its reference, primary entity and external
+/// reference, lower-cased.
+pub fn haystack(c: &Case) -> String {
+    format!(
+        "{} {} {}",
+        c.name,
+        c.primary_entity.as_deref().unwrap_or(""),
+        c.external_reference.as_deref().unwrap_or("")
+    )
+    .to_lowercase()
+}
+
+/// Filters and sorts `cases` as the queue would with no text filter: the CLI's `cases list`.
+pub fn select(mut cases: Vec<Case>, q: &Quick, sort: Sort, me: Option<&str>) -> Vec<Case> {
+    cases.retain(|c| passes(c, q, me));
+    cases.sort_by(|a, b| sort.compare(a, b));
+    cases
 }
 
 /// The queue and its view.
@@ -91,7 +181,18 @@ pub struct Queue {
     pub offset: usize,
     pub filter: String,
     pub quick: Quick,
+    pub sort: Sort,
     pub loaded: bool,
+    /// Cases the API found for a filter text (names beyond what is loaded: UBOs, directors):
+    /// shown with the local matches while the filter reads exactly that.
+    pub found: Option<(String, std::collections::HashSet<String>)>,
+    /// Bumped with every change of the filter text: a search answer or a debounce that is
+    /// not for the latest text is dropped.
+    pub search_gen: u64,
+    /// The API is being asked about this text.
+    pub searching: Option<String>,
+    /// Why the API was not asked (a vendor without search), said on the filter line.
+    pub search_note: Option<String>,
     /// Per case, the lower-cased text the filter searches, built once per load.
     hay: Vec<String>,
     /// The last filter query and the rows it matched (in `cases` order), for narrowing: a
@@ -108,48 +209,81 @@ pub struct Queue {
     rank: Vec<u32>,
 }
 
-/// Urgency key: open cases by effective deadline (breached first), closed ones last.
-fn urgency(c: &Case) -> (u8, i64, &str) {
-    let closed = c.status.known() == Some(CaseStatus::Closed);
-    let deadline = c.sla_deadline.map_or(i64::MAX, Timestamp::as_second);
-    (u8::from(closed), deadline, c.name.as_str())
-}
-
 impl Queue {
     /// Replaces the loaded cases and rebuilds the view, keeping the selected case selected.
     pub fn set_cases(&mut self, cases: Vec<Case>, me: Option<&str>) {
         // The old view indexes the old cases: take the selection's row before replacing them.
         let row = self.selected_row();
-        self.hay = cases
-            .iter()
-            .map(|c| {
-                format!(
-                    "{} {} {}",
-                    c.name,
-                    c.primary_entity.as_deref().unwrap_or(""),
-                    c.external_reference.as_deref().unwrap_or("")
-                )
-                .to_lowercase()
-            })
-            .collect();
+        self.cases = cases;
+        self.reload(me, row);
+    }
+
+    /// Rebuilds everything computed per load from `cases`, then the view.
+    fn reload(&mut self, me: Option<&str>, row: Option<usize>) {
+        let cases = &self.cases;
+        self.hay = cases.iter().map(haystack).collect();
         self.index = cases
             .iter()
             .enumerate()
             .map(|(i, c)| (c.token.clone(), i))
             .collect();
         self.name_width = cases.iter().map(|c| c.name.len()).max().unwrap_or(0);
-        let mut order: Vec<usize> = (0..cases.len()).collect();
-        order.sort_by(|&a, &b| urgency(&cases[a]).cmp(&urgency(&cases[b])));
-        self.rank = vec![0; cases.len()];
-        for (r, i) in order.into_iter().enumerate() {
-            self.rank[i] = r as u32;
-        }
-        self.cases = cases;
+        self.rerank();
         self.loaded = true;
         self.view.clear();
         self.narrowed = None;
         self.row_hint.set(None);
         self.refilter(me, row);
+    }
+
+    /// Each case's place in the sort, computed once per load or change of sort.
+    fn rerank(&mut self) {
+        let cases = &self.cases;
+        let mut order: Vec<usize> = (0..cases.len()).collect();
+        if self.sort == Sort::default() {
+            order.sort_by(|&a, &b| urgency(&cases[a]).cmp(&urgency(&cases[b])));
+        } else {
+            let sort = self.sort;
+            order.sort_by(|&a, &b| sort.compare(&cases[a], &cases[b]));
+        }
+        self.rank = vec![0; cases.len()];
+        for (r, i) in order.into_iter().enumerate() {
+            self.rank[i] = r as u32;
+        }
+    }
+
+    /// Sorts the queue another way, keeping the selection.
+    pub fn set_sort(&mut self, sort: Sort, me: Option<&str>) {
+        if self.sort != sort {
+            self.sort = sort;
+            self.rerank();
+            self.narrowed = None;
+            self.rebuild(me);
+        }
+    }
+
+    /// Adds or replaces several cases at once (found by the API), keeping the selection.
+    pub fn merge(&mut self, found: Vec<Case>, me: Option<&str>) {
+        if found.is_empty() {
+            return;
+        }
+        let row = self.selected_row();
+        for case in found {
+            match self.index.get(&case.token) {
+                Some(&i) if i < self.cases.len() => self.cases[i] = case,
+                _ => self.cases.push(case),
+            }
+        }
+        self.reload(me, row);
+    }
+
+    /// The loaded case `text` names exactly (reference, token or external reference).
+    pub fn exact(&self, text: &str) -> Option<&Case> {
+        let t = text.trim();
+        if let Some(c) = self.get(t) {
+            return Some(c);
+        }
+        self.cases.iter().find(|c| super::find::is_exactly(c, t))
     }
 
     /// Puts one case read again in place of its row (or adds it), keeping the selection. Used
@@ -197,15 +331,18 @@ impl Queue {
     }
 
     fn refilter(&mut self, me: Option<&str>, previous_row: Option<usize>) {
-        let q = self.quick;
+        let mut q = self.quick.clone();
         if self.filter.trim().is_empty() {
             let mut view: Vec<usize> = (0..self.cases.len())
-                .filter(|&i| passes(&self.cases[i], q, me))
+                .filter(|&i| passes(&self.cases[i], &q, me))
                 .collect();
             view.sort_unstable_by_key(|&i| self.rank[i]);
             self.view = view;
             self.narrowed = None;
         } else {
+            // A search finds closed cases too (each row says it is closed): looking for a case
+            // by name must not depend on a toggle.
+            q.closed = true;
             // Typing on: the new query extends the last one, so only the rows that matched
             // it can match now. At 100,000 cases most keystrokes look at a few hundred rows.
             let candidates: Vec<usize> = match self.narrowed.take() {
@@ -215,12 +352,26 @@ impl Queue {
                     rows
                 }
                 _ => (0..self.cases.len())
-                    .filter(|&i| passes(&self.cases[i], q, me))
+                    .filter(|&i| passes(&self.cases[i], &q, me))
                     .collect(),
             };
-            let view = fuzzy(&self.rank, &self.hay, candidates, &self.filter);
+            let mut view = fuzzy(&self.rank, &self.hay, candidates, &self.filter);
             let mut matched = view.clone();
             matched.sort_unstable();
+            // What the API found for exactly this text (a director's or UBO's name) and the
+            // filters let through, after the local matches, in the queue's order.
+            if let Some((text, tokens)) = &self.found
+                && text.trim() == self.filter.trim()
+            {
+                let mut extra: Vec<usize> = tokens
+                    .iter()
+                    .filter_map(|t| self.index.get(t).copied())
+                    .filter(|i| matched.binary_search(i).is_err())
+                    .filter(|&i| passes(&self.cases[i], &q, me))
+                    .collect();
+                extra.sort_unstable_by_key(|&i| self.rank[i]);
+                view.extend(extra);
+            }
             self.narrowed = Some((self.filter.clone(), q, me.map(str::to_string), matched));
             self.view = view;
         }
@@ -237,7 +388,12 @@ impl Queue {
     pub fn counts(&self, views: &[View], me: Option<&str>) -> Vec<usize> {
         views
             .iter()
-            .map(|v| self.cases.iter().filter(|c| passes(c, v.quick, me)).count())
+            .map(|v| {
+                self.cases
+                    .iter()
+                    .filter(|c| passes(c, &v.quick, me))
+                    .count()
+            })
             .collect()
     }
 
@@ -338,6 +494,7 @@ mod tests {
             created_at: None,
             updated_at: None,
             closed_at: None,
+            awaiting_approval: Vec::new(),
             version: None,
             source: None,
         }

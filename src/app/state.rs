@@ -51,6 +51,8 @@ pub enum Mode {
     Palette,
     /// The overview: the open cases as charts, over the main area.
     Overview,
+    /// The sort picker.
+    Sort,
 }
 
 /// Tabs of the case detail.
@@ -291,6 +293,8 @@ pub struct Ui {
     pub next_flow: u64,
     /// A case to select in the queue once it is there (one just created).
     pub reveal: Option<String>,
+    /// Cursor in the sort picker.
+    pub sort_row: usize,
     pub should_quit: bool,
 }
 
@@ -375,6 +379,7 @@ impl State {
                 rechecking: None,
                 next_flow: 1,
                 reveal: None,
+                sort_row: 0,
                 should_quit: false,
             },
             queue: Queue::default(),

@@ -58,7 +58,10 @@ read_only = false
 # [profiles.karmacheck.karmacheck]
 # client_token_cmd = "pass show karmacheck/client-token"   # or client_token_env
 
-# Saved views, shown as tabs over the queue (v cycles them). A profile may have its own.
+# Saved views, shown as tabs over the queue (v cycles them, 1-9 pick one). A profile may have its
+# own. Filters: mine, unassigned, breached, high_risk, closed, awaiting_approval (true/false);
+# risk, status, type, priority, sla, assignee (text, e.g. risk = "high"); and sort. W in the
+# console appends the current filters as a view here. "Awaiting my approval" is built in.
 [[views]]
 name = "Open"
 
@@ -74,6 +77,7 @@ breached = true
 name = "High risk, unassigned"
 high_risk = true
 unassigned = true
+sort = "risk"            # sla, priority, risk, updated, alerts, status, type, assignee, name; risk:asc
 
 # Canned rationales: Ctrl-T in the editor searches them. {case}, {entity}, {category}, {score}
 # and {me} are filled in.

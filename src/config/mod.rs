@@ -12,6 +12,7 @@ mod keymap;
 mod profile;
 mod secrets;
 mod validate;
+mod views;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ pub use profile::Profile;
 use profile::vendor_named;
 pub use secrets::{KeySource, api_key, readable_by_others, secret};
 pub use validate::{Place, Problem, Selection, validate};
+pub use views::{append_view, view_toml};
 
 /// A config problem: where, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,7 +78,9 @@ impl From<&SnippetSpec> for crate::app::flow::Snippet {
     }
 }
 
-/// A saved view: a name and its quick filters.
+/// A saved view: a name, its filters and its sort. Values are spelt as in `docket cases
+/// list` (`risk = "high"`, `status = "in-progress"`, `sort = "risk:asc"`); each is checked when
+/// the file is read, and a mistake is reported at its line.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ViewSpec {
@@ -91,21 +95,72 @@ pub struct ViewSpec {
     pub high_risk: bool,
     #[serde(default)]
     pub closed: bool,
+    /// Cases an approval is requested from you on and still pending.
+    #[serde(default)]
+    pub awaiting_approval: bool,
+    pub risk: Option<Spanned<String>>,
+    pub status: Option<Spanned<String>>,
+    #[serde(rename = "type")]
+    pub case_type: Option<Spanned<String>>,
+    pub priority: Option<Spanned<String>>,
+    pub sla: Option<Spanned<String>>,
+    /// A user id, or a name as the API gives it.
+    pub assignee: Option<String>,
+    pub sort: Option<Spanned<String>>,
 }
 
-impl From<&ViewSpec> for View {
-    fn from(v: &ViewSpec) -> View {
-        View {
-            name: v.name.clone(),
-            quick: Quick {
-                mine: v.mine,
-                unassigned: v.unassigned,
-                breached: v.breached,
-                high_risk: v.high_risk,
-                closed: v.closed,
-            },
+impl ViewSpec {
+    /// The view, or the first value that does not parse (with its place in the file).
+    pub fn to_view(&self) -> Result<View, (std::ops::Range<usize>, String)> {
+        use crate::app::find;
+        fn one<T>(
+            v: &Option<Spanned<String>>,
+            parse: impl Fn(&str) -> Result<T, String>,
+        ) -> Result<Option<T>, (std::ops::Range<usize>, String)> {
+            v.as_ref()
+                .map(|s| parse(s.get_ref()).map_err(|e| (s.span(), e)))
+                .transpose()
         }
+        Ok(View {
+            name: self.name.clone(),
+            quick: Quick {
+                mine: self.mine,
+                unassigned: self.unassigned,
+                breached: self.breached,
+                high_risk: self.high_risk,
+                closed: self.closed,
+                awaiting_me: self.awaiting_approval,
+                risk: one(&self.risk, find::parse_risk)?,
+                status: one(&self.status, find::parse_status)?,
+                case_type: one(&self.case_type, find::parse_type)?,
+                priority: one(&self.priority, find::parse_priority)?,
+                sla: one(&self.sla, find::parse_sla)?,
+                assignee: self.assignee.clone().filter(|a| !a.trim().is_empty()),
+            },
+            sort: one(&self.sort, find::Sort::parse)?.unwrap_or_default(),
+        })
     }
+}
+
+/// The views a profile shows: its own, else the file's, else the defaults; with the built-in
+/// "Awaiting my approval" after them when none of them is one.
+pub fn views_of(file: &File, profile: Option<&Profile>) -> Vec<View> {
+    let specs = profile
+        .and_then(|p| p.views.clone())
+        .unwrap_or_else(|| file.views.clone());
+    if specs.is_empty() {
+        return View::defaults();
+    }
+    // Checked by `parse`: a view that does not convert never gets here.
+    let mut views: Vec<View> = specs.iter().filter_map(|v| v.to_view().ok()).collect();
+    if !views.iter().any(|v| v.quick.awaiting_me) {
+        views.extend(
+            View::defaults()
+                .into_iter()
+                .filter(|v| v.name == crate::app::queue::AWAITING_MY_APPROVAL),
+        );
+    }
+    views
 }
 
 /// The default location of the config file.
@@ -153,6 +208,16 @@ pub fn parse(path: &Path, text: &str) -> Result<File, ConfigError> {
                         .join(", ")
                 ),
             ));
+        }
+    }
+    let views = file.views.iter().chain(
+        file.profiles
+            .values()
+            .flat_map(|p| p.views.iter().flatten()),
+    );
+    for v in views {
+        if let Err((span, message)) = v.to_view() {
+            return Err(err(span.start, message));
         }
     }
     keymap_of(&file, text, path)?;

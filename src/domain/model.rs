@@ -58,6 +58,22 @@ pub struct Case {
     /// The profile the case came from, when several are open at once.
     #[serde(default)]
     pub source: Option<String>,
+    /// Users an approval is requested from and still pending, where the API says (the
+    /// sandbox's `awaiting_approval`): the "Awaiting my approval" view.
+    #[serde(default)]
+    pub awaiting_approval: Vec<String>,
+}
+
+/// Whether `text` names the case exactly: its reference (name), token or external reference,
+/// ignoring case.
+pub fn names_exactly(c: &Case, text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && (c.name.eq_ignore_ascii_case(t)
+            || c.token.eq_ignore_ascii_case(t)
+            || c.external_reference
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(t)))
 }
 
 /// One alert on a case.

@@ -123,6 +123,10 @@ pub struct Capabilities {
     /// A case's risk assessment can be computed again.
     #[serde(default)]
     pub recalculate_risk: bool,
+    /// Searching cases by text on the server (every name on a case, closed cases too): the
+    /// console's filter then asks it as well as what it has loaded.
+    #[serde(default)]
+    pub search: bool,
 }
 
 /// A decision that cannot be undone once sent.
@@ -169,6 +173,7 @@ impl Capabilities {
             mentions: true,
             waive_checks: true,
             recalculate_risk: true,
+            search: true,
         }
     }
 
@@ -205,6 +210,7 @@ impl Capabilities {
             mentions: false,
             waive_checks: false,
             recalculate_risk: false,
+            search: false,
         }
     }
 
@@ -342,6 +348,29 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
 
     /// One case, fresh.
     async fn case(&self, token: &str) -> Result<Case, ProviderError>;
+
+    /// The cases the server finds for `text` (every name on a case, references, closed cases
+    /// too), at most `limit`; `Ok(None)` when the API cannot search (see
+    /// [`Capabilities::search`]).
+    async fn search(&self, _text: &str, _limit: u32) -> Result<Option<Vec<Case>>, ProviderError> {
+        Ok(None)
+    }
+
+    /// The case `reference` names exactly: its token, its reference (name) or its external
+    /// reference. `Ok(None)`: no such case. Without a search, only a token can be looked up.
+    async fn find_case(&self, reference: &str) -> Result<Option<Case>, ProviderError> {
+        let reference = reference.trim();
+        if let Some(found) = self.search(reference, 25).await? {
+            return Ok(found
+                .into_iter()
+                .find(|c| crate::domain::model::names_exactly(c, reference)));
+        }
+        match self.case(reference).await {
+            Ok(c) => Ok(Some(c)),
+            Err(ProviderError::Api { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 
     async fn alerts(&self, _case: &str) -> Result<Vec<Alert>, ProviderError> {
         Ok(vec![])

@@ -61,6 +61,7 @@ impl Merged {
             let c = p.capabilities();
             caps.sla |= c.sla;
             caps.risk_tiers |= c.risk_tiers;
+            caps.search |= c.search;
         }
         let last = tokio::sync::Mutex::new(vec![None; sources.len()]);
         Ok(Merged {
@@ -228,6 +229,40 @@ impl Provider for Merged {
     async fn case(&self, token: &str) -> Result<Case, ProviderError> {
         let (n, p, own) = self.route(token)?;
         p.case(own).await.map(|c| Self::case_out(n, c))
+    }
+
+    /// Every source that can search, concurrently; `None` when none can.
+    async fn search(&self, text: &str, limit: u32) -> Result<Option<Vec<Case>>, ProviderError> {
+        let answers = futures::future::join_all(
+            self.sources
+                .iter()
+                .filter(|(_, p)| p.capabilities().search)
+                .map(|(n, p)| async move { (n, p.search(text, limit).await) }),
+        )
+        .await;
+        let mut out: Option<Vec<Case>> = None;
+        for (name, answer) in answers {
+            if let Some(cases) = answer.map_err(|e| in_source(name, e))? {
+                out.get_or_insert_with(Vec::new)
+                    .extend(cases.into_iter().map(|c| Self::case_out(name, c)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A qualified token (`PROFILE|token`) from its source; a reference by searching the
+    /// sources that can.
+    async fn find_case(&self, reference: &str) -> Result<Option<Case>, ProviderError> {
+        let reference = reference.trim();
+        if reference.contains(SEP) {
+            let (n, p, own) = self.route(reference)?;
+            return Ok(p.find_case(own).await?.map(|c| Self::case_out(n, c)));
+        }
+        Ok(self.search(reference, 25).await?.and_then(|found| {
+            found
+                .into_iter()
+                .find(|c| crate::domain::model::names_exactly(c, reference))
+        }))
     }
     async fn alerts(&self, case: &str) -> Result<Vec<Alert>, ProviderError> {
         let (n, p, own) = self.route(case)?;

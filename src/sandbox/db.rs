@@ -279,7 +279,28 @@ pub fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     configure(&conn)?;
     conn.execute_batch(TABLES)?;
+    search_every_name(&conn)?;
     Ok(conn)
+}
+
+/// What `q` searches, by version: 2 is every entity's name on a case (directors, UBOs).
+const SEARCH_TEXT: &str = "2";
+
+/// A database seeded before `q` covered every name on a case is brought up to date once.
+fn search_every_name(conn: &Connection) -> rusqlite::Result<()> {
+    if meta_get(conn, "search_text")?.as_deref() == Some(SEARCH_TEXT) {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    let ids: Vec<i64> = tx
+        .prepare("SELECT id FROM cases")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ids {
+        crate::sandbox::store::refresh_search_text(&tx, id)?;
+    }
+    meta_set(&tx, "search_text", SEARCH_TEXT)?;
+    tx.commit()
 }
 
 /// Builds every secondary index (idempotent).
@@ -310,6 +331,7 @@ pub fn open_for_seeding(path: &Path) -> rusqlite::Result<Connection> {
 /// Finishes a seeded file: the remaining indexes, statistics, and WAL mode for serving.
 pub fn finish_seeding(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(INDEXES)?;
+    meta_set(conn, "search_text", SEARCH_TEXT)?;
     // Sampled statistics: enough for the planner, seconds faster than a full ANALYZE.
     conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
     conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -141,8 +141,23 @@ pub fn insert_entity(conn: &Connection, e: &NewEntity<'_>) -> rusqlite::Result<i
     Ok(conn.last_insert_rowid())
 }
 
-/// Puts an entity on a case in a role.
+/// Puts an entity on a case in a role; what `q` searches on the case then has its name.
 pub fn link_entity(
+    conn: &Connection,
+    case_id: i64,
+    entity_id: i64,
+    role: EntityRole,
+    ownership: Option<f64>,
+    parent: Option<i64>,
+    depth: i64,
+) -> rusqlite::Result<()> {
+    add_link(conn, case_id, entity_id, role, ownership, parent, depth)?;
+    refresh_search_text(conn, case_id)
+}
+
+/// Puts an entity on a case without refreshing its search text: the seeder refreshes it once
+/// per case, when every entity is on it.
+pub fn add_link(
     conn: &Connection,
     case_id: i64,
     entity_id: i64,
@@ -156,6 +171,37 @@ pub fn link_entity(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![case_id, entity_id, role.as_str(), ownership, parent, depth])?;
+    Ok(())
+}
+
+/// Rebuilds what `q` searches on a case: its name, token, external reference and the name of
+/// every entity on it (directors and UBOs too, not only the primary entity).
+pub fn refresh_search_text(conn: &Connection, case_id: i64) -> rusqlite::Result<()> {
+    let (name, token, ext, primary): (String, String, Option<String>, Option<String>) = conn
+        .prepare_cached(
+            "SELECT c.name, c.token, c.external_reference, e.full_name FROM cases c \
+             LEFT JOIN entities e ON e.id = c.primary_entity_id WHERE c.id = ?1",
+        )?
+        .query_row([case_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    let names: Vec<String> = conn
+        .prepare_cached(
+            "SELECT e.full_name FROM case_entities ce JOIN entities e ON e.id = ce.entity_id \
+             WHERE ce.case_id = ?1 ORDER BY ce.depth, e.id",
+        )?
+        .query_map([case_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut parts: Vec<&str> = vec![&name, &token, ext.as_deref().unwrap_or("")];
+    parts.push(primary.as_deref().unwrap_or(""));
+    for n in &names {
+        if Some(n.as_str()) != primary.as_deref() {
+            parts.push(n);
+        }
+    }
+    let text = search_text(&parts);
+    conn.prepare_cached("UPDATE cases SET search_text = ?2 WHERE id = ?1 AND search_text != ?2")?
+        .execute(params![case_id, text])?;
     Ok(())
 }
 
@@ -380,18 +426,9 @@ pub fn refresh_counts(conn: &Connection, case_id: i64) -> rusqlite::Result<()> {
 
 /// Sets the primary entity of a case and refreshes its search text.
 pub fn set_primary(conn: &Connection, case_id: i64, entity_id: i64) -> rusqlite::Result<()> {
-    let (name, token, ext, entity_name): (String, String, Option<String>, String) = conn
-        .prepare_cached(
-            "SELECT c.name, c.token, c.external_reference, e.full_name FROM cases c, entities e \
-             WHERE c.id = ?1 AND e.id = ?2",
-        )?
-        .query_row(params![case_id, entity_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-    let text = search_text(&[&name, &token, ext.as_deref().unwrap_or(""), &entity_name]);
-    conn.prepare_cached("UPDATE cases SET primary_entity_id = ?2, search_text = ?3 WHERE id = ?1")?
-        .execute(params![case_id, entity_id, text])?;
-    Ok(())
+    conn.prepare_cached("UPDATE cases SET primary_entity_id = ?2 WHERE id = ?1")?
+        .execute(params![case_id, entity_id])?;
+    refresh_search_text(conn, case_id)
 }
 
 /// Marks a case as changed now: every change to a case or anything on it does this, once per

@@ -157,7 +157,36 @@ pub struct ListArgs {
     /// Closed cases too (hidden by default, as in the console).
     #[arg(long)]
     pub closed: bool,
-    /// At most this many, the most urgent first.
+    /// Cases whose names (any entity on it: directors, UBOs), reference or external reference
+    /// contain this text, closed ones too; the API searches where it can, else the loaded queue.
+    #[arg(long)]
+    pub q: Option<String>,
+    /// Only this risk tier (high, medium, low).
+    #[arg(long)]
+    pub risk: Option<String>,
+    /// Only this case type (onboarding, review, perpetual).
+    #[arg(long = "type")]
+    pub case_type: Option<String>,
+    /// Only this priority (critical, high, medium, low).
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// Only this SLA status (breached, critical, warning, on-track).
+    #[arg(long)]
+    pub sla: Option<String>,
+    /// Only cases assigned to this user (an id or a name).
+    #[arg(long)]
+    pub assignee: Option<String>,
+    /// Only cases where an approval is requested from you and still pending.
+    #[arg(long)]
+    pub awaiting_approval: bool,
+    /// Order: sla (default), priority, risk, updated, alerts, status, type, assignee, name;
+    /// `:asc` or `:desc` (or a leading `-`) for the other way, e.g. `--sort risk:asc`.
+    #[arg(long, allow_hyphen_values = true)]
+    pub sort: Option<String>,
+    /// Start from a saved view of the console (its filters and sort); options add to it.
+    #[arg(long)]
+    pub view: Option<String>,
+    /// At most this many, the first in the order asked for.
     #[arg(long)]
     pub limit: Option<usize>,
     /// Print a JSON array of cases instead of a table.

@@ -177,6 +177,8 @@ struct Ctx {
     user: Option<String>,
     /// The key's fingerprint: the identity the outbox files this command's review under.
     key_fp: String,
+    /// The console's views (`docket cases list --view NAME`).
+    views: Vec<crate::app::queue::View>,
 }
 
 /// Runs one scriptable command and returns its exit code. Results go to stdout, errors to
@@ -247,6 +249,7 @@ async fn execute(args: &ConsoleArgs, script: &mut Script) -> Result<(), Failure>
         label,
         user,
         key_fp,
+        views: crate::config::views_of(&file, profile.as_ref()),
     };
     let result = dispatch(&ctx, script).await;
     if let Some(sb) = sandbox

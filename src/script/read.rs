@@ -28,13 +28,58 @@ struct Detail {
     comments: Option<Vec<Comment>>,
 }
 
-/// Most urgent first: open cases by deadline (none last), closed ones after them.
-fn urgency(x: &Case) -> (bool, i64, &str) {
-    (
-        x.status.known() == Some(CaseStatus::Closed),
-        x.sla_deadline.map_or(i64::MAX, Timestamp::as_second),
-        x.name.as_str(),
-    )
+/// The filters and sort `cases list` was asked for: a saved view's, then the options'.
+fn list_filters(
+    ctx: &Ctx,
+    a: &ListArgs,
+) -> Result<(crate::app::queue::Quick, crate::app::find::Sort), Failure> {
+    use crate::app::find;
+    let usage = |m: String| Failure::usage("usage", m);
+    let (mut q, mut sort) = match &a.view {
+        Some(name) => {
+            let v = ctx
+                .views
+                .iter()
+                .find(|v| v.name.eq_ignore_ascii_case(name.trim()))
+                .ok_or_else(|| {
+                    usage(format!(
+                        "no view {}; views: {}",
+                        c(name),
+                        ctx.views
+                            .iter()
+                            .map(|v| c(&v.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+            (v.quick.clone(), v.sort)
+        }
+        None => Default::default(),
+    };
+    q.mine |= a.mine;
+    q.unassigned |= a.unassigned;
+    q.breached |= a.breached;
+    q.closed |= a.closed;
+    q.awaiting_me |= a.awaiting_approval;
+    if let Some(r) = &a.risk {
+        q.risk = Some(find::parse_risk(r).map_err(usage)?);
+    }
+    if let Some(t) = &a.case_type {
+        q.case_type = Some(find::parse_type(t).map_err(usage)?);
+    }
+    if let Some(p) = &a.priority {
+        q.priority = Some(find::parse_priority(p).map_err(usage)?);
+    }
+    if let Some(s) = &a.sla {
+        q.sla = Some(find::parse_sla(s).map_err(usage)?);
+    }
+    if let Some(u) = a.assignee.as_deref().filter(|u| !u.trim().is_empty()) {
+        q.assignee = Some(u.trim().to_string());
+    }
+    if let Some(s) = &a.sort {
+        sort = find::Sort::parse(s).map_err(usage)?;
+    }
+    Ok((q, sort))
 }
 
 pub(super) async fn list(ctx: &Ctx, a: &ListArgs) -> Result<(), Failure> {
@@ -74,19 +119,43 @@ pub(super) async fn list(ctx: &Ctx, a: &ListArgs) -> Result<(), Failure> {
             ));
         }
     }
-    let me = if a.mine { Some(me(ctx).await?) } else { None };
-    let quick = crate::app::queue::Quick {
-        mine: a.mine,
-        unassigned: a.unassigned,
-        breached: a.breached,
-        closed: a.closed || !wanted.is_empty(),
-        ..Default::default()
+    let (mut quick, sort) = list_filters(ctx, a)?;
+    // An assignee named by name: the cases carry only the id.
+    if let Some(name) = quick.assignee.clone()
+        && let Ok(Some(users)) = ctx.provider.users().await
+        && let Some(u) = users.iter().find(|u| u.name.eq_ignore_ascii_case(&name))
+    {
+        quick.assignee = Some(u.id.clone());
+    }
+    quick.closed |= !wanted.is_empty();
+    let me = if quick.mine || quick.awaiting_me {
+        Some(me(ctx).await?)
+    } else {
+        None
     };
-    cases.retain(|x| {
-        crate::app::queue::passes(x, quick, me.as_deref())
-            && (wanted.is_empty() || wanted.contains(&status_key(x.status.as_str())))
-    });
-    cases.sort_by(|x, y| urgency(x).cmp(&urgency(y)));
+    if let Some(text) = a.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        // The API's search finds every name on a case; the loaded queue is searched too (and
+        // alone where the API cannot search).
+        let found = ctx
+            .provider
+            .search(text, 100)
+            .await
+            .map_err(|e| Failure::provider("cannot search the cases", e))?;
+        let needle = text.to_lowercase();
+        let tokens: HashSet<String> = found.iter().flatten().map(|x| x.token.clone()).collect();
+        for x in found.into_iter().flatten() {
+            if !cases.iter().any(|y| y.token == x.token) {
+                cases.push(x);
+            }
+        }
+        cases.retain(|x| {
+            tokens.contains(&x.token) || crate::app::queue::haystack(x).contains(&needle)
+        });
+        // A search finds closed cases too, as in the console.
+        quick.closed = true;
+    }
+    let mut cases = crate::app::queue::select(cases, &quick, sort, me.as_deref());
+    cases.retain(|x| wanted.is_empty() || wanted.contains(&status_key(x.status.as_str())));
     if let Some(n) = a.limit {
         cases.truncate(n);
     }

@@ -9,6 +9,7 @@
 //! - `escape`: the sequences written between frames (clipboard, notifications) and the opener.
 
 mod escape;
+mod find;
 mod runner;
 
 pub use escape::{notification, osc52};
@@ -63,6 +64,10 @@ pub struct Options {
     pub theme: Theme,
     pub keymap: crate::app::keymap::Keymap,
     pub views: Option<Vec<crate::app::queue::View>>,
+    /// The config file "save view" writes to.
+    pub config_path: Option<std::path::PathBuf>,
+    /// The profile in use (from the config), if any.
+    pub profile_name: Option<String>,
 }
 
 /// Puts the terminal back however the console ends: return, error, panic or signal.
@@ -150,6 +155,8 @@ pub async fn run(opts: Options) -> Result<()> {
         drafts: Arc::new(std::sync::Mutex::new(Default::default())),
         sender: Arc::new(std::sync::Mutex::new(None)),
         outbox_events: otx,
+        config_path: opts.config_path.clone(),
+        profile_name: opts.profile_name.clone(),
     };
     runner.today();
     update(&mut state, Action::DraftsLoaded(outbox.drafts()));

@@ -17,6 +17,10 @@ pub(super) struct Runner {
     /// The outbox's sender, once started.
     pub(super) sender: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
     pub(super) outbox_events: UnboundedSender<OutboxEvent>,
+    /// The config file "save view" appends to.
+    pub(super) config_path: Option<std::path::PathBuf>,
+    /// The profile in use, whose own views (if it has any) a saved view joins.
+    pub(super) profile_name: Option<String>,
 }
 
 /// How far before a flow's copy of a case was read this identity's own landed writes still
@@ -225,6 +229,10 @@ impl Runner {
 
     pub(super) fn run(&self, effect: Effect) {
         match effect {
+            Effect::SearchSoon { .. }
+            | Effect::Search(_)
+            | Effect::FindCase(_)
+            | Effect::SaveView(_) => self.find(effect),
             Effect::Copy(text) => {
                 // Between frames, straight to the terminal: it (or tmux, with set-clipboard)
                 // puts the text on the clipboard, also over SSH.

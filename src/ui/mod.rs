@@ -7,6 +7,7 @@ pub mod form;
 mod overlays;
 mod overview;
 mod queue;
+mod sort;
 mod status;
 pub mod theme;
 
@@ -80,6 +81,9 @@ fn panes(state: &State, theme: &Theme, frame: &mut Frame) {
     }
     if state.ui.mode == Mode::Palette {
         palette(state, theme, frame, main);
+    }
+    if state.ui.mode == Mode::Sort {
+        sort::sort_picker(state, theme, frame, main);
     }
     if state.ui.mode == Mode::Outbox {
         outbox_view(state, theme, frame, main);

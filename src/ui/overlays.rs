@@ -22,7 +22,14 @@ pub(super) fn palette(state: &State, theme: &Theme, frame: &mut Frame, area: Rec
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focused)
-        .title(" Commands ");
+        .title(match state.queue.exact(query) {
+            // Input that names a case: Enter opens it (said, not guessed).
+            Some(c) => format!(" Commands · Enter opens {} ", clean(&c.name)),
+            None if items.is_empty() && crate::app::find::looks_like_reference(query) => {
+                " Commands · Enter looks the case up ".to_string()
+            }
+            None => " Commands ".to_string(),
+        });
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [q, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);

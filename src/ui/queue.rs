@@ -5,17 +5,11 @@ use super::*;
 pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let q = &state.queue;
     let mut title = format!(" Queue {}/{} ", q.view.len(), q.cases.len());
-    let quick = q.quick;
-    for (on, label) in [
-        (quick.mine, "mine"),
-        (quick.unassigned, "unassigned"),
-        (quick.breached, "breached"),
-        (quick.high_risk, "high risk"),
-        (quick.closed, "+closed"),
-    ] {
-        if on {
-            title.push_str(&format!("[{label}] "));
-        }
+    for label in q.quick.words() {
+        title.push_str(&format!("[{}] ", clean(&label)));
+    }
+    if q.sort != crate::app::find::Sort::default() {
+        title.push_str(&format!("[by {}] ", q.sort.label()));
     }
     let focused = state.ui.focus == Focus::Queue;
     let block = pane(title, focused, theme);
@@ -39,7 +33,7 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
                 .view_counts
                 .get(i)
                 .map_or(String::new(), |n| format!(" {n}"));
-            let current = i == state.ui.view && q.quick == v.quick;
+            let current = i == state.ui.view && q.quick == v.quick && q.sort == v.sort;
             let label = format!(
                 "{}{}{}",
                 if current { "▸" } else { " " },
@@ -60,8 +54,24 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
         } else {
             ""
         };
+        // What was searched, honestly: the loaded cases, and the API when it was asked.
+        let note = if let Some(why) = &q.search_note {
+            format!("  ({})", clean(why))
+        } else if q.searching.as_deref().is_some_and(|s| s == q.filter.trim()) {
+            "  (asking the API…)".to_string()
+        } else {
+            match &q.found {
+                Some((t, found)) if t.trim() == q.filter.trim() => {
+                    format!("  (loaded cases + API: {} found)", found.len())
+                }
+                _ => String::new(),
+            }
+        };
         frame.render_widget(
-            Paragraph::new(format!("/{}{cursor}", clean(&q.filter))).style(theme.accent),
+            Paragraph::new(Line::from(vec![
+                Span::styled(format!("/{}{cursor}", clean(&q.filter)), theme.accent),
+                Span::styled(note, theme.muted),
+            ])),
             filter_area,
         );
     }

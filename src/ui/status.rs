@@ -50,6 +50,7 @@ pub(super) fn status_bar(state: &State, theme: &Theme, frame: &mut Frame, area: 
     let keys = match state.ui.mode {
         _ if state.flow.is_some() => "drawer open",
         Mode::Filter => "type to filter · Enter keep · Esc clear",
+        Mode::Sort => "j/k · Enter sort (again: reverse) · Esc close",
         Mode::Outbox => "s send again · e edit · d d discard · x export held · Esc close",
         Mode::Help => "any key closes help",
         Mode::Overview => "overview · Esc close · r refresh · f freeze",

@@ -36,6 +36,7 @@ pub fn case(status: CaseStatus) -> Case {
         created_at: None,
         updated_at: None,
         closed_at: None,
+        awaiting_approval: Vec::new(),
         version: None,
         source: None,
     }

@@ -46,6 +46,7 @@ pub(super) fn paste(state: &mut State, text: &str) -> Vec<Effect> {
         let me = state.data.me.as_ref().map(|u| u.id.clone());
         state.queue.rebuild(me.as_deref());
         state.queue.select_row(0);
+        return super::find::filter_changed(state);
     }
     vec![]
 }

@@ -11,6 +11,7 @@
 
 mod acting;
 mod drawer;
+mod find;
 mod flows;
 mod form;
 mod modes;
@@ -78,6 +79,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Mode::Filter => filter_key(state, key),
                 Mode::Palette => palette_key(state, key),
                 Mode::Overview => overview_key(state, key),
+                Mode::Sort => find::sort_key(state, key),
                 Mode::Help => {
                     // Any key leaves help; quit still quits.
                     state.ui.mode = Mode::Normal;
@@ -103,6 +105,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             case,
         } => created(state, flow, made, case),
         Action::OpenCase(token) => open_case(state, token),
+        Action::SearchDue(generation) => find::search_due(state, generation),
+        Action::SearchResults { query, result } => find::search_results(state, query, result),
+        Action::CaseFound { query, result } => find::case_found(state, query, result),
+        Action::ViewSaved { view, path } => find::view_saved(state, view, path),
         Action::Clock(now) => {
             state.data.now = now;
             vec![]
@@ -185,10 +191,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             parts,
             at,
         } => rechecked(state, request, case, record.map(|r| *r), parts, at),
-        Action::UsersLoaded(users) => {
-            state.data.users = users.into_iter().map(|u| (u.id.clone(), u)).collect();
-            vec![]
-        }
+        Action::UsersLoaded(users) => find::users_loaded(state, users),
         Action::QueueLoaded { cases, at } => {
             let me = state.data.me.as_ref().map(|u| u.id.clone());
             // The open case reloads when the queue says it changed.
@@ -617,8 +620,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
         SelectView(n) => match state.settings.views.len() {
             len if usize::from(n) <= len && n > 0 => {
                 state.ui.view = usize::from(n) - 1;
-                state.queue.quick = state.settings.views[state.ui.view].quick;
-                state.queue.rebuild(me.as_deref());
+                find::select_view(state, me.as_deref());
             }
             len => {
                 state.ui.flash = Some(format!(
@@ -629,8 +631,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
         NextView => {
             if !state.settings.views.is_empty() {
                 state.ui.view = (state.ui.view + 1) % state.settings.views.len();
-                state.queue.quick = state.settings.views[state.ui.view].quick;
-                state.queue.rebuild(me.as_deref());
+                find::select_view(state, me.as_deref());
             }
         }
         ToggleMine | ToggleUnassigned | ToggleBreached | ToggleHighRisk | ToggleClosed
@@ -688,6 +689,8 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
                 }
             }
         }
+        SortBy => find::open_sort(state),
+        SaveView => return find::save_view(state),
         PullNext => return power::pull_next(state),
         Palette => power::open_palette(state),
         CopyName | CopyToken | CopyLink | OpenInBrowser => return power::copy_or_open(state, c),

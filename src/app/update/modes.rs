@@ -123,6 +123,18 @@ pub(super) fn palette_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             p.selected = 0;
         }
         Some(RunCommand) => {
+            // Input that is exactly a case's reference (or token) goes to that case, unless
+            // it names a command.
+            let query = p.query.clone();
+            if (n == 0 || state.queue.exact(&query).is_some())
+                && let Some(effects) = super::find::jump(state, &query)
+            {
+                state.ui.palette = None;
+                if state.ui.mode == Mode::Palette {
+                    state.ui.mode = Mode::Normal;
+                }
+                return effects;
+            }
             let chosen = power::palette_items(state)
                 .get(state.ui.palette.as_ref().map_or(0, |p| p.selected))
                 .map(|i| i.command);
@@ -159,7 +171,17 @@ pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.queue.filter.clear();
             state.ui.mode = Mode::Normal;
         }
-        Some(KeepFilter) => state.ui.mode = Mode::Normal,
+        Some(KeepFilter) => {
+            // A reference typed in full opens its case (looked up on the server when nothing
+            // loaded has it); other text stays a filter.
+            let text = state.queue.filter.clone();
+            if let Some(effects) = super::find::jump(state, &text) {
+                return effects;
+            }
+            // The text did not change: a search waiting for typing to pause still goes out.
+            state.ui.mode = Mode::Normal;
+            return vec![];
+        }
         Some(Quit) => {
             state.ui.should_quit = true;
             return vec![];
@@ -189,5 +211,5 @@ pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     state.queue.rebuild(me.as_deref());
     // While typing, the best match is the one selected (as in fzf).
     state.queue.select_row(0);
-    vec![]
+    super::find::filter_changed(state)
 }

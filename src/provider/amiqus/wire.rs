@@ -212,6 +212,7 @@ pub fn case(v: &Value) -> Result<Case, String> {
         created_at: time(v, "created_at"),
         updated_at: time(v, "updated_at"),
         closed_at: None,
+        awaiting_approval: Vec::new(),
         version: None,
         source: None,
         token,

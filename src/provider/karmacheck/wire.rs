@@ -326,6 +326,7 @@ impl CaseSummary {
             updated_at: self.modified,
             // KarmaCheck keeps no "closed at"; a decided case's last change is its decision.
             closed_at: if closed { self.modified } else { None },
+            awaiting_approval: Vec::new(),
             version: None,
             source: None,
         }

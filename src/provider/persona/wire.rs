@@ -381,6 +381,7 @@ pub fn case(res: &Value, included: &[Value], s: &PersonaSettings) -> Result<Case
         created_at: time(a, "created-at"),
         updated_at: time(a, "updated-at"),
         closed_at: time(a, "resolved-at"),
+        awaiting_approval: Vec::new(),
         version: None,
         source: None,
         token,

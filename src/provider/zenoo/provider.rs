@@ -168,6 +168,39 @@ impl Provider for ZenooProvider {
     async fn case(&self, token: &str) -> Result<Case, ProviderError> {
         self.client.case(token).await
     }
+
+    /// `q` on the case list: the sandbox searches every name on a case (directors, UBOs),
+    /// references and closed cases. One page, most urgent first.
+    async fn search(&self, text: &str, limit: u32) -> Result<Option<Vec<Case>>, ProviderError> {
+        let query = CaseQuery {
+            q: Some(text.trim().to_string()),
+            sort: Some("urgency".into()),
+            limit: Some(limit.clamp(1, 100)),
+            ..Default::default()
+        };
+        match self.client.cases_page(&query, None, None).await? {
+            Fetched::Fresh { value, .. } => Ok(Some(value.items)),
+            Fetched::NotModified => Ok(Some(vec![])),
+        }
+    }
+
+    async fn find_case(&self, reference: &str) -> Result<Option<Case>, ProviderError> {
+        let reference = reference.trim();
+        // A token is read directly; a reference or an external reference is searched for and
+        // must match in full.
+        if reference.starts_with("cas_") {
+            return match self.client.case(reference).await {
+                Ok(c) => Ok(Some(c)),
+                Err(ProviderError::Api { status: 404, .. }) => Ok(None),
+                Err(e) => Err(e),
+            };
+        }
+        Ok(self.search(reference, 25).await?.and_then(|found| {
+            found
+                .into_iter()
+                .find(|c| crate::domain::model::names_exactly(c, reference))
+        }))
+    }
     async fn alerts(&self, case: &str) -> Result<Vec<Alert>, ProviderError> {
         self.client.case_alerts(case).await
     }

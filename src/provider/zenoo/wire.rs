@@ -131,6 +131,15 @@ pub fn case(v: &Value) -> Result<Case, String> {
         closed_at: time(v, &["closed_at", "completed_at"]),
         version: number(v, &["version"]).map(|n| n as i64),
         source: None,
+        awaiting_approval: v
+            .get("awaiting_approval")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
         token,
     })
 }

@@ -338,7 +338,7 @@ impl CaseSeed<'_> {
         share: Option<f64>,
         parent: Option<i64>,
     ) -> rusqlite::Result<()> {
-        store::link_entity(
+        store::add_link(
             self.conn,
             self.case_id,
             e.id,
@@ -575,6 +575,8 @@ impl CaseSeed<'_> {
 
     /// The case's `updated_at`: the time of its latest audit entry.
     fn finish(self) -> rusqlite::Result<()> {
+        // Every entity is on the case now: `q` finds it by any of their names.
+        store::refresh_search_text(self.conn, self.case_id)?;
         self.conn
             .prepare_cached("UPDATE cases SET updated_at = ?2 WHERE id = ?1")?
             .execute(rusqlite::params![

@@ -75,6 +75,9 @@ pub struct CaseOut {
     pub metadata: Value,
     /// Extension: moves on every change to the case or anything on it.
     pub version: i64,
+    /// Extension: the users an approval is requested from and still pending (an `Approver`
+    /// reviewer `Invited` or `Reviewing`), so a queue can show an approver's own work.
+    pub awaiting_approval: Vec<String>,
     pub created_at: String,
     pub updated_at: String,
     pub closed_at: Option<String>,
@@ -84,7 +87,9 @@ pub const COLS: &str = "c.id, c.token, c.name, c.type, c.status, c.priority, c.e
     c.sla_due_at, c.sla_warning_days, c.sla_paused_at, c.risk_tier, c.risk_score, c.decision, c.summary, \
     c.escalated_to, c.escalation_reason, c.escalated_at, c.external_reference, c.metadata, c.open_alerts_count, \
     c.total_alerts_count, c.total_entities_count, c.version, c.created_at, c.updated_at, c.closed_at, \
-    e.token AS entity_token, e.full_name AS entity_name";
+    e.token AS entity_token, e.full_name AS entity_name, \
+    (SELECT group_concat(r.user_id, ',') FROM reviewers r WHERE r.case_id = c.id AND r.role = 'Approver' \
+     AND r.status IN ('Invited', 'Reviewing')) AS awaiting_approval";
 pub const FROM: &str = "cases c LEFT JOIN entities e ON e.id = c.primary_entity_id";
 
 pub fn row(r: &Row<'_>, now: i64) -> rusqlite::Result<CaseOut> {
@@ -140,6 +145,10 @@ pub fn row(r: &Row<'_>, now: i64) -> rusqlite::Result<CaseOut> {
         external_reference: r.get("external_reference")?,
         metadata: json_col(&r.get::<_, String>("metadata")?),
         version: r.get("version")?,
+        awaiting_approval: r
+            .get::<_, Option<String>>("awaiting_approval")?
+            .map(|s| s.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
         created_at: ts(r.get("created_at")?),
         updated_at: ts(r.get("updated_at")?),
         closed_at: ts_opt(closed_at),

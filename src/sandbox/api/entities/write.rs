@@ -366,8 +366,8 @@ fn write(
 }
 
 /// Writes the update to the timeline of every open case the entity is on (moving those cases),
-/// or to the audit log alone when it is on none; and keeps the search text of the cases it is
-/// the primary entity of in step with its name.
+/// or to the audit log alone when it is on none; and keeps the search text of every case it is
+/// on in step with its name.
 fn record(
     tx: &Connection,
     op: &Op,
@@ -399,12 +399,16 @@ fn record(
     if open.is_empty() {
         audit::record(tx, op, None, "ENTITY_UPDATED", "entity", token, details)?;
     }
-    let primary_of: Vec<i64> = tx
-        .prepare_cached("SELECT id FROM cases WHERE primary_entity_id = ?1")?
+    // Every case it is on (closed ones too: they are searched as well) or is the primary of.
+    let on: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT case_id FROM case_entities WHERE entity_id = ?1 \
+             UNION SELECT id FROM cases WHERE primary_entity_id = ?1",
+        )?
         .query_map([id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    for case_id in primary_of {
-        store::set_primary(tx, case_id, id)?;
+    for case_id in on {
+        store::refresh_search_text(tx, case_id)?;
     }
     Ok(())
 }
