@@ -350,3 +350,45 @@ async fn search_finds_by_any_name_and_find_case_matches_a_reference_in_full() {
     assert_eq!(p.find_case("CAS-999999").await.unwrap(), None);
     assert_eq!(p.find_case("cas_doesnotexist").await.unwrap(), None);
 }
+
+/// A Zenoo that ignores `q` (its reference documents no text search) answers its first page to
+/// any search: docket finds that out once and searches only what it has loaded, rather than
+/// show that page as found.
+#[tokio::test]
+async fn a_server_that_ignores_q_is_not_searched() {
+    use docket::provider::{Connect, Vendor};
+    let env = common::start(12).await;
+    let page = env.get("/v1/cases?limit=5").await.body;
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(5));
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = asked.clone();
+    let app = Router::new().route(
+        "/v1/cases",
+        get(move || {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let page = page.clone();
+            async move { axum::Json(page) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let p = docket::provider::connect(Connect::new(Vendor::Zenoo, &url, ApiKey::new("k"))).unwrap();
+    assert_eq!(p.search("McAllister", 50).await.unwrap(), None);
+    assert_eq!(p.search("Okafor", 50).await.unwrap(), None);
+    assert_eq!(
+        asked.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "asked once whether q works, then not again"
+    );
+
+    // The sandbox honours it.
+    let sandbox = docket::provider::connect(Connect::new(
+        Vendor::Zenoo,
+        &env.sandbox.url(),
+        ApiKey::new(env.analyst()),
+    ))
+    .unwrap();
+    assert!(sandbox.search("CAS-0000", 50).await.unwrap().is_some());
+}

@@ -662,7 +662,8 @@ mod tests {
                 | FilterClearLine | RunCommand | ClosePalette | NextCommand | PrevCommand
                 | PaletteClearLine | Review | DiscardDraft | InsertSnippet | SwitchField
                 | NewCase | AddEntity | PrevField | PickNext | PickPrev | OpenExisting
-                | CloseDrawer | Choose | Send | BackToText | QueueBehind | ReplaceEarlier | SortBy | SaveView => {}
+                | CloseDrawer | Choose | Send | BackToText | QueueBehind | ReplaceEarlier
+                | SortBy | SaveView => {}
             }
         }
         let mut all = all;

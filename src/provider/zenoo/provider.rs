@@ -23,6 +23,10 @@ pub struct ZenooProvider {
     /// The whole queue as last walked, and the newest `updated_at` in it: later polls ask
     /// only for what changed since.
     known: tokio::sync::Mutex<Option<(Vec<Case>, Option<jiff::Timestamp>)>>,
+    /// Whether the server honours `q`: the sandbox does; Zenoo's reference documents no text
+    /// search, and a server that ignores `q` answers its first page, which must never be shown
+    /// as found. Asked once, with a text nothing can match.
+    searches: tokio::sync::OnceCell<bool>,
 }
 
 /// The newest `updated_at` among `cases`.
@@ -31,6 +35,20 @@ fn watermark(cases: &[Case]) -> Option<jiff::Timestamp> {
 }
 
 impl ZenooProvider {
+    /// One page of `q` on the case list, most urgent first.
+    async fn search_page(&self, text: &str, limit: u32) -> Result<Vec<Case>, ProviderError> {
+        let query = CaseQuery {
+            q: Some(text.trim().to_string()),
+            sort: Some("urgency".into()),
+            limit: Some(limit.clamp(1, 100)),
+            ..Default::default()
+        };
+        match self.client.cases_page(&query, None, None).await? {
+            Fetched::Fresh { value, .. } => Ok(value.items),
+            Fetched::NotModified => Ok(vec![]),
+        }
+    }
+
     /// Every page of a case query.
     async fn walk(&self, query: &CaseQuery) -> Result<Vec<Case>, ProviderError> {
         let mut out = Vec::new();
@@ -60,6 +78,7 @@ impl ZenooProvider {
             caps: Capabilities::all(Vendor::Zenoo),
             etag: tokio::sync::Mutex::new(None),
             known: tokio::sync::Mutex::new(None),
+            searches: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -172,16 +191,17 @@ impl Provider for ZenooProvider {
     /// `q` on the case list: the sandbox searches every name on a case (directors, UBOs),
     /// references and closed cases. One page, most urgent first.
     async fn search(&self, text: &str, limit: u32) -> Result<Option<Vec<Case>>, ProviderError> {
-        let query = CaseQuery {
-            q: Some(text.trim().to_string()),
-            sort: Some("urgency".into()),
-            limit: Some(limit.clamp(1, 100)),
-            ..Default::default()
-        };
-        match self.client.cases_page(&query, None, None).await? {
-            Fetched::Fresh { value, .. } => Ok(Some(value.items)),
-            Fetched::NotModified => Ok(Some(vec![])),
+        let searches = self
+            .searches
+            .get_or_try_init(|| async {
+                let probe = self.search_page("docket probe zq9xv0: no case has this name", 1);
+                Ok::<_, ProviderError>(probe.await?.is_empty())
+            })
+            .await?;
+        if !searches {
+            return Ok(None);
         }
+        self.search_page(text, limit).await.map(Some)
     }
 
     async fn find_case(&self, reference: &str) -> Result<Option<Case>, ProviderError> {
