@@ -151,6 +151,27 @@ pub(super) async fn deliver(
     };
     sender.abort();
     let _ = sender.await;
+    // The store can say the entry landed (the tick above) before this sender's event for it is
+    // read; the event, with what a creation made, is in the channel once the sender is done.
+    let outcome = match outcome {
+        Outcome::Landed(what, None) => {
+            let mut found = Outcome::Landed(what, None);
+            while let Ok(event) = rx.try_recv() {
+                if let Event::Landed {
+                    id: e,
+                    what,
+                    created,
+                    ..
+                } = event
+                    && e == id
+                {
+                    found = Outcome::Landed(what, created);
+                }
+            }
+            found
+        }
+        other => other,
+    };
     match outcome {
         Outcome::Landed(what, created) => {
             if send.json {
