@@ -455,3 +455,27 @@ fn sort_spellings_read_back_as_written() {
     let e = Sort::parse("riks").unwrap_err();
     assert!(e.contains("expected one of: sla, priority, risk"), "{e}");
 }
+
+#[test]
+fn the_api_s_finds_come_after_cases_that_contain_the_text_and_before_scattered_matches() {
+    // "Ava Trust" contains "ava t" as typed; "Avalon Bay Trust" matches it only scattered;
+    // the API finds a third case by its UBO, Ava Tremaine.
+    let mut literal = case("cas_l", "CAS-000100", 30, CaseStatus::InProgress);
+    literal.primary_entity = Some("Ava Trust".into());
+    let mut scattered = case("cas_s", "CAS-000101", 1, CaseStatus::InProgress);
+    scattered.primary_entity = Some("Avalon Bay Trust".into());
+    let mut by_ubo = case("cas_u", "CAS-000102", 60, CaseStatus::InProgress);
+    by_ubo.primary_entity = Some("Kestrel Row Capital".into());
+    let mut s = state_with(vec![literal, scattered, by_ubo.clone()]);
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "ava t");
+    assert_eq!(names(&s), ["CAS-000100", "CAS-000101"]);
+    update(
+        &mut s,
+        Action::SearchResults {
+            query: "ava t".into(),
+            result: Ok(Some(vec![by_ubo])),
+        },
+    );
+    assert_eq!(names(&s), ["CAS-000100", "CAS-000102", "CAS-000101"]);
+}

@@ -359,7 +359,8 @@ impl Queue {
             let mut matched = view.clone();
             matched.sort_unstable();
             // What the API found for exactly this text (a director's or UBO's name) and the
-            // filters let through, after the local matches, in the queue's order.
+            // filters let through, in the queue's order: after the loaded cases that contain
+            // the text as it was typed, before those that only match it scattered.
             if let Some((text, tokens)) = &self.found
                 && text.trim() == self.filter.trim()
             {
@@ -370,7 +371,12 @@ impl Queue {
                     .filter(|&i| passes(&self.cases[i], &q, me))
                     .collect();
                 extra.sort_unstable_by_key(|&i| self.rank[i]);
-                view.extend(extra);
+                let literal = self.filter.trim().to_lowercase();
+                let at = view
+                    .iter()
+                    .position(|&i| !self.hay[i].contains(&literal))
+                    .unwrap_or(view.len());
+                view.splice(at..at, extra);
             }
             self.narrowed = Some((self.filter.clone(), q, me.map(str::to_string), matched));
             self.view = view;
