@@ -9,6 +9,7 @@ pub mod form;
 pub mod keymap;
 pub mod power;
 pub mod queue;
+pub mod reading;
 pub mod state;
 pub mod update;
 

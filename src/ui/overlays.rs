@@ -114,14 +114,8 @@ pub(super) fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) 
 
 /// The outbox: every entry not yet landed, its state, attempts and last error.
 pub(super) fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let width = area.width.saturating_sub(4).max(1);
-    let height = area.height.saturating_sub(2).max(1);
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    // The whole main area: a margin around it would show the panes' cut edges beneath.
+    let rect = area;
     frame.render_widget(Clear, rect);
     let block = pane(
         format!(
@@ -190,5 +184,22 @@ pub(super) fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area:
             lines.push(Line::styled(format!("     {}", clean(e)), theme.muted));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    // Long lines wrap under their own text, not back at the left edge.
+    let cols = inner.width as usize;
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .flat_map(|l| {
+            let style = l.spans.last().map_or(l.style, |s| s.style);
+            let text = l.to_string();
+            if sanitize::width(&text) <= cols {
+                vec![l]
+            } else {
+                crate::text::wrap::wrap_hanging(&text, cols, 5)
+                    .into_iter()
+                    .map(|w| Line::styled(w, style))
+                    .collect()
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
 }

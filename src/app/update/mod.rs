@@ -14,6 +14,7 @@ mod flows;
 mod form;
 mod modes;
 mod preconditions;
+mod reading;
 
 pub use super::action::{Action, CasePart, Effect};
 pub use super::command::Command;
@@ -25,6 +26,7 @@ use flows::start_flow;
 use form::{case_form_loaded, created, open_case, reveal, start_form};
 use modes::{filter_key, outbox_key, overview_key, palette_key};
 use preconditions::{has_preconditions, rechecked};
+use reading::open;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
@@ -101,6 +103,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::OpenCase(token) => open_case(state, token),
         Action::Clock(now) => {
             state.data.now = now;
+            vec![]
+        }
+        Action::Resize(w, h) => {
+            state.ui.screen = Some((w, h));
             vec![]
         }
         Action::MeLoaded(me) => {
@@ -338,14 +344,21 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             entry,
             result,
         } => {
-            let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) else {
+            let Some(f) = state.flow.as_ref().filter(|f| f.id == flow) else {
                 return vec![];
             };
             if f.bulk.is_empty() {
                 return update(state, Action::Submitted { flow, result });
             }
+            // People by name, never `usr_…`, where the console knows them.
+            let result = result
+                .map(|what| state.with_names(&what))
+                .map_err(|e| state.with_names(&e.to_string()));
+            let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) else {
+                return vec![];
+            };
             if let Some(b) = f.bulk.iter_mut().find(|b| b.entry == Some(entry)) {
-                b.result = Some(result.map_err(|e| e.to_string()));
+                b.result = Some(result);
             }
             if f.bulk.iter().all(|b| b.result.is_some()) {
                 let ok = f
@@ -390,7 +403,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::OutboxNews(text) => {
-            state.ui.flash = Some(text);
+            state.ui.flash = Some(state.with_names(&text));
             vec![Effect::LoadQueue]
         }
         Action::OutboxCounts(counts) => {
@@ -470,7 +483,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     }
                     state.data.drafts.remove(&key);
                     state.flow = None;
-                    state.ui.flash = Some(format!("✓ {what}"));
+                    let what = format!("✓ {what}");
+                    state.ui.flash = Some(state.with_names(&what));
                     if let Some(d) = state.detail.as_mut() {
                         d.marked.clear();
                     }
@@ -495,27 +509,13 @@ pub(super) fn settled(a: &Alert) -> bool {
     a.status.known().is_some_and(AlertStatus::is_settled)
 }
 
-pub(super) fn open(state: &mut State) -> Vec<Effect> {
-    let Some(token) = state.queue.selected.clone() else {
-        return vec![];
-    };
-    if state.detail.as_ref().is_some_and(|d| d.token == token) {
-        state.ui.focus = Focus::Detail;
-        return vec![];
-    }
-    let caps = state
-        .queue
-        .get(&token)
-        .map_or_else(|| state.settings.caps.clone(), |c| state.caps_of(c).clone());
-    state.detail = Some(Detail::for_caps(token.clone(), &caps));
-    state.ui.focus = Focus::Detail;
-    vec![Effect::LoadCase(token)]
-}
-
 pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
     use Command::*;
     let me = state.data.me.as_ref().map(|u| u.id.clone());
     state.ui.flash = None;
+    if let Some(effects) = reading::reading_command(state, c) {
+        return effects;
+    }
     let on_alerts = state.ui.focus == Focus::Detail
         && state.detail.as_ref().is_some_and(|d| d.tab == Tab::Alerts);
     match c {

@@ -55,6 +55,8 @@ pub(in crate::ui) fn alerts(
     } else {
         0
     };
+    // The category takes what the entity leaves on a wide pane.
+    let category_width = (table_area.width as usize / 4).clamp(14, 40);
     let rows = list
         .iter()
         .enumerate()
@@ -78,7 +80,10 @@ pub(in crate::ui) fn alerts(
             Row::new(vec![
                 Span::raw(format!("{cursor}{mark}")),
                 Span::raw(entity),
-                Span::raw(fit(&clean(a.category.as_deref().unwrap_or("—")), 22)),
+                Span::raw(fit(
+                    &clean(a.category.as_deref().unwrap_or("—")),
+                    category_width,
+                )),
                 Span::raw(
                     a.priority
                         .as_ref()
@@ -94,7 +99,8 @@ pub(in crate::ui) fn alerts(
                     } else {
                         ""
                     },
-                    clean(a.status.as_str())
+                    // The decision when one was taken ("Document requested"), else the status.
+                    crate::app::reading::alert_state(a)
                 )),
             ])
             .style(if i == row {
@@ -110,10 +116,10 @@ pub(in crate::ui) fn alerts(
         [
             Constraint::Length(2),
             Constraint::Min(10),
-            Constraint::Length(22),
+            Constraint::Length(category_width as u16),
             Constraint::Length(8),
             Constraint::Length(5),
-            Constraint::Length(16),
+            Constraint::Length(20),
         ],
     )
     .header(
@@ -128,21 +134,39 @@ pub(in crate::ui) fn alerts(
     if detail_area.height > 0
         && let Some(a) = list.get(row)
     {
-        let mut lines = vec![Line::styled(
-            clean(a.title.as_deref().unwrap_or(a.token.as_str())).into_owned(),
-            theme.header,
-        )];
-        if let Some(src) = &a.source_data {
-            lines.push(Line::raw(format!("Hit: {}", clean(&compact_json(src)))));
-        }
-        if let Some(ai) = &a.ai_assessment {
-            lines.push(Line::raw(format!("AI: {}", clean(ai))));
-        }
-        if let Some(r) = &a.resolution_rationale {
+        let mut lines = vec![Line::from(vec![
+            Span::styled(
+                clean(a.title.as_deref().unwrap_or(a.token.as_str())).into_owned(),
+                theme.header,
+            ),
+            Span::styled("  · Enter reads it in full", theme.muted),
+        ])];
+        // A preview: line breaks read as spaces here; Enter shows the text as written.
+        let flat = |s: &str| {
+            clean_multiline(s)
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if let Some(o) = a.outcome() {
             lines.push(Line::styled(
-                format!("Rationale: {}", clean(r)),
+                format!(
+                    "{o}{}",
+                    a.resolution_rationale
+                        .as_deref()
+                        .map(|r| format!(": {}", flat(r)))
+                        .unwrap_or_default()
+                ),
                 theme.muted,
             ));
+        }
+        if let Some(ai) = &a.ai_assessment {
+            lines.push(Line::raw(format!("AI: {}", flat(ai))));
+        }
+        if let Some(src) = &a.source_data {
+            lines.push(Line::raw(format!("Hit: {}", flat(&compact_json(src)))));
         }
         frame.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: true }).block(
