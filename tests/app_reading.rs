@@ -417,3 +417,71 @@ fn messages_name_people_the_console_knows() {
         "usr_unknown kept; Sofia Rossi named."
     );
 }
+
+#[test]
+fn help_puts_the_keys_of_here_first_scrolls_and_ends_with_the_legend() {
+    use docket::app::help;
+    use docket::app::state::Mode;
+    let mut s = in_alerts();
+    key(&mut s, KeyCode::Char('?'));
+    assert_eq!(s.ui.mode, Mode::Help);
+    use help::HelpLine;
+    let lines = help::lines(&s);
+    assert_eq!(
+        lines[0],
+        HelpLine::Heading("Here: Queue, case, alerts and reading".into())
+    );
+    assert!(lines.contains(&HelpLine::Heading("Symbols".into())));
+    let keys: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| match l {
+            HelpLine::Row(k, _) => Some(k.as_str()),
+            _ => None,
+        })
+        .collect();
+    for symbol in ["✖", "▲", "△", "⏸", "●", "◉", "▶", "⟳", "…"] {
+        assert!(keys.contains(&symbol), "{symbol} in the legend");
+    }
+    // Editor keys are listed too.
+    assert!(
+        keys.iter()
+            .any(|k| k.contains("ctrl-t") && k.contains("ctrl-x"))
+    );
+    // j scrolls (within bounds) instead of closing; another key closes.
+    let max = help::max_scroll(&s);
+    assert!(max > 0, "help is longer than 24 rows");
+    for _ in 0..200 {
+        key(&mut s, KeyCode::Char('j'));
+    }
+    assert_eq!((s.ui.mode, s.ui.help_scroll), (Mode::Help, max));
+    key(&mut s, KeyCode::Char('z'));
+    assert_eq!(s.ui.mode, Mode::Normal);
+    assert!(!s.ui.should_quit);
+}
+
+#[test]
+fn f1_opens_help_over_a_drawer_with_the_editor_keys_first() {
+    use docket::app::help;
+    use docket::app::state::Mode;
+    let mut s = in_alerts();
+    key(&mut s, KeyCode::Char('a'));
+    assert!(s.flow.is_some());
+    // `?` is text in the editor; F1 is help.
+    key(&mut s, KeyCode::F(1));
+    assert_eq!(s.ui.mode, Mode::Help);
+    let lines = help::lines(&s);
+    assert_eq!(
+        lines[0],
+        help::HelpLine::Heading("Here: Drawer: editor and form fields".into())
+    );
+    assert!(
+        matches!(&lines[1], help::HelpLine::Row(k, _) if k.contains("ctrl-s")),
+        "{:?}",
+        lines[1]
+    );
+    // A key closes help and goes nowhere else: the drawer is still open, nothing typed.
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!(s.ui.mode, Mode::Normal);
+    assert!(s.flow.is_some() && !s.ui.should_quit);
+    assert_eq!(s.flow.as_ref().unwrap().body(), "");
+}

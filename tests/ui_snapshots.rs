@@ -681,6 +681,18 @@ fn help() {
     let mut s = loaded();
     s.ui.mode = Mode::Help;
     both("help", &s);
+    // Scrolled to its end: the legend of symbols.
+    for (w, h) in [(80, 24), (160, 48)] {
+        update(&mut s, Action::Resize(w, h));
+        s.ui.help_scroll = docket::app::help::max_scroll(&s);
+        let screen = draw(&s, w, h);
+        assert!(
+            screen.contains("ⓘ") && screen.contains("more lines below"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("help_legend_{w}x{h}"), screen);
+    }
+    s.ui.help_scroll = 0;
     // Read-only: the write actions are not offered.
     s.data.read_only = true;
     let screen = draw(&s, 160, 48);
@@ -832,6 +844,41 @@ fn outbox_view() {
             !screen.contains("Queue "),
             "{w}x{h}: the queue shows through\n{screen}"
         );
+    }
+}
+
+/// At 120 columns in split view the case references stay whole, cut text ends in `…`, and the
+/// alert count is headed "Alerts" where it fits.
+#[test]
+fn split_queue_120() {
+    use docket::app::update::Command as C;
+    let mut s = loaded();
+    update(&mut s, Action::Command(C::Down));
+    update(&mut s, Action::Command(C::Open));
+    detail_data(&mut s);
+    for (focus, name) in [
+        (Focus::Detail, "split_queue_detail_focus"),
+        (Focus::Queue, "split_queue_queue_focus"),
+    ] {
+        s.ui.focus = focus;
+        let screen = draw(&s, 120, 30);
+        for n in 1..=6 {
+            assert!(
+                screen.contains(&format!("CAS-{n:06}")),
+                "{name}: CAS-{n:06} whole in\n{screen}"
+            );
+        }
+        assert!(screen.contains('…'), "{name}: cut text is marked\n{screen}");
+        insta::assert_snapshot!(format!("{name}_120x30"), screen);
+    }
+    assert!(
+        draw(&s, 120, 30).contains("Alerts"),
+        "the header says Alerts where it fits"
+    );
+    // 80 and 160 columns keep the references whole too.
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = draw(&s, w, h);
+        assert!(screen.contains("CAS-000002"), "{w}x{h}\n{screen}");
     }
 }
 

@@ -399,7 +399,12 @@ pub const COMMANDS: &[Spec] = {
             &["S"],
             Row("overview: open cases by SLA, risk, assignee; breaches, reviews"),
         ),
-        spec(ToggleHelp, "help", &["?"], Row("this help")),
+        spec(
+            ToggleHelp,
+            "help",
+            &["?", "f1"],
+            Row("this help (F1 in a drawer); j/k scroll it"),
+        ),
         spec(Quit, "quit", &["q", "ctrl-c"], Row("quit")),
         // The outbox view (j/k move, as in the queue).
         spec(

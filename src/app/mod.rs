@@ -6,6 +6,7 @@ pub mod action;
 pub mod command;
 pub mod flow;
 pub mod form;
+pub mod help;
 pub mod keymap;
 pub mod power;
 pub mod queue;

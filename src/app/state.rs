@@ -302,6 +302,8 @@ pub struct Ui {
     pub recent: Vec<super::update::Command>,
     /// Cursor in the outbox view.
     pub outbox_row: usize,
+    /// How far `?` help is scrolled.
+    pub help_scroll: u16,
     /// `d` was pressed once on this entry: the next `d` discards it.
     pub confirm_discard: Option<i64>,
     /// Quit was asked with reviews still pending: the next quit confirms.
@@ -393,6 +395,7 @@ impl State {
                 palette: None,
                 recent: Vec::new(),
                 outbox_row: 0,
+                help_scroll: 0,
                 confirm_discard: None,
                 confirm_quit: false,
                 queue_marks: BTreeSet::new(),

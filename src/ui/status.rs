@@ -62,7 +62,7 @@ fn parts(state: &State, theme: &Theme) -> Parts {
         _ if state.flow.is_some() => "drawer open",
         Mode::Filter => "type to filter · Enter keep · Esc clear",
         Mode::Outbox => "s send again · e edit · d d discard · x export held · Esc close",
-        Mode::Help => "any key closes help",
+        Mode::Help => "j/k scroll help · any other key closes",
         Mode::Overview => "overview · Esc close · r refresh · f freeze",
         Mode::Palette => "type to search · ↑↓ choose · Enter run · Esc close",
         Mode::Normal

@@ -59,7 +59,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if key.kind == KeyEventKind::Release {
                 return vec![];
             }
+            if state.ui.mode == Mode::Help {
+                return reading::help_key(state, key);
+            }
             if state.flow.is_some() {
+                // F1 (a key that is never text) opens help over the drawer.
+                if !matches!(key.code, KeyCode::Char(_))
+                    && state.settings.keymap.lookup(Context::Normal, &key)
+                        == Some(Command::ToggleHelp)
+                {
+                    return command(state, Command::ToggleHelp);
+                }
                 return flow_key(state, key);
             }
             if state.ui.confirm_quit {
@@ -76,14 +86,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Mode::Filter => filter_key(state, key),
                 Mode::Palette => palette_key(state, key),
                 Mode::Overview => overview_key(state, key),
-                Mode::Help => {
-                    // Any key leaves help; quit still quits.
-                    state.ui.mode = Mode::Normal;
-                    if state.settings.keymap.lookup(context(state), &key) == Some(Command::Quit) {
-                        state.ui.should_quit = true;
-                    }
-                    vec![]
-                }
+                Mode::Help => reading::help_key(state, key),
                 Mode::Normal => match state.settings.keymap.lookup(context(state), &key) {
                     Some(c) => {
                         power::remember(state, c);
@@ -596,7 +599,10 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
             }
             return effects;
         }
-        ToggleHelp => state.ui.mode = Mode::Help,
+        ToggleHelp => {
+            state.ui.mode = Mode::Help;
+            state.ui.help_scroll = 0;
+        }
         Overview => state.ui.mode = Mode::Overview,
         ShowOutbox => {
             state.ui.mode = Mode::Outbox;

@@ -112,3 +112,20 @@ fn scrolled(at: u16, c: Command, page: isize, max: u16) -> u16 {
     };
     to.clamp(0, max as isize) as u16
 }
+
+/// Keys over `?` help: the movement keys scroll it, quit quits, any other key closes it.
+pub(super) fn help_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    use Command::*;
+    let c = state.settings.keymap.lookup(Context::Normal, &key);
+    match c {
+        Some(c @ (Down | Up | PageDown | PageUp | Top | Bottom)) => {
+            let (_, h) = state.ui.screen.unwrap_or((80, 24));
+            let rows = crate::app::help::rows_shown(h) as isize;
+            let max = crate::app::help::max_scroll(state);
+            state.ui.help_scroll = scrolled(state.ui.help_scroll, c, rows, max);
+        }
+        Some(Quit) if state.flow.is_none() => state.ui.should_quit = true,
+        _ => state.ui.mode = Mode::Normal,
+    }
+    vec![]
+}
