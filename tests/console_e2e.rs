@@ -2117,3 +2117,117 @@ async fn a_half_filled_case_form_survives_sigkill() {
     let all = env.walk("/v1/cases", 100).await;
     assert_eq!(all.len(), 5, "a case was opened");
 }
+
+/// Enter on an alert opens it full height: its whole AI assessment is on screen, Esc goes back
+/// to the list, and an alert whose document was requested reads "Document requested" in the
+/// list (not "Open"). Reading writes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_alert_opens_full_height_with_its_whole_assessment() {
+    let env = common::start(40).await;
+    let key = env.analyst();
+    let url = env.sandbox.url();
+    // An open alert with a plain, long assessment, and another open alert on the same case.
+    let open = env.walk("/v1/alerts?status=Open", 100).await;
+    let plain = |a: &serde_json::Value| {
+        a["ai_assessment"].as_str().is_some_and(|t| {
+            t.len() > 120 && t.chars().all(|c| c == '\n' || (' '..='~').contains(&c))
+        })
+    };
+    let (alert, other) = open
+        .iter()
+        .filter(|a| plain(a))
+        .find_map(|a| {
+            let other = open
+                .iter()
+                .find(|b| b["case_token"] == a["case_token"] && b["token"] != a["token"])?;
+            Some((a.clone(), other.clone()))
+        })
+        .expect("a case with two open alerts, one with a plain assessment");
+    let token = common::s(&alert["token"]).to_string();
+    let other_token = common::s(&other["token"]).to_string();
+    let case_token = common::s(&alert["case_token"]).to_string();
+    let assessment = common::s(&alert["ai_assessment"]).to_string();
+    env.post(
+        &format!("/v1/alerts/{other_token}/resolve"),
+        serde_json::json!({ "action": "Request Document", "rationale": "Need the passport." }),
+    )
+    .await
+    .ok();
+    let case_name = common::s(
+        &env.get(&format!("/v1/cases/{case_token}"))
+            .await
+            .ok()
+            .data()["name"],
+    )
+    .to_string();
+    let mut list = env
+        .walk(&format!("/v1/alerts?case_token={case_token}"), 50)
+        .await;
+    list.sort_by(|a, b| {
+        a["entity_name"]
+            .as_str()
+            .cmp(&b["entity_name"].as_str())
+            .then(
+                b["priority_score"]
+                    .as_f64()
+                    .unwrap_or(0.0)
+                    .total_cmp(&a["priority_score"].as_f64().unwrap_or(0.0)),
+            )
+    });
+    let position = list
+        .iter()
+        .position(|a| a["token"] == token.as_str())
+        .unwrap();
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let whole = words(&assessment);
+
+    let console = tokio::task::spawn_blocking({
+        let (url, key, token) = (url.clone(), key.clone(), token.clone());
+        move || {
+            let home = tempfile::tempdir().unwrap();
+            // Tall enough for the whole page of the alert.
+            let mut c = Console::start_sized(
+                (100, 70),
+                &url,
+                &key,
+                &["--poll-secs", "3600"],
+                home.path(),
+                &[],
+            );
+            go_to_alert(&mut c, &case_name, position);
+            c.wait_until("the requested document", Duration::from_secs(10), |s| {
+                s.contains("Document requested")
+            });
+            c.keys("\r");
+            // The screen's text without its borders, words joined across wrapped lines.
+            let text = |s: &str| {
+                words(
+                    &s.lines()
+                        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            };
+            let screen = c.wait_until("the alert in full", Duration::from_secs(10), |s| {
+                s.contains(&format!("Alert {token}")) && s.contains("AI assessment")
+            });
+            assert!(
+                text(&screen).contains(&whole),
+                "the whole assessment:\n{whole}\non screen:\n{screen}"
+            );
+            assert!(screen.contains("Esc back"), "{screen}");
+            c.keys("\x1b");
+            c.wait_until("the alert list again", Duration::from_secs(10), |s| {
+                s.contains("Category") && s.contains("Match") && !s.contains("AI assessment")
+            });
+            c.keys("q");
+            assert!(c.wait_exit().success());
+        }
+    })
+    .await;
+    rethrow(console);
+    // Reading wrote nothing: the alert is as it was.
+    let a = env.get(&format!("/v1/alerts/{token}")).await.ok();
+    assert_eq!(a.data()["status"], "Open");
+    assert!(a.data()["resolution_action"].is_null());
+}

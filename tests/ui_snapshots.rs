@@ -875,10 +875,12 @@ fn split_queue_120() {
         draw(&s, 120, 30).contains("Alerts"),
         "the header says Alerts where it fits"
     );
-    // 80 and 160 columns keep the references whole too.
-    for (w, h) in [(80, 24), (160, 48)] {
+    // 80, 100 (the narrowest split) and 160 columns keep the references whole too.
+    for (w, h) in [(80, 24), (100, 30), (160, 48)] {
         let screen = draw(&s, w, h);
-        assert!(screen.contains("CAS-000002"), "{w}x{h}\n{screen}");
+        for n in [2, 6] {
+            assert!(screen.contains(&format!("CAS-{n:06}")), "{w}x{h}\n{screen}");
+        }
     }
 }
 

@@ -122,6 +122,12 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
     // What is left over the minimum goes, in this order, to: the alert count, the assignee,
     // the word "Alerts" over the count, the whole status, a wider assignee, the case type.
     // Each is taken only while the entity keeps a useful width.
+    // Too narrow for even that (a case pane open beside it): the risk goes first, then the
+    // status narrows; the case reference stays whole.
+    let short = base.saturating_sub(avail);
+    let risk_w = if short > 0 { 0 } else { 6 };
+    let narrow_status = short.saturating_sub(7).min(3);
+    let base = base - if risk_w == 0 { 7 } else { 0 } - narrow_status;
     let mut room = avail.saturating_sub(base);
     let mut take = |cols: usize, keep: usize| {
         let ok = room >= cols + keep;
@@ -135,7 +141,7 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
     if alerts_w > 0 && take(4, 8) {
         alerts_w = 6;
     }
-    let status_w = if take(4, 10) { 15 } else { 11 };
+    let status_w = if take(4, 10) { 15 } else { 11 - narrow_status };
     if assignee_w > 0 && take(4, 20) {
         assignee_w = 18;
     }
@@ -151,7 +157,9 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
     if type_w > 0 {
         cols.push(("Type", type_w));
     }
-    cols.push(("Risk", 6));
+    if risk_w > 0 {
+        cols.push(("Risk", risk_w));
+    }
     if alerts_w > 0 {
         cols.push((if alerts_w >= 6 { "Alerts" } else { "Al" }, alerts_w));
     }
@@ -215,12 +223,14 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
                     type_w,
                 )));
             }
-            cells.push(Span::styled(
-                c.risk_tier
-                    .as_ref()
-                    .map_or("—".into(), |t| clean(t.as_str()).into_owned()),
-                risk_style(theme, tier),
-            ));
+            if risk_w > 0 {
+                cells.push(Span::styled(
+                    c.risk_tier
+                        .as_ref()
+                        .map_or("—".into(), |t| clean(t.as_str()).into_owned()),
+                    risk_style(theme, tier),
+                ));
+            }
             if alerts_w > 0 {
                 cells.push(Span::raw(
                     c.open_alerts.map_or("—".into(), |n| n.to_string()),

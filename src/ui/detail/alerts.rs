@@ -55,8 +55,13 @@ pub(in crate::ui) fn alerts(
     } else {
         0
     };
-    // The category takes what the entity leaves on a wide pane.
-    let category_width = (table_area.width as usize / 4).clamp(14, 40);
+    // The status (the decision: "✓ Document requested") and the small columns are whole; the
+    // entity and the category share what is left, cut with `…`.
+    let status_width = 20;
+    let rest =
+        (table_area.width as usize).saturating_sub(2 + 1 + 1 + 8 + 1 + 5 + 1 + status_width + 1);
+    let category_width = (rest / 2).clamp(6, 40);
+    let entity_width = rest.saturating_sub(category_width).max(4);
     let rows = list
         .iter()
         .enumerate()
@@ -73,7 +78,10 @@ pub(in crate::ui) fn alerts(
             // Alerts are grouped by entity: its name shows on the group's first row.
             let first_of_group = i == 0 || list[i - 1].entity_name != a.entity_name;
             let entity = if first_of_group {
-                clean(a.entity_name.as_deref().unwrap_or("—")).into_owned()
+                fit(
+                    &clean(a.entity_name.as_deref().unwrap_or("—")),
+                    entity_width,
+                )
             } else {
                 "  〃".to_string()
             };
@@ -115,11 +123,11 @@ pub(in crate::ui) fn alerts(
         rows,
         [
             Constraint::Length(2),
-            Constraint::Min(10),
+            Constraint::Length(entity_width as u16),
             Constraint::Length(category_width as u16),
             Constraint::Length(8),
             Constraint::Length(5),
-            Constraint::Length(20),
+            Constraint::Length(status_width as u16),
         ],
     )
     .header(
