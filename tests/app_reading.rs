@@ -485,3 +485,29 @@ fn f1_opens_help_over_a_drawer_with_the_editor_keys_first() {
     assert!(s.flow.is_some() && !s.ui.should_quit);
     assert_eq!(s.flow.as_ref().unwrap().body(), "");
 }
+
+#[test]
+fn a_landed_review_and_outbox_news_name_people_not_ids() {
+    let mut s = in_alerts();
+    key(&mut s, KeyCode::Char('a'));
+    let id = s.flow.as_ref().unwrap().id;
+    update(
+        &mut s,
+        Action::Submitted {
+            flow: id,
+            result: Ok("CAS-000001 assigned to usr_lukas".into()),
+        },
+    );
+    assert_eq!(
+        s.ui.flash.as_deref(),
+        Some("✓ CAS-000001 assigned to Lukas Brandt")
+    );
+    update(
+        &mut s,
+        Action::OutboxNews("Entry 4 landed: assigned to usr_sofia".into()),
+    );
+    assert_eq!(
+        s.ui.flash.as_deref(),
+        Some("Entry 4 landed: assigned to Sofia Rossi")
+    );
+}

@@ -201,7 +201,13 @@ pub const COMMANDS: &[Spec] = {
         spec(Bottom, "bottom", &["G", "end"], Same),
         spec(PageDown, "page_down", &["pgdn", "ctrl-d"], Row("page")),
         spec(PageUp, "page_up", &["pgup", "ctrl-u"], Same),
-        spec(Open, "open", &["enter", "l", "right"], Row("open case")).on(Case),
+        spec(
+            Open,
+            "open",
+            &["enter", "l", "right"],
+            Row("open case; read an alert or an entity in full"),
+        )
+        .on(Case),
         spec(Back, "back", &["esc", "h", "left"], Row("back")),
         spec(SwitchFocus, "switch_focus", &["tab"], Row("switch pane")),
         spec(PrevTab, "prev_tab", &["[", "backtab"], Row("detail tabs")).on(OpenCase),

@@ -633,6 +633,8 @@ fn audit_summary(state: &State, d: &Value) -> String {
             .map(|s| clean(s).into_owned())
     };
     let change = match (status("before"), status("after")) {
+        // Unchanged (a document requested leaves the alert Open): nothing to say.
+        (Some(b), Some(a)) if b == a => String::new(),
         (Some(b), Some(a)) => format!("{b} → {a}"),
         (None, Some(a)) => format!("→ {a}"),
         _ => String::new(),

@@ -116,17 +116,17 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
     // a wider column (measured in bytes, cheap over a large queue), up to a point.
     let wide = avail >= 110;
     let name_w = q.name_width.clamp(10, if wide { 28 } else { 16 });
-    let sla_w = 9;
+    let sla_w = 10;
     // What is always there: SLA, (source), case, status (at least "In Progress"), risk, entity.
     let base = sla_w + 1 + if merged { src_w + 1 } else { 0 } + name_w + 1 + 11 + 1 + 6 + 1 + 8;
     // What is left over the minimum goes, in this order, to: the alert count, the assignee,
     // the word "Alerts" over the count, the whole status, a wider assignee, the case type.
     // Each is taken only while the entity keeps a useful width.
-    // Too narrow for even that (a case pane open beside it): the risk goes first, then the
-    // status narrows; the case reference stays whole.
+    // Too narrow for even that (a case pane open beside it): the status narrows first, then
+    // the risk goes (the case pane beside says it); the case reference stays whole.
     let short = base.saturating_sub(avail);
-    let risk_w = if short > 0 { 0 } else { 6 };
-    let narrow_status = short.saturating_sub(7).min(3);
+    let narrow_status = short.min(3);
+    let risk_w = if short > narrow_status { 0 } else { 6 };
     let base = base - if risk_w == 0 { 7 } else { 0 } - narrow_status;
     let mut room = avail.saturating_sub(base);
     let mut take = |cols: usize, keep: usize| {
