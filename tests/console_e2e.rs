@@ -232,7 +232,7 @@ async fn resolve_an_alert_and_close_a_case_then_check_the_server() {
             c.type_and_review("Name-only match; nationality and DOB differ.");
             c.keys("y");
             c.wait_until("the submission to land", Duration::from_secs(20), |s| {
-                s.contains("✓ Approve")
+                s.contains("✓ Approve alt_")
             });
 
             // Close: the fresh case, decision Approve, with a summary.
@@ -601,7 +601,7 @@ async fn offline_the_last_queue_shows_and_reviews_wait_until_the_api_is_back() {
             c.wait_until(
                 "the review to land once the API is back",
                 Duration::from_secs(90),
-                |s| s.contains("✓ Approve"),
+                |s| s.contains("✓ Approve alt_"),
             );
             c.keys("q");
             assert!(c.wait_exit().success());
@@ -1063,7 +1063,8 @@ async fn pull_next_assigns_and_opens_the_most_urgent_case_and_y_copies_its_name(
         c.keys("P");
         c.wait_until("the case assigned and open", Duration::from_secs(20), |s| {
             s.contains(&format!("┌ {name2} "))
-                && s.contains(&format!("✓ {name2} assigned to usr_amara"))
+                // By name, not usr_amara: the console knows its users.
+                && s.contains(&format!("✓ {name2} assigned to Amara Okafor"))
                 && !s.contains("drawer open")
         });
         c.keys("y");
@@ -1451,7 +1452,8 @@ async fn own_bulk_decline_is_not_a_conflict_for_the_next_comment() {
             s.contains("✓ 2 alerts resolved with Decline")
                 && !s.contains("drawer open")
                 && !s.contains("pending")
-                && s.matches("✓ Resolved").count() >= 2
+                // The list says the decision taken, not only "Resolved".
+                && s.matches("✓ Declined").count() >= 2
         });
         c.keys("n");
         c.wait_until("the comment editor", Duration::from_secs(10), |s| {

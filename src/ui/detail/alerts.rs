@@ -170,11 +170,11 @@ pub(in crate::ui) fn alerts(
                 theme.muted,
             ));
         }
-        if let Some(ai) = &a.ai_assessment {
-            lines.push(Line::raw(format!("AI: {}", flat(ai))));
-        }
         if let Some(src) = &a.source_data {
             lines.push(Line::raw(format!("Hit: {}", flat(&compact_json(src)))));
+        }
+        if let Some(ai) = &a.ai_assessment {
+            lines.push(Line::raw(format!("AI: {}", flat(ai))));
         }
         frame.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: true }).block(
