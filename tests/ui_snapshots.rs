@@ -750,6 +750,42 @@ fn overview_state() -> State {
     s
 }
 
+/// Many breaches: the breaches caption still reads whole at 80x24 ("34 befor" was cut).
+#[test]
+fn overview_caption_is_never_cut() {
+    let mut s = loaded();
+    let many: Vec<Case> = (100..160)
+        .map(|n| {
+            case(
+                n,
+                "Late Holding AG",
+                CaseStatus::InReview,
+                -((n as i64 - 99) * 2),
+                SlaStatus::Breached,
+                RiskTier::Medium,
+                1,
+                None,
+            )
+        })
+        .collect();
+    update(
+        &mut s,
+        Action::QueueLoaded {
+            cases: many,
+            at: Timestamp::from_second(NOW - 12).unwrap(),
+        },
+    );
+    s.ui.mode = Mode::Overview;
+    for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+        let screen = draw(&s, w, h);
+        let line = screen
+            .lines()
+            .find(|l| l.contains(" in 24 h") || l.contains(" in the last 24 h"))
+            .unwrap_or_else(|| panic!("{w}x{h}: no breaches caption\n{screen}"));
+        assert!(line.contains(" before"), "{w}x{h}: {line}");
+    }
+}
+
 #[test]
 fn overview() {
     let s = overview_state();

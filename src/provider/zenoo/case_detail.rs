@@ -364,6 +364,33 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn an_entity_address_reads_on_one_line_from_either_spelling() {
+        let e = entity(&json!({
+            "token": "ent_1", "full_name": "Ava McAllister",
+            "address": { "line1": "12 Harbour Rd", "line2": null, "city": "Cork",
+                         "postal_code": "T12 1AB", "state": null, "country": "IE" },
+        }))
+        .unwrap();
+        assert_eq!(
+            e.address.as_deref(),
+            Some("12 Harbour Rd, Cork T12 1AB, IE")
+        );
+        assert_eq!(
+            e.country.as_deref(),
+            Some("IE"),
+            "the country from the address"
+        );
+        let e = entity(&json!({
+            "token": "ent_2", "full_name": "B",
+            "address": { "address_line_1": "1 Main St", "postcode": "D02" },
+        }))
+        .unwrap();
+        assert_eq!(e.address.as_deref(), Some("1 Main St, D02"));
+        let e = entity(&json!({ "token": "ent_3", "full_name": "C", "address": null })).unwrap();
+        assert_eq!(e.address, None);
+    }
+
+    #[test]
     fn entity_names_come_from_any_documented_field() {
         let e = entity(&json!({
             "token": "ent_1", "type": "Company", "full_name": "Acme Ltd", "company_name": "ACME",
