@@ -176,8 +176,9 @@ pub(super) fn status_bar(
     .map(|s| sanitize::width(s))
     .sum::<usize>();
     // A message the analyst must read wins over the sync age and the day's stats when both do
-    // not fit; those come back with the next key. What waits in the outbox always shows.
-    let middle = if (flash.is_some() || flash_above) && wanted > area.width as usize {
+    // not fit; those come back when there is room. What waits in the outbox always shows.
+    // The keys of the moment, too, win over the sync age when both do not fit.
+    let middle = if wanted > area.width as usize {
         p.short
     } else {
         p.middle
