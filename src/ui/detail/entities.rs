@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::app::reading::{current_entity, tree};
+use crate::text::sanitize::truncate;
 
 /// The ownership tree: roots first (the Primary before the others), children under their parent.
 pub(in crate::ui) fn entities(d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -30,7 +31,15 @@ pub(in crate::ui) fn entities(d: &Detail, theme: &Theme, frame: &mut Frame, area
         .enumerate()
         .skip(offset)
         .take(height)
-        .map(|(n, (i, lead))| entity_line(n == row, lead.clone(), &list[*i], theme))
+        .map(|(n, (i, lead))| {
+            entity_line(
+                n == row,
+                lead.clone(),
+                &list[*i],
+                theme,
+                body.width as usize,
+            )
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
     if hint.height > 0 {
@@ -57,7 +66,13 @@ fn verification(v: Option<&Wire<VerificationStatus>>, theme: &Theme) -> (&'stati
     }
 }
 
-fn entity_line(selected: bool, lead: String, e: &Entity, theme: &Theme) -> Line<'static> {
+fn entity_line(
+    selected: bool,
+    lead: String,
+    e: &Entity,
+    theme: &Theme,
+    width: usize,
+) -> Line<'static> {
     let mut meta = Vec::new();
     if let Some(r) = &e.role {
         meta.push(clean(r.as_str()).into_owned());
@@ -85,11 +100,26 @@ fn entity_line(selected: bool, lead: String, e: &Entity, theme: &Theme) -> Line<
     } else {
         theme.text
     };
+    // Too long for the pane: the details give way first, then the name, each cut with `…`;
+    // the verification keeps its symbol and word.
+    let name = clean(&e.name).into_owned();
+    let verified = format!("  {symbol} {status}");
+    let mut meta = format!("  {}", meta.join(" · "));
+    let fixed = 2 + sanitize::width(&lead) + sanitize::width(&verified);
+    let room = width.saturating_sub(fixed);
+    let name = if sanitize::width(&name) + sanitize::width(&meta) > room {
+        let name_room = room.saturating_sub(sanitize::width(&meta).min(room / 2));
+        let name = truncate(&name, name_room.max(1)).into_owned();
+        meta = truncate(&meta, room.saturating_sub(sanitize::width(&name))).into_owned();
+        name
+    } else {
+        name
+    };
     Line::from(vec![
         Span::styled(if selected { "▶ " } else { "  " }, theme.accent),
         Span::styled(lead, theme.muted),
-        Span::styled(clean(&e.name).into_owned(), name_style),
-        Span::styled(format!("  {}", meta.join(" · ")), theme.muted),
-        Span::styled(format!("  {symbol} {status}"), style),
+        Span::styled(name, name_style),
+        Span::styled(meta, theme.muted),
+        Span::styled(verified, style),
     ])
 }

@@ -275,3 +275,18 @@ fn reviewer_lines_are_clean() {
 fn test_state() -> State {
     State::new("test", jiff::Timestamp::UNIX_EPOCH)
 }
+
+#[test]
+fn a_long_entity_line_is_cut_with_an_ellipsis_and_keeps_its_verification() {
+    let mut d = Detail::new("cas".into());
+    d.entities = Loadable::Ready(vec![ent(
+        "a",
+        "Consolidated Northern Hemisphere Mining and Shipping Holdings Limited",
+        EntityRole::Primary,
+        None,
+    )]);
+    let s = screen(|f, a| entities(&d, &Theme::dark(), f, a));
+    let first = s.lines().next().unwrap_or_default();
+    assert!(first.contains('…'), "{first}");
+    assert!(first.trim_end().ends_with("✓ Verified"), "{first}");
+}
