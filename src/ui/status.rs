@@ -10,6 +10,9 @@ struct Parts {
     head: String,
     conn: (String, Style),
     middle: String,
+    /// The middle without the sync age and the day's stats: read-only with its reason and
+    /// what waits in the outbox, in full.
+    medium: String,
     short: String,
     keys: &'static str,
 }
@@ -108,10 +111,12 @@ fn parts(state: &State, theme: &Theme) -> Parts {
         ""
     };
     let short = format!("{mark}{}", short.replacen(" · ", " │ ", 1));
+    let medium = format!("{read_only}{}", counts.replacen(" · ", " │ ", 1));
     Parts {
         head,
         conn: (conn, conn_style),
         middle,
+        medium,
         short,
         keys,
     }
@@ -177,11 +182,14 @@ pub(super) fn status_bar(
     .sum::<usize>();
     // A message the analyst must read wins over the sync age and the day's stats when both do
     // not fit; those come back when there is room. What waits in the outbox always shows.
-    // The keys of the moment, too, win over the sync age when both do not fit.
-    let middle = if wanted > area.width as usize {
+    // The keys of the moment, too, win over the sync age and the stats when all do not fit
+    // (read-only's reason and the outbox's counts stay).
+    let middle = if wanted <= area.width as usize {
+        p.middle
+    } else if flash.is_some() || flash_above {
         p.short
     } else {
-        p.middle
+        p.medium
     };
     let line = Line::from(vec![
         Span::styled(p.head, theme.status),
