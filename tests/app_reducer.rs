@@ -267,7 +267,11 @@ fn help_and_quit() {
     let mut s = state_with(sample());
     key(&mut s, KeyCode::Char('?'));
     assert_eq!(s.ui.mode, Mode::Help);
+    // j scrolls help, and moves nothing behind it.
     key(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.ui.mode, Mode::Help);
+    assert_eq!(selected(&s), "Bravo");
+    key(&mut s, KeyCode::Char('x'));
     assert_eq!(s.ui.mode, Mode::Normal);
     assert_eq!(
         selected(&s),

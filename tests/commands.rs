@@ -213,3 +213,94 @@ fn a_mode_takes_typed_text_and_its_own_keys_but_no_console_letters() {
         Some(Command::InsertSnippet)
     );
 }
+
+/// The README's key tables list every key of the command table (which `?` help reads), spelled
+/// as people write keys (`Ctrl-O`, `Shift-Tab`, `↓`); `1`…`9` stands for each key between.
+#[test]
+fn the_readme_key_tables_match_help() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("## The console").expect("a console section");
+    let end = readme[start + 3..]
+        .find("\n## ")
+        .map_or(readme.len(), |e| start + 3 + e);
+    let tables: String = readme[start..end]
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // `A1`…`A9`: every key from the first to the last.
+    let mut listed: Vec<String> = Vec::new();
+    let parts: Vec<&str> = tables.split('`').collect();
+    for (i, p) in parts.iter().enumerate() {
+        if i % 2 == 1 {
+            listed.push(p.to_string());
+            if parts.get(i + 1) == Some(&"…")
+                && let Some(last) = parts.get(i + 2)
+            {
+                let (prefix, from) = p.split_at(p.len() - 1);
+                let to = last.chars().last().unwrap_or('0');
+                if let (Some(a), Some(b)) = (from.chars().next(), Some(to))
+                    && a.is_ascii_digit()
+                {
+                    for d in a..=b {
+                        listed.push(format!("{prefix}{d}"));
+                    }
+                }
+            }
+        }
+    }
+    // Spelled as in the README.
+    let spell = |k: &str| -> String {
+        let mut out = String::new();
+        let mut rest = k;
+        loop {
+            if let Some(r) = rest.strip_prefix("ctrl-") {
+                out.push_str("Ctrl-");
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-") {
+                out.push_str("Alt-");
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let modified = !out.is_empty();
+        out.push_str(&match rest {
+            "enter" => "Enter".to_string(),
+            "esc" => "Esc".to_string(),
+            "tab" => "Tab".to_string(),
+            "backtab" => "Shift-Tab".to_string(),
+            "up" => "↑".to_string(),
+            "down" => "↓".to_string(),
+            "left" => "←".to_string(),
+            "right" => "→".to_string(),
+            "pgup" => "PgUp".to_string(),
+            "pgdn" => "PgDn".to_string(),
+            "home" => "Home".to_string(),
+            "end" => "End".to_string(),
+            "space" => "space".to_string(),
+            f if f.starts_with('f') && f.len() > 1 => f.to_uppercase(),
+            c if modified => c.to_uppercase(),
+            c => c.to_string(),
+        });
+        out
+    };
+    let mut missing = Vec::new();
+    for spec in COMMANDS {
+        for k in spec.keys {
+            let shown = spell(k);
+            // A key cell may list alternatives (`Esc`/`q`).
+            let found = listed
+                .iter()
+                .any(|cell| *cell == shown || cell.split('/').any(|c| c == shown));
+            if !found {
+                missing.push(format!("{} ({})", shown, spec.name));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "keys in `?` help but not in the README's key tables: {missing:?}"
+    );
+}

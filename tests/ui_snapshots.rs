@@ -193,13 +193,41 @@ fn alerts() -> Vec<Alert> {
     };
     let mut hostile = a("alt_1", "Sanctions Hit", AlertStatus::Open, 91.0);
     hostile.title = Some("Hit on 田中 健\u{1b}[5A\u{9b}31m".into());
-    hostile.ai_assessment = Some("Likely false positive.\r\u{1b}[2KConfirmed match!".into());
-    hostile.source_data =
-        Some(serde_json::json!({ "url": "https://news.example/\u{1b}]52;c;SGk=\u{7}" }));
+    hostile.ai_assessment = Some(format!(
+        "Likely false positive.\r\u{1b}[2KConfirmed match!\n{}\nEnd of assessment.",
+        (1..=30)
+            .map(|n| format!(
+                "Point {n}: the listed person's details were compared with the subject's."
+            ))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ));
+    hostile.source_data = Some(serde_json::json!({
+        "url": "https://news.example/\u{1b}]52;c;SGk=\u{7}",
+        "list": "OFAC SDN",
+        "matched_names": ["Tanaka Ken", "Ken Tanaka"],
+        "dob": { "listed": "1961", "subject": "1982-03-04" },
+    }));
+    let mut settled = a("alt_3", "Adverse Media", AlertStatus::FalsePositive, 64.0);
+    settled.resolution_action = Some(Wire::Known(docket::domain::ResolutionAction::Approve));
+    settled.is_false_positive = true;
+    settled.resolution_rationale =
+        Some("Different person: date of birth differs by 21 years.\nSource checked twice.".into());
+    settled.resolved_by = Some(UserRef {
+        id: "usr_mei".into(),
+        name: None,
+    });
+    settled.resolved_at = t(-3);
+    let mut doc = a("alt_4", "PEP Match", AlertStatus::Open, 70.0);
+    doc.resolution_action = Some(Wire::Known(
+        docket::domain::ResolutionAction::RequestDocument,
+    ));
+    doc.resolution_rationale = Some("Need the passport to compare dates of birth.".into());
     vec![
         hostile,
         a("alt_2", "PEP Match", AlertStatus::Acknowledged, 77.0),
-        a("alt_3", "Adverse Media", AlertStatus::FalsePositive, 64.0),
+        settled,
+        doc,
     ]
 }
 
@@ -329,6 +357,7 @@ fn detail_data(s: &mut State) {
         country: Some("JP".into()),
         nationality: None,
         date_of_birth: None,
+        address: None,
         registration_number: None,
         verification_status: Some(Wire::Known(v)),
         open_alerts: None,
@@ -369,6 +398,11 @@ fn detail_data(s: &mut State) {
             VerificationStatus::Expired,
         ),
     ];
+    let mut entities = entities;
+    entities[3].date_of_birth = Some("1968-11-02".into());
+    entities[3].nationality = Some("KY".into());
+    entities[3].address = Some("4 Harbour Dr, George Town KY1-1104, KY".into());
+    entities[0].registration_number = Some("0100-01-123456".into());
     let dim = |k: &str, score: f64, tier: RiskTier| RiskDimension {
         key: k.into(),
         score,
@@ -411,20 +445,40 @@ fn detail_data(s: &mut State) {
         provider: Some("WorldCheck".into()),
         completed_at: t(-30),
     }];
-    let timeline = vec![AuditEntry {
-        token: "aud_1".into(),
-        event_type: "CASE_ESCALATION".into(),
-        severity: Some("WARNING".into()),
-        actor: Some(UserRef {
-            id: "usr_lukas".into(),
-            name: Some("Lukas Brandt".into()),
-        }),
-        target_type: Some("case".into()),
-        target_token: Some("cas_0002".into()),
-        details: Some(serde_json::json!({ "rationale": "Owner behind a Cayman holding." })),
-        request_id: Some("req_1".into()),
-        at: t(-5),
-    }];
+    let timeline = vec![
+        AuditEntry {
+            token: "aud_1".into(),
+            event_type: "CASE_ESCALATION".into(),
+            severity: Some("WARNING".into()),
+            actor: Some(UserRef {
+                id: "usr_lukas".into(),
+                name: Some("Lukas Brandt".into()),
+            }),
+            target_type: Some("case".into()),
+            target_token: Some("cas_0002".into()),
+            details: Some(serde_json::json!({ "rationale": "Owner behind a Cayman holding." })),
+            request_id: Some("req_1".into()),
+            at: t(-5),
+        },
+        AuditEntry {
+            token: "aud_2".into(),
+            event_type: "CASE_ASSIGNMENT".into(),
+            severity: None,
+            // Ids only, as the API sends them: the console names the people it knows.
+            actor: Some(UserRef {
+                id: "usr_amara".into(),
+                name: None,
+            }),
+            target_type: Some("case".into()),
+            target_token: Some("cas_0002".into()),
+            details: Some(serde_json::json!({
+                "before": { "assigned_to": "usr_amara" },
+                "after": { "assigned_to": "usr_lukas" }
+            })),
+            request_id: None,
+            at: t(-7),
+        },
+    ];
     let comments = vec![Comment {
         token: "cmt_1".into(),
         author: Some(UserRef {
@@ -525,6 +579,49 @@ fn detail_tabs() {
     }
 }
 
+/// An alert and an entity read in full, and the Activity tab with everything in it.
+#[test]
+fn reading_in_full() {
+    use docket::app::update::Command as C;
+    let cmd = |s: &mut State, c: C| {
+        update(s, Action::Command(c));
+    };
+    let mut s = loaded();
+    cmd(&mut s, C::Down);
+    cmd(&mut s, C::Open);
+    update(
+        &mut s,
+        Action::CaseLoaded {
+            token: "cas_0002".into(),
+            part: Box::new(CasePart::Alerts(Ok(alerts()))),
+        },
+    );
+    detail_data(&mut s);
+    update(&mut s, Action::Resize(80, 24));
+    s.detail.as_mut().unwrap().tab = Tab::Alerts;
+    both("alert_list_outcomes", &s);
+    cmd(&mut s, C::Open);
+    both("alert_full", &s);
+    cmd(&mut s, C::Bottom);
+    let screen = draw(&s, 80, 24);
+    assert!(screen.contains("End of assessment."), "{screen}");
+    insta::assert_snapshot!("alert_full_end_80x24", screen);
+    cmd(&mut s, C::Back);
+    cmd(&mut s, C::Down);
+    cmd(&mut s, C::Down);
+    cmd(&mut s, C::Open);
+    both("alert_settled_full", &s);
+    cmd(&mut s, C::Back);
+    s.detail.as_mut().unwrap().tab = Tab::Entities;
+    cmd(&mut s, C::Bottom);
+    both("entity_cursor", &s);
+    cmd(&mut s, C::Open);
+    both("entity_full", &s);
+    cmd(&mut s, C::Back);
+    s.detail.as_mut().unwrap().tab = Tab::Activity;
+    both("activity_full", &s);
+}
+
 #[test]
 fn review_drawer() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -588,6 +685,18 @@ fn help() {
     let mut s = loaded();
     s.ui.mode = Mode::Help;
     both("help", &s);
+    // Scrolled to its end: the legend of symbols.
+    for (w, h) in [(80, 24), (160, 48)] {
+        update(&mut s, Action::Resize(w, h));
+        s.ui.help_scroll = docket::app::help::max_scroll(&s);
+        let screen = draw(&s, w, h);
+        assert!(
+            screen.contains("ⓘ") && screen.contains("more lines below"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("help_legend_{w}x{h}"), screen);
+    }
+    s.ui.help_scroll = 0;
     // Read-only: the write actions are not offered.
     s.data.read_only = true;
     let screen = draw(&s, 160, 48);
@@ -643,6 +752,42 @@ fn overview_state() -> State {
     );
     assert_eq!(s.ui.mode, Mode::Overview);
     s
+}
+
+/// Many breaches: the breaches caption still reads whole at 80x24 ("34 befor" was cut).
+#[test]
+fn overview_caption_is_never_cut() {
+    let mut s = loaded();
+    let many: Vec<Case> = (100..160)
+        .map(|n| {
+            case(
+                n,
+                "Late Holding AG",
+                CaseStatus::InReview,
+                -((n as i64 - 99) * 2),
+                SlaStatus::Breached,
+                RiskTier::Medium,
+                1,
+                None,
+            )
+        })
+        .collect();
+    update(
+        &mut s,
+        Action::QueueLoaded {
+            cases: many,
+            at: Timestamp::from_second(NOW - 12).unwrap(),
+        },
+    );
+    s.ui.mode = Mode::Overview;
+    for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+        let screen = draw(&s, w, h);
+        let line = screen
+            .lines()
+            .find(|l| l.contains(" in 24 h") || l.contains(" in the last 24 h"))
+            .unwrap_or_else(|| panic!("{w}x{h}: no breaches caption\n{screen}"));
+        assert!(line.contains(" before"), "{w}x{h}: {line}");
+    }
 }
 
 #[test]
@@ -722,6 +867,82 @@ fn outbox_view() {
     ]));
     s.ui.mode = Mode::Outbox;
     both("outbox", &s);
+    // Nothing of the panes beneath shows at the overlay's edges (no `│n│` fragments).
+    for (w, h) in [(80, 24), (120, 30), (160, 48)] {
+        let screen = draw(&s, w, h);
+        let rows: Vec<&str> = screen.lines().collect();
+        for row in rows.iter().filter(|r| r.starts_with("\"│")) {
+            let cells: Vec<char> = row.trim_matches('"').chars().collect();
+            assert_eq!(cells.last(), Some(&'│'), "{w}x{h}: {row}");
+            let before = cells[cells.len() - 2];
+            assert!(
+                before == ' ' || !before.is_alphanumeric(),
+                "{w}x{h}: a fragment at the right edge: {row}"
+            );
+        }
+        assert!(
+            !screen.contains("Queue "),
+            "{w}x{h}: the queue shows through\n{screen}"
+        );
+    }
+}
+
+/// At 120 columns in split view the case references stay whole, cut text ends in `…`, and the
+/// alert count is headed "Alerts" where it fits.
+#[test]
+fn split_queue_120() {
+    use docket::app::update::Command as C;
+    let mut s = loaded();
+    update(&mut s, Action::Command(C::Down));
+    update(&mut s, Action::Command(C::Open));
+    detail_data(&mut s);
+    for (focus, name) in [
+        (Focus::Detail, "split_queue_detail_focus"),
+        (Focus::Queue, "split_queue_queue_focus"),
+    ] {
+        s.ui.focus = focus;
+        let screen = draw(&s, 120, 30);
+        for n in 1..=6 {
+            assert!(
+                screen.contains(&format!("CAS-{n:06}")),
+                "{name}: CAS-{n:06} whole in\n{screen}"
+            );
+        }
+        assert!(screen.contains('…'), "{name}: cut text is marked\n{screen}");
+        insta::assert_snapshot!(format!("{name}_120x30"), screen);
+    }
+    assert!(
+        draw(&s, 120, 30).contains("Alerts"),
+        "the header says Alerts where it fits"
+    );
+    // 80, 100 (the narrowest split) and 160 columns keep the references whole too.
+    for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+        let screen = draw(&s, w, h);
+        for n in [2, 6] {
+            assert!(screen.contains(&format!("CAS-{n:06}")), "{w}x{h}\n{screen}");
+        }
+    }
+}
+
+/// A message longer than the status bar wraps onto lines of its own: the quit confirmation
+/// with reviews pending is read whole at 80 columns.
+#[test]
+fn long_message() {
+    let mut s = loaded();
+    s.data.outbox.pending = 3;
+    update(&mut s, Action::Command(docket::app::update::Command::Quit));
+    assert!(s.ui.confirm_quit);
+    let screen = draw(&s, 80, 24);
+    let flat = screen
+        .lines()
+        .map(|l| l.trim_matches('"').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("any other key to stay."),
+        "the whole message is shown:\n{screen}"
+    );
+    both("long_message", &s);
 }
 
 #[test]

@@ -76,6 +76,8 @@ pub enum Action {
     Command(Command),
     /// The clock moved (sent with other events, never on a timer of its own).
     Clock(Timestamp),
+    /// The terminal's size (columns, rows), at the start and on every resize.
+    Resize(u16, u16),
     MeLoaded(Option<User>),
     UsersLoaded(Vec<User>),
     QueueLoaded {

@@ -208,7 +208,13 @@ pub const COMMANDS: &[Spec] = {
         spec(Bottom, "bottom", &["G", "end"], Same),
         spec(PageDown, "page_down", &["pgdn", "ctrl-d"], Row("page")),
         spec(PageUp, "page_up", &["pgup", "ctrl-u"], Same),
-        spec(Open, "open", &["enter", "l", "right"], Row("open case")).on(Case),
+        spec(
+            Open,
+            "open",
+            &["enter", "l", "right"],
+            Row("open case; read an alert or an entity in full"),
+        )
+        .on(Case),
         spec(Back, "back", &["esc", "h", "left"], Row("back")),
         spec(SwitchFocus, "switch_focus", &["tab"], Row("switch pane")),
         spec(PrevTab, "prev_tab", &["[", "backtab"], Row("detail tabs")).on(OpenCase),
@@ -427,7 +433,12 @@ pub const COMMANDS: &[Spec] = {
             &["S"],
             Row("overview: open cases by SLA, risk, assignee; breaches, reviews"),
         ),
-        spec(ToggleHelp, "help", &["?"], Row("this help")),
+        spec(
+            ToggleHelp,
+            "help",
+            &["?", "f1"],
+            Row("this help (F1 in a drawer); j/k scroll it"),
+        ),
         spec(Quit, "quit", &["q", "ctrl-c"], Row("quit")),
         // The outbox view (j/k move, as in the queue).
         spec(

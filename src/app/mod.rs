@@ -7,9 +7,11 @@ pub mod command;
 pub mod find;
 pub mod flow;
 pub mod form;
+pub mod help;
 pub mod keymap;
 pub mod power;
 pub mod queue;
+pub mod reading;
 pub mod state;
 pub mod update;
 

@@ -57,28 +57,6 @@ pub fn help_table(state: &State) -> Vec<(Vec<Command>, &'static str)> {
     rows
 }
 
-/// `?` help as drawn: each row's keys (from the keymap in force, so remapped keys show as
-/// remapped; `—` for an unbound command) and words.
-pub fn help_rows(state: &State) -> Vec<(String, &'static str)> {
-    help_table(state)
-        .into_iter()
-        .map(|(commands, words)| {
-            let keys: Vec<String> = commands
-                .iter()
-                .map(|c| {
-                    let bound = state.settings.keymap.keys_for(*c);
-                    if bound.is_empty() {
-                        "—".to_string()
-                    } else {
-                        bound.join("/")
-                    }
-                })
-                .collect();
-            (keys.join(" "), words)
-        })
-        .collect()
-}
-
 /// The commands the palette offers here, recent ones first, then in the keymap's order;
 /// narrowed and ranked by the query when there is one.
 pub fn palette_items(state: &State) -> Vec<PaletteItem> {

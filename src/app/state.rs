@@ -115,6 +115,34 @@ pub struct Detail {
     pub alert_row: usize,
     /// Alerts marked for a bulk action.
     pub marked: BTreeSet<String>,
+    /// Cursor on the ownership tree (the Entities tab), in the tree's drawing order.
+    pub entity_row: usize,
+    /// How far the Activity tab is scrolled, in lines.
+    pub activity_scroll: u16,
+    /// An alert or an entity open full height over the tab, until Esc.
+    pub reading: Option<Reading>,
+}
+
+/// What is open full height in the case pane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// The alert with this token: its hit data, AI assessment and outcome.
+    Alert { token: String, scroll: u16 },
+    /// The entity with this token: its particulars, ownership path, alerts and checks.
+    Entity { token: String, scroll: u16 },
+}
+
+impl Reading {
+    pub fn scroll(&self) -> u16 {
+        match self {
+            Reading::Alert { scroll, .. } | Reading::Entity { scroll, .. } => *scroll,
+        }
+    }
+    pub fn scroll_mut(&mut self) -> &mut u16 {
+        match self {
+            Reading::Alert { scroll, .. } | Reading::Entity { scroll, .. } => scroll,
+        }
+    }
 }
 
 impl Detail {
@@ -161,6 +189,9 @@ impl Detail {
             reviewers: Loadable::Loading,
             alert_row: 0,
             marked: BTreeSet::new(),
+            entity_row: 0,
+            activity_scroll: 0,
+            reading: None,
         }
     }
 
@@ -275,6 +306,8 @@ pub struct Ui {
     pub recent: Vec<super::update::Command>,
     /// Cursor in the outbox view.
     pub outbox_row: usize,
+    /// How far `?` help is scrolled.
+    pub help_scroll: u16,
     /// `d` was pressed once on this entry: the next `d` discards it.
     pub confirm_discard: Option<i64>,
     /// Quit was asked with reviews still pending: the next quit confirms.
@@ -295,6 +328,9 @@ pub struct Ui {
     pub reveal: Option<String>,
     /// Cursor in the sort picker.
     pub sort_row: usize,
+    /// The terminal's size as the runtime last said it (columns, rows): scrolling stops at the
+    /// end of what is drawn.
+    pub screen: Option<(u16, u16)>,
     pub should_quit: bool,
 }
 
@@ -370,6 +406,7 @@ impl State {
                 palette: None,
                 recent: Vec::new(),
                 outbox_row: 0,
+                help_scroll: 0,
                 confirm_discard: None,
                 confirm_quit: false,
                 confirm_other: None,
@@ -380,6 +417,7 @@ impl State {
                 next_flow: 1,
                 reveal: None,
                 sort_row: 0,
+                screen: None,
                 should_quit: false,
             },
             queue: Queue::default(),
@@ -425,6 +463,37 @@ impl State {
     /// A user's display name, falling back to the id.
     pub fn user_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.data.users.get(id).map_or(id, |u| u.name.as_str())
+    }
+
+    /// The name of the person a record names: the name it carries, else the name of a user the
+    /// console knows by that id, else the id (never hidden: it is what the API said).
+    pub fn person(&self, u: &crate::domain::model::UserRef) -> String {
+        u.name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| self.user_name(&u.id).to_string())
+    }
+
+    /// `text` with every known user id (`usr_lukas`) replaced by that person's name, for
+    /// messages built from what the API answered with ids only.
+    pub fn with_names(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        let is_id = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+        while let Some(at) = rest.find(|c: char| is_id(c)) {
+            out.push_str(&rest[..at]);
+            let word_len = rest[at..]
+                .find(|c: char| !is_id(c))
+                .unwrap_or(rest.len() - at);
+            let word = &rest[at..at + word_len];
+            match self.data.users.get(word) {
+                Some(u) => out.push_str(&u.name),
+                None => out.push_str(word),
+            }
+            rest = &rest[at + word_len..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// Recounts the views.

@@ -106,6 +106,27 @@ pub struct Alert {
     pub updated_at: Option<Timestamp>,
 }
 
+impl Alert {
+    /// What was decided on the alert, in the words a reviewer uses: `Approved`, `Declined`,
+    /// `With conditions`, `Document requested`, `Escalated`, `False positive`. `None` while
+    /// nothing has been decided (open or only acknowledged). A false positive says so whatever
+    /// the action was; an alert escalated without an action recorded still reads `Escalated`.
+    pub fn outcome(&self) -> Option<&'static str> {
+        if self.is_false_positive || self.status.known() == Some(AlertStatus::FalsePositive) {
+            return Some("False positive");
+        }
+        match self.resolution_action.as_ref().and_then(Wire::known) {
+            Some(ResolutionAction::Approve) => Some("Approved"),
+            Some(ResolutionAction::Decline) => Some("Declined"),
+            Some(ResolutionAction::ApproveWithConditions) => Some("With conditions"),
+            Some(ResolutionAction::RequestDocument) => Some("Document requested"),
+            Some(ResolutionAction::Escalate) => Some("Escalated"),
+            None if self.status.known() == Some(AlertStatus::Escalated) => Some("Escalated"),
+            None => None,
+        }
+    }
+}
+
 /// One page of a list, with what is needed to ask for the next.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Page<T> {
@@ -128,6 +149,9 @@ pub struct Entity {
     pub country: Option<String>,
     pub nationality: Option<String>,
     pub date_of_birth: Option<String>,
+    /// The address on one line (`12 Harbour Rd, Osaka 530-0001, JP`), when the API has it.
+    #[serde(default)]
+    pub address: Option<String>,
     pub registration_number: Option<String>,
     pub verification_status: Option<Wire<VerificationStatus>>,
     pub open_alerts: Option<u32>,

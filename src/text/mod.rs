@@ -3,6 +3,7 @@
 //! draws or does I/O.
 
 pub mod sanitize;
+pub mod wrap;
 
 use jiff::Timestamp;
 

@@ -134,6 +134,9 @@ pub async fn run(opts: Options) -> Result<()> {
     state.settings.notify = opts.notify.clone();
     state.settings.confirm_others = opts.confirm_others;
     state.settings.entity_form = opts.client.entity_form();
+    if let Ok((w, h)) = terminal::size() {
+        update(&mut state, Action::Resize(w, h));
+    }
     // The first frame first: nothing below may delay it.
     let mut last: Option<Buffer> = None;
     draw(&mut term, &state, &theme, &mut last)?;
@@ -189,7 +192,7 @@ pub async fn run(opts: Options) -> Result<()> {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) => Some(Action::Key(k)),
                 Some(Ok(Event::Paste(text))) => Some(Action::Paste(text)),
-                Some(Ok(Event::Resize(..))) => None,
+                Some(Ok(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),
                 None => break,

@@ -7,6 +7,7 @@ pub mod form;
 mod overlays;
 mod overview;
 mod queue;
+mod reader;
 mod sort;
 mod status;
 pub mod theme;
@@ -31,9 +32,9 @@ use crate::domain::{CaseStatus, Priority, RiskTier, SlaStatus};
 use sanitize::{clean, clean_multiline, fit};
 pub use theme::Theme;
 
-pub use crate::text::{MIN_HEIGHT, MIN_WIDTH, countdown, sanitize, sla_symbol};
 /// From this width the queue and the open case sit side by side.
-pub const SIDE_BY_SIDE: u16 = 100;
+pub use crate::app::reading::SIDE_BY_SIDE;
+pub use crate::text::{MIN_HEIGHT, MIN_WIDTH, countdown, sanitize, sla_symbol};
 
 /// Draws the whole console.
 pub fn view(state: &State, theme: &Theme, frame: &mut Frame) {
@@ -47,7 +48,24 @@ fn panes(state: &State, theme: &Theme, frame: &mut Frame) {
         too_small(frame, area, theme);
         return;
     }
-    let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    // A message longer than the status bar has room for gets lines of its own above it (at
+    // most a third of the screen; a longer one is cut there with a mark, never silently).
+    let mut message = status::overflow(state, theme, area.width).unwrap_or_default();
+    let room = (area.height / 3).max(1) as usize;
+    if message.len() > room {
+        message.truncate(room);
+        if let Some(last) = message.last_mut() {
+            *last = sanitize::fit(last, area.width.saturating_sub(2) as usize);
+            last.pop();
+            last.push('…');
+        }
+    }
+    let [main, above, status] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(message.len() as u16),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     match (&state.detail, area.width >= SIDE_BY_SIDE) {
         (Some(d), true) => {
             // The pane with the keyboard gets the larger share.
@@ -67,7 +85,18 @@ fn panes(state: &State, theme: &Theme, frame: &mut Frame) {
         (Some(d), false) if state.ui.focus == Focus::Detail => detail(state, d, theme, frame, main),
         _ => queue(state, theme, frame, main),
     }
-    status_bar(state, theme, frame, status);
+    // An alert or an entity read in full takes the whole main area.
+    if let Some(d) = state.detail.as_ref().filter(|d| d.reading.is_some())
+        && state.ui.focus == Focus::Detail
+    {
+        reader::reader(state, d, theme, frame, main);
+    }
+    if !message.is_empty() {
+        let lines: Vec<Line> = message.into_iter().map(Line::raw).collect();
+        frame.render_widget(Clear, above);
+        frame.render_widget(Paragraph::new(lines).style(theme.accent), above);
+    }
+    status_bar(state, theme, frame, status, above.height > 0);
     match &state.flow {
         Some(flow) if flow.kind.is_form() => form::drawer(state, flow, theme, frame, main),
         Some(flow) => drawer::drawer(flow, theme, frame, main),

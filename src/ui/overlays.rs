@@ -72,63 +72,66 @@ pub(super) fn palette(state: &State, theme: &Theme, frame: &mut Frame, area: Rec
     frame.render_widget(Paragraph::new(lines), list);
 }
 
+/// `?` help: the keys of where the analyst is first, every other place's after, and the
+/// legend of symbols; j/k and the page keys scroll it (built in `app::help`).
 pub(super) fn help(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let rows = crate::app::power::help_rows(state);
-    let key_width = rows
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(34);
-    let width = 100.min(area.width);
-    let height = (rows.len() as u16 + 2).min(area.height);
+    use crate::app::help::{BOX_WIDTH, HelpLine, wrapped};
+    let width = BOX_WIDTH.min(area.width);
+    let (key_width, lines) = wrapped(state, width);
+    let height = (lines.len() as u16 + 3).min(area.height);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
         width,
         height,
     };
-    // What does not fit is one palette away: say so rather than cut it off silently.
-    let room = height.saturating_sub(2) as usize;
-    let total = rows.len();
-    let shown = if total > room {
-        room.saturating_sub(1)
-    } else {
-        total
-    };
-    let mut lines: Vec<Line> = rows
+    frame.render_widget(Clear, rect);
+    let block = pane(" Keys ".into(), true, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [text, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let rows = text.height as usize;
+    let total = lines.len();
+    let max = total.saturating_sub(rows);
+    let scroll = (state.ui.help_scroll as usize).min(max);
+    let shown: Vec<Line> = lines
         .into_iter()
-        .take(shown)
-        .map(|(k, what)| {
-            Line::from(vec![
+        .skip(scroll)
+        .take(rows)
+        .map(|l| match l {
+            HelpLine::Heading(h) => Line::styled(h, theme.header),
+            HelpLine::Blank => Line::raw(""),
+            HelpLine::Row(k, what) if what.is_empty() => Line::styled(k, theme.accent),
+            HelpLine::Row(k, what) => Line::from(vec![
                 Span::styled(format!("{} ", fit(&k, key_width)), theme.accent),
                 Span::raw(what),
-            ])
+            ]),
         })
         .collect();
-    if shown < total {
-        lines.push(Line::styled(
-            format!("… {} more: : searches every command", total - shown),
-            theme.muted,
-        ));
-    }
-    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(shown), text);
+    let position = if max == 0 {
+        "all shown".to_string()
+    } else {
+        format!(
+            "lines {}-{} of {total}",
+            scroll + 1,
+            (scroll + rows).min(total)
+        )
+    };
     frame.render_widget(
-        Paragraph::new(lines).block(pane(" Keys ".into(), true, theme)),
-        rect,
+        Paragraph::new(fit(
+            &format!("{position} · j/k PgUp/PgDn scroll · any other key closes"),
+            keys.width as usize,
+        ))
+        .style(theme.muted),
+        keys,
     );
 }
 
 /// The outbox: every entry not yet landed, its state, attempts and last error.
 pub(super) fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let width = area.width.saturating_sub(4).max(1);
-    let height = area.height.saturating_sub(2).max(1);
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    // The whole main area: a margin around it would show the panes' cut edges beneath.
+    let rect = area;
     frame.render_widget(Clear, rect);
     let block = pane(
         format!(
@@ -197,5 +200,22 @@ pub(super) fn outbox_view(state: &State, theme: &Theme, frame: &mut Frame, area:
             lines.push(Line::styled(format!("     {}", clean(e)), theme.muted));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    // Long lines wrap under their own text, not back at the left edge.
+    let cols = inner.width as usize;
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .flat_map(|l| {
+            let style = l.spans.last().map_or(l.style, |s| s.style);
+            let text = l.to_string();
+            if sanitize::width(&text) <= cols {
+                vec![l]
+            } else {
+                crate::text::wrap::wrap_hanging(&text, cols, 5)
+                    .into_iter()
+                    .map(|w| Line::styled(w, style))
+                    .collect()
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
 }

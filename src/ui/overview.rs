@@ -8,7 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph, Sparkline};
 
-use super::sanitize::{clean, truncate};
+use super::sanitize::{self, clean, truncate};
 use super::{Theme, risk_style};
 use crate::app::State;
 use crate::domain::model::Case;
@@ -296,10 +296,28 @@ fn line(
 
 fn breaches_line(counts: &Counts, theme: &Theme, frame: &mut Frame, area: Rect) {
     let last_day: u64 = counts.breach_hours.iter().sum();
-    let caption = format!(
-        "{last_day} breached in the last 24 h, {} before\na bar per hour their deadline passed",
-        counts.breached_older
-    );
+    // The long words where they fit, the short ones where they do not: never cut.
+    let room = area.width.saturating_sub(2) as usize;
+    let first = [
+        format!(
+            "{last_day} breached in the last 24 h, {} before",
+            counts.breached_older
+        ),
+        format!(
+            "{last_day} breached in 24 h, {} before",
+            counts.breached_older
+        ),
+        format!("{last_day} in 24 h, {} before", counts.breached_older),
+    ]
+    .into_iter()
+    .find(|c| sanitize::width(c) <= room)
+    .unwrap_or_else(|| format!("{last_day} / {}", counts.breached_older));
+    let second = if sanitize::width("a bar per hour their deadline passed") <= room {
+        "a bar per hour their deadline passed"
+    } else {
+        "a bar per hour"
+    };
+    let caption = format!("{first}\n{second}");
     // One column per hour: the axis spans the 24 columns the line takes.
     let axis = format!("{:<21}now", "24 h ago");
     line(
@@ -317,9 +335,24 @@ fn breaches_line(counts: &Counts, theme: &Theme, frame: &mut Frame, area: Rect) 
 fn reviews_line(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let stats = &state.data.stats;
     let durations: Vec<u64> = stats.durations.iter().map(|d| (*d).max(0) as u64).collect();
+    let room = area.width.saturating_sub(2) as usize;
+    let pick = |long: String, short: String| {
+        if sanitize::width(&long) <= room {
+            long
+        } else {
+            short
+        }
+    };
     let caption = format!(
-        "{} landed today (local audit log)\na bar per review this session: its time",
-        stats.today
+        "{}\n{}",
+        pick(
+            format!("{} landed today (local audit log)", stats.today),
+            format!("{} landed today", stats.today)
+        ),
+        pick(
+            "a bar per review this session: its time".into(),
+            "a bar per review: its time".into()
+        )
     );
     let axis = match stats.median() {
         Some(m) => format!(

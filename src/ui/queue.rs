@@ -98,9 +98,10 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
         return;
     }
 
-    // Columns by importance: Type only when wide, Assignee only when there is room.
-    let wide = table_area.width >= 110;
-    let roomy = table_area.width >= 74;
+    // Columns by importance, measured to the width there is: the SLA and the case reference
+    // are never cut; Type and Assignee show where there is room, the alert count where the
+    // rest still fits, the entity takes what is left. Text cut to a column ends in `…`.
+    let avail = table_area.width as usize;
     let height = table_area.height.saturating_sub(1) as usize;
     let selected = q.selected_row();
     // The offset is part of the view: derive it here so `view` stays a pure function.
@@ -108,41 +109,79 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
         Some(r) if r >= height && height > 0 => r + 1 - height,
         _ => 0,
     };
-    // Zenoo's case names are `CAS-000001`; other vendors name cases in words. Wider names get
-    // a wider column (measured in bytes, cheap over a large queue), up to a point.
-    let name_width = q.name_width.clamp(10, if wide { 28 } else { 16 }) as u16;
-    let mut widths = vec![
-        Constraint::Length(10),
-        Constraint::Length(name_width),
-        Constraint::Length(15),
-        Constraint::Length(6),
-        Constraint::Length(3),
-        Constraint::Length(14),
-        Constraint::Min(8),
-    ];
-    let mut header = vec!["SLA", "Case", "Status", "Risk", "Al", "Assignee", "Entity"];
-    if !roomy {
-        widths.remove(5);
-        header.remove(5);
-    }
-    if wide {
-        widths.insert(3, Constraint::Length(11));
-        header.insert(3, "Type");
-    }
-    // Several profiles merged: each row says where it came from.
     let merged = !state.settings.source_caps.is_empty();
-    if merged {
-        let w = state
+    let src_w = if merged {
+        state
             .settings
             .source_caps
             .keys()
             .map(|k| sanitize::width(&clean(k)))
             .max()
             .unwrap_or(3)
-            .clamp(3, 12);
-        widths.insert(1, Constraint::Length(w as u16));
-        header.insert(1, "Src");
+            .clamp(3, 12)
+    } else {
+        0
+    };
+    // Zenoo's case names are `CAS-000001`; other vendors name cases in words. Wider names get
+    // a wider column (measured in bytes, cheap over a large queue), up to a point.
+    let wide = avail >= 110;
+    let name_w = q.name_width.clamp(10, if wide { 28 } else { 16 });
+    let sla_w = 10;
+    // What is always there: SLA, (source), case, status (at least "In Progress"), risk, entity.
+    let base = sla_w + 1 + if merged { src_w + 1 } else { 0 } + name_w + 1 + 11 + 1 + 6 + 1 + 8;
+    // What is left over the minimum goes, in this order, to: the alert count, the assignee,
+    // the word "Alerts" over the count, the whole status, a wider assignee, the case type.
+    // Each is taken only while the entity keeps a useful width.
+    // Too narrow for even that (a case pane open beside it): the status narrows first, then
+    // the risk goes (the case pane beside says it); the case reference stays whole.
+    let short = base.saturating_sub(avail);
+    let narrow_status = short.min(3);
+    let risk_w = if short > narrow_status { 0 } else { 6 };
+    let base = base - if risk_w == 0 { 7 } else { 0 } - narrow_status;
+    let mut room = avail.saturating_sub(base);
+    let mut take = |cols: usize, keep: usize| {
+        let ok = room >= cols + keep;
+        if ok {
+            room -= cols;
+        }
+        ok
+    };
+    let mut alerts_w = if take(3, 0) { 2 } else { 0 };
+    let mut assignee_w = if take(15, 8) { 14 } else { 0 };
+    if alerts_w > 0 && take(4, 8) {
+        alerts_w = 6;
     }
+    let status_w = if take(4, 10) { 15 } else { 11 - narrow_status };
+    if assignee_w > 0 && take(4, 20) {
+        assignee_w = 18;
+    }
+    let type_w = if wide && take(12, 16) { 11 } else { 0 };
+    let used = avail - room;
+    let entity_w = avail.saturating_sub(used.saturating_sub(8)).max(1);
+    let mut cols: Vec<(&str, usize)> = vec![("SLA", sla_w)];
+    if merged {
+        cols.push(("Src", src_w));
+    }
+    cols.push(("Case", name_w));
+    cols.push(("Status", status_w));
+    if type_w > 0 {
+        cols.push(("Type", type_w));
+    }
+    if risk_w > 0 {
+        cols.push(("Risk", risk_w));
+    }
+    if alerts_w > 0 {
+        cols.push((if alerts_w >= 6 { "Alerts" } else { "Al" }, alerts_w));
+    }
+    if assignee_w > 0 {
+        cols.push(("Assignee", assignee_w));
+    }
+    cols.push(("Entity", entity_w));
+    let widths: Vec<Constraint> = cols
+        .iter()
+        .map(|(_, w)| Constraint::Length(*w as u16))
+        .collect();
+    let header: Vec<&str> = cols.iter().map(|(h, _)| *h).collect();
     let rows = q
         .view
         .iter()
@@ -169,51 +208,56 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
             } else {
                 countdown(c.sla_deadline, state.data.now, c.sla_paused)
             };
-            let mut cells = vec![
-                Span::styled(
-                    format!("{marker}{}{}", sla_symbol(sla), countdown_text),
-                    sla_style(theme, sla),
-                ),
-                Span::raw(clean(&c.name).into_owned()),
-                // A review of this case not landed yet: marked until it lands.
-                Span::raw(match state.pending_mark(Target::Case(c.token.clone())) {
-                    Some(mark) => format!("{mark} {}", clean(c.status.as_str())),
-                    None => clean(c.status.as_str()).into_owned(),
-                }),
-                Span::styled(
+            let mut cells = vec![Span::styled(
+                format!("{marker}{}{}", sla_symbol(sla), countdown_text),
+                sla_style(theme, sla),
+            )];
+            if merged {
+                cells.push(Span::styled(
+                    fit(&clean(c.source.as_deref().unwrap_or("—")), src_w),
+                    theme.muted,
+                ));
+            }
+            cells.push(Span::raw(fit(&clean(&c.name), name_w)));
+            // A review of this case not landed yet: marked until it lands.
+            let status = match state.pending_mark(Target::Case(c.token.clone())) {
+                Some(mark) => format!("{mark} {}", clean(c.status.as_str())),
+                None => clean(c.status.as_str()).into_owned(),
+            };
+            cells.push(Span::raw(fit(&status, status_w)));
+            if type_w > 0 {
+                cells.push(Span::raw(fit(
+                    &c.case_type
+                        .as_ref()
+                        .map_or("—".into(), |t| clean(t.as_str()).into_owned()),
+                    type_w,
+                )));
+            }
+            if risk_w > 0 {
+                cells.push(Span::styled(
                     c.risk_tier
                         .as_ref()
                         .map_or("—".into(), |t| clean(t.as_str()).into_owned()),
                     risk_style(theme, tier),
-                ),
-                Span::raw(c.open_alerts.map_or("—".into(), |n| n.to_string())),
-                Span::raw(c.assigned_to.as_ref().map_or("—".into(), |u| {
-                    clean(u.name.as_deref().unwrap_or(state.user_name(&u.id))).into_owned()
-                })),
-                Span::raw(clean(c.primary_entity.as_deref().unwrap_or("—")).into_owned()),
-            ];
-            if !roomy {
-                cells.remove(5);
+                ));
             }
-            if wide {
-                cells.insert(
-                    3,
-                    Span::raw(
-                        c.case_type
-                            .as_ref()
-                            .map_or("—".into(), |t| clean(t.as_str()).into_owned()),
-                    ),
-                );
+            if alerts_w > 0 {
+                cells.push(Span::raw(
+                    c.open_alerts.map_or("—".into(), |n| n.to_string()),
+                ));
             }
-            if merged {
-                cells.insert(
-                    1,
-                    Span::styled(
-                        clean(c.source.as_deref().unwrap_or("—")).into_owned(),
-                        theme.muted,
-                    ),
-                );
+            if assignee_w > 0 {
+                cells.push(Span::raw(fit(
+                    &c.assigned_to.as_ref().map_or("—".into(), |u| {
+                        clean(u.name.as_deref().unwrap_or(state.user_name(&u.id))).into_owned()
+                    }),
+                    assignee_w,
+                )));
             }
+            cells.push(Span::raw(fit(
+                &clean(c.primary_entity.as_deref().unwrap_or("—")),
+                entity_w,
+            )));
             let style = if Some(row) == selected {
                 theme.selection
             } else {

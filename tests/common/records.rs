@@ -124,6 +124,7 @@ pub fn entity(
         country: Some("DE".into()),
         nationality: None,
         date_of_birth: None,
+        address: None,
         registration_number: None,
         verification_status: None,
         open_alerts: None,

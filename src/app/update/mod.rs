@@ -16,6 +16,7 @@ mod flows;
 mod form;
 mod modes;
 mod preconditions;
+mod reading;
 
 pub use super::action::{Action, CasePart, Effect};
 pub use super::command::Command;
@@ -27,6 +28,7 @@ use flows::start_flow;
 use form::{case_form_loaded, created, open_case, reveal, start_form};
 use modes::{filter_key, outbox_key, overview_key, palette_key};
 use preconditions::{has_preconditions, rechecked};
+use reading::open;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
@@ -59,7 +61,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if key.kind == KeyEventKind::Release {
                 return vec![];
             }
+            if state.ui.mode == Mode::Help {
+                return reading::help_key(state, key);
+            }
             if state.flow.is_some() {
+                // F1 (a key that is never text) opens help over the drawer.
+                if !matches!(key.code, KeyCode::Char(_))
+                    && state.settings.keymap.lookup(Context::Normal, &key)
+                        == Some(Command::ToggleHelp)
+                {
+                    return command(state, Command::ToggleHelp);
+                }
                 return flow_key(state, key);
             }
             if state.ui.confirm_other.is_some() {
@@ -80,14 +92,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Mode::Palette => palette_key(state, key),
                 Mode::Overview => overview_key(state, key),
                 Mode::Sort => find::sort_key(state, key),
-                Mode::Help => {
-                    // Any key leaves help; quit still quits.
-                    state.ui.mode = Mode::Normal;
-                    if state.settings.keymap.lookup(context(state), &key) == Some(Command::Quit) {
-                        state.ui.should_quit = true;
-                    }
-                    vec![]
-                }
+                Mode::Help => reading::help_key(state, key),
                 Mode::Normal => match state.settings.keymap.lookup(context(state), &key) {
                     Some(c) => {
                         power::remember(state, c);
@@ -111,6 +116,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ViewSaved { view, path } => find::view_saved(state, view, path),
         Action::Clock(now) => {
             state.data.now = now;
+            vec![]
+        }
+        Action::Resize(w, h) => {
+            state.ui.screen = Some((w, h));
             vec![]
         }
         Action::MeLoaded(me) => {
@@ -345,14 +354,21 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             entry,
             result,
         } => {
-            let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) else {
+            let Some(f) = state.flow.as_ref().filter(|f| f.id == flow) else {
                 return vec![];
             };
             if f.bulk.is_empty() {
                 return update(state, Action::Submitted { flow, result });
             }
+            // People by name, never `usr_…`, where the console knows them.
+            let result = result
+                .map(|what| state.with_names(&what))
+                .map_err(|e| state.with_names(&e.to_string()));
+            let Some(f) = state.flow.as_mut().filter(|f| f.id == flow) else {
+                return vec![];
+            };
             if let Some(b) = f.bulk.iter_mut().find(|b| b.entry == Some(entry)) {
-                b.result = Some(result.map_err(|e| e.to_string()));
+                b.result = Some(result);
             }
             if f.bulk.iter().all(|b| b.result.is_some()) {
                 let ok = f
@@ -397,7 +413,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::OutboxNews(text) => {
-            state.ui.flash = Some(text);
+            state.ui.flash = Some(state.with_names(&text));
             vec![Effect::LoadQueue]
         }
         Action::OutboxCounts(counts) => {
@@ -477,7 +493,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     }
                     state.data.drafts.remove(&key);
                     state.flow = None;
-                    state.ui.flash = Some(format!("✓ {what}"));
+                    let what = format!("✓ {what}");
+                    state.ui.flash = Some(state.with_names(&what));
                     if let Some(d) = state.detail.as_mut() {
                         d.marked.clear();
                     }
@@ -502,27 +519,13 @@ pub(super) fn settled(a: &Alert) -> bool {
     a.status.known().is_some_and(AlertStatus::is_settled)
 }
 
-pub(super) fn open(state: &mut State) -> Vec<Effect> {
-    let Some(token) = state.queue.selected.clone() else {
-        return vec![];
-    };
-    if state.detail.as_ref().is_some_and(|d| d.token == token) {
-        state.ui.focus = Focus::Detail;
-        return vec![];
-    }
-    let caps = state
-        .queue
-        .get(&token)
-        .map_or_else(|| state.settings.caps.clone(), |c| state.caps_of(c).clone());
-    state.detail = Some(Detail::for_caps(token.clone(), &caps));
-    state.ui.focus = Focus::Detail;
-    vec![Effect::LoadCase(token)]
-}
-
 pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
     use Command::*;
     let me = state.data.me.as_ref().map(|u| u.id.clone());
     state.ui.flash = None;
+    if let Some(effects) = reading::reading_command(state, c) {
+        return effects;
+    }
     let on_alerts = state.ui.focus == Focus::Detail
         && state.detail.as_ref().is_some_and(|d| d.tab == Tab::Alerts);
     match c {
@@ -603,7 +606,10 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
             }
             return effects;
         }
-        ToggleHelp => state.ui.mode = Mode::Help,
+        ToggleHelp => {
+            state.ui.mode = Mode::Help;
+            state.ui.help_scroll = 0;
+        }
         Overview => state.ui.mode = Mode::Overview,
         ShowOutbox => {
             state.ui.mode = Mode::Outbox;

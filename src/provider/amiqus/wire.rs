@@ -249,6 +249,7 @@ pub fn client_entity(case: &Value) -> Option<Entity> {
         country: None,
         nationality: None,
         date_of_birth: text(client, "dob"),
+        address: None,
         registration_number: text(client, "company_number"),
         verification_status,
         open_alerts: None,

@@ -350,6 +350,7 @@ impl CaseSummary {
             country: None,
             nationality: None,
             date_of_birth: None,
+            address: None,
             registration_number: None,
             verification_status: None,
             open_alerts: None,

@@ -604,6 +604,7 @@ pub fn entities(included: &[Value]) -> Vec<Entity> {
                 country,
                 nationality: None,
                 date_of_birth: text(a, "birthdate").or_else(|| field_text(fields, "birthdate")),
+                address: None,
                 registration_number: None,
                 verification_status: None,
                 open_alerts: None,

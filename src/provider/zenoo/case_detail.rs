@@ -45,6 +45,33 @@ fn user_id(v: &Value, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| user_ref(v, k)).map(|u| u.id)
 }
 
+/// An address object (`line1`, `line2`, `city`, `state`, `postal_code`, `country`; the data
+/// model's `address_line_1`, `postcode` too) on one line, its parts in that order.
+fn address_line(a: &Value) -> Option<String> {
+    if !a.is_object() {
+        return None;
+    }
+    let part = |keys: &[&str]| non_blank(a, keys);
+    let city = match (
+        part(&["city", "town"]),
+        part(&["postal_code", "postcode", "zip"]),
+    ) {
+        (Some(c), Some(p)) => Some(format!("{c} {p}")),
+        (c, p) => c.or(p),
+    };
+    let parts: Vec<String> = [
+        part(&["line1", "address_line_1", "street"]),
+        part(&["line2", "address_line_2"]),
+        city,
+        part(&["state", "region"]),
+        part(&["country"]),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// Decodes an entity as listed within a case (`GET /v1/entities?case_token=…`).
 pub fn entity(v: &Value) -> Result<Entity, String> {
     let token = required_token(v, "entity")?;
@@ -67,6 +94,7 @@ pub fn entity(v: &Value) -> Result<Entity, String> {
         country: non_blank(v, &["country"]).or_else(|| non_blank(address, &["country"])),
         nationality: text(v, &["nationality"]),
         date_of_birth: text(v, &["date_of_birth"]),
+        address: address_line(address).or_else(|| non_blank(v, &["address"])),
         registration_number: text(v, &["registration_number"]),
         verification_status: vocab(v, &["verification_status"]),
         open_alerts: count(alerts, &["open"]).or_else(|| count(v, &["open_alerts_count"])),
@@ -334,6 +362,33 @@ mod tests {
         AssessmentStatus, CommentType, EntityRole, EntityType, ReviewerStatus, RiskTier,
     };
     use serde_json::json;
+
+    #[test]
+    fn an_entity_address_reads_on_one_line_from_either_spelling() {
+        let e = entity(&json!({
+            "token": "ent_1", "full_name": "Ava McAllister",
+            "address": { "line1": "12 Harbour Rd", "line2": null, "city": "Cork",
+                         "postal_code": "T12 1AB", "state": null, "country": "IE" },
+        }))
+        .unwrap();
+        assert_eq!(
+            e.address.as_deref(),
+            Some("12 Harbour Rd, Cork T12 1AB, IE")
+        );
+        assert_eq!(
+            e.country.as_deref(),
+            Some("IE"),
+            "the country from the address"
+        );
+        let e = entity(&json!({
+            "token": "ent_2", "full_name": "B",
+            "address": { "address_line_1": "1 Main St", "postcode": "D02" },
+        }))
+        .unwrap();
+        assert_eq!(e.address.as_deref(), Some("1 Main St, D02"));
+        let e = entity(&json!({ "token": "ent_3", "full_name": "C", "address": null })).unwrap();
+        assert_eq!(e.address, None);
+    }
 
     #[test]
     fn entity_names_come_from_any_documented_field() {

@@ -55,6 +55,13 @@ pub(in crate::ui) fn alerts(
     } else {
         0
     };
+    // The status (the decision: "✓ Document requested") and the small columns are whole; the
+    // entity and the category share what is left, cut with `…`.
+    let status_width = 20;
+    let rest =
+        (table_area.width as usize).saturating_sub(2 + 1 + 1 + 8 + 1 + 5 + 1 + status_width + 1);
+    let category_width = (rest / 2).clamp(6, 40);
+    let entity_width = rest.saturating_sub(category_width).max(4);
     let rows = list
         .iter()
         .enumerate()
@@ -71,14 +78,20 @@ pub(in crate::ui) fn alerts(
             // Alerts are grouped by entity: its name shows on the group's first row.
             let first_of_group = i == 0 || list[i - 1].entity_name != a.entity_name;
             let entity = if first_of_group {
-                clean(a.entity_name.as_deref().unwrap_or("—")).into_owned()
+                fit(
+                    &clean(a.entity_name.as_deref().unwrap_or("—")),
+                    entity_width,
+                )
             } else {
                 "  〃".to_string()
             };
             Row::new(vec![
                 Span::raw(format!("{cursor}{mark}")),
                 Span::raw(entity),
-                Span::raw(fit(&clean(a.category.as_deref().unwrap_or("—")), 22)),
+                Span::raw(fit(
+                    &clean(a.category.as_deref().unwrap_or("—")),
+                    category_width,
+                )),
                 Span::raw(
                     a.priority
                         .as_ref()
@@ -94,7 +107,8 @@ pub(in crate::ui) fn alerts(
                     } else {
                         ""
                     },
-                    clean(a.status.as_str())
+                    // The decision when one was taken ("Document requested"), else the status.
+                    crate::app::reading::alert_state(a)
                 )),
             ])
             .style(if i == row {
@@ -109,11 +123,11 @@ pub(in crate::ui) fn alerts(
         rows,
         [
             Constraint::Length(2),
-            Constraint::Min(10),
-            Constraint::Length(22),
+            Constraint::Length(entity_width as u16),
+            Constraint::Length(category_width as u16),
             Constraint::Length(8),
             Constraint::Length(5),
-            Constraint::Length(16),
+            Constraint::Length(status_width as u16),
         ],
     )
     .header(
@@ -128,21 +142,39 @@ pub(in crate::ui) fn alerts(
     if detail_area.height > 0
         && let Some(a) = list.get(row)
     {
-        let mut lines = vec![Line::styled(
-            clean(a.title.as_deref().unwrap_or(a.token.as_str())).into_owned(),
-            theme.header,
-        )];
-        if let Some(src) = &a.source_data {
-            lines.push(Line::raw(format!("Hit: {}", clean(&compact_json(src)))));
-        }
-        if let Some(ai) = &a.ai_assessment {
-            lines.push(Line::raw(format!("AI: {}", clean(ai))));
-        }
-        if let Some(r) = &a.resolution_rationale {
+        let mut lines = vec![Line::from(vec![
+            Span::styled(
+                clean(a.title.as_deref().unwrap_or(a.token.as_str())).into_owned(),
+                theme.header,
+            ),
+            Span::styled("  · Enter reads it in full", theme.muted),
+        ])];
+        // A preview: line breaks read as spaces here; Enter shows the text as written.
+        let flat = |s: &str| {
+            clean_multiline(s)
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if let Some(o) = a.outcome() {
             lines.push(Line::styled(
-                format!("Rationale: {}", clean(r)),
+                format!(
+                    "{o}{}",
+                    a.resolution_rationale
+                        .as_deref()
+                        .map(|r| format!(": {}", flat(r)))
+                        .unwrap_or_default()
+                ),
                 theme.muted,
             ));
+        }
+        if let Some(src) = &a.source_data {
+            lines.push(Line::raw(format!("Hit: {}", flat(&compact_json(src)))));
+        }
+        if let Some(ai) = &a.ai_assessment {
+            lines.push(Line::raw(format!("AI: {}", flat(ai))));
         }
         frame.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: true }).block(

@@ -24,11 +24,16 @@ pub(in crate::ui) fn checks(
         Err(msg) => return message(frame, area, msg),
     };
     let wide = area.width >= 84;
+    // The entity column widens with the pane (names of companies are long); the check's name
+    // takes the rest. Cut text ends in `…`.
+    let entity_w = (area.width as usize / 5).clamp(14, 36);
+    let fixed = entity_w + 1 + 13 + 9 + if wide { 11 + 13 } else { 0 };
+    let check_w = (area.width as usize).saturating_sub(fixed).max(10);
     let opt = |s: Option<&str>| clean(s.unwrap_or("—")).into_owned();
     let rows = list.iter().map(|c| {
         let mut cells = vec![
-            Span::raw(opt(c.entity_name.as_deref())),
-            Span::raw(clean(&c.name).into_owned()),
+            Span::raw(fit(&opt(c.entity_name.as_deref()), entity_w)),
+            Span::raw(fit(&clean(&c.name), check_w)),
             Span::raw(clean(c.status.as_str()).into_owned()),
             result_cell(c.result.as_ref(), theme),
         ];
@@ -40,7 +45,7 @@ pub(in crate::ui) fn checks(
         Row::new(cells)
     });
     let mut widths = vec![
-        Constraint::Length(14),
+        Constraint::Length(entity_w as u16),
         Constraint::Min(10),
         Constraint::Length(12),
         Constraint::Length(8),

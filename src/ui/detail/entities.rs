@@ -1,67 +1,58 @@
-//! The Entities tab: the ownership tree, with each party's role, verification and risk.
+//! The Entities tab: the ownership tree, with each party's role, verification and risk, and a
+//! cursor: Enter reads the entity under it in full (see `ui::reader`).
 
 use super::*;
-
-/// Deeper ownership levels are drawn at this indentation, so a hostile chain cannot grow lines.
-const MAX_INDENT: usize = 12;
+use crate::app::reading::{current_entity, tree};
+use crate::text::sanitize::truncate;
 
 /// The ownership tree: roots first (the Primary before the others), children under their parent.
-pub(in crate::ui) fn entities(
-    list: &Loadable<Vec<Entity>>,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    match ready(list, "entities", theme, |v| (!v.is_empty()).then_some(v)) {
-        Ok(list) => frame.render_widget(Paragraph::new(tree_lines(list, theme)), area),
-        Err(msg) => message(frame, area, msg),
+pub(in crate::ui) fn entities(d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let list = match ready(&d.entities, "entities", theme, |v| {
+        (!v.is_empty()).then_some(v)
+    }) {
+        Ok(list) => list,
+        Err(msg) => return message(frame, area, msg),
+    };
+    let order = tree(list);
+    let row = d.entity_row.min(order.len().saturating_sub(1));
+    let [body, hint] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(if area.height >= 4 { 1 } else { 0 }),
+    ])
+    .areas(area);
+    let height = body.height as usize;
+    let offset = if height > 0 && row >= height {
+        row + 1 - height
+    } else {
+        0
+    };
+    let lines: Vec<Line> = order
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(n, (i, lead))| {
+            entity_line(
+                n == row,
+                lead.clone(),
+                &list[*i],
+                theme,
+                body.width as usize,
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), body);
+    if hint.height > 0 {
+        let name = current_entity(d).map_or(String::new(), |e| clean(&e.name).into_owned());
+        frame.render_widget(
+            Paragraph::new(fit(
+                &format!("Enter reads {name} in full · j/k move"),
+                hint.width as usize,
+            ))
+            .style(theme.muted),
+            hint,
+        );
     }
-}
-
-fn tree_lines(list: &[Entity], theme: &Theme) -> Vec<Line<'static>> {
-    let tokens: HashSet<&str> = list.iter().map(|e| e.token.as_str()).collect();
-    let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut roots = Vec::new();
-    for (i, e) in list.iter().enumerate() {
-        match e.parent_token.as_deref() {
-            Some(p) if p != e.token && tokens.contains(p) => children.entry(p).or_default().push(i),
-            _ => roots.push(i),
-        }
-    }
-    let primary = |e: &Entity| e.role.as_ref().and_then(|r| r.known()) == Some(EntityRole::Primary);
-    roots.sort_by_key(|&i| !primary(&list[i]));
-    // Entities only reachable through a parent cycle come last, each drawn once as a root.
-    roots.extend(0..list.len());
-    let mut drawn = vec![false; list.len()];
-    let mut lines = Vec::new();
-    for root in roots {
-        // Depth-first, no recursion: (entity, its line's prefix, its children's indent, depth).
-        let mut stack = vec![(root, String::new(), String::new(), 0)];
-        while let Some((i, lead, indent, depth)) = stack.pop() {
-            if std::mem::replace(&mut drawn[i], true) {
-                continue;
-            }
-            lines.push(entity_line(lead, &list[i], theme));
-            let kids: Vec<usize> = children
-                .get(list[i].token.as_str())
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .copied()
-                .filter(|&k| !drawn[k])
-                .collect();
-            for (n, &k) in kids.iter().enumerate().rev() {
-                let last = n + 1 == kids.len();
-                let lead = format!("{indent}{}", if last { "└─ " } else { "├─ " });
-                let deeper = if depth < MAX_INDENT {
-                    format!("{indent}{}", if last { "   " } else { "│  " })
-                } else {
-                    indent.clone()
-                };
-                stack.push((k, lead, deeper, depth + 1));
-            }
-        }
-    }
-    lines
 }
 
 fn verification(v: Option<&Wire<VerificationStatus>>, theme: &Theme) -> (&'static str, Style) {
@@ -75,7 +66,13 @@ fn verification(v: Option<&Wire<VerificationStatus>>, theme: &Theme) -> (&'stati
     }
 }
 
-fn entity_line(lead: String, e: &Entity, theme: &Theme) -> Line<'static> {
+fn entity_line(
+    selected: bool,
+    lead: String,
+    e: &Entity,
+    theme: &Theme,
+    width: usize,
+) -> Line<'static> {
     let mut meta = Vec::new();
     if let Some(r) = &e.role {
         meta.push(clean(r.as_str()).into_owned());
@@ -90,15 +87,39 @@ fn entity_line(lead: String, e: &Entity, theme: &Theme) -> Line<'static> {
     if let Some(c) = &e.country {
         meta.push(clean(c).into_owned());
     }
+    if let Some(n) = e.open_alerts.filter(|n| *n > 0) {
+        meta.push(format!("{n} open alert{}", if n == 1 { "" } else { "s" }));
+    }
     let (symbol, style) = verification(e.verification_status.as_ref(), theme);
     let status = e
         .verification_status
         .as_ref()
         .map_or("unknown".into(), |s| clean(s.as_str()).into_owned());
+    let name_style = if selected {
+        theme.selection
+    } else {
+        theme.text
+    };
+    // Too long for the pane: the details give way first, then the name, each cut with `…`;
+    // the verification keeps its symbol and word.
+    let name = clean(&e.name).into_owned();
+    let verified = format!("  {symbol} {status}");
+    let mut meta = format!("  {}", meta.join(" · "));
+    let fixed = 2 + sanitize::width(&lead) + sanitize::width(&verified);
+    let room = width.saturating_sub(fixed);
+    let name = if sanitize::width(&name) + sanitize::width(&meta) > room {
+        let name_room = room.saturating_sub(sanitize::width(&meta).min(room / 2));
+        let name = truncate(&name, name_room.max(1)).into_owned();
+        meta = truncate(&meta, room.saturating_sub(sanitize::width(&name))).into_owned();
+        name
+    } else {
+        name
+    };
     Line::from(vec![
+        Span::styled(if selected { "▶ " } else { "  " }, theme.accent),
         Span::styled(lead, theme.muted),
-        Span::styled(clean(&e.name).into_owned(), theme.text),
-        Span::styled(format!("  {}", meta.join(" · ")), theme.muted),
-        Span::styled(format!("  {symbol} {status}"), style),
+        Span::styled(name, name_style),
+        Span::styled(meta, theme.muted),
+        Span::styled(verified, style),
     ])
 }

@@ -12,16 +12,9 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, HashSet};
-
-use jiff::Timestamp;
-use serde_json::Value;
-
 use super::*;
-use crate::domain::model::{Assessment, AuditEntry, Check, Comment, Entity, Reviewer, UserRef};
-use crate::domain::{
-    AssessmentStatus, CheckResult, EntityRole, ReviewerStatus, VerificationStatus, Wire,
-};
+use crate::domain::model::{Assessment, Check, Entity, Reviewer};
+use crate::domain::{AssessmentStatus, CheckResult, ReviewerStatus, VerificationStatus, Wire};
 
 pub(super) use activity::activity;
 pub(super) use alerts::alerts;
@@ -72,11 +65,11 @@ pub(super) fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame
     };
     match d.tab {
         Tab::Summary => summary(state, d, case, theme, frame, body),
-        Tab::Entities => entities(&d.entities, theme, frame, body),
+        Tab::Entities => entities(d, theme, frame, body),
         Tab::Alerts => alerts(state, d, theme, frame, body),
         Tab::Risk => risk(&d.risk, theme, frame, body),
         Tab::Checks => checks(&d.checks, theme, frame, body),
-        Tab::Activity => activity(&d.timeline, &d.comments, state.data.now, theme, frame, body),
+        Tab::Activity => activity(state, d, theme, frame, body),
     }
 }
 
@@ -119,10 +112,6 @@ pub(super) fn ready<'a, T, U>(
 
 pub(super) fn message(frame: &mut Frame, area: Rect, line: Line<'static>) {
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
-}
-
-pub(super) fn name_of(u: Option<&UserRef>) -> String {
-    clean(u.map_or("system", |u| u.name.as_deref().unwrap_or(&u.id))).into_owned()
 }
 
 /// The first non-blank line of multi-line text, cleaned.

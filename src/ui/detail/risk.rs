@@ -61,6 +61,23 @@ fn risk_lines(a: &Assessment, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         ),
     ];
     let bar = usize::from(width.saturating_sub(30)).min(40);
+    let label_w = a
+        .dimensions
+        .iter()
+        .flat_map(|d| &d.factors)
+        .map(|f| {
+            let value = clean(&f.value);
+            sanitize::width(&clean(&f.name))
+                + if value.is_empty() {
+                    0
+                } else {
+                    sanitize::width(&value) + 3
+                }
+        })
+        .max()
+        .unwrap_or(0)
+        .min(usize::from(width.saturating_sub(12)))
+        .max(10);
     for d in &a.dimensions {
         let filled = ((d.score / 100.0).clamp(0.0, 1.0) * bar as f64).round() as usize;
         let style = tier_style(d.tier.as_ref(), theme);
@@ -82,7 +99,8 @@ fn risk_lines(a: &Assessment, theme: &Theme, width: u16) -> Vec<Line<'static>> {
                 format!("{} ({value})", clean(&f.name))
             };
             lines.push(Line::from(vec![
-                Span::styled(format!("  {}", fit(&name, 30)), theme.text),
+                // As wide as the longest label needs, as far as the pane allows.
+                Span::styled(format!("  {}", fit(&name, label_w)), theme.text),
                 Span::styled(format!(" {:+.1}", f.contribution), theme.muted),
             ]));
         }

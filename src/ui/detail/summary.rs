@@ -111,7 +111,7 @@ pub(in crate::ui) fn summary(
             lines.push(Line::raw(l.to_string()));
         }
     }
-    let reviewers = reviewers_lines(&d.reviewers, theme);
+    let reviewers = reviewers_lines(state, &d.reviewers, theme);
     if !reviewers.is_empty() {
         lines.push(Line::raw(""));
         lines.extend(reviewers);
@@ -132,6 +132,7 @@ fn reviewer_status(s: &Wire<ReviewerStatus>, theme: &Theme) -> (&'static str, St
 /// A `Reviewers` section for the summary tab; nothing when the provider has no reviewers
 /// (`Ready(None)`).
 pub(in crate::ui) fn reviewers_lines(
+    state: &State,
     list: &Loadable<Option<Vec<Reviewer>>>,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
@@ -147,7 +148,7 @@ pub(in crate::ui) fn reviewers_lines(
             let (symbol, style) = reviewer_status(&r.status, theme);
             let mut spans = vec![
                 Span::styled(format!("{symbol} {}", clean(r.status.as_str())), style),
-                Span::styled(format!("  {}", name_of(Some(&r.user))), theme.text),
+                Span::styled(format!("  {}", clean(&state.person(&r.user))), theme.text),
             ];
             if let Some(role) = &r.role {
                 spans.push(Span::styled(format!("  {}", clean(role)), theme.muted));

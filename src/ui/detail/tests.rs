@@ -2,9 +2,11 @@
 
 use super::summary::reviewers_lines;
 use super::*;
-use crate::domain::CheckStatus;
+use crate::domain::model::{AuditEntry, Comment, UserRef};
 use crate::domain::model::{RiskDimension, RiskFactor};
+use crate::domain::{CheckStatus, EntityRole};
 use crate::provider::ProviderError;
+use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -50,6 +52,7 @@ fn ent(token: &str, name: &str, role: EntityRole, parent: Option<&str>) -> Entit
         country: Some("DE".into()),
         nationality: None,
         date_of_birth: None,
+        address: None,
         registration_number: None,
         verification_status: Some(Wire::Known(VerificationStatus::Verified)),
         open_alerts: None,
@@ -70,8 +73,10 @@ fn entities_draw_a_tree_with_escaped_names_and_survive_cycles() {
         ent("sub", "Sub GmbH", Shareholder, Some("evil")),
         ent("cjk", "王伟国际", Director, Some("root")),
     ]);
-    let s = screen(|f, a| entities(&list, &Theme::dark(), f, a));
-    assert!(s.starts_with("Acme Holdings"), "{s}");
+    let mut d = Detail::new("cas".into());
+    d.entities = list;
+    let s = screen(|f, a| entities(&d, &Theme::dark(), f, a));
+    assert!(s.starts_with("▶ Acme Holdings"), "{s}");
     assert!(
         s.contains(&format!("├─ {SHOWN}  UBO · 45% · DE  ✓ Verified")),
         "{s}"
@@ -87,7 +92,9 @@ fn entities_draw_a_tree_with_escaped_names_and_survive_cycles() {
 #[test]
 fn loading_failed_and_empty_states() {
     let th = &Theme::dark();
-    let s = screen(|f, a| entities(&failed(), th, f, a));
+    let mut d = Detail::new("cas".into());
+    d.entities = failed();
+    let s = screen(|f, a| entities(&d, th, f, a));
     assert!(
         s.starts_with(&format!("Could not load the entities: {SHOWN}")),
         "{s}"
@@ -96,11 +103,14 @@ fn loading_failed_and_empty_states() {
     assert!(s.starts_with("No risk assessment on this case."), "{s}");
     let s = screen(|f, a| checks(&Loadable::Loading, th, f, a));
     assert!(s.starts_with("Loading checks…"), "{s}");
-    let now = before(0).unwrap();
-    let s = screen(|f, a| activity(&failed(), &Loadable::Ready(vec![]), now, th, f, a));
-    assert!(s.starts_with("Could not load the timeline"), "{s}");
-    assert!(reviewers_lines(&Loadable::Ready(None), th).is_empty());
-    let lines = reviewers_lines(&Loadable::Ready(Some(vec![])), th);
+    let mut d = Detail::new("cas".into());
+    d.timeline = failed();
+    d.comments = Loadable::Ready(vec![]);
+    let state = test_state();
+    let s = screen(|f, a| activity(&state, &d, th, f, a));
+    assert!(s.starts_with("The timeline: could not load"), "{s}");
+    assert!(reviewers_lines(&test_state(), &Loadable::Ready(None), th).is_empty());
+    let lines = reviewers_lines(&test_state(), &Loadable::Ready(Some(vec![])), th);
     assert_eq!(
         lines.last().map(|l| l.to_string()).as_deref(),
         Some("No reviewers on this case.")
@@ -212,8 +222,12 @@ fn activity_is_merged_newest_first() {
         body: "\nLooks fine\nsecond".into(),
         at: before(300),
     }]);
-    let now = before(0).unwrap();
-    let s = screen(|f, a| activity(&timeline, &comments, now, &Theme::dark(), f, a));
+    let mut d = Detail::new("cas".into());
+    d.timeline = timeline;
+    d.comments = comments;
+    let mut state = test_state();
+    state.data.now = before(0).unwrap();
+    let s = screen(|f, a| activity(&state, &d, &Theme::dark(), f, a));
     let at = |needle: &str| {
         s.find(needle)
             .unwrap_or_else(|| panic!("no {needle} in\n{s}"))
@@ -222,13 +236,17 @@ fn activity_is_merged_newest_first() {
         ["5m ago", "2h ago", "1d ago", "3d ago"].map(at).is_sorted(),
         "{s}"
     );
-    assert!(s.contains("Amara Okafor      Comment: Looks fine"), "{s}");
+    assert!(s.contains("Amara Okafor · Comment: Looks fine"), "{s}");
     assert!(
-        s.contains("ALERT_RESOLVED  No match") && s.contains(SHOWN),
+        s.contains("      second"),
+        "a comment's further lines follow: {s}"
+    );
+    assert!(
+        s.contains("ALERT_RESOLVED: No match") && s.contains(SHOWN),
         "{s}"
     );
     assert!(
-        s.contains("▲ 1d ago") && s.contains("STATUS_CHANGED  New→Escalated"),
+        s.contains("▲ 1d ago") && s.contains("STATUS_CHANGED: New →"),
         "{s}"
     );
 }
@@ -245,7 +263,30 @@ fn reviewer_lines_are_clean() {
         status: Wire::Known(ReviewerStatus::Approved),
         notes: Some("ok\x07".into()),
     };
-    let lines = reviewers_lines(&Loadable::Ready(Some(vec![r])), &Theme::dark());
+    let lines = reviewers_lines(
+        &test_state(),
+        &Loadable::Ready(Some(vec![r])),
+        &Theme::dark(),
+    );
     let text = lines.last().map(|l| l.to_string()).unwrap_or_default();
     assert_eq!(text, format!(r"✓ Approved  {SHOWN}  Approver — ok\x07"));
+}
+
+fn test_state() -> State {
+    State::new("test", jiff::Timestamp::UNIX_EPOCH)
+}
+
+#[test]
+fn a_long_entity_line_is_cut_with_an_ellipsis_and_keeps_its_verification() {
+    let mut d = Detail::new("cas".into());
+    d.entities = Loadable::Ready(vec![ent(
+        "a",
+        "Consolidated Northern Hemisphere Mining and Shipping Holdings Limited",
+        EntityRole::Primary,
+        None,
+    )]);
+    let s = screen(|f, a| entities(&d, &Theme::dark(), f, a));
+    let first = s.lines().next().unwrap_or_default();
+    assert!(first.contains('…'), "{first}");
+    assert!(first.trim_end().ends_with("✓ Verified"), "{first}");
 }
