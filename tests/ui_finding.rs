@@ -36,6 +36,10 @@ fn case(n: u32, entity: &str, status: CaseStatus, hours: i64, score: f64) -> Cas
         priority: Some(Wire::Known(Priority::Medium)),
         open_alerts: Some(if closed { 0 } else { 2 }),
         decision: closed.then_some(Wire::Known(Decision::Approve)),
+        // Closed two days and four hours after its deadline.
+        closed_at: closed
+            .then(|| Timestamp::from_second(NOW + hours * 3600 + 52 * 3600).ok())
+            .flatten(),
         assigned_to: Some(UserRef {
             id: "usr_mei".into(),
             name: Some("Mei Chen".into()),
@@ -110,6 +114,9 @@ fn closed_case_row() {
     let screen = draw(&s, 80, 24);
     assert!(screen.contains("closed"), "{screen}");
     assert!(screen.contains("Closed"), "{screen}");
+    // Its clock has stopped: how it closed, not a countdown running on.
+    let wide = draw(&s, 160, 48);
+    assert!(wide.contains("closed 2d4h after its deadline"), "{wide}");
     both("closed_case_row", &s);
 }
 

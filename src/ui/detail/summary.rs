@@ -54,24 +54,30 @@ pub(in crate::ui) fn summary(
             risk_style(theme, tier),
             theme,
         ),
-        field(
-            "SLA",
-            // Aligned with the other values: an empty symbol adds no space.
-            [
-                sla_symbol(sla).trim().to_string(),
-                countdown(c.sla_deadline, state.data.now, c.sla_paused),
-                c.sla_status
-                    .as_ref()
-                    .map(|s| clean(s.as_str()).into_owned())
-                    .unwrap_or_default(),
-            ]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
-            sla_style(theme, sla),
-            theme,
-        ),
+        if c.status.known() == Some(CaseStatus::Closed) {
+            // A closed case's clock has stopped: whether it closed in time, not a countdown
+            // running on from its deadline.
+            field("SLA", closed_sla(c), theme.text, theme)
+        } else {
+            field(
+                "SLA",
+                // Aligned with the other values: an empty symbol adds no space.
+                [
+                    sla_symbol(sla).trim().to_string(),
+                    countdown(c.sla_deadline, state.data.now, c.sla_paused),
+                    c.sla_status
+                        .as_ref()
+                        .map(|s| clean(s.as_str()).into_owned())
+                        .unwrap_or_default(),
+                ]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+                sla_style(theme, sla),
+                theme,
+            )
+        },
         field(
             "Assignee",
             c.assigned_to.as_ref().map_or("unassigned".into(), |u| {
@@ -160,4 +166,23 @@ pub(in crate::ui) fn reviewers_lines(
         })),
     }
     lines
+}
+
+/// "closed in time" or "closed 2d4h after its deadline" (with the day), or just "closed" when
+/// the API gave no times.
+fn closed_sla(c: &Case) -> String {
+    match (c.closed_at, c.sla_deadline) {
+        (Some(at), Some(due)) => {
+            let day = at.strftime("%Y-%m-%d");
+            if at <= due {
+                format!("closed in time ({day})")
+            } else {
+                format!(
+                    "closed {} after its deadline ({day})",
+                    countdown(Some(at), due, false).trim_start_matches('-')
+                )
+            }
+        }
+        _ => "closed".into(),
+    }
 }
