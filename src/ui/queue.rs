@@ -26,27 +26,40 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
     .areas(inner);
     if show_views {
         // Saved views as tabs with counts; the current one is marked by text, not only style.
-        let mut spans = Vec::new();
-        for (i, v) in state.settings.views.iter().enumerate() {
-            let count = state
-                .data
-                .view_counts
-                .get(i)
-                .map_or(String::new(), |n| format!(" {n}"));
-            let current = i == state.ui.view && q.quick == v.quick && q.sort == v.sort;
-            let label = format!(
-                "{}{}{}",
-                if current { "▸" } else { " " },
-                clean(&v.name),
-                count
-            );
-            spans.push(Span::styled(
-                label,
-                if current { theme.accent } else { theme.muted },
-            ));
-            spans.push(Span::raw(" "));
+        // Where they do not fit, the other views show their first word ("Awaiting 0"), and a
+        // line still too long ends in "…" rather than in the middle of a word.
+        let tabs = |short: bool| {
+            let mut spans = Vec::new();
+            for (i, v) in state.settings.views.iter().enumerate() {
+                let count = state
+                    .data
+                    .view_counts
+                    .get(i)
+                    .map_or(String::new(), |n| format!(" {n}"));
+                let current = i == state.ui.view && q.quick == v.quick && q.sort == v.sort;
+                let name = clean(&v.name);
+                let name = match name.split_whitespace().next() {
+                    Some(first) if short && !current => first.to_string(),
+                    _ => name.into_owned(),
+                };
+                let label = format!("{}{name}{count}", if current { "▸" } else { " " });
+                spans.push(Span::styled(
+                    label,
+                    if current { theme.accent } else { theme.muted },
+                ));
+                spans.push(Span::raw(" "));
+            }
+            Line::from(spans)
+        };
+        let width = usize::from(views_area.width);
+        let mut line = tabs(false);
+        if line.width() > width + 1 {
+            line = tabs(true);
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), views_area);
+        if line.width() > width + 1 {
+            line = cut_line(line, width);
+        }
+        frame.render_widget(Paragraph::new(line), views_area);
     }
     if show_filter {
         let cursor = if state.ui.mode == Mode::Filter {
@@ -269,4 +282,30 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
         .header(Row::new(header).style(theme.header))
         .column_spacing(1);
     frame.render_widget(table, table_area);
+}
+
+/// `line` cut to `width` columns, its last column an ellipsis.
+fn cut_line(line: Line<'static>, width: usize) -> Line<'static> {
+    use unicode_width::UnicodeWidthChar;
+    let mut left = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let mut text = String::new();
+        for ch in span.content.chars() {
+            let w = ch.width().unwrap_or(0);
+            if w > left {
+                left = 0;
+                break;
+            }
+            left -= w;
+            text.push(ch);
+        }
+        let full = text.len() == span.content.len();
+        spans.push(Span::styled(text, span.style));
+        if !full {
+            spans.push(Span::raw("…"));
+            break;
+        }
+    }
+    Line::from(spans)
 }
