@@ -320,21 +320,8 @@ async fn alert_target(env: &common::Env) -> (String, String, usize) {
             .data()["name"],
     )
     .to_string();
-    let mut list = env
-        .walk(&format!("/v1/alerts?case_token={case_token}"), 50)
-        .await;
-    list.sort_by(|a, b| {
-        a["entity_name"]
-            .as_str()
-            .cmp(&b["entity_name"].as_str())
-            .then(
-                b["priority_score"]
-                    .as_f64()
-                    .unwrap_or(0.0)
-                    .total_cmp(&a["priority_score"].as_f64().unwrap_or(0.0)),
-            )
-    });
-    let position = list
+    let position = alerts_as_listed(env, &case_token)
+        .await
         .iter()
         .position(|a| a["token"] == token.as_str())
         .unwrap();
@@ -2293,21 +2280,8 @@ async fn an_alert_opens_full_height_with_its_whole_assessment() {
             .data()["name"],
     )
     .to_string();
-    let mut list = env
-        .walk(&format!("/v1/alerts?case_token={case_token}"), 50)
-        .await;
-    list.sort_by(|a, b| {
-        a["entity_name"]
-            .as_str()
-            .cmp(&b["entity_name"].as_str())
-            .then(
-                b["priority_score"]
-                    .as_f64()
-                    .unwrap_or(0.0)
-                    .total_cmp(&a["priority_score"].as_f64().unwrap_or(0.0)),
-            )
-    });
-    let position = list
+    let position = alerts_as_listed(&env, &case_token)
+        .await
         .iter()
         .position(|a| a["token"] == token.as_str())
         .unwrap();
