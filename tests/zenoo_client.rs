@@ -243,11 +243,12 @@ async fn broken_answers_are_clear_errors_naming_the_endpoint() {
     );
 }
 
-/// After the first walk, a poll fetches only what changed (`updated_since`) and merges it: the
-/// queue stays whole and current, a new case appears, and an unchanged queue is a 304.
+/// After the first walk, a poll given the walk's watermark fetches only what changed
+/// (`updated_since`): the changed case and the new one, each once; the provider keeps no copy
+/// of the queue, and an unchanged queue is a 304.
 #[tokio::test]
-async fn polls_after_the_first_walk_merge_only_what_changed() {
-    use docket::provider::{Connect, Vendor};
+async fn polls_after_the_first_walk_fetch_only_what_changed() {
+    use docket::provider::{Connect, QueueChange, Vendor, watermark};
     use std::sync::{Arc, Mutex};
     let env = common::start(250).await;
     let p = docket::provider::connect(Connect::new(
@@ -256,17 +257,30 @@ async fn polls_after_the_first_walk_merge_only_what_changed() {
         ApiKey::new(env.analyst()),
     ))
     .unwrap();
-    let partial: Arc<Mutex<Vec<usize>>> = Arc::default();
-    let seen = partial.clone();
-    let first = p
-        .queue_with(&move |cases| seen.lock().unwrap().push(cases.len()))
+    let pages: Arc<Mutex<Vec<(usize, bool)>>> = Arc::default();
+    let seen = pages.clone();
+    let QueueChange::Whole(first) = p
+        .queue_changes(None, &move |cases, more| {
+            seen.lock().unwrap().push((cases.len(), more))
+        })
         .await
         .unwrap()
-        .unwrap();
+    else {
+        panic!("a first load walks the whole queue")
+    };
     assert_eq!(first.len(), 250);
-    // The most urgent page was handed over before the walk finished.
-    assert_eq!(*partial.lock().unwrap(), [100]);
-    assert_unchanged(&*p).await;
+    // Every page was handed over as it arrived, the most urgent first.
+    assert_eq!(
+        *pages.lock().unwrap(),
+        [(100, true), (100, true), (50, false)]
+    );
+    let mut tokens: Vec<&str> = first.iter().map(|c| c.token.as_str()).collect();
+    tokens.sort_unstable();
+    tokens.dedup();
+    assert_eq!(tokens.len(), 250, "no case twice");
+    let since = watermark(&first);
+    assert!(since.is_some());
+    assert_unchanged(&*p, since).await;
 
     let target = first
         .iter()
@@ -279,27 +293,40 @@ async fn polls_after_the_first_walk_merge_only_what_changed() {
     .await
     .ok();
     let created = env.company_case("DE", "Software and IT services").await;
-    let again = p.queue().await.unwrap().expect("changed");
-    assert_eq!(again.len(), 251);
-    let t = again.iter().find(|c| c.token == target.token).unwrap();
+    let QueueChange::Changed(changed) = p
+        .queue_changes(since, &|_, _| {
+            panic!("a poll with a watermark walks no pages")
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("a poll after a change says what changed")
+    };
+    let t = changed.iter().find(|c| c.token == target.token).unwrap();
     assert_eq!(t.assigned_to.as_ref().unwrap().id, "usr_mei");
-    assert!(
-        again
-            .iter()
-            .any(|c| c.token == common::s(&created["token"]))
-    );
-    let mut tokens: Vec<&str> = again.iter().map(|c| c.token.as_str()).collect();
+    let new = common::s(&created["token"]);
+    assert!(changed.iter().any(|c| c.token == new));
+    // The first page (the most urgent 100) comes with the changes and the cases updated in the
+    // watermark's last second: not the whole queue again, and no case twice.
+    assert!(changed.len() < first.len() / 2 + 10, "{}", changed.len());
+    let mut tokens: Vec<&str> = changed.iter().map(|c| c.token.as_str()).collect();
     tokens.sort_unstable();
     tokens.dedup();
-    assert_eq!(tokens.len(), 251, "no case twice");
-    assert_unchanged(&*p).await;
+    assert_eq!(tokens.len(), changed.len(), "no case twice");
+    assert_unchanged(&*p, watermark(&changed).max(since)).await;
 }
 
 /// Nothing changed: the poll is a 304. Time-derived fields tick once a minute (docs/api.md), so
 /// one poll may straddle a minute boundary; the next cannot straddle another.
-async fn assert_unchanged(p: &dyn docket::provider::Provider) {
-    if p.queue().await.unwrap().is_some() {
-        assert_eq!(p.queue().await.unwrap(), None, "nothing changed: 304");
+async fn assert_unchanged(p: &dyn docket::provider::Provider, since: Option<jiff::Timestamp>) {
+    use docket::provider::QueueChange;
+    let poll = || p.queue_changes(since, &|_, _| {});
+    if poll().await.unwrap() != QueueChange::Unchanged {
+        assert_eq!(
+            poll().await.unwrap(),
+            QueueChange::Unchanged,
+            "nothing changed: 304"
+        );
     }
 }
 

@@ -84,6 +84,12 @@ pub enum Action {
         cases: Vec<Case>,
         at: Timestamp,
     },
+    /// Only these cases changed (or are new) since the queue was last known whole; the rest
+    /// stand as loaded.
+    QueueChanged {
+        cases: Vec<Case>,
+        at: Timestamp,
+    },
     QueueUnchanged {
         at: Timestamp,
     },

@@ -15,6 +15,25 @@ use crate::domain::model::{Reviewer, User};
 use crate::domain::review::Submission;
 use crate::domain::{Decision, ResolutionAction};
 
+/// How the queue changed since the caller last asked ([`Provider::queue_changes`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum QueueChange {
+    /// Nothing changed.
+    Unchanged,
+    /// Every case, walked again: replaces what the caller holds.
+    Whole(Vec<Case>),
+    /// Only these cases changed (or are new); every other case stands as the caller holds it.
+    Changed(Vec<Case>),
+}
+
+/// Handed each page of a whole walk as it arrives, with whether more follow.
+pub type QueuePage = dyn for<'a> Fn(&'a [Case], bool) + Send + Sync;
+
+/// The newest `updated_at` among `cases`: what a later [`Provider::queue_changes`] asks from.
+pub fn watermark(cases: &[Case]) -> Option<jiff::Timestamp> {
+    cases.iter().filter_map(|c| c.updated_at).max()
+}
+
 /// Which vendor a provider speaks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -337,13 +356,25 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     /// last call (a provider with conditional requests remembers what it was sent).
     async fn queue(&self) -> Result<Option<Vec<Case>>, ProviderError>;
 
-    /// Like [`Provider::queue`], handing the first page to `first_page` as soon as it arrives
-    /// when more pages follow, so a large queue shows its most urgent cases at once.
-    async fn queue_with(
+    /// What changed in the queue: the console's one copy of it is kept current with this.
+    /// `since` is the newest `updated_at` the caller holds of a whole queue it walked (or was
+    /// told changed) before: a provider that can ask for what changed since then answers
+    /// [`QueueChange::Changed`]; without `since`, or a provider that cannot, walks everything
+    /// ([`QueueChange::Whole`]). Each page of a whole walk is handed to `page` as it arrives
+    /// (with whether more follow), so a large queue shows its most urgent cases at once and
+    /// the caller can keep it page by page. The provider keeps no copy of the queue.
+    async fn queue_changes(
         &self,
-        _first_page: &(dyn Fn(Vec<Case>) + Send + Sync),
-    ) -> Result<Option<Vec<Case>>, ProviderError> {
-        self.queue().await
+        _since: Option<jiff::Timestamp>,
+        page: &QueuePage,
+    ) -> Result<QueueChange, ProviderError> {
+        Ok(match self.queue().await? {
+            Some(cases) => {
+                page(&cases, false);
+                QueueChange::Whole(cases)
+            }
+            None => QueueChange::Unchanged,
+        })
     }
 
     /// One case, fresh.

@@ -13,7 +13,9 @@ pub mod zenoo;
 
 use std::fmt;
 
-pub use api::{Capabilities, Feature, Irreversible, Provider, Vendor};
+pub use api::{
+    Capabilities, Feature, Irreversible, Provider, QueueChange, QueuePage, Vendor, watermark,
+};
 pub use settings::Connect;
 
 /// Opens the provider a connection describes. Checks the URL against the transport rules

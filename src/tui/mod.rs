@@ -10,6 +10,7 @@
 
 mod escape;
 mod find;
+mod queue_load;
 mod runner;
 
 pub use escape::{notification, osc52};
@@ -160,24 +161,17 @@ pub async fn run(opts: Options) -> Result<()> {
         outbox_events: otx,
         config_path: opts.config_path.clone(),
         profile_name: opts.profile_name.clone(),
+        since: Arc::new(std::sync::Mutex::new(None)),
+        cache: queue_load::cache_writer(outbox.clone()),
     };
     runner.today();
     update(&mut state, Action::DraftsLoaded(outbox.drafts()));
     runner.relist();
     draw(&mut term, &state, &theme, &mut last)?;
 
-    // Then the last known queue, marked with its age, while the API is asked (read off the
-    // first frame's path: a large cache takes a moment to decode).
-    {
-        let (outbox, tx) = (outbox.clone(), tx.clone());
-        tokio::task::spawn_blocking(move || {
-            if let Some((cases, at)) = outbox.cache_get::<Vec<Case>>("queue") {
-                let _ = tx.send(Action::QueueCached { cases, at });
-            }
-        });
-    }
+    // Then the last known queue, marked with its age, and the API asked what changed.
+    queue_load::start(&runner);
     runner.load_user(opts.user.clone());
-    runner.run(Effect::LoadQueue);
     // Outbox news arrive as actions (the sender itself starts on `Effect::StartSender`).
 
     let mut events = EventStream::new();
@@ -199,7 +193,7 @@ pub async fn run(opts: Options) -> Result<()> {
             },
             Some(a) = rx.recv() => {
                 match &a {
-                    Action::QueueLoaded { .. } | Action::QueueUnchanged { .. } => {
+                    Action::QueueLoaded { .. } | Action::QueueChanged { .. } | Action::QueueUnchanged { .. } => {
                         backoff = None;
                         next_poll = tokio::time::Instant::now() + opts.poll;
                     }

@@ -21,6 +21,11 @@ pub(super) struct Runner {
     pub(super) config_path: Option<std::path::PathBuf>,
     /// The profile in use, whose own views (if it has any) a saved view joins.
     pub(super) profile_name: Option<String>,
+    /// The newest `updated_at` of the queue as last known whole: polls ask for what changed
+    /// since (not a copy of the queue: that is the state's alone).
+    pub(super) since: Arc<std::sync::Mutex<Option<jiff::Timestamp>>>,
+    /// The local copy of the queue, written on its own thread.
+    pub(super) cache: std::sync::mpsc::Sender<queue_load::CacheWrite>,
 }
 
 /// How far before a flow's copy of a case was read this identity's own landed writes still
@@ -251,26 +256,7 @@ impl Runner {
                 let _ = out.write_all(notification(&text, bell, desktop, tmux).as_bytes());
                 let _ = out.flush();
             }
-            Effect::LoadQueue => {
-                // One queue load at a time: a poll during a manual refresh is dropped.
-                if self.queue_busy.swap(true, Ordering::SeqCst) {
-                    return;
-                }
-                let this = self.clone();
-                tokio::spawn(async move {
-                    let action = match this.load_queue().await {
-                        Ok(Some(cases)) => {
-                            let (outbox, copy) = (this.outbox.clone(), cases.clone());
-                            tokio::task::spawn_blocking(move || outbox.cache_put("queue", &copy));
-                            Action::QueueLoaded { cases, at: now() }
-                        }
-                        Ok(None) => Action::QueueUnchanged { at: now() },
-                        Err(e) => Action::QueueFailed(e),
-                    };
-                    this.queue_busy.store(false, Ordering::SeqCst);
-                    let _ = this.tx.send(action);
-                });
-            }
+            Effect::LoadQueue => self.load_queue(),
             Effect::LoadCaseForm => {
                 let (client, tx) = (self.client.clone(), self.tx.clone());
                 tokio::spawn(async move {
@@ -566,15 +552,5 @@ impl Runner {
                 self.outbox.delete_draft(&key);
             }
         }
-    }
-
-    /// Every case, or `None` when the first page is unchanged since the last load.
-    /// The queue; a large one shows its first (most urgent) page while the rest loads.
-    async fn load_queue(&self) -> Result<Option<Vec<Case>>, ProviderError> {
-        let tx = self.tx.clone();
-        let first = move |cases: Vec<Case>| {
-            let _ = tx.send(Action::QueuePartial { cases });
-        };
-        self.client.queue_with(&first).await
     }
 }

@@ -201,44 +201,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             at,
         } => rechecked(state, request, case, record.map(|r| *r), parts, at),
         Action::UsersLoaded(users) => find::users_loaded(state, users),
-        Action::QueueLoaded { cases, at } => {
-            let me = state.data.me.as_ref().map(|u| u.id.clone());
-            // The open case reloads when the queue says it changed.
-            let open = state.detail.as_ref().map(|d| d.token.clone());
-            let fingerprint = |cases: &[Case], t: &str| {
-                cases
-                    .iter()
-                    .find(|c| c.token == t)
-                    .map(|c| (c.version, c.updated_at, c.status.clone(), c.open_alerts))
-            };
-            let before = open
-                .as_deref()
-                .and_then(|t| fingerprint(&state.queue.cases, t));
-            let after = open.as_deref().and_then(|t| fingerprint(&cases, t));
-            state.queue.set_cases(cases, me.as_deref());
-            state.recount();
-            reveal(state);
-            state.data.connection = Connection::Online;
-            state.data.last_sync = Some(at);
-            state.data.retry_at = None;
-            if matches!(
-                state.ui.flash.as_deref(),
-                Some(
-                    "Loading the rest of the queue…"
-                        | "Showing the last known queue until the API answers."
-                )
-            ) {
-                state.ui.flash = None;
-            }
-            let mut effects = power::notifications(state);
-            if let Some(t) = open
-                && before.is_some()
-                && before != after
-            {
-                effects.push(Effect::LoadCase(t));
-            }
-            effects
-        }
+        Action::QueueLoaded { cases, at } => queue_arrived(state, cases, at, true),
+        Action::QueueChanged { cases, at } => queue_arrived(state, cases, at, false),
         // Shown only when nothing is on screen yet: a queue already shown (from the cache or
         // the last load) stays until the whole new one is in.
         Action::QueuePartial { cases } => {
@@ -704,4 +668,47 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
         _ => return start_flow(state, c, None),
     }
     vec![]
+}
+
+/// The queue walked whole (`whole`: it replaces what was loaded) or only what changed since
+/// (merged into the one copy): shown, counted, the open case reloaded if its row moved.
+fn queue_arrived(state: &mut State, cases: Vec<Case>, at: Timestamp, whole: bool) -> Vec<Effect> {
+    let me = state.data.me.as_ref().map(|u| u.id.clone());
+    // The open case reloads when the queue says it changed.
+    let open = state.detail.as_ref().map(|d| d.token.clone());
+    let fingerprint =
+        |c: Option<&Case>| c.map(|c| (c.version, c.updated_at, c.status.clone(), c.open_alerts));
+    let before = open
+        .as_deref()
+        .and_then(|t| fingerprint(state.queue.get(t)));
+    if whole {
+        state.queue.set_cases(cases, me.as_deref());
+    } else {
+        state.queue.merge(cases, me.as_deref());
+    }
+    let after = open
+        .as_deref()
+        .and_then(|t| fingerprint(state.queue.get(t)));
+    state.recount();
+    reveal(state);
+    state.data.connection = Connection::Online;
+    state.data.last_sync = Some(at);
+    state.data.retry_at = None;
+    if matches!(
+        state.ui.flash.as_deref(),
+        Some(
+            "Loading the rest of the queue…"
+                | "Showing the last known queue until the API answers."
+        )
+    ) {
+        state.ui.flash = None;
+    }
+    let mut effects = power::notifications(state);
+    if let Some(t) = open
+        && before.is_some()
+        && before != after
+    {
+        effects.push(Effect::LoadCase(t));
+    }
+    effects
 }

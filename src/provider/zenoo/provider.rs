@@ -10,7 +10,7 @@ use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
 };
 use crate::domain::review::Submission;
-use crate::provider::api::{Capabilities, Created, Provider, Vendor};
+use crate::provider::api::{Capabilities, Created, Provider, QueueChange, QueuePage, Vendor};
 use crate::provider::{ItemResult, ProviderError};
 
 /// A Zenoo-compatible API (Zenoo itself, or the embedded sandbox).
@@ -20,18 +20,10 @@ pub struct ZenooProvider {
     caps: Capabilities,
     /// The ETag of the queue's first page as last fetched.
     etag: tokio::sync::Mutex<Option<String>>,
-    /// The whole queue as last walked, and the newest `updated_at` in it: later polls ask
-    /// only for what changed since.
-    known: tokio::sync::Mutex<Option<(Vec<Case>, Option<jiff::Timestamp>)>>,
     /// Whether the server honours `q`: the sandbox does; Zenoo's reference documents no text
     /// search, and a server that ignores `q` answers its first page, which must never be shown
     /// as found. Asked once, with a text nothing can match.
     searches: tokio::sync::OnceCell<bool>,
-}
-
-/// The newest `updated_at` among `cases`.
-fn watermark(cases: &[Case]) -> Option<jiff::Timestamp> {
-    cases.iter().filter_map(|c| c.updated_at).max()
 }
 
 impl ZenooProvider {
@@ -77,7 +69,6 @@ impl ZenooProvider {
             client,
             caps: Capabilities::all(Vendor::Zenoo),
             etag: tokio::sync::Mutex::new(None),
-            known: tokio::sync::Mutex::new(None),
             searches: tokio::sync::OnceCell::new(),
         }
     }
@@ -107,71 +98,74 @@ impl Provider for ZenooProvider {
     }
 
     async fn queue(&self) -> Result<Option<Vec<Case>>, ProviderError> {
-        self.queue_with(&|_| {}).await
+        Ok(match self.queue_changes(None, &|_, _| {}).await? {
+            QueueChange::Unchanged => None,
+            QueueChange::Whole(cases) | QueueChange::Changed(cases) => Some(cases),
+        })
     }
 
-    /// Most urgent open case first, 100 a page. The first page is asked for with the last ETag: a
-    /// 304 means nothing changed. Otherwise, once the whole queue has been walked, only the
-    /// cases updated since the newest one known are fetched (`updated_since`) and merged in,
-    /// so a poll after one change costs two requests, not one per hundred cases. An API that
-    /// ignores `updated_since` answers with everything, which merges the same.
-    async fn queue_with(
+    /// Most urgent case first, 100 a page. The first page is asked for with the last ETag: a
+    /// 304 means nothing changed. Otherwise, given `since` (the newest `updated_at` the caller
+    /// holds), only the cases updated since then are fetched (`updated_since`), so a poll after
+    /// one change costs two requests, not one per hundred cases; an API that ignores
+    /// `updated_since` answers with everything, which the caller merges the same. Without
+    /// `since`, every page is walked and handed to `page` as it arrives.
+    async fn queue_changes(
         &self,
-        first_page: &(dyn Fn(Vec<Case>) + Send + Sync),
-    ) -> Result<Option<Vec<Case>>, ProviderError> {
-        // Open cases by deadline first: the first page is the most urgent work.
+        since: Option<jiff::Timestamp>,
+        page: &QueuePage,
+    ) -> Result<QueueChange, ProviderError> {
         let query = CaseQuery {
             sort: Some("urgency".into()),
             limit: Some(100),
             ..Default::default()
         };
         let mut etag = self.etag.lock().await;
-        let mut known = self.known.lock().await;
         let first = match self
             .client
             .cases_page(&query, None, etag.as_deref())
             .await?
         {
-            Fetched::NotModified => return Ok(None),
+            Fetched::NotModified => return Ok(QueueChange::Unchanged),
             Fetched::Fresh { value, etag: tag } => {
                 *etag = tag;
                 value
             }
         };
-        if let Some((cases, Some(since))) = known.as_mut() {
+        if let Some(since) = since {
             let changed_query = CaseQuery {
                 limit: Some(100),
                 // A second back: timestamps have whole seconds; a case seen twice is harmless.
                 updated_since: since.checked_sub(jiff::SignedDuration::from_secs(1)).ok(),
                 ..Default::default()
             };
+            // The first page and the changes overlap: each case once, as last read.
             let mut changed = first.items;
-            changed.extend(self.walk(&changed_query).await?);
-            let at: std::collections::HashMap<String, usize> = cases
+            let mut at: std::collections::HashMap<String, usize> = changed
                 .iter()
                 .enumerate()
                 .map(|(i, c)| (c.token.clone(), i))
                 .collect();
-            for c in changed {
+            for c in self.walk(&changed_query).await? {
                 match at.get(&c.token) {
-                    Some(&i) => cases[i] = c,
-                    None => cases.push(c),
+                    Some(&i) => changed[i] = c,
+                    None => {
+                        at.insert(c.token.clone(), changed.len());
+                        changed.push(c);
+                    }
                 }
             }
-            let mark = watermark(cases);
-            *known = Some((std::mem::take(cases), mark));
-            return Ok(known.as_ref().map(|(c, _)| c.clone()));
+            return Ok(QueueChange::Changed(changed));
         }
         let mut cases = first.items;
-        if first.has_more {
-            first_page(cases.clone());
-        }
+        page(&cases, first.has_more);
         if let (true, Some(cursor)) = (first.has_more, first.cursor) {
             let mut cursor = Some(cursor);
             while let Some(c) = cursor.take() {
                 match self.client.cases_page(&query, Some(&c), None).await? {
                     Fetched::NotModified => break,
                     Fetched::Fresh { value, .. } => {
+                        page(&value.items, value.has_more);
                         cases.extend(value.items);
                         if value.has_more {
                             cursor = value.cursor;
@@ -180,8 +174,7 @@ impl Provider for ZenooProvider {
                 }
             }
         }
-        *known = Some((cases.clone(), watermark(&cases)));
-        Ok(Some(cases))
+        Ok(QueueChange::Whole(cases))
     }
 
     async fn case(&self, token: &str) -> Result<Case, ProviderError> {

@@ -355,6 +355,51 @@ impl Outbox {
         let _ = lock(&self.store).delete_draft(target);
     }
 
+    /// Keeps these cases of the queue, row by row (`walk`: the whole walk writing them, or 0
+    /// for a poll's changes). Serialised here, off the console's thread.
+    pub fn queue_cache_put(&self, walk: i64, cases: &[crate::domain::model::Case]) {
+        let rows: Vec<(String, String)> = cases
+            .iter()
+            .filter_map(|c| Some((c.token.clone(), serde_json::to_string(c).ok()?)))
+            .collect();
+        if let Err(e) = lock(&self.store).queue_cache_put(walk, &rows) {
+            tracing::warn!(error = %e, "cannot cache the queue");
+        }
+    }
+
+    /// A walk starts (`None`), or the queue is known whole up to `since` (pruning what `walk`,
+    /// when it was a whole walk, did not see).
+    pub fn queue_cache_mark(&self, walk: Option<i64>, since: Option<jiff::Timestamp>) {
+        let mut store = lock(&self.store);
+        let done = match since {
+            Some(s) => store.queue_cache_done(walk, Some(s.as_millisecond())),
+            None => store.queue_cache_forget_since(),
+        };
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "cannot cache the queue");
+        }
+    }
+
+    /// The last known queue, when it was written, and the watermark of the queue known whole
+    /// (`None`: ask for everything).
+    pub fn queue_cache_get(
+        &self,
+    ) -> Option<(
+        Vec<crate::domain::model::Case>,
+        jiff::Timestamp,
+        Option<jiff::Timestamp>,
+    )> {
+        let (cases, written, since) = lock(&self.store).queue_cache_get().ok()?;
+        if cases.is_empty() {
+            return None;
+        }
+        let at = written
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+            .unwrap_or_else(jiff::Timestamp::now);
+        let since = since.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok());
+        Some((cases, at, since))
+    }
+
     /// Stores a value as the last known copy under `key`.
     pub fn cache_put<T: serde::Serialize>(&self, key: &str, value: &T) {
         match serde_json::to_string(value) {

@@ -54,6 +54,15 @@ CREATE TABLE IF NOT EXISTS local_audit (
     author_id TEXT,
     author_name TEXT
 );
+-- The last known queue, one row per case, so a poll that changed ten cases writes ten rows.
+-- `walk` is the whole walk that last wrote the row: one finished prunes rows it did not see.
+CREATE TABLE IF NOT EXISTS queue_cache (
+    profile TEXT NOT NULL,
+    token TEXT NOT NULL,
+    json TEXT NOT NULL,
+    walk INTEGER NOT NULL,
+    PRIMARY KEY (profile, token)
+);
 CREATE TABLE IF NOT EXISTS drafts (
     profile TEXT NOT NULL,
     key_fp TEXT NOT NULL DEFAULT '',
@@ -192,6 +201,7 @@ pub use crate::domain::review::Counts;
 pub use keyed::{Filed, Keyed};
 
 mod keyed;
+mod queue_cache;
 
 /// The store, for one profile and the identity it is opened as.
 pub struct Store {
