@@ -93,6 +93,8 @@ pub enum Action {
     QueueUnchanged {
         at: Timestamp,
     },
+    /// The filter's matches, not ready when its text changed, are (a large queue).
+    Matched,
     /// The first page of a large queue, while the rest loads.
     QueuePartial {
         cases: Vec<Case>,

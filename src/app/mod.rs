@@ -9,6 +9,7 @@ pub mod flow;
 pub mod form;
 pub mod help;
 pub mod keymap;
+pub mod matcher;
 pub mod power;
 pub mod queue;
 pub mod reading;

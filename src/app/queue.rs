@@ -1,10 +1,8 @@
 //! The case queue: ordering (most urgent SLA first), quick filters, fuzzy filtering, and a
 //! selection that follows the case rather than the row.
 
-use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
-
 use super::find::{Sort, urgency};
+use super::matcher::{Matcher, Waker};
 use crate::domain::model::Case;
 use crate::domain::{CaseStatus, CaseType, Priority, RiskTier, SlaStatus};
 
@@ -168,6 +166,13 @@ pub fn select(mut cases: Vec<Case>, q: &Quick, sort: Sort, me: Option<&str>) -> 
     cases
 }
 
+/// Up to this many cases, a filter key waits for its matches (a few milliseconds); above, it
+/// takes what is ready within [`MATCH_WAIT_MS`] and the rest arrives as `Action::Matched`.
+pub const SYNC_MATCH_LIMIT: usize = 20_000;
+
+/// How long a filter key waits for matches in a large queue: half a frame.
+const MATCH_WAIT_MS: u64 = 8;
+
 /// The queue and its view.
 #[derive(Debug, Default)]
 pub struct Queue {
@@ -195,9 +200,17 @@ pub struct Queue {
     pub search_note: Option<String>,
     /// Per case, the lower-cased text the filter searches, built once per load.
     hay: Vec<String>,
-    /// The last filter query and the rows it matched (in `cases` order), for narrowing: a
-    /// query that extends it can only match a subset of those rows.
-    narrowed: Option<(String, Quick, Option<String>, Vec<usize>)>,
+    /// The fuzzy matcher, given every case once per load (at once for a large queue, whose
+    /// first filter key must not wait for it; at the first filter otherwise).
+    matcher: Option<Matcher>,
+    /// Told when matches that were not ready are (see [`Matcher`]).
+    pub waker: Waker,
+    /// The filter's matches are being worked out: the rows shown are the last ones found.
+    pub matching: bool,
+    /// Once they arrive, the best match is selected (the user was typing, not moving).
+    select_first: bool,
+    /// How long a filter key waits for a large queue's matches, in ms (`None`: half a frame).
+    pub match_wait_ms: Option<u64>,
     /// Case index by token, built once per load: lookups stay O(1) at 100,000 cases.
     index: std::collections::HashMap<String, usize>,
     /// The selection's row in the view, when known (checked against `selected` before use).
@@ -214,8 +227,39 @@ impl Queue {
     pub fn set_cases(&mut self, cases: Vec<Case>, me: Option<&str>) {
         // The old view indexes the old cases: take the selection's row before replacing them.
         let row = self.selected_row();
+        let shown = self.shown_tokens();
         self.cases = cases;
         self.reload(me, row);
+        self.keep_shown(shown);
+    }
+
+    /// The rows shown, by token, while a large queue's filter is being matched: kept on screen
+    /// across a reload until the new matches arrive.
+    fn shown_tokens(&self) -> Option<Vec<String>> {
+        (!self.filter.trim().is_empty() && self.cases.len() > SYNC_MATCH_LIMIT).then(|| {
+            self.view
+                .iter()
+                .map(|&i| self.cases[i].token.clone())
+                .collect()
+        })
+    }
+
+    fn keep_shown(&mut self, shown: Option<Vec<String>>) {
+        if let (true, Some(shown)) = (self.matching, shown) {
+            self.view = shown
+                .iter()
+                .filter_map(|t| self.index.get(t).copied())
+                .collect();
+        }
+    }
+
+    /// The best match is selected once the filter's matches are in (now, or when they arrive).
+    pub fn select_best_match(&mut self) {
+        self.select_first = true;
+        if !self.matching {
+            self.select_first = false;
+            self.select_row(0);
+        }
     }
 
     /// Rebuilds everything computed per load from `cases`, then the view.
@@ -231,7 +275,6 @@ impl Queue {
         self.rerank();
         self.loaded = true;
         self.view.clear();
-        self.narrowed = None;
         self.row_hint.set(None);
         self.refilter(me, row);
     }
@@ -247,9 +290,25 @@ impl Queue {
             order.sort_by(|&a, &b| sort.compare(&cases[a], &cases[b]));
         }
         self.rank = vec![0; cases.len()];
-        for (r, i) in order.into_iter().enumerate() {
+        for (r, &i) in order.iter().enumerate() {
             self.rank[i] = r as u32;
         }
+        // The matcher's items, in this order; given now to a large queue's matcher, so the
+        // first filter key does not wait for 100,000 of them.
+        if self.matcher.is_some() || cases.len() > SYNC_MATCH_LIMIT {
+            self.matcher
+                .get_or_insert_with(|| Matcher::new(&self.waker))
+                .set_items(&self.hay, &order);
+        }
+    }
+
+    /// Case indices in queue order (the order of `rank`).
+    fn order(&self) -> Vec<usize> {
+        let mut order = vec![0; self.rank.len()];
+        for (i, &r) in self.rank.iter().enumerate() {
+            order[r as usize] = i;
+        }
+        order
     }
 
     /// Sorts the queue another way, keeping the selection.
@@ -257,7 +316,6 @@ impl Queue {
         if self.sort != sort {
             self.sort = sort;
             self.rerank();
-            self.narrowed = None;
             self.rebuild(me);
         }
     }
@@ -268,6 +326,7 @@ impl Queue {
             return;
         }
         let row = self.selected_row();
+        let shown = self.shown_tokens();
         for case in found {
             match self.index.get(&case.token) {
                 Some(&i) if i < self.cases.len() => self.cases[i] = case,
@@ -275,6 +334,7 @@ impl Queue {
             }
         }
         self.reload(me, row);
+        self.keep_shown(shown);
     }
 
     /// The loaded case `text` names exactly (reference, token or external reference).
@@ -338,32 +398,45 @@ impl Queue {
                 .collect();
             view.sort_unstable_by_key(|&i| self.rank[i]);
             self.view = view;
-            self.narrowed = None;
+            self.matching = false;
         } else {
             // A search finds closed cases too (each row says it is closed): looking for a case
             // by name must not depend on a toggle.
             q.closed = true;
-            // Typing on: the new query extends the last one, so only the rows that matched
-            // it can match now. At 100,000 cases most keystrokes look at a few hundred rows.
-            let candidates: Vec<usize> = match self.narrowed.take() {
-                Some((last, lq, lme, rows))
-                    if lq == q && lme.as_deref() == me && self.filter.starts_with(&last) =>
-                {
-                    rows
-                }
-                _ => (0..self.cases.len())
-                    .filter(|&i| passes(&self.cases[i], &q, me))
-                    .collect(),
+            if self.matcher.is_none() {
+                let mut m = Matcher::new(&self.waker);
+                m.set_items(&self.hay, &self.order());
+                self.matcher = Some(m);
+            }
+            let wait = (self.cases.len() > SYNC_MATCH_LIMIT)
+                .then_some(self.match_wait_ms.unwrap_or(MATCH_WAIT_MS));
+            let found = self
+                .matcher
+                .as_mut()
+                .and_then(|m| m.find(&self.filter, wait));
+            let Some(found) = found else {
+                // Not ready: the last rows stay until these arrive (`Action::Matched`).
+                self.matching = true;
+                return;
             };
-            let mut view = fuzzy(&self.rank, &self.hay, candidates, &self.filter);
-            let mut matched = view.clone();
-            matched.sort_unstable();
+            self.matching = false;
+            // Best score first, equal scores in queue order; a literal substring (a reference
+            // typed in full) before any scattered match.
+            let literal = self.filter.trim().to_lowercase();
+            let (mut view, scattered): (Vec<usize>, Vec<usize>) = found
+                .into_iter()
+                .filter(|&i| passes(&self.cases[i], &q, me))
+                .partition(|&i| self.hay[i].contains(&literal));
+            let at = view.len();
+            view.extend(scattered);
             // What the API found for exactly this text (a director's or UBO's name) and the
             // filters let through, in the queue's order: after the loaded cases that contain
             // the text as it was typed, before those that only match it scattered.
             if let Some((text, tokens)) = &self.found
                 && text.trim() == self.filter.trim()
             {
+                let mut matched = view.clone();
+                matched.sort_unstable();
                 let mut extra: Vec<usize> = tokens
                     .iter()
                     .filter_map(|t| self.index.get(t).copied())
@@ -371,15 +444,12 @@ impl Queue {
                     .filter(|&i| passes(&self.cases[i], &q, me))
                     .collect();
                 extra.sort_unstable_by_key(|&i| self.rank[i]);
-                let literal = self.filter.trim().to_lowercase();
-                let at = view
-                    .iter()
-                    .position(|&i| !self.hay[i].contains(&literal))
-                    .unwrap_or(view.len());
                 view.splice(at..at, extra);
             }
-            self.narrowed = Some((self.filter.clone(), q, me.map(str::to_string), matched));
             self.view = view;
+        }
+        if std::mem::take(&mut self.select_first) {
+            self.select_row(0);
         }
         // The selection follows its case; if the case left the view, stay at the same height.
         if self.selected_row().is_none() {
@@ -405,6 +475,7 @@ impl Queue {
 
     /// Moves the selection by `delta` rows, clamped.
     pub fn move_by(&mut self, delta: isize) {
+        self.select_first = false;
         if self.view.is_empty() {
             return;
         }
@@ -440,34 +511,6 @@ impl Queue {
             .offset
             .min(self.view.len().saturating_sub(height.min(self.view.len())));
     }
-}
-
-/// Orders `rows` by fuzzy score against name, primary entity and external reference; rows that
-/// do not match drop out.
-fn fuzzy(rank: &[u32], hay: &[String], rows: Vec<usize>, filter: &str) -> Vec<usize> {
-    let pattern = Pattern::new(
-        filter,
-        CaseMatching::Ignore,
-        Normalization::Smart,
-        AtomKind::Fuzzy,
-    );
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    let mut buf = Vec::new();
-    // A literal substring (a reference typed in full) outranks any scattered match.
-    let literal = filter.trim().to_lowercase();
-    let mut scored: Vec<(u32, u32, usize)> = rows
-        .into_iter()
-        .filter_map(|i| {
-            let h = hay.get(i)?;
-            let bonus = if h.contains(&literal) { 1 << 20 } else { 0 };
-            pattern
-                .score(Utf32Str::new(h, &mut buf), &mut matcher)
-                .map(|s| (s + bonus, rank.get(i).copied().unwrap_or(u32::MAX), i))
-        })
-        .collect();
-    // Best score first; equal scores in urgency order.
-    scored.sort_unstable_by_key(|&(score, r, _)| (std::cmp::Reverse(score), r));
-    scored.into_iter().map(|(_, _, i)| i).collect()
 }
 
 #[cfg(test)]

@@ -147,6 +147,13 @@ pub async fn run(opts: Options) -> Result<()> {
         color_eyre::eyre::eyre!("cannot open the local store {}: {e}", opts.store.display())
     })?;
     let (tx, mut rx) = unbounded_channel::<Action>();
+    // A large queue's filter matches arrive from the matcher's threads.
+    {
+        let tx = tx.clone();
+        state.queue.waker.set(Box::new(move || {
+            let _ = tx.send(Action::Matched);
+        }));
+    }
     // The outbox's sender starts once the console knows who the key is and that it may write
     // (see `Effect::StartSender`); until then nothing is sent.
     let (otx, mut orx) = unbounded_channel::<OutboxEvent>();

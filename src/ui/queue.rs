@@ -68,7 +68,10 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
             ""
         };
         // What was searched, honestly: the loaded cases, and the API when it was asked.
-        let note = if let Some(why) = &q.search_note {
+        let note = if q.matching {
+            // The rows below are the last text's until these arrive.
+            "  (matching…)".to_string()
+        } else if let Some(why) = &q.search_note {
             format!("  ({})", clean(why))
         } else if q.searching.as_deref().is_some_and(|s| s == q.filter.trim()) {
             "  (asking the API…)".to_string()

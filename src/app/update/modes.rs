@@ -210,6 +210,6 @@ pub(super) fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     state.queue.rebuild(me.as_deref());
     // While typing, the best match is the one selected (as in fzf).
-    state.queue.select_row(0);
+    state.queue.select_best_match();
     super::find::filter_changed(state)
 }

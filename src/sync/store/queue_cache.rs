@@ -166,7 +166,7 @@ mod tests {
             .queue_cache_put(1, &rows(&[a.clone(), b.clone()]))
             .unwrap();
         assert_eq!(store.queue_cache_get().unwrap().2, None, "a walk under way");
-        store.queue_cache_put(1, &rows(&[c.clone()])).unwrap();
+        store.queue_cache_put(1, &rows(&[c])).unwrap();
         store.queue_cache_done(Some(1), Some(5_000)).unwrap();
         assert_eq!(names(&store), ["A", "B", "C"]);
         assert_eq!(store.queue_cache_get().unwrap().2, Some(5_000));
