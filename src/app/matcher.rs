@@ -8,6 +8,7 @@
 //! by the shorter text, then by the order items were given; every item is given in queue order
 //! and padded to one length (a second column no pattern reads), so ties fall to queue order.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use nucleo::pattern::{CaseMatching, Normalization};
@@ -43,6 +44,9 @@ impl std::fmt::Debug for Waker {
 
 pub struct Matcher {
     nucleo: Nucleo<u32>,
+    /// Matches were asked for and not ready: the next notification wakes the console, once.
+    /// (nucleo also notifies for every item given to it, which is not news to anyone.)
+    armed: Arc<AtomicBool>,
     /// The pattern last given (escaped), to tell typing on from a new text.
     pattern: String,
 }
@@ -59,9 +63,16 @@ impl std::fmt::Debug for Matcher {
 impl Matcher {
     pub fn new(waker: &Waker) -> Matcher {
         let waker = waker.clone();
-        let notify = Arc::new(move || waker.wake());
+        let armed = Arc::new(AtomicBool::new(false));
+        let armed_ = armed.clone();
+        let notify = Arc::new(move || {
+            if armed_.swap(false, Ordering::SeqCst) {
+                waker.wake();
+            }
+        });
         Matcher {
             nucleo: Nucleo::new(Config::DEFAULT, notify, None, 2),
+            armed,
             pattern: String::new(),
         }
     }
@@ -108,9 +119,16 @@ impl Matcher {
             self.pattern = pattern;
             self.reparse(append);
         }
+        self.armed.store(false, Ordering::SeqCst);
         loop {
+            // Armed before looking: a notification between the look and the arming is not lost
+            // (a spare one only costs a look that finds nothing new).
+            if wait_ms.is_some() {
+                self.armed.store(true, Ordering::SeqCst);
+            }
             let status = self.nucleo.tick(wait_ms.unwrap_or(10));
             if !status.running {
+                self.armed.store(false, Ordering::SeqCst);
                 break;
             }
             if wait_ms.is_some() {

@@ -204,8 +204,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::QueueLoaded { cases, at } => queue_arrived(state, cases, at, true),
         Action::QueueChanged { cases, at } => queue_arrived(state, cases, at, false),
         Action::Matched => {
-            let me = state.data.me.as_ref().map(|u| u.id.clone());
-            state.queue.rebuild(me.as_deref());
+            if state.queue.matching {
+                let me = state.data.me.as_ref().map(|u| u.id.clone());
+                state.queue.rebuild(me.as_deref());
+            }
             vec![]
         }
         // Shown only when nothing is on screen yet: a queue already shown (from the cache or
