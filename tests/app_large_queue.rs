@@ -13,7 +13,10 @@ use docket::app::queue::SYNC_MATCH_LIMIT;
 use docket::app::{Action, State, update};
 use docket::domain::CaseStatus;
 use docket::domain::model::Case;
+use docket::ui::{Theme, view};
 use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 use common::records::{NOW, now};
 
@@ -76,6 +79,12 @@ fn settle(s: &mut State, woke: &mpsc::Receiver<()>) {
     }
 }
 
+fn screen(s: &State) -> String {
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    term.draw(|f| view(s, &Theme::dark(), f)).unwrap();
+    term.backend().to_string()
+}
+
 fn shown(s: &State) -> Vec<String> {
     s.queue
         .view
@@ -105,8 +114,10 @@ fn a_large_queue_matches_off_the_key_and_ends_as_a_small_one_would() {
             );
         }
         if s.queue.matching {
-            // Until the matches arrive, the rows are the last ones found.
+            // Until the matches arrive, the rows are the last ones found, and the filter line
+            // says they are being worked out.
             assert_eq!(shown(&s), last);
+            assert!(screen(&s).contains("matching…"), "{}", screen(&s));
         }
         settle(&mut s, &woke);
     }

@@ -166,6 +166,56 @@ pub fn select(mut cases: Vec<Case>, q: &Quick, sort: Sort, me: Option<&str>) -> 
     cases
 }
 
+/// Case index by token, holding no copy of the tokens (at 100,000 cases they would be several
+/// megabytes): each entry is a case's position, found by its token's hash and checked against
+/// the case itself.
+#[derive(Default)]
+struct TokenIndex {
+    table: hashbrown::HashTable<u32>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl std::fmt::Debug for TokenIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TokenIndex({} cases)", self.table.len())
+    }
+}
+
+impl TokenIndex {
+    fn build(cases: &[Case]) -> TokenIndex {
+        use std::hash::BuildHasher;
+        let mut index = TokenIndex::default();
+        index.table.reserve(cases.len(), |_| 0);
+        for (i, c) in cases.iter().enumerate() {
+            let hash = index.hasher.hash_one(c.token.as_str());
+            // A token twice: the later case wins, as in a map built in order.
+            match index
+                .table
+                .find_mut(hash, |&j| cases[j as usize].token == c.token)
+            {
+                Some(j) => *j = i as u32,
+                None => {
+                    index.table.insert_unique(hash, i as u32, |&j| {
+                        index.hasher.hash_one(cases[j as usize].token.as_str())
+                    });
+                }
+            }
+        }
+        index
+    }
+
+    /// The position of the case with this token in `cases` (the slice it was built over).
+    fn get(&self, cases: &[Case], token: &str) -> Option<usize> {
+        use std::hash::BuildHasher;
+        let hash = self.hasher.hash_one(token);
+        self.table
+            .find(hash, |&j| {
+                cases.get(j as usize).is_some_and(|c| c.token == token)
+            })
+            .map(|&j| j as usize)
+    }
+}
+
 /// Up to this many cases, a filter key waits for its matches (a few milliseconds); above, it
 /// takes what is ready within [`MATCH_WAIT_MS`] and the rest arrives as `Action::Matched`.
 pub const SYNC_MATCH_LIMIT: usize = 20_000;
@@ -212,7 +262,7 @@ pub struct Queue {
     /// How long a filter key waits for a large queue's matches, in ms (`None`: half a frame).
     pub match_wait_ms: Option<u64>,
     /// Case index by token, built once per load: lookups stay O(1) at 100,000 cases.
-    index: std::collections::HashMap<String, usize>,
+    index: TokenIndex,
     /// The selection's row in the view, when known (checked against `selected` before use).
     row_hint: std::cell::Cell<Option<usize>>,
     /// The widest case name, in bytes (the queue's name column).
@@ -248,7 +298,7 @@ impl Queue {
         if let (true, Some(shown)) = (self.matching, shown) {
             self.view = shown
                 .iter()
-                .filter_map(|t| self.index.get(t).copied())
+                .filter_map(|t| self.index.get(&self.cases, t))
                 .collect();
         }
     }
@@ -266,11 +316,7 @@ impl Queue {
     fn reload(&mut self, me: Option<&str>, row: Option<usize>) {
         let cases = &self.cases;
         self.hay = cases.iter().map(haystack).collect();
-        self.index = cases
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.token.clone(), i))
-            .collect();
+        self.index = TokenIndex::build(cases);
         self.name_width = cases.iter().map(|c| c.name.len()).max().unwrap_or(0);
         self.rerank();
         self.loaded = true;
@@ -328,9 +374,9 @@ impl Queue {
         let row = self.selected_row();
         let shown = self.shown_tokens();
         for case in found {
-            match self.index.get(&case.token) {
-                Some(&i) if i < self.cases.len() => self.cases[i] = case,
-                _ => self.cases.push(case),
+            match self.index.get(&self.cases, &case.token) {
+                Some(i) => self.cases[i] = case,
+                None => self.cases.push(case),
             }
         }
         self.reload(me, row);
@@ -350,16 +396,16 @@ impl Queue {
     /// when a review of it lands: the row shows the change at once, not at the next poll.
     pub fn upsert(&mut self, case: Case, me: Option<&str>) {
         let mut cases = self.cases.clone();
-        match self.index.get(&case.token) {
-            Some(&i) if i < cases.len() => cases[i] = case,
-            _ => cases.push(case),
+        match self.index.get(&self.cases, &case.token) {
+            Some(i) => cases[i] = case,
+            None => cases.push(case),
         }
         self.set_cases(cases, me);
     }
 
     /// A loaded case by token.
     pub fn get(&self, token: &str) -> Option<&Case> {
-        self.index.get(token).map(|&i| &self.cases[i])
+        self.index.get(&self.cases, token).map(|i| &self.cases[i])
     }
 
     /// Position of the selection in the view: O(1) when the hint is right, which it is after
@@ -439,7 +485,7 @@ impl Queue {
                 matched.sort_unstable();
                 let mut extra: Vec<usize> = tokens
                     .iter()
-                    .filter_map(|t| self.index.get(t).copied())
+                    .filter_map(|t| self.index.get(&self.cases, t))
                     .filter(|i| matched.binary_search(i).is_err())
                     .filter(|&i| passes(&self.cases[i], &q, me))
                     .collect();

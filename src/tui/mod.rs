@@ -235,8 +235,18 @@ pub async fn run(opts: Options) -> Result<()> {
         };
         update(&mut state, Action::Clock(now()));
         if let Some(action) = action {
+            let replaced = matches!(
+                action,
+                Action::QueueLoaded { .. }
+                    | Action::QueueCached { .. }
+                    | Action::QueueChanged { .. }
+            );
             for effect in update(&mut state, action) {
                 runner.run(effect);
+            }
+            if replaced {
+                draw(&mut term, &state, &theme, &mut last)?;
+                release_freed_memory();
             }
         }
         if state.ui.should_quit {
@@ -312,3 +322,17 @@ impl Signals {
         std::future::pending::<()>().await
     }
 }
+
+/// Hands the memory a queue load freed back to the system. The pages of a walk are decoded on
+/// the runtime's threads and the queue rebuilt on this one; glibc keeps what they free in each
+/// thread's arena, so without this the resident size would stay at the load's peak for good.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_freed_memory() {
+    // SAFETY: malloc_trim takes no pointers; it only returns free pages of glibc's own arenas.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_freed_memory() {}

@@ -93,9 +93,13 @@ impl Store {
             .prepare("SELECT json FROM queue_cache WHERE profile = ?1")?;
         let mut rows = stmt.query(params![self.identity.profile])?;
         let mut cases = Vec::new();
+        let mut whole = true;
         while let Some(row) = rows.next()? {
-            if let Ok(c) = serde_json::from_str(row.get_ref(0)?.as_str()?) {
-                cases.push(c);
+            match serde_json::from_str(row.get_ref(0)?.as_str()?) {
+                Ok(c) => cases.push(c),
+                // Written by another build: shown without it, and not taken as the whole queue
+                // (the next load walks everything instead of asking what changed).
+                Err(_) => whole = false,
             }
         }
         let get = |key: &str| {
@@ -108,7 +112,9 @@ impl Store {
                 .optional()
         };
         let written = get(WRITTEN)?.map(|(_, at)| at);
-        let since = get(SINCE)?.and_then(|(ms, _)| ms.parse().ok());
+        let since = get(SINCE)?
+            .and_then(|(ms, _)| ms.parse().ok())
+            .filter(|_| whole);
         Ok((cases, written, since))
     }
 }
@@ -194,6 +200,14 @@ mod tests {
             .unwrap();
         store.queue_cache_done(Some(2), Some(7_000)).unwrap();
         assert_eq!(names(&store), ["A", "D"]);
+
+        // A row this build cannot read is left out, and the queue is no longer known whole.
+        store
+            .queue_cache_put(0, &[("cas_x".into(), "{\"token\": 7}".into())])
+            .unwrap();
+        let (cases, _, since) = store.queue_cache_get().unwrap();
+        assert_eq!(cases.len(), 2);
+        assert_eq!(since, None);
 
         // Another profile's queue is its own.
         let other = Store::open(&path, &Identity::new("other", "fp")).unwrap();
