@@ -17,12 +17,14 @@
 //!   to a case row on screen, with an empty local cache;
 //! - `full_queue_ms_{n}` (cold): to the whole queue from the sandbox: the queue's title
 //!   counting all `n` cases (` Queue 71234/100000 `), `● online`, no "Loading the rest";
-//! - `rss_mb_{n}`: resident memory (VmRSS) then, once the console has been quiet for 300 ms;
-//!   `peak_rss_mb_{n}`: the most it was resident until then (VmHWM), i.e. while loading;
+//! - `rss_mb_{n}`: resident memory (VmRSS) then, once the console is quiet: no output for
+//!   300 ms and no CPU time for 500 ms (the cache written); `peak_rss_mb_{n}`: the most it was
+//!   resident until then (VmHWM), i.e. while loading;
 //! - `first_frame_ms_warm_{n}` / `first_data_ms_warm_{n}`: as cold, started again with the
 //!   cache the first run left; `full_queue_ms_warm_{n}`: to the queue's title counting all `n`
 //!   cases, whichever shows them first: the last known queue from the cache (shown whole, the
-//!   status bar saying so until the API answers) or the API (a note on stderr says which);
+//!   status bar saying so until the API answers) or the API; `full_queue_warm_from_cache_{n}`
+//!   says which (1: the cache, 0: the API, its first page having come before the cache);
 //! - `filter_{first,next}_key_{echo,settled}_ms_{n}_{p50,p99,max}`: filter keys with the
 //!   whole queue loaded (cold run, after the memory figures): `/` (the filter line awaited),
 //!   then queries (seeded entity names, a legal form, a case reference) typed a character at
@@ -406,6 +408,22 @@ fn cpu_ticks(pid: u32) -> Option<u64> {
     Some(utime + stime)
 }
 
+/// Waits until `pid` has used no CPU time (at the clock tick's resolution, 10 ms) for
+/// `window`, at most `limit`; false if it never was idle that long.
+fn cpu_idle(pid: u32, window: Duration, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    let mut before = cpu_ticks(pid);
+    while Instant::now() < deadline {
+        std::thread::sleep(window);
+        let now = cpu_ticks(pid);
+        if now.is_some() && now == before {
+            return true;
+        }
+        before = now;
+    }
+    false
+}
+
 /// A memory figure of a process from /proc/PID/status (`VmRSS:` resident now, `VmHWM:` the
 /// most it was resident), in MB.
 fn status_mb(pid: u32, field: &str) -> Option<f64> {
@@ -527,6 +545,7 @@ impl ServedSandbox {
             .and_then(|l| l.strip_prefix("listening ").map(str::to_string))
             .expect("the listening line");
         let key = lines
+            .by_ref()
             .map_while(Result::ok)
             .find(|l| l.contains("role=analyst"))
             .and_then(|l| {
@@ -534,6 +553,9 @@ impl ServedSandbox {
                     .find_map(|w| w.strip_prefix("key=").map(str::to_string))
             })
             .expect("an analyst's key");
+        // The rest of its lines (the other users' keys) are read too, until it exits: a pipe
+        // closed early makes its next line fail, and `serve` exits on that error.
+        std::thread::spawn(move || lines.for_each(drop));
         eprintln!(
             "note: seeded and served {n} cases in {:.1} s",
             seeding.elapsed().as_secs_f64()
@@ -594,7 +616,13 @@ fn load_figures(n: usize) -> (ServedSandbox, String) {
             match c.try_wait_frame(Duration::from_secs(180), |s| s.contains(&total)) {
                 Ok(f) => {
                     emit(&format!("full_queue_ms_warm_{k}"), ms(f.at), 0);
-                    let from = if f.text.contains("Showing the last known queue") {
+                    let cached = f.text.contains("Showing the last known queue");
+                    emit(
+                        &format!("full_queue_warm_from_cache_{k}"),
+                        f64::from(u8::from(cached)),
+                        0,
+                    );
+                    let from = if cached {
                         "the local cache"
                     } else {
                         "the API (the cache was not used)"
@@ -615,6 +643,10 @@ fn load_figures(n: usize) -> (ServedSandbox, String) {
             emit(&format!("full_queue_ms_{k}"), ms(full), 0);
             c.settle();
             let pid = c.child.process_id().expect("the console's pid");
+            // Quiet is also no work out of sight (the queue written to the local cache).
+            if !cpu_idle(pid, Duration::from_millis(500), Duration::from_secs(60)) {
+                eprintln!("note: the console at {n} kept using CPU for 60 s after loading");
+            }
             match (status_mb(pid, "VmRSS:"), status_mb(pid, "VmHWM:")) {
                 (Some(rss), Some(peak)) => {
                     emit(&format!("rss_mb_{k}"), rss, 1);
