@@ -6,6 +6,9 @@
 //! `ESC [?2026l`). A terminal shows each frame whole, but its bytes may arrive in pieces, so
 //! the screen is judged only as of the last complete frame: output is given to the terminal
 //! emulator up to the end of the last frame, never half a frame.
+//!
+//! For timings (the console benchmark's filter keys), each read is kept with when it arrived
+//! (`chunks_since`), and on request each complete frame's screen (`record_frames`).
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
@@ -31,6 +34,28 @@ struct Shared {
     frame: Option<(String, Instant)>,
     /// When the first frame's end arrived.
     first_frame: Option<Instant>,
+    /// Every read from the pty, in order.
+    chunks: Vec<Chunk>,
+    /// Every complete frame with its screen text, while `record_frames` is on.
+    frames: Option<Vec<Recorded>>,
+}
+
+/// One read from the pty: when it arrived, and how much the console had written by then
+/// (the end of this read in `raw`).
+#[derive(Clone, Copy, Debug)]
+pub struct Chunk {
+    pub at: Instant,
+    pub end: usize,
+}
+
+/// A complete frame, as recorded while `record_frames` is on: when the read holding its end
+/// arrived, where it ended in `raw`, and the screen's text then. A read holding several
+/// frame ends records the last.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub at: Instant,
+    pub end: usize,
+    pub text: String,
 }
 
 /// A screen judged by a wait: its text, and when the frame that drew it ended.
@@ -126,6 +151,8 @@ impl Console {
                 closed: false,
                 frame: None,
                 first_frame: None,
+                chunks: Vec::new(),
+                frames: None,
             }),
             Condvar::new(),
         ));
@@ -164,8 +191,19 @@ impl Console {
                 });
                 let mut s = lock(m);
                 s.raw.extend_from_slice(&buf[..n]);
+                let end = s.raw.len();
+                s.chunks.push(Chunk { at, end });
                 if let Some(text) = text {
                     s.first_frame.get_or_insert(at);
+                    // What follows the frame's end is what is still pending.
+                    let frame_end = end - pending.len();
+                    if let Some(frames) = s.frames.as_mut() {
+                        frames.push(Recorded {
+                            at,
+                            end: frame_end,
+                            text: text.clone(),
+                        });
+                    }
                     s.frame = Some((text, at));
                 }
                 cv.notify_all();
@@ -281,10 +319,46 @@ impl Console {
     /// Waits until the console has written nothing for 300 ms (the last frame is complete).
     #[track_caller]
     pub fn settle(&self) {
+        self.settle_for(Duration::from_millis(300));
+    }
+
+    /// Waits until the console has written nothing for `window`, at most 20 s.
+    #[track_caller]
+    pub fn settle_for(&self, window: Duration) {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while self.writes_within(Duration::from_millis(300)) {
+        while self.writes_within(window) {
             assert!(Instant::now() < deadline, "the console never went quiet");
         }
+    }
+
+    /// Every read from the pty that ended after `offset` (a `bytes_written` figure), each with
+    /// when it arrived.
+    pub fn chunks_since(&self, offset: usize) -> Vec<Chunk> {
+        let s = lock(&self.shared.0);
+        let from = s.chunks.partition_point(|c| c.end <= offset);
+        s.chunks[from..].to_vec()
+    }
+
+    /// From now on, keep every complete frame's screen text (see `frames_since`); off drops
+    /// what was kept. Off at start: a long test need not hold every screen it saw.
+    pub fn record_frames(&self, on: bool) {
+        let mut s = lock(&self.shared.0);
+        match (on, s.frames.is_some()) {
+            (true, false) => s.frames = Some(Vec::new()),
+            (false, true) => s.frames = None,
+            _ => {}
+        }
+    }
+
+    /// The frames recorded (see `record_frames`) that ended after `offset`.
+    pub fn frames_since(&self, offset: usize) -> Vec<Recorded> {
+        let s = lock(&self.shared.0);
+        s.frames
+            .iter()
+            .flatten()
+            .filter(|f| f.end > offset)
+            .cloned()
+            .collect()
     }
 
     /// Lets `window` pass, whatever is written meanwhile (or until the pty closes).
