@@ -1,6 +1,6 @@
 //! The queue's fuzzy matching, on nucleo's worker threads (the matcher helix uses): the filter
 //! text is handed over, and its matches are taken when they are ready. A small queue waits for
-//! them (a few milliseconds); a large one takes what is ready within half a frame and is told
+//! them (a few milliseconds); a large one takes what is ready within a quarter of a frame and is told
 //! when the rest is, so a key never holds a frame while 100,000 cases are scored. Typing on
 //! narrows from the last result (nucleo's `append`).
 //!

@@ -220,8 +220,9 @@ impl TokenIndex {
 /// takes what is ready within [`MATCH_WAIT_MS`] and the rest arrives as `Action::Matched`.
 pub const SYNC_MATCH_LIMIT: usize = 20_000;
 
-/// How long a filter key waits for matches in a large queue: half a frame.
-const MATCH_WAIT_MS: u64 = 8;
+/// How long a filter key waits for matches in a large queue: a quarter of a frame, so the key is
+/// on screen within the frame whatever the matching costs.
+const MATCH_WAIT_MS: u64 = 4;
 
 /// The queue and its view.
 #[derive(Debug, Default)]
@@ -259,7 +260,7 @@ pub struct Queue {
     pub matching: bool,
     /// Once they arrive, the best match is selected (the user was typing, not moving).
     select_first: bool,
-    /// How long a filter key waits for a large queue's matches, in ms (`None`: half a frame).
+    /// How long a filter key waits for a large queue's matches, in ms (`None`: [`MATCH_WAIT_MS`]).
     pub match_wait_ms: Option<u64>,
     /// Case index by token, built once per load: lookups stay O(1) at 100,000 cases.
     index: TokenIndex,

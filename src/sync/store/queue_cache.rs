@@ -12,6 +12,13 @@ use crate::domain::model::Case;
 const SINCE: &str = "queue:since";
 /// The key of when the queue's rows were last written.
 const WRITTEN: &str = "queue:at";
+/// The key of when a whole walk last finished.
+const WALKED: &str = "queue:walked";
+/// A kept queue whose last whole walk is older than this is walked again rather than brought up
+/// to date with what changed: changes say nothing of cases that left the queue.
+const WALK_AT_LEAST_EVERY_MS: i64 = 24 * 3600 * 1000;
+/// Rows decoded at a time.
+const CHUNK: usize = 4096;
 
 impl Store {
     /// Keeps these cases (token, JSON) as written by `walk` (a whole walk's id, or 0 for a
@@ -54,6 +61,11 @@ impl Store {
                 "DELETE FROM queue_cache WHERE profile = ?1 AND walk <> ?2",
                 params![self.identity.profile, walk],
             )?;
+            tx.execute(
+                "INSERT INTO cache (profile, key, json, at) VALUES (?1, ?2, '', ?3) \
+                 ON CONFLICT(profile, key) DO UPDATE SET at = excluded.at",
+                params![self.identity.profile, WALKED, super::now_ms()],
+            )?;
             // The whole queue as one text, as docket kept it before: no longer read.
             tx.execute(
                 "DELETE FROM cache WHERE profile = ?1 AND key = 'queue'",
@@ -94,14 +106,32 @@ impl Store {
         let mut rows = stmt.query(params![self.identity.profile])?;
         let mut cases = Vec::new();
         let mut whole = true;
+        // Read a few thousand rows, decode them on every core while nothing else is read, and
+        // so on: the text of the whole queue is never held at once.
+        let mut chunk: Vec<String> = Vec::with_capacity(CHUNK);
+        let mut decode = |chunk: &mut Vec<String>| {
+            use rayon::prelude::*;
+            let decoded: Vec<Option<Case>> = chunk
+                .par_iter()
+                .map(|json| serde_json::from_str(json).ok())
+                .collect();
+            chunk.clear();
+            for c in decoded {
+                match c {
+                    Some(c) => cases.push(c),
+                    // Written by another build: shown without it, and not taken as the whole
+                    // queue (the next load walks everything instead of asking what changed).
+                    None => whole = false,
+                }
+            }
+        };
         while let Some(row) = rows.next()? {
-            match serde_json::from_str(row.get_ref(0)?.as_str()?) {
-                Ok(c) => cases.push(c),
-                // Written by another build: shown without it, and not taken as the whole queue
-                // (the next load walks everything instead of asking what changed).
-                Err(_) => whole = false,
+            chunk.push(row.get::<_, String>(0)?);
+            if chunk.len() == CHUNK {
+                decode(&mut chunk);
             }
         }
+        decode(&mut chunk);
         let get = |key: &str| {
             self.conn
                 .query_row(
@@ -112,9 +142,11 @@ impl Store {
                 .optional()
         };
         let written = get(WRITTEN)?.map(|(_, at)| at);
+        let walked = get(WALKED)?.map(|(_, at)| at);
+        let fresh = walked.is_some_and(|at| super::now_ms() - at < WALK_AT_LEAST_EVERY_MS);
         let since = get(SINCE)?
             .and_then(|(ms, _)| ms.parse().ok())
-            .filter(|_| whole);
+            .filter(|_| whole && fresh);
         Ok((cases, written, since))
     }
 }
@@ -200,6 +232,22 @@ mod tests {
             .unwrap();
         store.queue_cache_done(Some(2), Some(7_000)).unwrap();
         assert_eq!(names(&store), ["A", "D"]);
+
+        // A whole walk more than a day old: walked again rather than brought up to date.
+        store
+            .conn
+            .execute(
+                "UPDATE cache SET at = at - ?1 WHERE key = 'queue:walked'",
+                [WALK_AT_LEAST_EVERY_MS + 1],
+            )
+            .unwrap();
+        assert_eq!(store.queue_cache_get().unwrap().2, None);
+        store.queue_cache_forget_since().unwrap();
+        store
+            .queue_cache_put(3, &rows(&[case("cas_a", "A"), case("cas_d", "D")]))
+            .unwrap();
+        store.queue_cache_done(Some(3), Some(8_000)).unwrap();
+        assert_eq!(store.queue_cache_get().unwrap().2, Some(8_000));
 
         // A row this build cannot read is left out, and the queue is no longer known whole.
         store
