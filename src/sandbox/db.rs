@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use tokio::sync::Semaphore;
 
@@ -208,16 +209,6 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 CREATE VIRTUAL TABLE IF NOT EXISTS cases_fts USING fts5(
     search_text, content = 'cases', content_rowid = 'id', tokenize = 'trigram'
 );
-CREATE TRIGGER IF NOT EXISTS cases_fts_insert AFTER INSERT ON cases BEGIN
-    INSERT INTO cases_fts(rowid, search_text) VALUES (new.id, new.search_text);
-END;
-CREATE TRIGGER IF NOT EXISTS cases_fts_update AFTER UPDATE OF search_text ON cases BEGIN
-    INSERT INTO cases_fts(cases_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-    INSERT INTO cases_fts(rowid, search_text) VALUES (new.id, new.search_text);
-END;
-CREATE TRIGGER IF NOT EXISTS cases_fts_delete AFTER DELETE ON cases BEGIN
-    INSERT INTO cases_fts(cases_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-END;
 CREATE TABLE IF NOT EXISTS idempotency (
     user_id TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -229,6 +220,20 @@ CREATE TABLE IF NOT EXISTS idempotency (
     created_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, key)
 );
+"#;
+
+/// The triggers that keep `cases_fts` in step with `cases`.
+const FTS_TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS cases_fts_insert AFTER INSERT ON cases BEGIN
+    INSERT INTO cases_fts(rowid, search_text) VALUES (new.id, new.search_text);
+END;
+CREATE TRIGGER IF NOT EXISTS cases_fts_update AFTER UPDATE OF search_text ON cases BEGIN
+    INSERT INTO cases_fts(cases_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+    INSERT INTO cases_fts(rowid, search_text) VALUES (new.id, new.search_text);
+END;
+CREATE TRIGGER IF NOT EXISTS cases_fts_delete AFTER DELETE ON cases BEGIN
+    INSERT INTO cases_fts(cases_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+END;
 "#;
 
 /// Indexes the seeder itself reads through (per-case counts and the current assessment).
@@ -279,6 +284,7 @@ pub fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     configure(&conn)?;
     conn.execute_batch(TABLES)?;
+    conn.execute_batch(FTS_TRIGGERS)?;
     search_every_name(&conn)?;
     Ok(conn)
 }
@@ -310,7 +316,8 @@ pub fn create_indexes(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Opens a brand-new database file for bulk seeding: no journal, no syncs, a large cache, and
-/// only the indexes the seeder needs. Safe only on a file nobody else sees until it is complete.
+/// only the indexes the seeder needs (no search index yet). Safe only on a file nobody else
+/// sees until it is complete.
 pub fn open_for_seeding(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "OFF")?;
@@ -323,14 +330,25 @@ pub fn open_for_seeding(path: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     conn.pragma_update(None, "page_size", 8192)?;
     conn.set_prepared_statement_cache_capacity(64);
+    // The planner may not look at bound values: otherwise a statement whose plan weighed one
+    // (any `col = ?` it considered scanning for) is marked to be prepared again whenever its
+    // parameters are cleared, which the statement cache does after every use, and seeding
+    // would parse and plan its statements once per row. No statistics exist yet to weigh.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.execute_batch(TABLES)?;
+    // `cases_fts` is built once from the finished rows (`finish_seeding`), not kept in step
+    // row by row: FTS5 writes its pending terms out at the start of every statement of a
+    // transaction it is in, so in step it would write and merge a segment per case.
     conn.execute_batch(SEED_INDEXES)?;
     Ok(conn)
 }
 
-/// Finishes a seeded file: the remaining indexes, statistics, and WAL mode for serving.
+/// Finishes a seeded file: the remaining indexes, the search index over every case (and the
+/// triggers that keep it in step from now on), statistics, and WAL mode for serving.
 pub fn finish_seeding(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(INDEXES)?;
+    conn.execute_batch("INSERT INTO cases_fts(cases_fts) VALUES ('rebuild');")?;
+    conn.execute_batch(FTS_TRIGGERS)?;
     meta_set(conn, "search_text", SEARCH_TEXT)?;
     // Sampled statistics: enough for the planner, seconds faster than a full ANALYZE.
     conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?;
@@ -446,6 +464,9 @@ impl Db {
     }
 }
 
+/// How much of the file a reader maps (SQLite caps it at its own limit, 2 GiB by default).
+const READER_MMAP_BYTES: i64 = 1 << 31;
+
 fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
@@ -455,6 +476,9 @@ fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     )?;
     configure(&conn)?;
     conn.pragma_update(None, "query_only", "ON")?;
+    // Pages are read from the file's memory map rather than copied in by a read call each: a
+    // walk of every case reads most of a large database, far more than the page cache holds.
+    conn.pragma_update(None, "mmap_size", READER_MMAP_BYTES)?;
     Ok(conn)
 }
 

@@ -344,10 +344,12 @@ pub fn run<T>(
                 from = spec.from,
             );
             let mut stmt = conn.prepare_cached(&sql)?;
+            // `row_id__` is the last column (by position: a lookup by name reads every name).
+            let id_at = stmt.column_count() - 1;
             let mut rows = stmt.query(rusqlite::params_from_iter(keys.iter().map(|(_, id)| id)))?;
             let mut by_id = std::collections::HashMap::with_capacity(keys.len());
             while let Some(row) = rows.next()? {
-                by_id.insert(row.get::<_, i64>("row_id__")?, map(row, now)?);
+                by_id.insert(row.get::<_, i64>(id_at)?, map(row, now)?);
             }
             for (_, id) in &keys {
                 if let Some(item) = by_id.remove(id) {

@@ -21,6 +21,8 @@ mod draw;
 pub mod hostile;
 mod parties;
 mod screening;
+#[cfg(test)]
+mod tests;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
