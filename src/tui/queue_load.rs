@@ -21,6 +21,7 @@ pub(super) enum CacheWrite {
 pub(super) fn cache_writer(outbox: Outbox) -> std::sync::mpsc::Sender<CacheWrite> {
     let (tx, rx) = std::sync::mpsc::channel::<CacheWrite>();
     std::thread::spawn(move || {
+        yield_to_the_console();
         for w in rx {
             match w {
                 CacheWrite::Rows { walk, cases } => outbox.queue_cache_put(walk, &cases),
@@ -30,6 +31,20 @@ pub(super) fn cache_writer(outbox: Outbox) -> std::sync::mpsc::Sender<CacheWrite
     });
     tx
 }
+
+/// The cache's writes are for the next start: this thread gives way to the walk and the screen
+/// (the two cores an SSH host may have are busy decoding pages and drawing them).
+#[cfg(target_os = "linux")]
+fn yield_to_the_console() {
+    // SAFETY: plain system calls on this thread's own id; no memory is passed.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn yield_to_the_console() {}
 
 /// Reads the last known queue (off the first frame's path: a large cache takes a moment to
 /// decode), shows it, and only then asks the API what changed since it was known whole: a
