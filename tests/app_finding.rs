@@ -79,7 +79,7 @@ fn names(s: &State) -> Vec<&str> {
     s.queue
         .view
         .iter()
-        .map(|&i| s.queue.cases[i].name.as_str())
+        .map(|&i| s.queue.cases.get(i).name)
         .collect()
 }
 

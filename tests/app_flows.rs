@@ -1404,7 +1404,7 @@ fn snippets_name_the_alerts_subject_and_ctrl_t_without_any_says_so() {
 #[test]
 fn editing_a_refused_case_review_names_the_case_once_in_the_title() {
     let mut s = two_open();
-    let name = s.queue.get("cas_1").unwrap().name.clone();
+    let name = s.queue.get("cas_1").unwrap().name.to_string();
     let rows = vec![docket::app::state::OutboxRow {
         id: 9,
         title: format!("Escalate {name}"),

@@ -89,7 +89,7 @@ fn shown(s: &State) -> Vec<String> {
     s.queue
         .view
         .iter()
-        .map(|&i| s.queue.cases[i].token.clone())
+        .map(|&i| s.queue.cases.get(i).token.to_string())
         .collect()
 }
 
@@ -186,7 +186,7 @@ fn moving_while_matching_is_not_undone_when_the_matches_arrive() {
     if s.queue
         .view
         .iter()
-        .any(|&i| Some(&s.queue.cases[i].token) == moved.as_ref())
+        .any(|&i| Some(s.queue.cases.get(i).token) == moved.as_deref())
     {
         assert_eq!(s.queue.selected, moved);
     }

@@ -49,12 +49,12 @@ fn names(s: &State) -> Vec<&str> {
     s.queue
         .view
         .iter()
-        .map(|&i| s.queue.cases[i].name.as_str())
+        .map(|&i| s.queue.cases.get(i).name)
         .collect()
 }
 
 fn selected(s: &State) -> &str {
-    &s.queue.selected_case().unwrap().name
+    s.queue.selected_case().unwrap().name
 }
 
 fn sample() -> Vec<Case> {

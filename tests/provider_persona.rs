@@ -1077,7 +1077,7 @@ async fn a_case_past_its_sla_deadline_is_breached() {
     };
     let hits: Vec<&str> = cases
         .iter()
-        .filter(|c| passes(c, &breached, None))
+        .filter(|c| passes(&c.row(), &breached, None))
         .map(|c| c.token.as_str())
         .collect();
     assert_eq!(hits, ["case_late"]);

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use jiff::Timestamp;
 
-use crate::domain::model::Case;
+use crate::domain::row::CaseRow;
 use crate::domain::{CaseStatus, CaseType, Priority, RiskTier, SlaStatus, WireEnum};
 
 /// What the queue can be sorted by: everything a row shows.
@@ -165,7 +165,7 @@ impl Sort {
     }
 
     /// Compares two cases: by the key in the direction asked, a missing value last; then SLA.
-    pub fn compare(self, a: &Case, b: &Case) -> Ordering {
+    pub fn compare(self, a: &CaseRow, b: &CaseRow) -> Ordering {
         let by = match self.key {
             SortKey::Sla => None,
             SortKey::Priority => Some(opt(
@@ -182,12 +182,12 @@ impl Sort {
             SortKey::Alerts => Some(opt(a.open_alerts, b.open_alerts, self.descending)),
             SortKey::Status => Some(opt(status_rank(a), status_rank(b), self.descending)),
             SortKey::Type => Some(opt(
-                a.case_type.as_ref().map(|t| t.as_str().to_lowercase()),
-                b.case_type.as_ref().map(|t| t.as_str().to_lowercase()),
+                a.case_type.map(|t| t.as_str().to_lowercase()),
+                b.case_type.map(|t| t.as_str().to_lowercase()),
                 self.descending,
             )),
             SortKey::Assignee => Some(opt(assignee(a), assignee(b), self.descending)),
-            SortKey::Name => Some(opt(Some(&a.name), Some(&b.name), self.descending)),
+            SortKey::Name => Some(opt(Some(a.name), Some(b.name), self.descending)),
         };
         let sla = urgency(a).cmp(&urgency(b));
         match by {
@@ -236,30 +236,26 @@ fn opt<T: Ord>(a: Option<T>, b: Option<T>, descending: bool) -> Ordering {
     }
 }
 
-fn prio(c: &Case) -> Option<i64> {
-    c.priority
-        .as_ref()
-        .and_then(|p| p.known())
-        .map(Priority::rank)
+fn prio(c: &CaseRow) -> Option<i64> {
+    c.priority.and_then(|p| p.known()).map(Priority::rank)
 }
 
-fn status_rank(c: &Case) -> Option<usize> {
+fn status_rank(c: &CaseRow) -> Option<usize> {
     c.status
         .known()
         .and_then(|s| CaseStatus::ALL.iter().position(|x| *x == s))
 }
 
-fn assignee(c: &Case) -> Option<String> {
+fn assignee(c: &CaseRow) -> Option<String> {
     c.assigned_to
-        .as_ref()
         .map(|u| u.name.as_deref().unwrap_or(&u.id).to_lowercase())
 }
 
 /// Urgency key: open cases by effective deadline (breached first), closed ones last.
-pub fn urgency(c: &Case) -> (u8, i64, &str) {
+pub fn urgency<'a>(c: &CaseRow<'a>) -> (u8, i64, &'a str) {
     let closed = c.status.known() == Some(CaseStatus::Closed);
     let deadline = c.sla_deadline.map_or(i64::MAX, Timestamp::as_second);
-    (u8::from(closed), deadline, c.name.as_str())
+    (u8::from(closed), deadline, c.name)
 }
 
 /// A wire value typed loosely: any case, `-` or `_` for spaces (`in-progress`, `high`).

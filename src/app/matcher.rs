@@ -6,13 +6,23 @@
 //!
 //! The order is the queue's: best score first, equal scores in queue order. nucleo breaks ties
 //! by the shorter text, then by the order items were given; every item is given in queue order
-//! and padded to one length (a second column no pattern reads), so ties fall to queue order.
+//! and padded with spaces to one length, so ties fall to queue order. (Spaces after the text
+//! change no score: a pattern's words hold none, and what follows the last matched character
+//! is not scored.) The text matched is cut at [`MATCHED_CHARS`]: one case named at great length
+//! must not pad every other case to its length.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use nucleo::pattern::{CaseMatching, Normalization};
 use nucleo::{Config, Nucleo, Utf32String};
+
+use super::queue::haystack;
+use super::rows::Rows;
+
+/// How much of a case's text is matched, in characters: its reference, entity and external
+/// reference run to some 60; past this, a name is not what anyone types.
+pub const MATCHED_CHARS: usize = 256;
 
 /// Called (from a matcher thread) when matches that were not ready are: the console turns it
 /// into an [`Action::Matched`](super::Action::Matched). Unset in tests, which wait instead.
@@ -71,29 +81,37 @@ impl Matcher {
             }
         });
         Matcher {
-            nucleo: Nucleo::new(Config::DEFAULT, notify, None, 2),
+            nucleo: Nucleo::new(Config::DEFAULT, notify, None, 1),
             armed,
             pattern: String::new(),
         }
     }
 
-    /// Gives the matcher the queue's items: `order` lists case indices in queue order, `hay`
-    /// their text by case index. Matching starts again from scratch on the next [`find`].
+    /// Gives the matcher the queue's cases: `order` lists case indices in queue order.
+    /// Matching starts again from scratch on the next [`find`].
     ///
     /// [`find`]: Matcher::find
-    pub fn set_items(&mut self, hay: &[String], order: &[usize]) {
+    pub fn set_items(&mut self, cases: &Rows, order: &[usize]) {
         self.nucleo.restart(true);
+        let text = |i: usize| {
+            let mut hay = haystack(&cases.get(i));
+            if let Some((cut, _)) = hay.char_indices().nth(MATCHED_CHARS) {
+                hay.truncate(cut);
+            }
+            hay
+        };
         let width = order
             .iter()
-            .map(|&i| hay[i].chars().count())
+            .map(|&i| text(i).chars().count())
             .max()
             .unwrap_or(0);
         let injector = self.nucleo.injector();
         for &i in order {
             injector.push(i as u32, |&i, cols| {
-                let text = hay[i as usize].as_str();
-                cols[0] = Utf32String::from(text);
-                cols[1] = Utf32String::from(" ".repeat(width - text.chars().count()));
+                let mut hay = text(i as usize);
+                let pad = width - hay.chars().count();
+                hay.extend(std::iter::repeat_n(' ', pad));
+                cols[0] = Utf32String::from(hay.as_str());
             });
         }
         // The items changed under the pattern: score them all again.
@@ -110,9 +128,15 @@ impl Matcher {
         );
     }
 
-    /// The case indices matching `query`, best first, or `None` while they are not ready after
-    /// `wait_ms` (`None`: wait until they are). The waker is called when they are.
-    pub fn find(&mut self, query: &str, wait_ms: Option<u64>) -> Option<Vec<usize>> {
+    /// The case indices matching `query`, best first, each with whether its text holds
+    /// `literal` as it is; or `None` while they are not ready after `wait_ms` (`None`: wait
+    /// until they are). The waker is called when they are.
+    pub fn find(
+        &mut self,
+        query: &str,
+        literal: &str,
+        wait_ms: Option<u64>,
+    ) -> Option<Vec<(usize, bool)>> {
         let pattern = escape(query);
         if pattern != self.pattern {
             let append = !self.pattern.is_empty() && pattern.starts_with(&self.pattern);
@@ -135,11 +159,20 @@ impl Matcher {
                 return None;
             }
         }
+        let chars: Vec<char> = literal.chars().collect();
         Some(
             self.nucleo
                 .snapshot()
                 .matched_items(..)
-                .map(|item| *item.data as usize)
+                .map(|item| {
+                    let holds = match &item.matcher_columns[0] {
+                        Utf32String::Ascii(text) => text.contains(literal),
+                        Utf32String::Unicode(text) => {
+                            chars.is_empty() || text.windows(chars.len()).any(|w| w == chars)
+                        }
+                    };
+                    (*item.data as usize, holds)
+                })
                 .collect(),
         )
     }

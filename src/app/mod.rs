@@ -13,6 +13,7 @@ pub mod matcher;
 pub mod power;
 pub mod queue;
 pub mod reading;
+pub mod rows;
 pub mod state;
 pub mod update;
 

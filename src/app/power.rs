@@ -10,7 +10,7 @@ use super::keymap;
 use super::state::{Detail, Focus, Mode, State};
 use super::update::{Command, Effect};
 use crate::domain::CaseStatus;
-use crate::domain::model::Case;
+use crate::domain::row::CaseRow;
 
 /// The palette's query and cursor.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub fn help_table(state: &State) -> Vec<(Vec<Command>, &'static str)> {
 /// narrowed and ranked by the query when there is one.
 pub fn palette_items(state: &State) -> Vec<PaletteItem> {
     let case = current_case(state);
-    let caps = case.map_or(&state.settings.caps, |c| state.caps_of(c));
+    let caps = case.map_or(&state.settings.caps, |c| state.caps_of(&c));
     let open = state.detail.is_some();
     let available = |c: Command| {
         use super::command::Target;
@@ -146,7 +146,7 @@ pub fn remember(state: &mut State, c: Command) {
 }
 
 /// The case a command would act on: the open one, else the one under the cursor.
-pub fn current_case(state: &State) -> Option<&Case> {
+pub fn current_case(state: &State) -> Option<CaseRow<'_>> {
     let token = state
         .detail
         .as_ref()
@@ -157,21 +157,18 @@ pub fn current_case(state: &State) -> Option<&Case> {
 
 /// The most urgent unassigned open case in the current view: earliest SLA deadline (none
 /// last), then highest priority, then the view's order.
-pub fn next_to_pull(state: &State) -> Option<&Case> {
+pub fn next_to_pull(state: &State) -> Option<CaseRow<'_>> {
     let q = &state.queue;
     q.view
         .iter()
         .enumerate()
-        .map(|(row, &i)| (row, &q.cases[i]))
+        .map(|(row, &i)| (row, q.cases.get(i)))
         .filter(|(_, c)| c.assigned_to.is_none() && c.status.known() != Some(CaseStatus::Closed))
         .min_by_key(|(row, c)| {
             (
                 c.sla_deadline.is_none(),
                 c.sla_deadline.map(|t| t.as_second()),
-                c.priority
-                    .as_ref()
-                    .and_then(|p| p.known())
-                    .map_or(9, |p| p.rank()),
+                c.priority.and_then(|p| p.known()).map_or(9, |p| p.rank()),
                 *row,
             )
         })
@@ -190,11 +187,11 @@ pub fn pull_next(state: &mut State) -> Vec<Effect> {
         state.ui.flash = Some(state.me_unknown());
         return vec![];
     };
-    let Some(case) = next_to_pull(state).cloned() else {
+    let Some(case) = next_to_pull(state).map(|c| c.to_case()) else {
         state.ui.flash = Some("No unassigned open case in this view.".into());
         return vec![];
     };
-    if let Some(why) = super::update::unsupported(state.caps_of(&case), Command::AssignToMe) {
+    if let Some(why) = super::update::unsupported(state.caps_of(&case.row()), Command::AssignToMe) {
         state.ui.flash = Some(format!("{why}."));
         return vec![];
     }
@@ -203,13 +200,16 @@ pub fn pull_next(state: &mut State) -> Vec<Effect> {
         .queue
         .view
         .iter()
-        .position(|&i| state.queue.cases[i].token == case.token)
+        .position(|&i| state.queue.cases.get(i).token == case.token)
     {
         state.queue.select_row(row);
     }
     let mut effects = Vec::new();
     if state.detail.as_ref().map(|d| d.token.as_str()) != Some(case.token.as_str()) {
-        state.detail = Some(Detail::for_caps(case.token.clone(), state.caps_of(&case)));
+        state.detail = Some(Detail::for_caps(
+            case.token.clone(),
+            state.caps_of(&case.row()),
+        ));
         effects.push(Effect::LoadCase(case.token.clone()));
     }
     state.ui.focus = Focus::Detail;
@@ -252,24 +252,21 @@ pub fn pull_next(state: &mut State) -> Vec<Effect> {
 }
 
 /// Fills a URL template's `{token}`, `{name}` and `{reference}` (each URL-encoded).
-pub fn dashboard_url(template: &str, c: &Case) -> String {
+pub fn dashboard_url(template: &str, c: &CaseRow) -> String {
     let own = c
         .token
         .rsplit_once(crate::provider::merged::SEP)
-        .map_or(c.token.as_str(), |(_, t)| t);
+        .map_or(c.token, |(_, t)| t);
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     template
         .replace("{token}", &enc(own))
-        .replace("{name}", &enc(&c.name))
-        .replace(
-            "{reference}",
-            &enc(c.external_reference.as_deref().unwrap_or("")),
-        )
+        .replace("{name}", &enc(c.name))
+        .replace("{reference}", &enc(c.external_reference.unwrap_or("")))
 }
 
 /// Copying and opening: what the runtime should do, or why it cannot.
 pub fn copy_or_open(state: &mut State, c: Command) -> Vec<Effect> {
-    let Some(case) = current_case(state).cloned() else {
+    let Some(case) = current_case(state).map(|c| c.to_case()) else {
         state.ui.flash = Some("No case selected.".into());
         return vec![];
     };
@@ -282,7 +279,7 @@ pub fn copy_or_open(state: &mut State, c: Command) -> Vec<Effect> {
                 "No dashboard_url in this profile (e.g. \"https://app.example/cases/{token}\")."
                     .to_string()
             })?;
-        Ok(dashboard_url(template, &case))
+        Ok(dashboard_url(template, &case.row()))
     };
     match c {
         Command::CopyName => {
@@ -341,11 +338,11 @@ pub struct Notify {
 }
 
 /// Whether a case needs attention now: Critical priority or a breached SLA.
-fn alarming(c: &Case) -> bool {
+fn alarming(c: &CaseRow) -> bool {
     use crate::domain::{Priority, SlaStatus};
     c.status.known() != Some(CaseStatus::Closed)
-        && (c.priority.as_ref().and_then(|p| p.known()) == Some(Priority::Critical)
-            || c.sla_status.as_ref().and_then(|s| s.known()) == Some(SlaStatus::Breached))
+        && (c.priority.and_then(|p| p.known()) == Some(Priority::Critical)
+            || c.sla_status.and_then(|s| s.known()) == Some(SlaStatus::Breached))
 }
 
 /// After a queue load: the Critical or breached cases in the watched views that were not
@@ -376,22 +373,22 @@ pub fn notifications(state: &mut State) -> Vec<Effect> {
                 .iter()
                 .any(|q| super::queue::passes(c, q, me.as_deref()))
         })
-        .map(|c| c.token.clone())
+        .map(|c| c.token.to_string())
         .collect();
     let Some(before) = state.data.alerting.replace(now.clone()) else {
         return vec![];
     };
-    let mut new: Vec<&Case> = state
+    let mut new: Vec<CaseRow> = state
         .queue
         .cases
         .iter()
-        .filter(|c| now.contains(&c.token) && !before.contains(&c.token))
+        .filter(|c| now.contains(c.token) && !before.contains(c.token))
         .collect();
     if new.is_empty() {
         return vec![];
     }
-    new.sort_by(|a, b| a.name.cmp(&b.name));
-    let names: Vec<&str> = new.iter().take(3).map(|c| c.name.as_str()).collect();
+    new.sort_by(|a, b| a.name.cmp(b.name));
+    let names: Vec<&str> = new.iter().take(3).map(|c| c.name).collect();
     let more = new.len().saturating_sub(3);
     let text = format!(
         "{} case(s) need attention: {}{}",

@@ -3,7 +3,9 @@
 
 use super::find::{Sort, urgency};
 use super::matcher::{Matcher, Waker};
+use super::rows::Rows;
 use crate::domain::model::Case;
+use crate::domain::row::CaseRow;
 use crate::domain::{CaseStatus, CaseType, Priority, RiskTier, SlaStatus};
 
 /// Filters, combinable: the quick ones a key toggles, and the ones a view (or the CLI) sets
@@ -121,11 +123,11 @@ impl View {
 }
 
 /// Whether a case passes the filters.
-pub fn passes(c: &Case, q: &Quick, me: Option<&str>) -> bool {
-    let assignee = c.assigned_to.as_ref().map(|u| u.id.as_str());
+pub fn passes(c: &CaseRow, q: &Quick, me: Option<&str>) -> bool {
+    let assignee = c.assigned_to.map(|u| u.id.as_str());
     let status = c.status.known();
-    let tier = c.risk_tier.as_ref().and_then(|t| t.known());
-    let sla = c.sla_status.as_ref().and_then(|s| s.known());
+    let tier = c.risk_tier.and_then(|t| t.known());
+    let sla = c.sla_status.and_then(|s| s.known());
     (q.closed || status != Some(CaseStatus::Closed) || q.status == Some(CaseStatus::Closed))
         && (!q.mine || (me.is_some() && assignee == me))
         && (!q.unassigned || assignee.is_none())
@@ -134,12 +136,12 @@ pub fn passes(c: &Case, q: &Quick, me: Option<&str>) -> bool {
         && q.risk.is_none_or(|r| tier == Some(r))
         && q.status.is_none_or(|s| status == Some(s))
         && q.case_type
-            .is_none_or(|t| c.case_type.as_ref().and_then(|x| x.known()) == Some(t))
+            .is_none_or(|t| c.case_type.and_then(|x| x.known()) == Some(t))
         && q.priority
-            .is_none_or(|p| c.priority.as_ref().and_then(|x| x.known()) == Some(p))
+            .is_none_or(|p| c.priority.and_then(|x| x.known()) == Some(p))
         && q.sla.is_none_or(|s| sla == Some(s))
         && q.assignee.as_deref().is_none_or(|a| {
-            c.assigned_to.as_ref().is_some_and(|u| {
+            c.assigned_to.is_some_and(|u| {
                 u.id.eq_ignore_ascii_case(a)
                     || u.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(a))
             })
@@ -149,20 +151,20 @@ pub fn passes(c: &Case, q: &Quick, me: Option<&str>) -> bool {
 
 /// The text the filter searches on a case: its reference, primary entity and external
 /// reference, lower-cased.
-pub fn haystack(c: &Case) -> String {
+pub fn haystack(c: &CaseRow) -> String {
     format!(
         "{} {} {}",
         c.name,
-        c.primary_entity.as_deref().unwrap_or(""),
-        c.external_reference.as_deref().unwrap_or("")
+        c.primary_entity.unwrap_or(""),
+        c.external_reference.unwrap_or("")
     )
     .to_lowercase()
 }
 
 /// Filters and sorts `cases` as the queue would with no text filter: the CLI's `cases list`.
 pub fn select(mut cases: Vec<Case>, q: &Quick, sort: Sort, me: Option<&str>) -> Vec<Case> {
-    cases.retain(|c| passes(c, q, me));
-    cases.sort_by(|a, b| sort.compare(a, b));
+    cases.retain(|c| passes(&c.row(), q, me));
+    cases.sort_by(|a, b| sort.compare(&a.row(), &b.row()));
     cases
 }
 
@@ -182,21 +184,21 @@ impl std::fmt::Debug for TokenIndex {
 }
 
 impl TokenIndex {
-    fn build(cases: &[Case]) -> TokenIndex {
+    fn build(cases: &Rows) -> TokenIndex {
         use std::hash::BuildHasher;
         let mut index = TokenIndex::default();
         index.table.reserve(cases.len(), |_| 0);
         for (i, c) in cases.iter().enumerate() {
-            let hash = index.hasher.hash_one(c.token.as_str());
+            let hash = index.hasher.hash_one(c.token);
             // A token twice: the later case wins, as in a map built in order.
             match index
                 .table
-                .find_mut(hash, |&j| cases[j as usize].token == c.token)
+                .find_mut(hash, |&j| cases.get(j as usize).token == c.token)
             {
                 Some(j) => *j = i as u32,
                 None => {
                     index.table.insert_unique(hash, i as u32, |&j| {
-                        index.hasher.hash_one(cases[j as usize].token.as_str())
+                        index.hasher.hash_one(cases.get(j as usize).token)
                     });
                 }
             }
@@ -205,12 +207,12 @@ impl TokenIndex {
     }
 
     /// The position of the case with this token in `cases` (the slice it was built over).
-    fn get(&self, cases: &[Case], token: &str) -> Option<usize> {
+    fn get(&self, cases: &Rows, token: &str) -> Option<usize> {
         use std::hash::BuildHasher;
         let hash = self.hasher.hash_one(token);
         self.table
             .find(hash, |&j| {
-                cases.get(j as usize).is_some_and(|c| c.token == token)
+                (j as usize) < cases.len() && cases.get(j as usize).token == token
             })
             .map(|&j| j as usize)
     }
@@ -228,7 +230,7 @@ const MATCH_WAIT_MS: u64 = 4;
 #[derive(Debug, Default)]
 pub struct Queue {
     /// Every case loaded, in the order the API gave them.
-    pub cases: Vec<Case>,
+    pub cases: Rows,
     /// Indices into `cases` of the rows shown, in display order.
     pub view: Vec<usize>,
     /// The selected case's token; the row follows it across refreshes.
@@ -249,8 +251,6 @@ pub struct Queue {
     pub searching: Option<String>,
     /// Why the API was not asked (a vendor without search), said on the filter line.
     pub search_note: Option<String>,
-    /// Per case, the lower-cased text the filter searches, built once per load.
-    hay: Vec<String>,
     /// The fuzzy matcher, given every case once per load (at once for a large queue, whose
     /// first filter key must not wait for it; at the first filter otherwise).
     matcher: Option<Matcher>,
@@ -276,6 +276,11 @@ pub struct Queue {
 impl Queue {
     /// Replaces the loaded cases and rebuilds the view, keeping the selected case selected.
     pub fn set_cases(&mut self, cases: Vec<Case>, me: Option<&str>) {
+        self.set_rows(cases.into_iter().collect(), me);
+    }
+
+    /// [`set_cases`](Queue::set_cases), with the rows built already (off the console's thread).
+    pub fn set_rows(&mut self, cases: Rows, me: Option<&str>) {
         // The old view indexes the old cases: take the selection's row before replacing them.
         let row = self.selected_row();
         let shown = self.shown_tokens();
@@ -290,7 +295,7 @@ impl Queue {
         (!self.filter.trim().is_empty() && self.cases.len() > SYNC_MATCH_LIMIT).then(|| {
             self.view
                 .iter()
-                .map(|&i| self.cases[i].token.clone())
+                .map(|&i| self.cases.get(i).token.to_string())
                 .collect()
         })
     }
@@ -316,7 +321,6 @@ impl Queue {
     /// Rebuilds everything computed per load from `cases`, then the view.
     fn reload(&mut self, me: Option<&str>, row: Option<usize>) {
         let cases = &self.cases;
-        self.hay = cases.iter().map(haystack).collect();
         self.index = TokenIndex::build(cases);
         self.name_width = cases.iter().map(|c| c.name.len()).max().unwrap_or(0);
         self.rerank();
@@ -331,10 +335,12 @@ impl Queue {
         let cases = &self.cases;
         let mut order: Vec<usize> = (0..cases.len()).collect();
         if self.sort == Sort::default() {
-            order.sort_by(|&a, &b| urgency(&cases[a]).cmp(&urgency(&cases[b])));
+            let keys: Vec<_> = cases.iter().map(|c| urgency(&c)).collect();
+            order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
         } else {
             let sort = self.sort;
-            order.sort_by(|&a, &b| sort.compare(&cases[a], &cases[b]));
+            let rows: Vec<CaseRow> = cases.iter().collect();
+            order.sort_by(|&a, &b| sort.compare(&rows[a], &rows[b]));
         }
         self.rank = vec![0; cases.len()];
         for (r, &i) in order.iter().enumerate() {
@@ -345,7 +351,7 @@ impl Queue {
         if self.matcher.is_some() || cases.len() > SYNC_MATCH_LIMIT {
             self.matcher
                 .get_or_insert_with(|| Matcher::new(&self.waker))
-                .set_items(&self.hay, &order);
+                .set_items(&self.cases, &order);
         }
     }
 
@@ -376,8 +382,8 @@ impl Queue {
         let shown = self.shown_tokens();
         for case in found {
             match self.index.get(&self.cases, &case.token) {
-                Some(i) => self.cases[i] = case,
-                None => self.cases.push(case),
+                Some(i) => self.cases.set(i, &case),
+                None => self.cases.push(&case),
             }
         }
         self.reload(me, row);
@@ -385,12 +391,12 @@ impl Queue {
     }
 
     /// The loaded case `text` names exactly (reference, token or external reference).
-    pub fn exact(&self, text: &str) -> Option<&Case> {
+    pub fn exact(&self, text: &str) -> Option<CaseRow<'_>> {
         let t = text.trim();
         if let Some(c) = self.get(t) {
             return Some(c);
         }
-        self.cases.iter().find(|c| super::find::is_exactly(c, t))
+        self.cases.iter().find(|c| c.is_named(t))
     }
 
     /// Puts one case read again in place of its row (or adds it), keeping the selection. Used
@@ -401,8 +407,20 @@ impl Queue {
     }
 
     /// A loaded case by token.
-    pub fn get(&self, token: &str) -> Option<&Case> {
-        self.index.get(&self.cases, token).map(|i| &self.cases[i])
+    pub fn get(&self, token: &str) -> Option<CaseRow<'_>> {
+        self.index
+            .get(&self.cases, token)
+            .map(|i| self.cases.get(i))
+    }
+
+    /// A loaded case by token, owned (for what keeps it: a flow, a form).
+    pub fn case(&self, token: &str) -> Option<Case> {
+        self.get(token).map(|c| c.to_case())
+    }
+
+    /// The token of the case at view row `row`.
+    pub fn token_at(&self, row: usize) -> Option<&str> {
+        self.view.get(row).map(|&i| self.cases.get(i).token)
     }
 
     /// Position of the selection in the view: O(1) when the hint is right, which it is after
@@ -413,18 +431,21 @@ impl Queue {
             && self
                 .view
                 .get(r)
-                .is_some_and(|&i| self.cases[i].token == token)
+                .is_some_and(|&i| self.cases.get(i).token == token)
         {
             return Some(r);
         }
-        let found = self.view.iter().position(|&i| self.cases[i].token == token);
+        let found = self
+            .view
+            .iter()
+            .position(|&i| self.cases.get(i).token == token);
         self.row_hint.set(found);
         found
     }
 
     /// The selected case.
-    pub fn selected_case(&self) -> Option<&Case> {
-        self.selected_row().map(|r| &self.cases[self.view[r]])
+    pub fn selected_case(&self) -> Option<CaseRow<'_>> {
+        self.selected_row().map(|r| self.cases.get(self.view[r]))
     }
 
     /// Recomputes the visible rows after a change of data, filter or quick filters.
@@ -437,7 +458,7 @@ impl Queue {
         let mut q = self.quick.clone();
         if self.filter.trim().is_empty() {
             let mut view: Vec<usize> = (0..self.cases.len())
-                .filter(|&i| passes(&self.cases[i], &q, me))
+                .filter(|&i| passes(&self.cases.get(i), &q, me))
                 .collect();
             view.sort_unstable_by_key(|&i| self.rank[i]);
             self.view = view;
@@ -448,28 +469,30 @@ impl Queue {
             q.closed = true;
             if self.matcher.is_none() {
                 let mut m = Matcher::new(&self.waker);
-                m.set_items(&self.hay, &self.order());
+                m.set_items(&self.cases, &self.order());
                 self.matcher = Some(m);
             }
             let wait = (self.cases.len() > SYNC_MATCH_LIMIT)
                 .then_some(self.match_wait_ms.unwrap_or(MATCH_WAIT_MS));
+            // Best score first, equal scores in queue order; a literal substring (a reference
+            // typed in full) before any scattered match.
+            let literal = self.filter.trim().to_lowercase();
             let found = self
                 .matcher
                 .as_mut()
-                .and_then(|m| m.find(&self.filter, wait));
+                .and_then(|m| m.find(&self.filter, &literal, wait));
             let Some(found) = found else {
                 // Not ready: the last rows stay until these arrive (`Action::Matched`).
                 self.matching = true;
                 return;
             };
             self.matching = false;
-            // Best score first, equal scores in queue order; a literal substring (a reference
-            // typed in full) before any scattered match.
-            let literal = self.filter.trim().to_lowercase();
-            let (mut view, scattered): (Vec<usize>, Vec<usize>) = found
+            let (literal, scattered): (Vec<_>, Vec<_>) = found
                 .into_iter()
-                .filter(|&i| passes(&self.cases[i], &q, me))
-                .partition(|&i| self.hay[i].contains(&literal));
+                .filter(|&(i, _)| passes(&self.cases.get(i), &q, me))
+                .partition(|&(_, literal)| literal);
+            let mut view: Vec<usize> = literal.into_iter().map(|(i, _)| i).collect();
+            let scattered = scattered.into_iter().map(|(i, _)| i);
             let at = view.len();
             view.extend(scattered);
             // What the API found for exactly this text (a director's or UBO's name) and the
@@ -484,7 +507,7 @@ impl Queue {
                     .iter()
                     .filter_map(|t| self.index.get(&self.cases, t))
                     .filter(|i| matched.binary_search(i).is_err())
-                    .filter(|&i| passes(&self.cases[i], &q, me))
+                    .filter(|&i| passes(&self.cases.get(i), &q, me))
                     .collect();
                 extra.sort_unstable_by_key(|&i| self.rank[i]);
                 view.splice(at..at, extra);
@@ -499,7 +522,7 @@ impl Queue {
             let row = previous_row
                 .unwrap_or(0)
                 .min(self.view.len().saturating_sub(1));
-            self.selected = self.view.get(row).map(|&i| self.cases[i].token.clone());
+            self.selected = self.token_at(row).map(str::to_string);
         }
     }
 
@@ -530,8 +553,8 @@ impl Queue {
     /// Selects a row of the view.
     pub fn select_row(&mut self, row: usize) {
         let row = row.min(self.view.len().saturating_sub(1));
-        if let Some(&i) = self.view.get(row) {
-            self.selected = Some(self.cases[i].token.clone());
+        if let Some(token) = self.token_at(row) {
+            self.selected = Some(token.to_string());
             self.row_hint.set(Some(row));
         }
     }

@@ -7,9 +7,8 @@ use jiff::Timestamp;
 use super::flow::Flow;
 use super::keymap::Keymap;
 use super::queue::{Queue, View};
-use crate::domain::model::{
-    Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
-};
+use crate::domain::model::{Alert, Assessment, AuditEntry, Check, Comment, Entity, Reviewer, User};
+use crate::domain::row::CaseRow;
 use crate::provider::{Capabilities, ProviderError, Vendor};
 
 /// Something being fetched.
@@ -427,9 +426,8 @@ impl State {
     }
 
     /// What can be done with a case: its source's capabilities, or the provider's.
-    pub fn caps_of(&self, case: &Case) -> &Capabilities {
+    pub fn caps_of(&self, case: &CaseRow) -> &Capabilities {
         case.source
-            .as_ref()
             .and_then(|s| self.settings.source_caps.get(s))
             .unwrap_or(&self.settings.caps)
     }
@@ -439,7 +437,7 @@ impl State {
         self.detail
             .as_ref()
             .and_then(|d| self.queue.get(&d.token))
-            .map_or(&self.settings.caps, |c| self.caps_of(c))
+            .map_or(&self.settings.caps, |c| self.caps_of(&c))
     }
 
     /// The detail tabs there is data for, in order.

@@ -10,5 +10,6 @@ pub mod lifecycle;
 pub mod model;
 pub mod review;
 pub mod risk;
+pub mod row;
 
 pub use enums::*;

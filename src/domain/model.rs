@@ -11,7 +11,7 @@ use super::{
 };
 
 /// A user as far as a record names one: an id, and a name when the API gave it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct UserRef {
     pub id: String,
     pub name: Option<String>,
@@ -67,13 +67,7 @@ pub struct Case {
 /// Whether `text` names the case exactly: its reference (name), token or external reference,
 /// ignoring case.
 pub fn names_exactly(c: &Case, text: &str) -> bool {
-    let t = text.trim();
-    !t.is_empty()
-        && (c.name.eq_ignore_ascii_case(t)
-            || c.token.eq_ignore_ascii_case(t)
-            || c.external_reference
-                .as_deref()
-                .is_some_and(|e| e.eq_ignore_ascii_case(t)))
+    c.row().is_named(text)
 }
 
 /// One alert on a case.

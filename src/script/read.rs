@@ -149,7 +149,7 @@ pub(super) async fn list(ctx: &Ctx, a: &ListArgs) -> Result<(), Failure> {
             }
         }
         cases.retain(|x| {
-            tokens.contains(&x.token) || crate::app::queue::haystack(x).contains(&needle)
+            tokens.contains(&x.token) || crate::app::queue::haystack(&x.row()).contains(&needle)
         });
         // A search finds closed cases too, as in the console.
         quick.closed = true;

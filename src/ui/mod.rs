@@ -26,8 +26,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Tabs, Wrap}
 
 use crate::app::State;
 use crate::app::state::{Connection, Detail, Focus, Loadable, Mode, Tab};
-use crate::domain::model::Case;
 use crate::domain::review::Target;
+use crate::domain::row::CaseRow;
 use crate::domain::{CaseStatus, Priority, RiskTier, SlaStatus};
 use sanitize::{clean, clean_multiline, fit};
 pub use theme::Theme;

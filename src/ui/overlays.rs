@@ -24,7 +24,7 @@ pub(super) fn palette(state: &State, theme: &Theme, frame: &mut Frame, area: Rec
         .border_style(theme.border_focused)
         .title(match state.queue.exact(query) {
             // Input that names a case: Enter opens it (said, not guessed).
-            Some(c) => format!(" Commands · Enter opens {} ", clean(&c.name)),
+            Some(c) => format!(" Commands · Enter opens {} ", clean(c.name)),
             None if items.is_empty() && crate::app::find::looks_like_reference(query) => {
                 " Commands · Enter looks the case up ".to_string()
             }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph
 use super::sanitize::{self, clean, truncate};
 use super::{Theme, risk_style};
 use crate::app::State;
-use crate::domain::model::Case;
+use crate::domain::row::CaseRow;
 use crate::domain::{CaseStatus, RiskTier, SlaStatus};
 
 const HOUR: i64 = 3_600;
@@ -34,7 +34,7 @@ struct Counts {
 
 /// Where a case's SLA stands at `now`, as the queue's countdown shows it: a paused clock
 /// (Client Input) is never breached by its clock.
-fn sla_bucket(c: &Case, now: i64) -> usize {
+fn sla_bucket(c: &CaseRow, now: i64) -> usize {
     if c.sla_paused {
         return 4;
     }
@@ -58,12 +58,12 @@ impl Counts {
         let mut breach_hours = vec![0; 24];
         let mut breached_older = 0;
         let mut open = 0;
-        for c in &state.queue.cases {
+        for c in state.queue.cases.iter() {
             if c.status.known() == Some(CaseStatus::Closed) {
                 continue;
             }
             open += 1;
-            let b = sla_bucket(c, now);
+            let b = sla_bucket(&c, now);
             sla[b] += 1;
             if b == 0 {
                 match c.sla_deadline.map(|d| now - d.as_second()) {

@@ -205,13 +205,13 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
         .skip(offset)
         .take(height)
         .map(|(row, &i)| {
-            let c = &q.cases[i];
+            let c = q.cases.get(i);
             let sla = c.sla_status.as_ref().and_then(|s| s.known());
             let tier = c.risk_tier.as_ref().and_then(|t| t.known());
             let closed = c.status.known() == Some(CaseStatus::Closed);
             let marker = match (
                 Some(row) == selected,
-                state.ui.queue_marks.contains(&c.token),
+                state.ui.queue_marks.contains(c.token),
             ) {
                 // Under the cursor and marked: both said, the mark not hidden by the cursor.
                 (true, true) => "◉",
@@ -230,13 +230,13 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
             )];
             if merged {
                 cells.push(Span::styled(
-                    fit(&clean(c.source.as_deref().unwrap_or("—")), src_w),
+                    fit(&clean(c.source.unwrap_or("—")), src_w),
                     theme.muted,
                 ));
             }
-            cells.push(Span::raw(fit(&clean(&c.name), name_w)));
+            cells.push(Span::raw(fit(&clean(c.name), name_w)));
             // A review of this case not landed yet: marked until it lands.
-            let status = match state.pending_mark(Target::Case(c.token.clone())) {
+            let status = match state.pending_mark(Target::Case(c.token.to_string())) {
                 Some(mark) => format!("{mark} {}", clean(c.status.as_str())),
                 None => clean(c.status.as_str()).into_owned(),
             };
@@ -271,7 +271,7 @@ pub(super) fn queue(state: &State, theme: &Theme, frame: &mut Frame, area: Rect)
                 )));
             }
             cells.push(Span::raw(fit(
-                &clean(c.primary_entity.as_deref().unwrap_or("—")),
+                &clean(c.primary_entity.unwrap_or("—")),
                 entity_w,
             )));
             let style = if Some(row) == selected {

@@ -16,14 +16,14 @@ fn me_of(state: &State) -> Option<String> {
 /// whatever the view (closed cases included).
 fn select_and_open(state: &mut State, token: String) -> Vec<Effect> {
     let me = me_of(state);
-    let Some(name) = state.queue.get(&token).map(|c| c.name.clone()) else {
+    let Some(name) = state.queue.get(&token).map(|c| c.name.to_string()) else {
         return vec![];
     };
     if !state
         .queue
         .view
         .iter()
-        .any(|&i| state.queue.cases[i].token == token)
+        .any(|&i| state.queue.cases.get(i).token == token)
     {
         state.queue.filter = name.clone();
     }
@@ -36,7 +36,6 @@ fn select_and_open(state: &mut State, token: String) -> Vec<Effect> {
         state.ui.flash = Some(format!(
             "{name} is closed{}.",
             c.decision
-                .as_ref()
                 .map_or(String::new(), |d| format!(" ({})", d.as_str()))
         ));
     }
@@ -56,7 +55,7 @@ pub(super) fn jump(state: &mut State, text: &str) -> Option<Vec<Effect>> {
     if text.is_empty() {
         return None;
     }
-    if let Some(token) = state.queue.exact(text).map(|c| c.token.clone()) {
+    if let Some(token) = state.queue.exact(text).map(|c| c.token.to_string()) {
         return Some(select_and_open(state, token));
     }
     if !looks_like_reference(text) {

@@ -13,7 +13,7 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
     if checked.is_none()
         && let Some(case) = state.detail.as_ref().map(|d| d.token.clone())
         && let Some(rec) = state.queue.get(&case)
-        && has_preconditions(state.caps_of(rec), c)
+        && has_preconditions(state.caps_of(&rec), c)
     {
         let request = state.ui.next_flow;
         state.ui.next_flow += 1;
@@ -39,7 +39,7 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
     else {
         return vec![];
     };
-    let Some(c_rec) = state.queue.get(&case).cloned() else {
+    let Some(c_rec) = state.queue.case(&case) else {
         return vec![];
     };
     if c_rec.status.known() == Some(CaseStatus::Closed) && !matches!(c, Comment) {
@@ -47,7 +47,7 @@ pub(super) fn start_flow(state: &mut State, c: Command, checked: Option<String>)
         return vec![];
     }
     // What the provider cannot do is refused here, with the reason, never sent to fail.
-    let caps = state.caps_of(&c_rec).clone();
+    let caps = state.caps_of(&c_rec.row()).clone();
     if let Some(why) = unsupported(&caps, c) {
         state.ui.flash = Some(format!("{why}."));
         return vec![];
@@ -309,18 +309,18 @@ pub(super) fn bulk_flow(state: &mut State, c: Command) -> Result<Flow, String> {
     use flow::BulkAction;
     // In the order the analyst sees them.
     let q = &state.queue;
-    let mut cases: Vec<&Case> = q
+    let mut cases: Vec<CaseRow> = q
         .view
         .iter()
-        .map(|&i| &q.cases[i])
-        .filter(|x| state.ui.queue_marks.contains(&x.token))
+        .map(|&i| q.cases.get(i))
+        .filter(|x| state.ui.queue_marks.contains(x.token))
         .collect();
     // Marked, then hidden by a filter: still marked, listed last.
-    let hidden: Vec<&Case> = q
+    let hidden: Vec<CaseRow> = q
         .cases
         .iter()
         .filter(|x| {
-            state.ui.queue_marks.contains(&x.token) && !cases.iter().any(|c| c.token == x.token)
+            state.ui.queue_marks.contains(x.token) && !cases.iter().any(|c| c.token == x.token)
         })
         .collect();
     cases.extend(hidden);
@@ -377,12 +377,12 @@ pub(super) fn bulk_flow(state: &mut State, c: Command) -> Result<Flow, String> {
         action,
         cases: cases
             .iter()
-            .map(|x| (x.token.clone(), x.name.clone()))
+            .map(|x| (x.token.to_string(), x.name.to_string()))
             .collect(),
     };
     let id = state.ui.next_flow;
     state.ui.next_flow += 1;
-    let mut f = Flow::new(id, &first.token, &first.name, kind, choices);
+    let mut f = Flow::new(id, first.token, first.name, kind, choices);
     f.opened_at = Some(state.data.now);
     Ok(f)
 }

@@ -48,7 +48,7 @@ pub(super) fn start_form(state: &mut State, c: Command) -> Vec<Effect> {
         state.ui.flash = Some("Open a case first: an entity is added to the open case.".into());
         return vec![];
     };
-    let Some(case) = state.queue.get(&d.token).cloned() else {
+    let Some(case) = state.queue.case(&d.token) else {
         state.ui.flash = Some("The open case is no longer in the queue.".into());
         return vec![];
     };
@@ -57,7 +57,7 @@ pub(super) fn start_form(state: &mut State, c: Command) -> Vec<Effect> {
         return vec![];
     }
     let Some(mut form) = state.settings.entity_form.clone() else {
-        let vendor = state.caps_of(&case).vendor;
+        let vendor = state.caps_of(&case.row()).vendor;
         let why = crate::provider::api::cannot_create(
             vendor,
             &Submission::AddEntity {
@@ -247,8 +247,8 @@ fn edit_key(state: &mut State, key: KeyEvent, today: jiff::civil::Date) -> Vec<E
                 .queue
                 .cases
                 .iter()
-                .find(|c| c.external_reference.as_deref().map(str::trim) == Some(r.as_str()))
-                .map(|c| (c.token.clone(), c.name.clone()))
+                .find(|c| c.external_reference.map(str::trim) == Some(r.as_str()))
+                .map(|c| (c.token.to_string(), c.name.to_string()))
         });
     let Some(f) = state.flow.as_mut() else {
         return vec![];
@@ -384,10 +384,10 @@ pub(super) fn open_case(state: &mut State, token: String) -> Vec<Effect> {
         effects.push(Effect::RefreshCase(token.clone()));
     }
     if state.detail.as_ref().is_none_or(|d| d.token != token) {
-        let caps = state
-            .queue
-            .get(&token)
-            .map_or_else(|| state.settings.caps.clone(), |c| state.caps_of(c).clone());
+        let caps = state.queue.get(&token).map_or_else(
+            || state.settings.caps.clone(),
+            |c| state.caps_of(&c).clone(),
+        );
         state.detail = Some(Detail::for_caps(token.clone(), &caps));
         effects.push(Effect::LoadCase(token));
     }
@@ -405,7 +405,7 @@ pub(super) fn reveal(state: &mut State) {
     }
     state.ui.reveal = None;
     let q = &state.queue;
-    if let Some(row) = q.view.iter().position(|&i| q.cases[i].token == token) {
+    if let Some(row) = q.view.iter().position(|&i| q.cases.get(i).token == token) {
         state.queue.select_row(row);
     }
 }

@@ -38,6 +38,7 @@ use super::keymap::Context;
 use super::power;
 use super::state::{Connection, Detail, Focus, Loadable, Mode, OutboxRow, State, Tab};
 use crate::domain::model::{Alert, Case, User};
+use crate::domain::row::CaseRow;
 use crate::domain::{AlertStatus, AssessmentStatus, CaseStatus, ResolutionAction, ReviewerStatus};
 use crate::provider::{Capabilities, Feature, ProviderError, Vendor};
 
@@ -638,7 +639,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
         }
         MarkRange => {
             let q = &state.queue;
-            let row_of = |t: &str| q.view.iter().position(|&i| q.cases[i].token == t);
+            let row_of = |t: &str| q.view.iter().position(|&i| q.cases.get(i).token == t);
             if let (Some(cur), Some(anchor)) = (
                 q.selected_row(),
                 state.ui.mark_anchor.as_deref().and_then(row_of),
@@ -646,7 +647,7 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
                 let (a, b) = (cur.min(anchor), cur.max(anchor));
                 let tokens: Vec<String> = q.view[a..=b]
                     .iter()
-                    .map(|&i| q.cases[i].token.clone())
+                    .map(|&i| q.cases.get(i).token.to_string())
                     .collect();
                 state.ui.queue_marks.extend(tokens);
             } else {
@@ -684,7 +685,7 @@ fn queue_arrived(state: &mut State, cases: Vec<Case>, at: Timestamp, whole: bool
     // The open case reloads when the queue says it changed.
     let open = state.detail.as_ref().map(|d| d.token.clone());
     let fingerprint =
-        |c: Option<&Case>| c.map(|c| (c.version, c.updated_at, c.status.clone(), c.open_alerts));
+        |c: Option<CaseRow>| c.map(|c| (c.version, c.updated_at, c.status.clone(), c.open_alerts));
     let before = open
         .as_deref()
         .and_then(|t| fingerprint(state.queue.get(t)));

@@ -66,7 +66,7 @@ pub(super) fn outbox_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 let name = state
                     .queue
                     .get(&token)
-                    .map_or(token.clone(), |c| c.name.clone());
+                    .map_or(token.clone(), |c| c.name.to_string());
                 match Flow::from_entry(state.ui.next_flow, r.id, &name, &r.submission) {
                     Some(f) => {
                         state.ui.next_flow += 1;

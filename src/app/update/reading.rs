@@ -15,10 +15,10 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
         state.ui.focus = Focus::Detail;
         return vec![];
     }
-    let caps = state
-        .queue
-        .get(&token)
-        .map_or_else(|| state.settings.caps.clone(), |c| state.caps_of(c).clone());
+    let caps = state.queue.get(&token).map_or_else(
+        || state.settings.caps.clone(),
+        |c| state.caps_of(&c).clone(),
+    );
     state.detail = Some(Detail::for_caps(token.clone(), &caps));
     state.ui.focus = Focus::Detail;
     vec![Effect::LoadCase(token)]

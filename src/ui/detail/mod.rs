@@ -23,7 +23,7 @@ pub(super) use entities::entities;
 pub(super) use risk::risk;
 pub(super) use summary::summary;
 
-pub(super) fn case_of<'a>(state: &'a State, token: &str) -> Option<&'a Case> {
+pub(super) fn case_of<'a>(state: &'a State, token: &str) -> Option<CaseRow<'a>> {
     state.queue.get(token)
 }
 
@@ -32,7 +32,7 @@ pub(super) fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame
     // A review of this case not landed yet is said in the header until it lands.
     let title = format!(
         " {}{} ",
-        case.map_or(d.token.clone(), |c| clean(&c.name).into_owned()),
+        case.map_or(d.token.clone(), |c| clean(c.name).into_owned()),
         match state.pending_mark(Target::Case(d.token.clone())) {
             Some("✖") => " · ✖ review refused (Ctrl-O)",
             Some(_) => " · ⟳ review pending",
@@ -64,7 +64,7 @@ pub(super) fn detail(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame
         return;
     };
     match d.tab {
-        Tab::Summary => summary(state, d, case, theme, frame, body),
+        Tab::Summary => summary(state, d, &case, theme, frame, body),
         Tab::Entities => entities(d, theme, frame, body),
         Tab::Alerts => alerts(state, d, theme, frame, body),
         Tab::Risk => risk(&d.risk, theme, frame, body),

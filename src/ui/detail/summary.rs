@@ -5,7 +5,7 @@ use super::*;
 pub(in crate::ui) fn summary(
     state: &State,
     d: &Detail,
-    c: &Case,
+    c: &CaseRow,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
@@ -16,7 +16,7 @@ pub(in crate::ui) fn summary(
     let mut lines = vec![
         field(
             "Entity",
-            clean(c.primary_entity.as_deref().unwrap_or("—")).into_owned(),
+            clean(c.primary_entity.unwrap_or("—")).into_owned(),
             theme.text,
             theme,
         ),
@@ -170,7 +170,7 @@ pub(in crate::ui) fn reviewers_lines(
 
 /// "closed in time" or "closed 2d4h after its deadline" (with the day), or just "closed" when
 /// the API gave no times.
-fn closed_sla(c: &Case) -> String {
+fn closed_sla(c: &CaseRow) -> String {
     match (c.closed_at, c.sla_deadline) {
         (Some(at), Some(due)) => {
             let day = at.strftime("%Y-%m-%d");
