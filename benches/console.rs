@@ -268,7 +268,7 @@ fn loaded(cases: &[Case]) -> State {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: cases.to_vec(),
+            cases: cases.to_vec().into(),
             at: ts(NOW - 12).unwrap(),
         },
     );

@@ -42,7 +42,7 @@ fn opened(owner: Option<&str>) -> State {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: vec![c],
+            cases: (vec![c]).into(),
             at: now,
         },
     );

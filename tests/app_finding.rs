@@ -59,7 +59,13 @@ fn sample() -> Vec<Case> {
 fn state_with(cases: Vec<Case>) -> State {
     let now = Timestamp::from_second(NOW).unwrap();
     let mut s = State::new("sandbox", now);
-    update(&mut s, Action::QueueLoaded { cases, at: now });
+    update(
+        &mut s,
+        Action::QueueLoaded {
+            cases: cases.into(),
+            at: now,
+        },
+    );
     s
 }
 

@@ -42,7 +42,7 @@ fn open(status: CaseStatus, alerts: Vec<Alert>, risk: Assessment) -> State {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: vec![case(status)],
+            cases: (vec![case(status)]).into(),
             at: now,
         },
     );
@@ -1064,12 +1064,13 @@ fn queue_of_four() -> State {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: vec![
+            cases: (vec![
                 mk("a", 1, Priority::High, Some("usr_me")),
                 mk("b", 30, Priority::Low, None),
                 mk("c", 5, Priority::Critical, None),
                 mk("d", 2, Priority::Medium, Some("usr_x")),
-            ],
+            ])
+            .into(),
             at: now,
         },
     );
@@ -1211,7 +1212,15 @@ fn a_new_critical_case_in_a_watched_view_notifies_once_and_not_at_start() {
     });
     let mut critical = case(CaseStatus::InProgress);
     critical.priority = Some(Wire::Known(Priority::Critical));
-    let load = |s: &mut State, cases: Vec<Case>| update(s, Action::QueueLoaded { cases, at: now });
+    let load = |s: &mut State, cases: Vec<Case>| {
+        update(
+            s,
+            Action::QueueLoaded {
+                cases: cases.into(),
+                at: now,
+            },
+        )
+    };
     // The first load is the baseline, even with a Critical case in it.
     assert!(load(&mut s, vec![critical.clone()]).is_empty());
     let mut new = critical.clone();

@@ -37,7 +37,7 @@ fn loaded() -> State {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: vec![c],
+            cases: (vec![c]).into(),
             at: now(),
         },
     );

@@ -76,7 +76,7 @@ fn opened(
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: vec![case(status)],
+            cases: (vec![case(status)]).into(),
             at: now(),
         },
     );

@@ -62,7 +62,7 @@ fn loaded(n: usize) -> (State, mpsc::Receiver<()>) {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: cases(n),
+            cases: cases(n).into(),
             at: now(),
         },
     );
@@ -143,7 +143,7 @@ fn a_large_queue_matches_off_the_key_and_ends_as_a_small_one_would() {
     update(
         &mut small,
         Action::QueueLoaded {
-            cases: some,
+            cases: some.into(),
             at: now(),
         },
     );

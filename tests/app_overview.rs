@@ -12,14 +12,20 @@ use docket::domain::CaseStatus;
 
 fn loaded() -> State {
     let mut s = State::new("sandbox", now());
-    let cases = (1..=3)
+    let cases: Vec<_> = (1..=3)
         .map(|n| docket::domain::model::Case {
             token: format!("cas_{n}"),
             name: format!("CAS-00000{n}"),
             ..case(CaseStatus::InProgress)
         })
         .collect();
-    update(&mut s, Action::QueueLoaded { cases, at: now() });
+    update(
+        &mut s,
+        Action::QueueLoaded {
+            cases: cases.into(),
+            at: now(),
+        },
+    );
     s
 }
 

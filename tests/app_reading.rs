@@ -45,7 +45,7 @@ fn open_case(parts: Vec<CasePart>) -> State {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: vec![records::case(CaseStatus::InProgress)],
+            cases: (vec![records::case(CaseStatus::InProgress)]).into(),
             at: now,
         },
     );

@@ -31,7 +31,13 @@ fn case(token: &str, name: &str, hours_left: i64, status: CaseStatus) -> Case {
 fn state_with(cases: Vec<Case>) -> State {
     let now = Timestamp::from_second(NOW).unwrap();
     let mut s = State::new("sandbox", now);
-    update(&mut s, Action::QueueLoaded { cases, at: now });
+    update(
+        &mut s,
+        Action::QueueLoaded {
+            cases: cases.into(),
+            at: now,
+        },
+    );
     s
 }
 
@@ -110,7 +116,7 @@ fn the_selection_follows_its_case_across_a_refresh() {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: next,
+            cases: next.into(),
             at: Timestamp::from_second(NOW + 15).unwrap(),
         },
     );
@@ -125,7 +131,7 @@ fn the_selection_follows_its_case_across_a_refresh() {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: gone,
+            cases: gone.into(),
             at: Timestamp::from_second(NOW + 30).unwrap(),
         },
     );

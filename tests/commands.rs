@@ -22,7 +22,7 @@ fn open_case(read_only: bool) -> State {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: vec![case(CaseStatus::InProgress)],
+            cases: (vec![case(CaseStatus::InProgress)]).into(),
             at: now(),
         },
     );

@@ -44,7 +44,7 @@ fn opened() -> State {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: vec![c],
+            cases: (vec![c]).into(),
             at: now,
         },
     );

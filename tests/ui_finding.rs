@@ -63,7 +63,13 @@ fn loaded() -> State {
         case(252, "Øresund Shipping ApS", CaseStatus::New, 9, 12.0),
         case(253, "Al-Noor Trading FZE", CaseStatus::Closed, -400, 75.0),
     ];
-    update(&mut s, Action::QueueLoaded { cases, at: now });
+    update(
+        &mut s,
+        Action::QueueLoaded {
+            cases: cases.into(),
+            at: now,
+        },
+    );
     s
 }
 

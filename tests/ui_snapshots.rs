@@ -239,7 +239,7 @@ fn loaded() -> State {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: cases(),
+            cases: cases().into(),
             at: Timestamp::from_second(NOW - 12).unwrap(),
         },
     );
@@ -737,7 +737,7 @@ fn overview_state() -> State {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: more,
+            cases: more.into(),
             at: Timestamp::from_second(NOW - 12).unwrap(),
         },
     );
@@ -775,7 +775,7 @@ fn overview_caption_is_never_cut() {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases: many,
+            cases: many.into(),
             at: Timestamp::from_second(NOW - 12).unwrap(),
         },
     );
@@ -1015,7 +1015,7 @@ fn merged_queue_and_a_vendor_case() {
     update(
         &mut s,
         Action::QueueLoaded {
-            cases,
+            cases: cases.into(),
             at: Timestamp::from_second(NOW - 12).unwrap(),
         },
     );

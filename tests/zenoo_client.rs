@@ -248,6 +248,7 @@ async fn broken_answers_are_clear_errors_naming_the_endpoint() {
 /// of the queue, and an unchanged queue is a 304.
 #[tokio::test]
 async fn polls_after_the_first_walk_fetch_only_what_changed() {
+    use docket::domain::model::Case;
     use docket::provider::{Connect, QueueChange, Vendor, watermark};
     use std::sync::{Arc, Mutex};
     let env = common::start(250).await;
@@ -258,16 +259,21 @@ async fn polls_after_the_first_walk_fetch_only_what_changed() {
     ))
     .unwrap();
     let pages: Arc<Mutex<Vec<(usize, bool)>>> = Arc::default();
-    let seen = pages.clone();
-    let QueueChange::Whole(first) = p
-        .queue_changes(None, &move |cases, more| {
-            seen.lock().unwrap().push((cases.len(), more))
+    let all: Mutex<Vec<Case>> = Mutex::default();
+    let change = p
+        .queue_changes(None, &|cases, more| {
+            pages.lock().unwrap().push((cases.len(), more));
+            all.lock().unwrap().extend(cases);
         })
         .await
-        .unwrap()
-    else {
-        panic!("a first load walks the whole queue")
-    };
+        .unwrap();
+    assert_eq!(
+        change,
+        QueueChange::Whole,
+        "a first load walks the whole queue"
+    );
+    // The provider handed every case over and kept none.
+    let first = all.into_inner().unwrap();
     assert_eq!(first.len(), 250);
     // Every page was handed over as it arrived, the most urgent first.
     assert_eq!(

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use super::command::Command;
 use super::flow;
 use super::power;
+use super::rows::Rows;
 use crate::domain::model::{
     Alert, Assessment, AuditEntry, Case, Check, Comment, Entity, Reviewer, User,
 };
@@ -80,8 +81,9 @@ pub enum Action {
     Resize(u16, u16),
     MeLoaded(Option<User>),
     UsersLoaded(Vec<User>),
+    /// The whole queue, walked again (its rows built where the pages arrived).
     QueueLoaded {
-        cases: Vec<Case>,
+        cases: Rows,
         at: Timestamp,
     },
     /// Only these cases changed (or are new) since the queue was last known whole; the rest
@@ -104,7 +106,7 @@ pub enum Action {
     PollDue,
     /// The last queue known from an earlier run, shown until the API answers.
     QueueCached {
-        cases: Vec<Case>,
+        cases: Rows,
         at: Timestamp,
     },
     /// The queue will be tried again in `secs` (backing off after a failure).

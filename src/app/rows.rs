@@ -18,7 +18,7 @@ use crate::domain::row::CaseRow;
 use crate::domain::{CaseStatus, CaseType, Decision, EntityType, Priority, RiskTier, SlaStatus};
 
 /// Values shared by many rows, each kept once; a row holds a value's number, 0 for none.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Table<T> {
     values: Vec<T>,
     ids: HashMap<T, u32>,
@@ -99,8 +99,9 @@ struct Row {
     sla_paused: bool,
 }
 
-/// The queue's cases, in the order given.
-#[derive(Default)]
+/// The queue's cases, in the order given. Built where the cases arrive (page by page, off the
+/// console's thread) and handed to the queue whole.
+#[derive(Clone, Default)]
 pub struct Rows {
     rows: Vec<Row>,
     text: String,
@@ -124,15 +125,27 @@ impl std::fmt::Debug for Rows {
     }
 }
 
+/// Equal when they hold the same cases in the same order (however they are laid out).
+impl PartialEq for Rows {
+    fn eq(&self, other: &Rows) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
 impl FromIterator<Case> for Rows {
     fn from_iter<I: IntoIterator<Item = Case>>(iter: I) -> Rows {
         let mut rows = Rows::default();
         for case in iter {
             rows.push(&case);
         }
-        rows.rows.shrink_to_fit();
-        rows.text.shrink_to_fit();
+        rows.shrink_to_fit();
         rows
+    }
+}
+
+impl From<Vec<Case>> for Rows {
+    fn from(cases: Vec<Case>) -> Rows {
+        cases.into_iter().collect()
     }
 }
 
@@ -194,6 +207,13 @@ impl Rows {
                 .get(r.ids[AWAITING])
                 .map_or(&[], Vec::as_slice),
         }
+    }
+
+    /// Gives back what growing left spare: built page by page, the buffers are up to twice
+    /// what they hold.
+    pub fn shrink_to_fit(&mut self) {
+        self.rows.shrink_to_fit();
+        self.text.shrink_to_fit();
     }
 
     /// Every case, in order.

@@ -20,14 +20,16 @@ use crate::domain::{Decision, ResolutionAction};
 pub enum QueueChange {
     /// Nothing changed.
     Unchanged,
-    /// Every case, walked again: replaces what the caller holds.
-    Whole(Vec<Case>),
+    /// Every case was walked again and handed to the page callback, page by page: together
+    /// they replace what the caller holds. (The provider keeps none of them: a caller that
+    /// keeps the queue another way never holds it twice.)
+    Whole,
     /// Only these cases changed (or are new); every other case stands as the caller holds it.
     Changed(Vec<Case>),
 }
 
 /// Handed each page of a whole walk as it arrives, with whether more follow.
-pub type QueuePage = dyn for<'a> Fn(&'a [Case], bool) + Send + Sync;
+pub type QueuePage<'a> = dyn Fn(Vec<Case>, bool) + Send + Sync + 'a;
 
 /// The newest `updated_at` among `cases`: what a later [`Provider::queue_changes`] asks from.
 pub fn watermark(cases: &[Case]) -> Option<jiff::Timestamp> {
@@ -366,12 +368,12 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     async fn queue_changes(
         &self,
         _since: Option<jiff::Timestamp>,
-        page: &QueuePage,
+        page: &QueuePage<'_>,
     ) -> Result<QueueChange, ProviderError> {
         Ok(match self.queue().await? {
             Some(cases) => {
-                page(&cases, false);
-                QueueChange::Whole(cases)
+                page(cases, false);
+                QueueChange::Whole
             }
             None => QueueChange::Unchanged,
         })

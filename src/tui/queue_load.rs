@@ -2,6 +2,7 @@
 //! with what the provider says changed; the cache written row by row on its own thread.
 
 use super::*;
+use crate::app::rows::Rows;
 use crate::provider::{QueueChange, watermark};
 
 /// A write to the local copy of the queue, done in order on the cache's own thread.
@@ -52,9 +53,18 @@ fn yield_to_the_console() {}
 pub(super) fn start(runner: &Runner) {
     let runner = runner.clone();
     tokio::task::spawn_blocking(move || {
-        if let Some((cases, at, since)) = runner.outbox.queue_cache_get() {
+        // Each few thousand cases become rows as they are decoded: the cases are never all
+        // held at once, and the console's thread gets the rows ready-made.
+        let mut rows = Rows::default();
+        let read = runner.outbox.queue_cache_read(|chunk| {
+            for c in &chunk {
+                rows.push(c);
+            }
+        });
+        if let (Some((at, since)), false) = (read, rows.is_empty()) {
+            rows.shrink_to_fit();
             *lock_since(&runner.since) = since;
-            let _ = runner.tx.send(Action::QueueCached { cases, at });
+            let _ = runner.tx.send(Action::QueueCached { cases: rows, at });
         }
         runner.run(Effect::LoadQueue);
     });
@@ -85,9 +95,12 @@ impl Runner {
         let walk = jiff::Timestamp::now().as_millisecond().max(1);
         let (tx, cache) = (self.tx.clone(), self.cache.clone());
         let first = AtomicBool::new(true);
+        // The walk's rows and its watermark, built as the pages arrive.
+        let built = Arc::new(std::sync::Mutex::new((Rows::default(), None)));
+        let building = built.clone();
         // Each page of a whole walk: the first (most urgent) shown at once when more follow,
-        // every one kept in the cache as it arrives.
-        let page = move |cases: &[Case], more: bool| {
+        // every one made rows and then kept in the cache as it arrives.
+        let page = move |cases: Vec<Case>, more: bool| {
             if first.swap(false, Ordering::SeqCst) {
                 let _ = cache.send(CacheWrite::Mark {
                     walk: None,
@@ -95,19 +108,26 @@ impl Runner {
                 });
                 if more {
                     let _ = tx.send(Action::QueuePartial {
-                        cases: cases.to_vec(),
+                        cases: cases.clone(),
                     });
                 }
             }
-            let _ = cache.send(CacheWrite::Rows {
-                walk,
-                cases: cases.to_vec(),
-            });
+            {
+                let mut built = building.lock().unwrap_or_else(|p| p.into_inner());
+                for c in &cases {
+                    built.0.push(c);
+                }
+                built.1 = built.1.max(watermark(&cases));
+            }
+            let _ = cache.send(CacheWrite::Rows { walk, cases });
         };
         let at = now();
-        match self.client.queue_changes(since, &page).await {
-            Ok(QueueChange::Whole(cases)) => {
-                let mark = watermark(&cases);
+        let change = self.client.queue_changes(since, &page).await;
+        match change {
+            Ok(QueueChange::Whole) => {
+                let (mut cases, mark) =
+                    std::mem::take(&mut *built.lock().unwrap_or_else(|p| p.into_inner()));
+                cases.shrink_to_fit();
                 self.known_whole(Some(walk), mark);
                 Action::QueueLoaded { cases, at }
             }

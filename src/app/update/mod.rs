@@ -202,8 +202,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             at,
         } => rechecked(state, request, case, record.map(|r| *r), parts, at),
         Action::UsersLoaded(users) => find::users_loaded(state, users),
-        Action::QueueLoaded { cases, at } => queue_arrived(state, cases, at, true),
-        Action::QueueChanged { cases, at } => queue_arrived(state, cases, at, false),
+        Action::QueueLoaded { cases, at } => queue_arrived(state, Arrived::Whole(cases), at),
+        Action::QueueChanged { cases, at } => queue_arrived(state, Arrived::Changed(cases), at),
         Action::Matched => {
             if state.queue.matching {
                 let me = state.data.me.as_ref().map(|u| u.id.clone());
@@ -233,7 +233,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::QueueCached { cases, at } => {
             if !state.queue.loaded {
                 let me = state.data.me.as_ref().map(|u| u.id.clone());
-                state.queue.set_cases(cases, me.as_deref());
+                state.queue.set_rows(cases, me.as_deref());
                 state.recount();
                 state.data.last_sync = Some(at);
                 state.ui.flash = Some("Showing the last known queue until the API answers.".into());
@@ -680,7 +680,12 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
 
 /// The queue walked whole (`whole`: it replaces what was loaded) or only what changed since
 /// (merged into the one copy): shown, counted, the open case reloaded if its row moved.
-fn queue_arrived(state: &mut State, cases: Vec<Case>, at: Timestamp, whole: bool) -> Vec<Effect> {
+enum Arrived {
+    Whole(super::rows::Rows),
+    Changed(Vec<Case>),
+}
+
+fn queue_arrived(state: &mut State, cases: Arrived, at: Timestamp) -> Vec<Effect> {
     let me = state.data.me.as_ref().map(|u| u.id.clone());
     // The open case reloads when the queue says it changed.
     let open = state.detail.as_ref().map(|d| d.token.clone());
@@ -689,10 +694,9 @@ fn queue_arrived(state: &mut State, cases: Vec<Case>, at: Timestamp, whole: bool
     let before = open
         .as_deref()
         .and_then(|t| fingerprint(state.queue.get(t)));
-    if whole {
-        state.queue.set_cases(cases, me.as_deref());
-    } else {
-        state.queue.merge(cases, me.as_deref());
+    match cases {
+        Arrived::Whole(rows) => state.queue.set_rows(rows, me.as_deref()),
+        Arrived::Changed(cases) => state.queue.merge(cases, me.as_deref()),
     }
     let after = open
         .as_deref()

@@ -98,9 +98,14 @@ impl Provider for ZenooProvider {
     }
 
     async fn queue(&self) -> Result<Option<Vec<Case>>, ProviderError> {
-        Ok(match self.queue_changes(None, &|_, _| {}).await? {
+        let all = std::sync::Mutex::new(Vec::new());
+        let keep = |page: Vec<Case>, _| {
+            all.lock().unwrap_or_else(|p| p.into_inner()).extend(page);
+        };
+        Ok(match self.queue_changes(None, &keep).await? {
             QueueChange::Unchanged => None,
-            QueueChange::Whole(cases) | QueueChange::Changed(cases) => Some(cases),
+            QueueChange::Whole => Some(all.into_inner().unwrap_or_else(|p| p.into_inner())),
+            QueueChange::Changed(cases) => Some(cases),
         })
     }
 
@@ -113,7 +118,7 @@ impl Provider for ZenooProvider {
     async fn queue_changes(
         &self,
         since: Option<jiff::Timestamp>,
-        page: &QueuePage,
+        page: &QueuePage<'_>,
     ) -> Result<QueueChange, ProviderError> {
         let query = CaseQuery {
             sort: Some("urgency".into()),
@@ -157,16 +162,14 @@ impl Provider for ZenooProvider {
             }
             return Ok(QueueChange::Changed(changed));
         }
-        let mut cases = first.items;
-        page(&cases, first.has_more);
+        page(first.items, first.has_more);
         if let (true, Some(cursor)) = (first.has_more, first.cursor) {
             let mut cursor = Some(cursor);
             while let Some(c) = cursor.take() {
                 match self.client.cases_page(&query, Some(&c), None).await? {
                     Fetched::NotModified => break,
                     Fetched::Fresh { value, .. } => {
-                        page(&value.items, value.has_more);
-                        cases.extend(value.items);
+                        page(value.items, value.has_more);
                         if value.has_more {
                             cursor = value.cursor;
                         }
@@ -174,7 +177,7 @@ impl Provider for ZenooProvider {
                 }
             }
         }
-        Ok(QueueChange::Whole(cases))
+        Ok(QueueChange::Whole)
     }
 
     async fn case(&self, token: &str) -> Result<Case, ProviderError> {

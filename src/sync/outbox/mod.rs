@@ -382,22 +382,16 @@ impl Outbox {
 
     /// The last known queue, when it was written, and the watermark of the queue known whole
     /// (`None`: ask for everything).
-    pub fn queue_cache_get(
+    pub fn queue_cache_read(
         &self,
-    ) -> Option<(
-        Vec<crate::domain::model::Case>,
-        jiff::Timestamp,
-        Option<jiff::Timestamp>,
-    )> {
-        let (cases, written, since) = lock(&self.store).queue_cache_get().ok()?;
-        if cases.is_empty() {
-            return None;
-        }
+        take: impl FnMut(Vec<crate::domain::model::Case>),
+    ) -> Option<(jiff::Timestamp, Option<jiff::Timestamp>)> {
+        let (written, since) = lock(&self.store).queue_cache_read(take).ok()?;
         let at = written
             .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
             .unwrap_or_else(jiff::Timestamp::now);
         let since = since.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok());
-        Some((cases, at, since))
+        Some((at, since))
     }
 
     /// Stores a value as the last known copy under `key`.

@@ -97,14 +97,23 @@ impl Store {
     }
 
     /// Every cached case (rows this build cannot read are skipped), when the rows were last
-    /// written (ms), and the watermark (ms) if a whole queue was known. Each row is decoded as
-    /// it is read: the whole queue is never held as text.
+    /// written (ms), and the watermark (ms) if a whole queue was known.
     pub fn queue_cache_get(&self) -> rusqlite::Result<(Vec<Case>, Option<i64>, Option<i64>)> {
+        let mut cases = Vec::new();
+        let (written, since) = self.queue_cache_read(|chunk| cases.extend(chunk))?;
+        Ok((cases, written, since))
+    }
+
+    /// [`queue_cache_get`](Store::queue_cache_get), the cases handed to `take` a few thousand at
+    /// a time as they are decoded: neither the queue's text nor all its cases are held at once.
+    pub fn queue_cache_read(
+        &self,
+        mut take: impl FnMut(Vec<Case>),
+    ) -> rusqlite::Result<(Option<i64>, Option<i64>)> {
         let mut stmt = self
             .conn
             .prepare("SELECT json FROM queue_cache WHERE profile = ?1")?;
         let mut rows = stmt.query(params![self.identity.profile])?;
-        let mut cases = Vec::new();
         let mut whole = true;
         // Read a few thousand rows, decode them on every core while nothing else is read, and
         // so on: the text of the whole queue is never held at once.
@@ -116,14 +125,10 @@ impl Store {
                 .map(|json| serde_json::from_str(json).ok())
                 .collect();
             chunk.clear();
-            for c in decoded {
-                match c {
-                    Some(c) => cases.push(c),
-                    // Written by another build: shown without it, and not taken as the whole
-                    // queue (the next load walks everything instead of asking what changed).
-                    None => whole = false,
-                }
-            }
+            // One written by another build: shown without it, and not taken as the whole queue
+            // (the next load walks everything instead of asking what changed).
+            whole &= decoded.iter().all(Option::is_some);
+            take(decoded.into_iter().flatten().collect());
         };
         while let Some(row) = rows.next()? {
             chunk.push(row.get::<_, String>(0)?);
@@ -147,7 +152,7 @@ impl Store {
         let since = get(SINCE)?
             .and_then(|(ms, _)| ms.parse().ok())
             .filter(|_| whole && fresh);
-        Ok((cases, written, since))
+        Ok((written, since))
     }
 }
 
