@@ -202,8 +202,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             at,
         } => rechecked(state, request, case, record.map(|r| *r), parts, at),
         Action::UsersLoaded(users) => find::users_loaded(state, users),
-        Action::QueueLoaded { cases, at } => queue_arrived(state, Arrived::Whole(cases), at),
-        Action::QueueChanged { cases, at } => queue_arrived(state, Arrived::Changed(cases), at),
+        Action::QueueLoaded { cases, at } => {
+            queue_arrived(state, at, |q, me| q.set_rows(cases, me))
+        }
+        Action::QueueChanged { cases, at } => queue_arrived(state, at, |q, me| q.merge(cases, me)),
         Action::Matched => {
             if state.queue.matching {
                 let me = state.data.me.as_ref().map(|u| u.id.clone());
@@ -678,14 +680,13 @@ pub(super) fn command(state: &mut State, c: Command) -> Vec<Effect> {
     vec![]
 }
 
-/// The queue walked whole (`whole`: it replaces what was loaded) or only what changed since
+/// The queue walked whole (`arrived` replaces what was loaded) or only what changed since
 /// (merged into the one copy): shown, counted, the open case reloaded if its row moved.
-enum Arrived {
-    Whole(super::rows::Rows),
-    Changed(Vec<Case>),
-}
-
-fn queue_arrived(state: &mut State, cases: Arrived, at: Timestamp) -> Vec<Effect> {
+fn queue_arrived(
+    state: &mut State,
+    at: Timestamp,
+    arrived: impl FnOnce(&mut super::queue::Queue, Option<&str>),
+) -> Vec<Effect> {
     let me = state.data.me.as_ref().map(|u| u.id.clone());
     // The open case reloads when the queue says it changed.
     let open = state.detail.as_ref().map(|d| d.token.clone());
@@ -694,10 +695,7 @@ fn queue_arrived(state: &mut State, cases: Arrived, at: Timestamp) -> Vec<Effect
     let before = open
         .as_deref()
         .and_then(|t| fingerprint(state.queue.get(t)));
-    match cases {
-        Arrived::Whole(rows) => state.queue.set_rows(rows, me.as_deref()),
-        Arrived::Changed(cases) => state.queue.merge(cases, me.as_deref()),
-    }
+    arrived(&mut state.queue, me.as_deref());
     let after = open
         .as_deref()
         .and_then(|t| fingerprint(state.queue.get(t)));
